@@ -1,0 +1,97 @@
+import type { Usage } from './chat-model.js';
+
+/** A rung of the failure ladder, in the order they are tried. */
+export type FallbackRung = 'retry' | 'alternative' | 'self' | 'human';
+
+/** Why an attempt was made: the first choice, or a ladder rung. */
+export type AttemptRung = 'primary' | 'retry' | 'alternative' | 'self';
+
+/** A delegate considered during selection, with its score in [0, 1]. */
+export interface CandidateScore {
+  agentId: string;
+  score: number;
+  reason?: string;
+}
+
+/** One verifier's judgement of an attempt's result. */
+export interface Verdict {
+  verifier: string;
+  passed: boolean;
+  /** A score in [0, 1] where the verifier has one (confidence, groundedness…). */
+  score?: number;
+  reason: string;
+}
+
+/** An error as it is kept in records and events: serialisable, with its code. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+/** One try at getting the task done by one agent. */
+export interface AttemptRecord {
+  /** 1-based position among the delegation's attempts. */
+  index: number;
+  agentId: string;
+  rung: AttemptRung;
+  /** The instructions this attempt ran with (retries revise them). */
+  instructions?: string;
+  outcome: 'accepted' | 'rejected' | 'error';
+  error?: ErrorInfo;
+  verdicts: Verdict[];
+  output?: string;
+  confidence?: number;
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+}
+
+/** A failure-ladder step that ran. */
+export interface FallbackStep {
+  rung: FallbackRung;
+  reason: string;
+  fromAgentId?: string;
+  toAgentId?: string;
+}
+
+/** What went over to the delegate (step 4, context transfer), measured. */
+export interface ContextTransferInfo {
+  policy: string;
+  messages: number;
+  characters: number;
+  /** PII spans replaced because the delegate is not cleared to see them. */
+  redactions: number;
+}
+
+/**
+ * Everything that happened in one delegation: the harness derives fallback, escalation, routing and
+ * cost metrics from these records, and tracing turns them into spans.
+ */
+export interface DelegationRecord {
+  id: string;
+  /** The enclosing delegation when nested. */
+  parentId?: string;
+  /** `delegate` keeps responsibility with the delegator; `handoff` gives the conversation away. */
+  mode: 'delegate' | 'handoff';
+  strategy: string;
+  delegatorId: string;
+  depth: number;
+  task: { goal: string; domain?: string; language?: string };
+  candidates: CandidateScore[];
+  /** The first-choice delegate, or null when none was eligible. */
+  chosenAgentId: string | null;
+  reason: string;
+  context: ContextTransferInfo;
+  attempts: AttemptRecord[];
+  fallbacks: FallbackStep[];
+  /** `completed`: an attempt was accepted; `escalated`: a human took over; `failed`: ladder exhausted. */
+  outcome: 'completed' | 'escalated' | 'failed';
+  /** The agent whose result was accepted (or `human`). */
+  answeredBy?: string;
+  /** Candidates that selection proposed but the allowlist, cycle or depth rules excluded. */
+  excluded: { agentId: string; reason: 'not-allowed' | 'cycle' | 'depth' }[];
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  startedAt: number;
+}

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { BudgetLimits } from './budget.js';
+
+/**
+ * What a delegator asks a delegate to do: the third of the seven steps (task specification).
+ * The delegate is judged against `acceptanceCriteria` and, when present, `output`.
+ */
+export interface TaskSpec<TOutput = unknown> {
+  /** The sub-task in one or two sentences, phrased for the delegate. */
+  goal: string;
+  /** Extra instructions; the failure ladder revises these on a retry. */
+  instructions?: string;
+  /** Things the delegate must respect (tone, language, scope). */
+  constraints: string[];
+  /** What a good result satisfies; verifiers check these. */
+  acceptanceCriteria: string[];
+  /** The expected shape of a structured result. LLM agents request it as JSON schema output. */
+  output?: z.ZodType<TOutput>;
+  /** Resources the delegate may spend; narrowed further by the enclosing budget. */
+  budget?: BudgetLimits;
+  /** Absolute deadline (epoch milliseconds). */
+  deadline?: number;
+  /** Language the answer must be in (BCP 47), e.g. the user's. */
+  language?: string;
+  /** The domain the delegator believes the task belongs to. */
+  domain?: string;
+}
+
+/**
+ * Builds a task spec with empty lists filled in.
+ *
+ * @example
+ * ```ts
+ * const task = defineTask({ goal: 'Explain the refund policy for annual plans', language: 'en' });
+ * ```
+ */
+export function defineTask<TOutput = unknown>(
+  spec: Partial<TaskSpec<TOutput>> & { goal: string },
+): TaskSpec<TOutput> {
+  return { constraints: [], acceptanceCriteria: [], ...spec };
+}
