@@ -1,0 +1,306 @@
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { type NormalizedRequest, normalizeRequest, requestKey } from './cassette-request.js';
+import { CassetteMissError, ProviderError } from './provider-error.js';
+import { abortReason } from './race-with-abort.js';
+import { requestDifferences } from './request-differences.js';
+
+/** What a cassette does with each request. */
+export type CassetteMode =
+  /** Send it to the host and write request and response to the cassette. */
+  | 'record'
+  /** Answer from the cassette, never touching the network; a miss is an error. */
+  | 'replay'
+  /** Send it to the host and write nothing (the same code path, with recording off). */
+  | 'passthrough';
+
+/** The `fetch` a cassette returns: a plain `fetch` plus what it is doing. */
+export type CassetteFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
+  readonly mode: CassetteMode;
+  readonly path: string;
+};
+
+/** Options of {@link createCassetteFetch}. */
+export interface CassetteOptions {
+  mode: CassetteMode;
+  /** The cassette file (JSONL, one request/response per line). */
+  path: string;
+  /** The transport to record from (default: global `fetch`). Unused in replay mode. */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** Record mode: add to an existing cassette instead of starting it afresh (default false). */
+  append?: boolean;
+}
+
+const modeMarker = Symbol.for('baton.providers.cassette-mode');
+
+/** The mode of a cassette `fetch`, or undefined for any other function. */
+export function cassetteModeOf(fetch: unknown): CassetteMode | undefined {
+  return typeof fetch === 'function' ? (fetch as { [modeMarker]?: CassetteMode })[modeMarker] : undefined;
+}
+
+/** Response headers that must not be stored: credentials, cookies, and framing that replay redoes. */
+const droppedResponseHeaders: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'api-key',
+  'x-api-key',
+  'cookie',
+  'set-cookie',
+  'openai-organization',
+  'openai-project',
+  'content-encoding',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+]);
+
+const cassetteEntrySchema = z.object({
+  key: z.string(),
+  request: z.object({
+    method: z.string(),
+    path: z.string(),
+    query: z.record(z.string(), z.string()),
+    body: z.unknown(),
+  }),
+  response: z.object({
+    status: z.number().int(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+    bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+  }),
+});
+
+type CassetteEntry = z.output<typeof cassetteEntrySchema>;
+
+interface Tape {
+  entries: CassetteEntry[];
+  byKey: Map<string, CassetteEntry[]>;
+  served: Map<string, number>;
+}
+
+/**
+ * Wraps a transport for record/replay. Hand the result to a model as `fetch`:
+ * `record` stores each request and response in a JSONL cassette keyed by a SHA-256 of the
+ * normalized request; `replay` serves them with no network; `passthrough` records nothing.
+ * Streams are stored as their raw SSE text and replayed byte for byte. Request headers (and with
+ * them every API key) are never written. Identical requests recorded twice replay in order, then
+ * the last one repeats. In replay mode `createModel` needs no API key.
+ *
+ * @example
+ * ```ts
+ * const fetch = createCassetteFetch({ mode: process.env.CI ? 'replay' : 'record', path: 'cassettes/triage.jsonl' });
+ * const model = createModel('openai:gpt-4.1-mini', { fetch });
+ * ```
+ */
+export function createCassetteFetch(options: CassetteOptions): CassetteFetch {
+  const inner = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const handler =
+    options.mode === 'replay'
+      ? replayer(options.path)
+      : options.mode === 'record'
+        ? recorder(options.path, inner, options.append ?? false)
+        : inner;
+  const cassetteFetch = ((input: string | URL | Request, init?: RequestInit) =>
+    handler(input, init)) as CassetteFetch;
+  Object.defineProperties(cassetteFetch, {
+    mode: { value: options.mode, enumerable: true },
+    path: { value: options.path, enumerable: true },
+    [modeMarker]: { value: options.mode },
+  });
+  return cassetteFetch;
+}
+
+function recorder(
+  path: string,
+  inner: NonNullable<CassetteOptions['fetch']>,
+  append: boolean,
+): NonNullable<CassetteOptions['fetch']> {
+  // One chain of writes: every entry is one appendFile of one whole line, in completion order.
+  let prepared: Promise<void> | undefined;
+  let writes: Promise<void> = Promise.resolve();
+  const write = (entry: CassetteEntry): Promise<void> => {
+    prepared ??= mkdir(dirname(path), { recursive: true }).then(() =>
+      append ? undefined : writeFile(path, ''),
+    );
+    const written = writes.then(() => prepared).then(() => appendFile(path, `${JSON.stringify(entry)}\n`));
+    // One failed write fails its own call, not every later one.
+    writes = written.catch(() => {});
+    return written;
+  };
+  return async (input, init) => {
+    const request = await normalizeRequest(input, init);
+    const response = await inner(input, init);
+    const headers = storableHeaders(response.headers);
+    const toEntry = (bytes: Uint8Array): CassetteEntry => ({
+      key: requestKey(request),
+      request,
+      response: { status: response.status, headers, ...encodeBody(bytes) },
+    });
+    if (response.body === null) {
+      await write(toEntry(new Uint8Array()));
+      return response;
+    }
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      await write(toEntry(bytes));
+      return new Response(bytes, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
+    // A stream reaches the caller as it arrives; the entry is written when it ends, before the
+    // caller sees the end, so a finished call is always on tape. A cancelled stream is not recorded.
+    const chunks: Uint8Array[] = [];
+    const copy = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        chunks.push(chunk);
+        controller.enqueue(chunk);
+      },
+      flush: () => write(toEntry(concat(chunks))),
+    });
+    return new Response(response.body.pipeThrough(copy), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+function replayer(path: string): NonNullable<CassetteOptions['fetch']> {
+  let tape: Promise<Tape> | undefined;
+  return async (input, init) => {
+    const signal = init?.signal ?? undefined;
+    if (signal?.aborted) throw abortReason(signal);
+    const request = await normalizeRequest(input, init);
+    tape ??= loadTape(path);
+    const loaded = await tape;
+    const key = requestKey(request);
+    const entries = loaded.byKey.get(key);
+    if (entries === undefined) throw missError(path, request, loaded.entries);
+    const served = loaded.served.get(key) ?? 0;
+    loaded.served.set(key, served + 1);
+    const entry = entries[Math.min(served, entries.length - 1)]!;
+    const body =
+      entry.response.bodyEncoding === 'base64'
+        ? Buffer.from(entry.response.body, 'base64')
+        : new TextEncoder().encode(entry.response.body);
+    const noBody = entry.response.status === 204 || entry.response.status === 304;
+    return new Response(noBody ? null : body, {
+      status: entry.response.status,
+      headers: entry.response.headers,
+    });
+  };
+}
+
+async function loadTape(path: string): Promise<Tape> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ENOENT') throw error;
+    text = '';
+  }
+  const entries: CassetteEntry[] = [];
+  for (const [index, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (error) {
+      throw new ProviderError('invalid-cassette', `${path}:${index + 1} is not valid JSON.`, {
+        cause: error,
+      });
+    }
+    const result = cassetteEntrySchema.safeParse(parsed);
+    if (!result.success) {
+      throw new ProviderError(
+        'invalid-cassette',
+        `${path}:${index + 1} is not a cassette entry: ${result.error.issues[0]?.message ?? 'invalid'}.`,
+        { cause: result.error },
+      );
+    }
+    entries.push(result.data);
+  }
+  const byKey = new Map<string, CassetteEntry[]>();
+  for (const entry of entries) {
+    const list = byKey.get(entry.key);
+    if (list === undefined) byKey.set(entry.key, [entry]);
+    else list.push(entry);
+  }
+  return { entries, byKey, served: new Map() };
+}
+
+function missError(path: string, request: NormalizedRequest, entries: CassetteEntry[]): CassetteMissError {
+  const head = `No recording in ${path} matches ${request.method} ${request.path}`;
+  if (entries.length === 0) {
+    return new CassetteMissError(
+      path,
+      request,
+      [],
+      `${head}: the cassette is empty or missing. Record it first.`,
+    );
+  }
+  let closest:
+    | { entry: CassetteEntry; differences: ReturnType<typeof requestDifferences>; score: number }
+    | undefined;
+  for (const entry of entries) {
+    const differences = requestDifferences(entry.request, request);
+    // A different endpoint is a worse match than any number of differing body fields.
+    const score =
+      differences.length +
+      (entry.request.method === request.method ? 0 : 1_000) +
+      (entry.request.path === request.path ? 0 : 1_000);
+    if (closest === undefined || score < closest.score) closest = { entry, differences, score };
+  }
+  const { differences } = closest!;
+  const shown = differences
+    .slice(0, 5)
+    .map(
+      (difference) =>
+        `  ${difference.path}: recorded ${preview(difference.recorded)}, now ${preview(difference.actual)}`,
+    );
+  const more = differences.length > shown.length ? [`  … and ${differences.length - shown.length} more`] : [];
+  const message = [
+    `${head} (${entries.length} recordings).`,
+    `The closest recording differs in ${differences.length} field${differences.length === 1 ? '' : 's'}:`,
+    ...shown,
+    ...more,
+    "Re-record with mode 'record' if the change is intended.",
+  ].join('\n');
+  return new CassetteMissError(path, request, differences, message);
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function storableHeaders(headers: Headers): Record<string, string> {
+  const stored: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!droppedResponseHeaders.has(name.toLowerCase())) stored[name.toLowerCase()] = value;
+  });
+  return stored;
+}
+
+function encodeBody(bytes: Uint8Array): { body: string; bodyEncoding?: 'base64' } {
+  try {
+    return { body: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+  } catch {
+    return { body: Buffer.from(bytes).toString('base64'), bodyEncoding: 'base64' };
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

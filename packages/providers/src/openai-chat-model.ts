@@ -1,0 +1,151 @@
+import type { ChatCallOptions, ChatModel, ChatRequest, ChatResponse, ChatStreamPart } from '@baton/core';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources';
+import { ChatStreamAssembler } from './chat-stream-assembler.js';
+import { type ModelSetup, type OpenAIModelOptions, resolveModelSetup } from './model-setup.js';
+import { chatCompletionChunkSchema, chatCompletionSchema, parseWireBody } from './openai-wire-schemas.js';
+import { ProviderCallError } from './provider-error.js';
+import { abortReason, raceWithAbort } from './race-with-abort.js';
+import {
+  type AttemptController,
+  classifyAttemptError,
+  createAttemptController,
+  resilientCall,
+} from './resilient-call.js';
+import { toChatCompletionBody } from './to-chat-completion-body.js';
+import { toChatResponse } from './to-chat-response.js';
+import { withRetry } from './with-retry.js';
+
+/**
+ * A core {@link ChatModel} over the official `openai` SDK, for OpenAI and every OpenAI-compatible
+ * host. Calls go through the host's shared limiter, a per-attempt timeout and retries with backoff;
+ * failures surface as `ProviderCallError`s; usage and cost come back with every answer.
+ *
+ * @example
+ * ```ts
+ * const model = createOpenAIChatModel({ model: 'gpt-4.1-mini' }); // reads OPENAI_API_KEY
+ * const response = await model.generate({ messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function createOpenAIChatModel(options: OpenAIModelOptions): ChatModel {
+  const setup = resolveModelSetup(options);
+  return {
+    specificationVersion: 'v1',
+    provider: setup.provider,
+    modelId: setup.modelId,
+    generate: (request, callOptions) => generate(setup, request, callOptions),
+    stream: (request, callOptions) => stream(setup, request, callOptions),
+  };
+}
+
+// Bodies are cast to the SDK's types: `providerOptions` carries host fields those types do not know.
+async function generate(
+  setup: ModelSetup,
+  request: ChatRequest,
+  options?: ChatCallOptions,
+): Promise<ChatResponse> {
+  const body = toChatCompletionBody(request, { modelId: setup.modelId, quirks: setup.quirks, stream: false });
+  const { hostLabel } = setup.resilience;
+  const completion = await resilientCall(
+    async (attemptSignal) => {
+      const raw: unknown = await setup.client.chat.completions.create(
+        body as unknown as ChatCompletionCreateParamsNonStreaming,
+        {
+          ...setup.requestOptions,
+          signal: attemptSignal,
+        },
+      );
+      return parseWireBody(chatCompletionSchema, raw, { hostLabel, what: 'a chat completion' });
+    },
+    setup.resilience,
+    options?.signal,
+  );
+  return toChatResponse(completion, { modelId: setup.modelId, costOf: setup.costOf });
+}
+
+interface OpenedStream {
+  iterator: AsyncIterator<unknown>;
+  first: IteratorResult<unknown>;
+  attempt: AttemptController;
+  release: () => void;
+}
+
+/**
+ * Streams one answer. Retries happen only while opening, i.e. until the first chunk has arrived:
+ * once text has reached the caller, a failure is reported rather than silently replayed.
+ */
+async function* stream(
+  setup: ModelSetup,
+  request: ChatRequest,
+  options?: ChatCallOptions,
+): AsyncGenerator<ChatStreamPart, void, undefined> {
+  const signal = options?.signal;
+  const body = toChatCompletionBody(request, { modelId: setup.modelId, quirks: setup.quirks, stream: true });
+  const context = setup.resilience;
+  const opened = await raceWithAbort(
+    withRetry(() => openStream(setup, body, signal), context.retry, signal),
+    signal,
+  );
+  const { iterator, attempt, release } = opened;
+  const assembler = new ChatStreamAssembler({ modelId: setup.modelId, costOf: setup.costOf });
+  const what = { hostLabel: context.hostLabel, what: 'a stream chunk' };
+  let finished = false;
+  try {
+    let next = opened.first;
+    while (!next.done) {
+      yield* assembler.push(parseWireBody(chatCompletionChunkSchema, next.value, what));
+      attempt.restartTimer();
+      try {
+        next = await raceWithAbort(iterator.next(), attempt.signal);
+      } catch (error) {
+        throw classifyAttemptError(error, attempt, signal, context);
+      }
+    }
+    // The SDK ends a stream quietly when its signal aborts, so an end may really be a cut-off.
+    if (signal?.aborted) throw abortReason(signal);
+    if (attempt.timedOut) throw classifyAttemptError(undefined, attempt, signal, context);
+    finished = true;
+    yield { type: 'finish', response: assembler.finish() };
+  } finally {
+    attempt.dispose();
+    release();
+    // Closes the connection when the consumer stopped early or the stream failed.
+    if (!finished) void iterator.return?.().catch(() => {});
+  }
+}
+
+async function openStream(
+  setup: ModelSetup,
+  body: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<OpenedStream> {
+  const context = setup.resilience;
+  const release = await context.limiter.acquire(signal);
+  const attempt = createAttemptController(context.timeoutMs, signal);
+  try {
+    const opening = async () => {
+      const sdkStream = await setup.client.chat.completions.create(
+        body as unknown as ChatCompletionCreateParamsStreaming,
+        {
+          ...setup.requestOptions,
+          signal: attempt.signal,
+        },
+      );
+      const iterator: AsyncIterator<unknown> = sdkStream[Symbol.asyncIterator]();
+      return { iterator, first: await iterator.next() };
+    };
+    const { iterator, first } = await raceWithAbort(opening(), attempt.signal);
+    if (first.done && (attempt.timedOut || signal?.aborted)) {
+      throw new ProviderCallError('timeout', 'The stream ended before its first chunk.', {
+        isRetryable: true,
+      });
+    }
+    return { iterator, first, attempt, release };
+  } catch (error) {
+    attempt.dispose();
+    release();
+    throw classifyAttemptError(error, attempt, signal, context);
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderCallError, ProviderError } from './provider-error.js';
+import { backoffDelay, type RetryEvent, resolveRetryOptions, withRetry } from './with-retry.js';
+
+const retryable = (retryAfterMs?: number) =>
+  new ProviderCallError('provider-call-failed', 'busy', {
+    status: 503,
+    isRetryable: true,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+
+function recorder() {
+  const delays: number[] = [];
+  const events: RetryEvent[] = [];
+  const options = resolveRetryOptions({
+    maxRetries: 3,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    onRetry: (event) => events.push(event),
+  });
+  return { delays, events, options };
+}
+
+describe('backoffDelay', () => {
+  it('draws from [0, initial·2^(retry-1)) capped at maxDelayMs (full jitter)', () => {
+    const options = resolveRetryOptions({ initialDelayMs: 100, maxDelayMs: 1000, random: () => 0.999 });
+    expect([1, 2, 3, 4, 5, 6].map((retry) => backoffDelay(retry, options))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
+    expect(backoffDelay(3, resolveRetryOptions({ initialDelayMs: 100, random: () => 0 }))).toBe(0);
+  });
+});
+
+describe('withRetry', () => {
+  it('retries retryable failures until one attempt succeeds', async () => {
+    const { delays, options } = recorder();
+    let attempts = 0;
+    const result = await withRetry(async () => {
+      attempts++;
+      if (attempts < 3) throw retryable();
+      return 'ok';
+    }, options);
+    expect(result).toBe('ok');
+    expect(attempts).toBe(3);
+    expect(delays).toEqual([250, 500]);
+  });
+
+  it('waits exactly as long as the host asked with Retry-After', async () => {
+    const { delays, events, options } = recorder();
+    let attempts = 0;
+    await withRetry(async () => {
+      if (attempts++ === 0) throw retryable(1234);
+      return 'ok';
+    }, options);
+    expect(delays).toEqual([1234]);
+    expect(events.map((event) => [event.retry, event.delayMs])).toEqual([[1, 1234]]);
+  });
+
+  it('gives up when the host asks for a wait longer than maxRetryAfterMs', async () => {
+    const { delays, options } = recorder();
+    const error = retryable(120_000);
+    await expect(withRetry(() => Promise.reject(error), options)).rejects.toBe(error);
+    expect(delays).toEqual([]);
+  });
+
+  it('stops after maxRetries and rethrows the last failure', async () => {
+    const { options } = recorder();
+    let attempts = 0;
+    const failure = withRetry(async () => {
+      attempts++;
+      throw retryable();
+    }, options);
+    await expect(failure).rejects.toMatchObject({ code: 'provider-call-failed', status: 503 });
+    expect(attempts).toBe(4);
+  });
+
+  it('does not retry errors that are not retryable', async () => {
+    const { options } = recorder();
+    let attempts = 0;
+    const notRetryable = new ProviderCallError('provider-call-failed', 'bad', {
+      status: 400,
+      isRetryable: false,
+    });
+    await expect(
+      withRetry(async () => {
+        attempts++;
+        throw notRetryable;
+      }, options),
+    ).rejects.toBe(notRetryable);
+    await expect(
+      withRetry(async () => {
+        attempts++;
+        throw new ProviderError('missing-api-key', 'no key');
+      }, options),
+    ).rejects.toMatchObject({ code: 'missing-api-key' });
+    expect(attempts).toBe(2);
+  });
+
+  it('rejects at once when the signal aborts in the middle of a backoff', async () => {
+    const options = resolveRetryOptions({ initialDelayMs: 60_000, random: () => 0.99 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const failure = withRetry(() => Promise.reject(retryable()), options, controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 20);
+    await expect(failure).rejects.toThrow('stop');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
