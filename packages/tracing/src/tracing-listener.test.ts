@@ -1,0 +1,670 @@
+import type { DelegationEvent } from '@baton/core';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { describe, expect, it } from 'vitest';
+import { BatonAttributes as B } from './baton-attributes.js';
+import { GenAiAttributes as G } from './gen-ai-attributes.js';
+import { createTestTracing } from './testing/create-test-tracing.js';
+import { delegationRecord, delegationEvents as e } from './testing/delegation-events.js';
+import { findSpan, findSpans } from './testing/find-span.js';
+
+const T0 = 1_700_000_000_000;
+const at = (ms: number) => T0 + ms;
+
+/**
+ * One turn that splits into two parallel delegations whose events interleave:
+ * - `del-bill` to billing: the first attempt fails verification, the retry errors with a timeout,
+ *   the ladder falls back to the accounts agent, which is accepted;
+ * - `del-ord` to orders, whose agent delegates a sub-task to shipping (a nested delegation).
+ */
+function retryFallbackFanOut(): DelegationEvent[] {
+  const usage = { inputTokens: 50, outputTokens: 20 };
+  return [
+    e.turnStart({
+      id: 'turn-1',
+      time: at(0),
+      strategy: 'lexical',
+      conversationId: 'conv-7',
+      turnIndex: 2,
+      userId: 'user-3',
+      input: 'I was charged twice, and where is my order?',
+    }),
+    e.delegationStart({
+      id: 'del-bill',
+      parentId: 'turn-1',
+      time: at(1),
+      strategy: 'lexical',
+      goal: 'Explain the double charge',
+      candidates: [
+        { agentId: 'billing', score: 0.9 },
+        { agentId: 'accounts', score: 0.5 },
+      ],
+      chosenAgentId: 'billing',
+      reason: 'lexical match: charged',
+    }),
+    e.delegationStart({
+      id: 'del-ord',
+      parentId: 'turn-1',
+      time: at(2),
+      strategy: 'lexical',
+      goal: 'Find the order',
+      candidates: [{ agentId: 'orders', score: 0.8 }],
+      chosenAgentId: 'orders',
+      reason: 'lexical match: order',
+    }),
+    e.attemptStart({
+      id: 'att-b1',
+      parentId: 'del-bill',
+      time: at(3),
+      agentId: 'billing',
+      contextCharacters: 120,
+    }),
+    e.attemptStart({
+      id: 'att-o1',
+      parentId: 'del-ord',
+      time: at(4),
+      agentId: 'orders',
+      contextCharacters: 80,
+    }),
+    e.agentRunStart({
+      id: 'run-b1',
+      parentId: 'att-b1',
+      time: at(5),
+      agentId: 'billing',
+      goal: 'Explain the double charge',
+    }),
+    e.agentRunStart({
+      id: 'run-o1',
+      parentId: 'att-o1',
+      time: at(6),
+      agentId: 'orders',
+      goal: 'Find the order',
+    }),
+    e.modelCallStart({
+      id: 'call-b1',
+      parentId: 'run-b1',
+      time: at(7),
+      agentId: 'billing',
+      provider: 'openai',
+      modelId: 'gpt-4.1-mini',
+      request: {
+        messages: [{ role: 'user', content: 'Explain the double charge' }],
+        temperature: 0,
+        maxOutputTokens: 300,
+      },
+    }),
+    e.delegationStart({
+      id: 'del-ship',
+      parentId: 'run-o1',
+      time: at(8),
+      strategy: 'lexical',
+      delegatorId: 'orders',
+      depth: 2,
+      goal: 'Track parcel',
+      candidates: [{ agentId: 'shipping', score: 0.7 }],
+      chosenAgentId: 'shipping',
+      reason: 'lexical match: parcel',
+    }),
+    e.modelCallEnd({
+      id: 'call-b1',
+      parentId: 'run-b1',
+      time: at(9),
+      agentId: 'billing',
+      provider: 'openai',
+      modelId: 'gpt-4.1-mini-2025-04-14',
+      usage,
+      costUsd: 0.0001,
+      latencyMs: 2,
+      response: {
+        message: { content: 'You were charged once.', toolCalls: [] },
+        finishReason: 'stop',
+        usage,
+        costUsd: 0.0001,
+        modelId: 'gpt-4.1-mini-2025-04-14',
+      },
+    }),
+    e.attemptStart({ id: 'att-s1', parentId: 'del-ship', time: at(10), agentId: 'shipping' }),
+    e.agentRunEnd({
+      id: 'run-b1',
+      parentId: 'att-b1',
+      time: at(11),
+      agentId: 'billing',
+      output: 'You were charged once.',
+      usage,
+    }),
+    e.verificationEnd({
+      id: 'ver-b1',
+      parentId: 'att-b1',
+      time: at(12),
+      agentId: 'billing',
+      passed: false,
+      verdicts: [{ verifier: 'groundedness', passed: false, score: 0.2, reason: 'Not in the sources.' }],
+    }),
+    e.attemptEnd({
+      id: 'att-b1',
+      parentId: 'del-bill',
+      time: at(12),
+      agentId: 'billing',
+      outcome: 'rejected',
+      usage,
+    }),
+    e.fallbackStart({
+      id: 'fb-1',
+      parentId: 'del-bill',
+      time: at(13),
+      rung: 'retry',
+      reason: 'Verification failed.',
+    }),
+    e.attemptStart({
+      id: 'att-b2',
+      parentId: 'del-bill',
+      time: at(14),
+      agentId: 'billing',
+      attempt: 2,
+      rung: 'retry',
+    }),
+    e.attemptEnd({ id: 'att-s1', parentId: 'del-ship', time: at(15), agentId: 'shipping' }),
+    e.delegationEnd({
+      id: 'del-ship',
+      parentId: 'run-o1',
+      time: at(16),
+      record: { chosenAgentId: 'shipping', answeredBy: 'shipping', depth: 2 },
+    }),
+    e.attemptEnd({
+      id: 'att-b2',
+      parentId: 'del-bill',
+      time: at(17),
+      agentId: 'billing',
+      attempt: 2,
+      rung: 'retry',
+      outcome: 'error',
+      error: { code: 'timeout', message: 'The attempt took longer than 5000 ms.' },
+    }),
+    e.agentRunEnd({
+      id: 'run-o1',
+      parentId: 'att-o1',
+      time: at(18),
+      agentId: 'orders',
+      output: 'Shipped Monday.',
+    }),
+    e.fallbackStart({
+      id: 'fb-2',
+      parentId: 'del-bill',
+      time: at(19),
+      rung: 'alternative',
+      reason: 'Retry failed.',
+      fromAgentId: 'billing',
+      toAgentId: 'accounts',
+    }),
+    e.attemptEnd({ id: 'att-o1', parentId: 'del-ord', time: at(20), agentId: 'orders' }),
+    e.attemptStart({
+      id: 'att-b3',
+      parentId: 'del-bill',
+      time: at(21),
+      agentId: 'accounts',
+      attempt: 3,
+      rung: 'alternative',
+    }),
+    e.delegationEnd({
+      id: 'del-ord',
+      parentId: 'turn-1',
+      time: at(22),
+      record: { chosenAgentId: 'orders', answeredBy: 'orders' },
+    }),
+    e.verificationEnd({
+      id: 'ver-b3',
+      parentId: 'att-b3',
+      time: at(23),
+      agentId: 'accounts',
+      attempt: 3,
+      passed: true,
+    }),
+    e.attemptEnd({
+      id: 'att-b3',
+      parentId: 'del-bill',
+      time: at(24),
+      agentId: 'accounts',
+      attempt: 3,
+      rung: 'alternative',
+    }),
+    e.delegationEnd({
+      id: 'del-bill',
+      parentId: 'turn-1',
+      time: at(25),
+      record: delegationRecord({
+        id: 'del-bill',
+        chosenAgentId: 'billing',
+        answeredBy: 'accounts',
+        context: { policy: 'last-n', messages: 4, characters: 120, redactions: 1 },
+        attempts: [
+          {
+            index: 1,
+            agentId: 'billing',
+            rung: 'primary',
+            outcome: 'rejected',
+            verdicts: [],
+            usage,
+            costUsd: 0,
+            latencyMs: 9,
+          },
+          {
+            index: 2,
+            agentId: 'billing',
+            rung: 'retry',
+            outcome: 'error',
+            verdicts: [],
+            usage,
+            costUsd: 0,
+            latencyMs: 3,
+          },
+          {
+            index: 3,
+            agentId: 'accounts',
+            rung: 'alternative',
+            outcome: 'accepted',
+            verdicts: [],
+            output: 'A refund is on its way.',
+            usage,
+            costUsd: 0,
+            latencyMs: 3,
+          },
+        ],
+        fallbacks: [
+          { rung: 'retry', reason: 'Verification failed.' },
+          { rung: 'alternative', reason: 'Retry failed.', fromAgentId: 'billing', toAgentId: 'accounts' },
+        ],
+      }),
+    }),
+    e.turnEnd({
+      id: 'turn-1',
+      time: at(26),
+      strategy: 'lexical',
+      answer: 'A refund is on its way; your order shipped Monday.',
+      respondedBy: ['accounts', 'orders'],
+      usage: { inputTokens: 50, outputTokens: 20 },
+    }),
+  ];
+}
+
+describe('createTracingListener', () => {
+  it('builds one trace per turn with retries, fallbacks, nested and parallel delegations as a tree', () => {
+    const tracing = createTestTracing();
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    expect(tracing.tree({ attributes: [B.FALLBACK_RUNGS] })).toMatchInlineSnapshot(`
+      "turn lexical
+        delegate billing {baton.fallback.rungs=[retry,alternative]}
+          attempt 1 billing (primary)
+            invoke_agent billing
+              chat gpt-4.1-mini
+            verify billing
+          fallback retry
+          attempt 2 billing (retry) [ERROR timeout: The attempt took longer than 5000 ms.]
+          fallback alternative
+          attempt 3 accounts (alternative)
+            verify accounts
+        delegate orders
+          attempt 1 orders (primary)
+            invoke_agent orders
+              delegate shipping
+                attempt 1 shipping (primary)"
+    `);
+    const spans = tracing.exporter.getFinishedSpans();
+    expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1);
+    expect(tracing.listener.openSpanCount).toBe(0);
+  });
+
+  it('keeps parallel delegations as siblings under the turn even though their events interleave', () => {
+    const tracing = createTestTracing();
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const turn = findSpan(tracing.exporter, 'turn lexical');
+    const billing = findSpan(tracing.exporter, 'delegate billing');
+    const orders = findSpan(tracing.exporter, 'delegate orders');
+    expect(billing.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+    expect(orders.parentSpanContext?.spanId).toBe(turn.spanContext().spanId);
+    expect(findSpan(tracing.exporter, 'delegate shipping').attributes[B.DELEGATION_DEPTH]).toBe(2);
+  });
+
+  it('records routing, context, attempts, verdict and the fallback ladder on the delegation span', () => {
+    const tracing = createTestTracing();
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const delegation = findSpan(tracing.exporter, 'delegate billing');
+    expect(delegation.attributes).toMatchObject({
+      [B.UNIT]: 'delegation',
+      [B.STRATEGY]: 'lexical',
+      [B.DELEGATION_CHOSEN_AGENT]: 'billing',
+      [B.DELEGATION_REASON]: 'lexical match: charged',
+      [B.DELEGATION_ANSWERED_BY]: 'accounts',
+      [B.DELEGATION_OUTCOME]: 'completed',
+      [B.CONTEXT_CHARACTERS]: 120,
+      [B.CONTEXT_REDACTIONS]: 1,
+      [B.ATTEMPT_NUMBER]: 3,
+      [B.ATTEMPT_RUNG]: 'alternative',
+      [B.VERDICT_PASSED]: true,
+      [B.FALLBACK_RUNG]: 'alternative',
+      [B.FALLBACK_RUNGS]: ['retry', 'alternative'],
+      'langfuse.observation.type': 'agent',
+      'langfuse.observation.level': 'WARNING',
+      'langfuse.observation.input': 'Explain the double charge',
+      'langfuse.observation.output': 'A refund is on its way.',
+    });
+    expect(JSON.parse(String(delegation.attributes[B.DELEGATION_CANDIDATES]))).toEqual([
+      { agentId: 'billing', score: 0.9 },
+      { agentId: 'accounts', score: 0.5 },
+    ]);
+    expect(delegation.events.map((event) => [event.name, event.attributes?.[B.FALLBACK_RUNG]])).toEqual([
+      ['baton.fallback', 'retry'],
+      ['baton.fallback', 'alternative'],
+    ]);
+    expect(delegation.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('marks failed attempts as errors and rejected ones as warnings, with verdicts on an evaluator', () => {
+    const tracing = createTestTracing();
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const rejected = findSpan(tracing.exporter, 'attempt 1 billing (primary)');
+    expect(rejected.status.code).toBe(SpanStatusCode.UNSET);
+    expect(rejected.attributes).toMatchObject({
+      [B.ATTEMPT_OUTCOME]: 'rejected',
+      [B.VERDICT_PASSED]: false,
+      [B.CONTEXT_CHARACTERS]: 120,
+      'langfuse.observation.level': 'WARNING',
+    });
+    const errored = findSpan(tracing.exporter, 'attempt 2 billing (retry)');
+    expect(errored.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'timeout: The attempt took longer than 5000 ms.',
+    });
+    expect(errored.attributes).toMatchObject({ [B.ERROR_CODE]: 'timeout', [G.ERROR_TYPE]: 'timeout' });
+
+    const verification = findSpan(tracing.exporter, 'verify billing');
+    expect(verification.attributes).toMatchObject({
+      'langfuse.observation.type': 'evaluator',
+      [B.VERDICT_PASSED]: false,
+      [G.EVALUATION_SCORE_LABEL]: 'fail',
+    });
+    expect(JSON.parse(String(verification.attributes[B.VERDICTS]))).toEqual([
+      { verifier: 'groundedness', passed: false, score: 0.2, reason: 'Not in the sources.' },
+    ]);
+    expect(findSpan(tracing.exporter, 'fallback alternative').attributes).toMatchObject({
+      'langfuse.observation.type': 'event',
+      [B.FALLBACK_FROM_AGENT]: 'billing',
+      [B.FALLBACK_TO_AGENT]: 'accounts',
+    });
+  });
+
+  it('describes model calls with the GenAI semantic conventions and as Langfuse generations', () => {
+    const tracing = createTestTracing();
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const call = findSpan(tracing.exporter, 'chat gpt-4.1-mini');
+    expect(call.attributes).toMatchObject({
+      [G.OPERATION_NAME]: 'chat',
+      [G.PROVIDER_NAME]: 'openai',
+      [G.REQUEST_MODEL]: 'gpt-4.1-mini',
+      [G.RESPONSE_MODEL]: 'gpt-4.1-mini-2025-04-14',
+      [G.REQUEST_TEMPERATURE]: 0,
+      [G.REQUEST_MAX_TOKENS]: 300,
+      [G.USAGE_INPUT_TOKENS]: 50,
+      [G.USAGE_OUTPUT_TOKENS]: 20,
+      [G.RESPONSE_FINISH_REASONS]: ['stop'],
+      'langfuse.observation.type': 'generation',
+      'langfuse.observation.model.name': 'gpt-4.1-mini-2025-04-14',
+      'langfuse.observation.usage_details': '{"input":50,"output":20,"total":70}',
+      'langfuse.observation.cost_details': '{"total":0.0001}',
+      'langfuse.observation.model.parameters': '{"temperature":0,"max_tokens":300}',
+    });
+    expect(JSON.parse(String(call.attributes['langfuse.observation.input']))).toEqual([
+      { role: 'user', content: 'Explain the double charge' },
+    ]);
+    expect(findSpan(tracing.exporter, 'invoke_agent billing').attributes).toMatchObject({
+      [G.OPERATION_NAME]: 'invoke_agent',
+      [G.AGENT_NAME]: 'billing',
+      'langfuse.observation.type': 'agent',
+    });
+  });
+
+  it('puts session, user, tags and metadata on the turn and carries them to every span of its trace', () => {
+    const tracing = createTestTracing({ tags: ['run-42'], metadata: { suite: 'support' } });
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const turn = findSpan(tracing.exporter, 'turn lexical');
+    expect(turn.attributes).toMatchObject({
+      'session.id': 'conv-7',
+      'user.id': 'user-3',
+      'langfuse.trace.tags': ['lexical', 'run-42'],
+      'langfuse.trace.name': 'turn lexical',
+      'langfuse.trace.metadata.suite': 'support',
+      'langfuse.trace.metadata.conversation_id': 'conv-7',
+      'langfuse.trace.metadata.turn_index': '2',
+      'langfuse.trace.input': 'I was charged twice, and where is my order?',
+      'langfuse.trace.output': 'A refund is on its way; your order shipped Monday.',
+      [B.TURN_OUTCOME]: 'answered',
+      [B.RESPONDED_BY]: ['accounts', 'orders'],
+      [G.CONVERSATION_ID]: 'conv-7',
+    });
+    for (const span of tracing.exporter.getFinishedSpans()) {
+      expect(span.attributes['session.id']).toBe('conv-7');
+      expect(span.attributes['langfuse.trace.tags']).toEqual(['lexical', 'run-42']);
+    }
+  });
+
+  it('keeps message contents out of spans when captureContent is off', () => {
+    const tracing = createTestTracing({ captureContent: false });
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
+    const contentKeys = ['langfuse.observation.input', 'langfuse.trace.input', 'langfuse.trace.output'];
+    for (const span of tracing.exporter.getFinishedSpans()) {
+      for (const key of contentKeys) expect(span.attributes[key], `${span.name} ${key}`).toBeUndefined();
+      if (span.attributes[B.UNIT] !== 'verification' && span.attributes[B.UNIT] !== 'guardrail') {
+        expect(span.attributes['langfuse.observation.output'], span.name).toBeUndefined();
+      }
+    }
+    expect(findSpan(tracing.exporter, 'chat gpt-4.1-mini').attributes[G.USAGE_INPUT_TOKENS]).toBe(50);
+  });
+
+  it('reports the trace of each turn, during and after it, and to onTurnEnd', () => {
+    const ended: unknown[] = [];
+    const tracing = createTestTracing({ onTurnEnd: (turn) => ended.push(turn) });
+    const events = retryFallbackFanOut();
+    tracing.listener(events[0]!);
+    const during = tracing.listener.traceOf('turn-1');
+    for (const event of events.slice(1)) tracing.listener(event);
+
+    const turn = findSpan(tracing.exporter, 'turn lexical').spanContext();
+    expect(during).toMatchObject({ turnId: 'turn-1', traceId: turn.traceId, spanId: turn.spanId });
+    expect(tracing.listener.traceOf('turn-1')).toEqual({
+      turnId: 'turn-1',
+      traceId: turn.traceId,
+      spanId: turn.spanId,
+      strategy: 'lexical',
+      conversationId: 'conv-7',
+      turnIndex: 2,
+      outcome: 'answered',
+    });
+    expect(ended).toEqual([tracing.listener.traceOf('turn-1')]);
+    expect(tracing.listener.traceOf('turn-unknown')).toBeUndefined();
+  });
+
+  it('forgets the oldest ended turns beyond recentTurns', () => {
+    const tracing = createTestTracing({ recentTurns: 2 });
+    for (const id of ['t1', 't2', 't3']) {
+      tracing.listener(e.turnStart({ id, time: at(0) }));
+      tracing.listener(e.turnEnd({ id, time: at(1) }));
+    }
+    expect(['t1', 't2', 't3'].map((id) => tracing.listener.traceOf(id)?.turnId)).toEqual([
+      undefined,
+      't2',
+      't3',
+    ]);
+  });
+
+  it('marks failed and escalated turns', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.turnStart({ id: 'failed', time: at(0) }));
+    tracing.listener(
+      e.turnEnd({
+        id: 'failed',
+        time: at(1),
+        outcome: 'failed',
+        error: { code: 'budget-exceeded', message: 'Out of tokens.' },
+      }),
+    );
+    tracing.listener(e.turnStart({ id: 'escalated', time: at(2) }));
+    tracing.listener(e.turnEnd({ id: 'escalated', time: at(3), outcome: 'escalated', answer: null }));
+
+    const [failed, escalated] = tracing.exporter.getFinishedSpans();
+    expect(failed?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'budget-exceeded: Out of tokens.',
+    });
+    expect(escalated?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(escalated?.attributes['langfuse.observation.level']).toBe('WARNING');
+  });
+
+  it('records guardrails and handoffs as typed point observations under their parent', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    tracing.listener(e.agentRunStart({ id: 'run', parentId: 'turn', time: at(1), agentId: 'legal' }));
+    tracing.listener(
+      e.guardrailEnd({
+        id: 'guard',
+        parentId: 'run',
+        time: at(2),
+        agentId: 'legal',
+        guardrail: 'no-legal-advice',
+        triggered: true,
+        action: 'escalate',
+        reason: 'Asks for legal advice.',
+      }),
+    );
+    tracing.listener(e.agentRunEnd({ id: 'run', parentId: 'turn', time: at(3), agentId: 'legal' }));
+    tracing.listener({
+      type: 'handoff-start',
+      id: 'hand',
+      parentId: 'turn',
+      time: at(4),
+      fromAgentId: 'front',
+      toAgentId: 'sales',
+      reason: 'Wants to buy.',
+    });
+    tracing.listener({
+      type: 'handoff-end',
+      id: 'hand',
+      parentId: 'turn',
+      time: at(5),
+      agentId: 'sales',
+      reason: 'Done.',
+    });
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(6) }));
+
+    expect(tracing.tree()).toMatchInlineSnapshot(`
+      "turn test
+        invoke_agent legal
+          guardrail no-legal-advice
+        handoff front -> sales
+        hand back sales"
+    `);
+    expect(findSpan(tracing.exporter, 'guardrail no-legal-advice').attributes).toMatchObject({
+      'langfuse.observation.type': 'guardrail',
+      'langfuse.observation.level': 'WARNING',
+      [B.GUARDRAIL_TRIGGERED]: true,
+      [B.GUARDRAIL_ACTION]: 'escalate',
+    });
+    expect(
+      findSpans(tracing.exporter, (span) => span.attributes['langfuse.observation.type'] === 'event'),
+    ).toHaveLength(2);
+  });
+
+  it('nests the turn under a caller span that is active, and does not claim the trace name then', () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const tracing = createTestTracing();
+      const outer = tracing.provider.getTracer('harness').startSpan('experiment item');
+      context.with(trace.setSpan(context.active(), outer), () => {
+        tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+      });
+      tracing.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+      outer.end();
+
+      const turn = findSpan(tracing.exporter, 'turn test');
+      expect(turn.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
+      expect(turn.attributes['langfuse.trace.name']).toBeUndefined();
+      expect(tracing.listener.traceOf('turn')?.traceId).toBe(outer.spanContext().traceId);
+    } finally {
+      context.disable();
+    }
+  });
+
+  it('starts a new trace for a unit whose parent it never saw, and ignores ends it never started', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.attemptEnd({ id: 'ghost', time: at(0) }));
+    tracing.listener(
+      e.delegationStart({ id: 'del', parentId: 'unknown', time: at(1), chosenAgentId: 'billing' }),
+    );
+    tracing.listener(e.delegationEnd({ id: 'del', parentId: 'unknown', time: at(2) }));
+
+    expect(tracing.tree()).toBe('delegate billing');
+    expect(findSpan(tracing.exporter, 'delegate billing').parentSpanContext).toBeUndefined();
+  });
+
+  it('never throws, and warns once when an event cannot be traced', () => {
+    const warnings: string[] = [];
+    const tracing = createTestTracing({ logger: { warn: (message) => warnings.push(message) } });
+    tracing.listener(e.delegationStart({ id: 'del', time: at(0) }));
+    const broken = { type: 'delegation-end', id: 'del', time: at(1) } as unknown as DelegationEvent;
+    tracing.listener(e.delegationStart({ id: 'del-2', time: at(0) }));
+    const broken2 = { type: 'delegation-end', id: 'del-2', time: at(1) } as unknown as DelegationEvent;
+
+    expect(() => tracing.listener(broken)).not.toThrow();
+    expect(() => tracing.listener(broken2)).not.toThrow();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Tracing failed on a delegation-end event/);
+  });
+
+  it('ends spans still open at shutdown as unfinished errors', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    tracing.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
+
+    expect(tracing.listener.endOpenSpans()).toBe(2);
+    expect(tracing.listener.openSpanCount).toBe(0);
+    const spans = tracing.exporter.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toEqual(['delegate nobody', 'turn test']);
+    for (const span of spans) {
+      expect(span.attributes[B.UNFINISHED]).toBe(true);
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    }
+  });
+
+  it('bounds the spans it holds open, force-ending the oldest with one warning', () => {
+    const warnings: string[] = [];
+    const tracing = createTestTracing({
+      maxOpenSpans: 2,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    for (const id of ['a', 'b', 'c', 'd']) tracing.listener(e.turnStart({ id, time: at(0) }));
+
+    expect(tracing.listener.openSpanCount).toBe(2);
+    expect(tracing.exporter.getFinishedSpans().map((span) => span.attributes[B.UNFINISHED])).toEqual([
+      true,
+      true,
+    ]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('uses the event times as span start and end times', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0.5) }));
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(12.25) }));
+
+    const [span] = tracing.exporter.getFinishedSpans();
+    const ms = (time: [number, number]) => time[0] * 1000 + time[1] / 1e6;
+    expect(ms(span!.startTime)).toBeCloseTo(at(0.5), 3);
+    expect(ms(span!.duration)).toBeCloseTo(11.75, 3);
+  });
+});

@@ -1,0 +1,667 @@
+import type {
+  AgentRunEndEvent,
+  AgentRunStartEvent,
+  AttemptEndEvent,
+  AttemptStartEvent,
+  DelegationEndEvent,
+  DelegationEvent,
+  DelegationEventListener,
+  DelegationStartEvent,
+  ErrorInfo,
+  FallbackStartEvent,
+  GuardrailEndEvent,
+  HandoffEndEvent,
+  HandoffStartEvent,
+  ModelCallEndEvent,
+  ModelCallStartEvent,
+  TurnEndEvent,
+  TurnStartEvent,
+  Usage,
+  VerificationEndEvent,
+} from '@baton/core';
+import { LangfuseOtelSpanAttributes } from '@langfuse/tracing';
+import {
+  type Attributes,
+  type Context,
+  context as otelContext,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import { BatonAttributes as B, BATON_TRACER_NAME, type BatonUnit } from './baton-attributes.js';
+import { GenAiAttributes as G, GenAiOperation } from './gen-ai-attributes.js';
+import { stderrLogger, type TracingLogger, WarnOnce } from './tracing-logger.js';
+
+/** Where one user turn's spans went: what the harness needs to link a dataset run item to a trace. */
+export interface TurnTrace {
+  /** The core's event id of the turn. */
+  turnId: string;
+  /** OpenTelemetry (and Langfuse) trace id, 32 hex characters. */
+  traceId: string;
+  /** The turn span's id (the Langfuse observation id of the turn). */
+  spanId: string;
+  strategy: string;
+  conversationId?: string;
+  turnIndex?: number;
+  /** Set once the turn has ended. */
+  outcome?: TurnEndEvent['outcome'];
+}
+
+/** Options of {@link createTracingListener}. */
+export interface TracingListenerOptions {
+  /** The tracer to create spans with. Takes precedence over `tracerProvider`. */
+  tracer?: Tracer;
+  /** A provider to take the `@baton/tracing` tracer from; default: the global OpenTelemetry provider. */
+  tracerProvider?: TracerProvider;
+  /**
+   * Whether message contents (user input, answers, task goals, model requests and responses) go
+   * into spans. Default `true`; set `false` to keep conversation text out of traces while keeping
+   * routing, verdicts, usage and timings.
+   */
+  captureContent?: boolean;
+  /** Extra trace tags (the strategy is always a tag), e.g. the eval run id or suite. */
+  tags?: readonly string[];
+  /** Extra trace metadata (strings), e.g. `{ suite: 'support', runId: 'r42' }`. */
+  metadata?: Readonly<Record<string, string>>;
+  /** Called when a turn ends, with its trace id. Must not throw (errors are swallowed). */
+  onTurnEnd?: (turn: TurnTrace) => void;
+  /** How many ended turns {@link TracingListener.traceOf} remembers. Default 10,000. */
+  recentTurns?: number;
+  /**
+   * Spans open at once before the oldest is force-ended (a guard against `-start` events whose
+   * `-end` never comes). Default 100,000.
+   */
+  maxOpenSpans?: number;
+  /** Where to warn if the listener itself fails. Default: stderr. */
+  logger?: TracingLogger;
+}
+
+/** A core event listener that turns delegation events into OpenTelemetry spans. */
+export interface TracingListener extends DelegationEventListener {
+  /** The trace of a turn that is running or ended recently, by the turn's event id. */
+  traceOf(turnId: string): TurnTrace | undefined;
+  /** Ends every span still open (an interrupted run), marking them `baton.unfinished`. Returns how many. */
+  endOpenSpans(): number;
+  /** Spans started and not yet ended. */
+  readonly openSpanCount: number;
+}
+
+/** What all spans of one turn share: the Langfuse trace-level attributes, propagated to each span. */
+interface TurnShared {
+  traceAttributes: Attributes;
+  turn: TurnTrace | undefined;
+}
+
+interface OpenUnit {
+  span: Span;
+  parentContext: Context;
+  /** The context carrying `span`, built on first use as a parent. */
+  context: Context | undefined;
+  shared: TurnShared;
+  fallbackRungs: string[] | undefined;
+}
+
+const L = LangfuseOtelSpanAttributes;
+const noShared: TurnShared = { traceAttributes: {}, turn: undefined };
+
+/**
+ * Creates a listener for `@baton/core`'s events that opens a span on each `-start` event, ends it
+ * on the matching `-end`, nests spans through `parentId` (not through async context, because the
+ * events of parallel branches interleave), and records verification, fallback, guardrail and
+ * handoff as point observations. Spans carry `baton.*` attributes, OpenTelemetry GenAI attributes
+ * on model calls and agent runs, and Langfuse's observation types (agent, generation, evaluator,
+ * guardrail, event) so the tree reads naturally in Langfuse.
+ *
+ * The listener never throws; the map of open spans loses each entry at its `-end` event.
+ *
+ * @example
+ * ```ts
+ * const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+ * const listener = createTracingListener({ tracerProvider: provider, onTurnEnd: (t) => links.set(t.turnId, t.traceId) });
+ * await team.respond(turn, { listener });
+ * ```
+ */
+export function createTracingListener(options: TracingListenerOptions = {}): TracingListener {
+  const tracer =
+    options.tracer ?? (options.tracerProvider ?? trace.getTracerProvider()).getTracer(BATON_TRACER_NAME);
+  const captureContent = options.captureContent ?? true;
+  const extraTags = options.tags ?? [];
+  const extraMetadata = options.metadata ?? {};
+  const recentTurnLimit = Math.max(1, options.recentTurns ?? 10_000);
+  const maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 100_000);
+  const warnings = new WarnOnce(options.logger ?? stderrLogger);
+  const open = new Map<string, OpenUnit>();
+  const recentTurns = new Map<string, TurnTrace>();
+
+  function contextOf(unit: OpenUnit): Context {
+    unit.context ??= trace.setSpan(unit.parentContext, unit.span);
+    return unit.context;
+  }
+
+  function startSpan(
+    event: DelegationEvent,
+    name: string,
+    attributes: Attributes,
+    kind: SpanKind = SpanKind.INTERNAL,
+    shared?: TurnShared,
+  ): { span: Span; parentContext: Context; shared: TurnShared } {
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    // Without a known parent the span joins whatever context is active: a caller's span, or none.
+    const parentContext = parent ? contextOf(parent) : otelContext.active();
+    const inherited = shared ?? parent?.shared ?? noShared;
+    const span = tracer.startSpan(name, { kind, startTime: event.time, attributes }, parentContext);
+    span.setAttributes(inherited.traceAttributes);
+    return { span, parentContext, shared: inherited };
+  }
+
+  function openUnit(
+    event: DelegationEvent,
+    name: string,
+    attributes: Attributes,
+    kind?: SpanKind,
+    shared?: TurnShared,
+  ) {
+    if (open.size >= maxOpenSpans) evictOldest();
+    const started = startSpan(event, name, attributes, kind, shared);
+    open.set(event.id, { ...started, context: undefined, fallbackRungs: undefined });
+    return started;
+  }
+
+  function point(event: DelegationEvent, name: string, attributes: Attributes): Span {
+    const { span } = startSpan(event, name, attributes);
+    return span;
+  }
+
+  function close(event: DelegationEvent): OpenUnit | undefined {
+    const unit = open.get(event.id);
+    if (unit) open.delete(event.id);
+    return unit;
+  }
+
+  function evictOldest(): void {
+    const oldest = open.keys().next();
+    if (oldest.done) return;
+    const unit = open.get(oldest.value)!;
+    open.delete(oldest.value);
+    unit.span.setAttribute(B.UNFINISHED, true);
+    unit.span.end();
+    warnings.warn(
+      'evicted',
+      `More than ${maxOpenSpans} spans were open at once; the oldest were ended early. Are -end events missing?`,
+    );
+  }
+
+  function onTurnStart(event: TurnStartEvent): void {
+    const turn: TurnTrace = {
+      turnId: event.id,
+      traceId: '',
+      spanId: '',
+      strategy: event.strategy,
+      conversationId: event.conversationId,
+      turnIndex: event.turnIndex,
+    };
+    const traceAttributes: Attributes = {
+      [L.TRACE_TAGS]: [event.strategy, ...extraTags],
+      [`${L.TRACE_METADATA}.strategy`]: event.strategy,
+    };
+    const sessionId = event.sessionId ?? event.conversationId;
+    if (sessionId !== undefined) traceAttributes[L.TRACE_SESSION_ID] = sessionId;
+    if (event.userId !== undefined) traceAttributes[L.TRACE_USER_ID] = event.userId;
+    if (event.conversationId !== undefined) {
+      traceAttributes[`${L.TRACE_METADATA}.conversation_id`] = event.conversationId;
+    }
+    if (event.turnIndex !== undefined)
+      traceAttributes[`${L.TRACE_METADATA}.turn_index`] = String(event.turnIndex);
+    for (const key in extraMetadata) traceAttributes[`${L.TRACE_METADATA}.${key}`] = extraMetadata[key];
+
+    const attributes: Attributes = {
+      [B.UNIT]: 'turn' satisfies BatonUnit,
+      [B.STRATEGY]: event.strategy,
+      [L.OBSERVATION_TYPE]: 'agent',
+    };
+    if (event.conversationId !== undefined) {
+      attributes[B.CONVERSATION_ID] = event.conversationId;
+      attributes[G.CONVERSATION_ID] = event.conversationId;
+    }
+    if (event.turnIndex !== undefined) attributes[B.TURN_INDEX] = event.turnIndex;
+    if (captureContent) attributes[L.OBSERVATION_INPUT] = event.input;
+
+    const shared: TurnShared = { traceAttributes, turn };
+    const { span, parentContext } = openUnit(
+      event,
+      `turn ${event.strategy}`,
+      attributes,
+      SpanKind.INTERNAL,
+      shared,
+    );
+    const isRoot = trace.getSpan(parentContext) === undefined;
+    if (isRoot) {
+      span.setAttribute(L.TRACE_NAME, `turn ${event.strategy}`);
+      if (captureContent) span.setAttribute(L.TRACE_INPUT, event.input);
+    }
+    const spanContext = span.spanContext();
+    turn.traceId = spanContext.traceId;
+    turn.spanId = spanContext.spanId;
+    remember(turn);
+  }
+
+  function remember(turn: TurnTrace): void {
+    recentTurns.delete(turn.turnId);
+    recentTurns.set(turn.turnId, turn);
+    if (recentTurns.size > recentTurnLimit) {
+      const oldest = recentTurns.keys().next();
+      if (!oldest.done) recentTurns.delete(oldest.value);
+    }
+  }
+
+  function onTurnEnd(event: TurnEndEvent): void {
+    const unit = close(event);
+    if (!unit) return;
+    const { span } = unit;
+    span.setAttributes({
+      [B.TURN_OUTCOME]: event.outcome,
+      [B.RESPONDED_BY]: event.respondedBy,
+      [B.COST_USD]: event.costUsd,
+      [B.LATENCY_MS]: event.latencyMs,
+    });
+    setUsage(span, event.usage);
+    if (captureContent && event.answer !== null) {
+      span.setAttribute(L.OBSERVATION_OUTPUT, event.answer);
+      if (trace.getSpan(unit.parentContext) === undefined) span.setAttribute(L.TRACE_OUTPUT, event.answer);
+    }
+    if (event.error) setError(span, event.error);
+    else if (event.outcome === 'failed') setError(span, { code: 'turn-failed', message: 'The turn failed.' });
+    else if (event.outcome === 'escalated') setWarning(span, 'Escalated to a human.');
+    span.end(event.time);
+    const turn = unit.shared.turn;
+    if (turn) {
+      turn.outcome = event.outcome;
+      remember(turn);
+      if (options.onTurnEnd) {
+        try {
+          options.onTurnEnd({ ...turn });
+        } catch {
+          // The callback is the caller's; its failure must not end the run.
+        }
+      }
+    }
+  }
+
+  function onDelegationStart(event: DelegationStartEvent): void {
+    const attributes: Attributes = {
+      [B.UNIT]: 'delegation' satisfies BatonUnit,
+      [B.STRATEGY]: event.strategy,
+      [B.DELEGATION_MODE]: event.mode,
+      [B.DELEGATION_DELEGATOR]: event.delegatorId,
+      [B.DELEGATION_DEPTH]: event.depth,
+      [B.DELEGATION_CANDIDATES]: JSON.stringify(event.candidates),
+      [B.DELEGATION_REASON]: event.reason,
+      [L.OBSERVATION_TYPE]: 'agent',
+    };
+    if (event.chosenAgentId !== null) attributes[B.DELEGATION_CHOSEN_AGENT] = event.chosenAgentId;
+    if (captureContent) attributes[L.OBSERVATION_INPUT] = event.goal;
+    const verb = event.mode === 'handoff' ? 'handoff' : 'delegate';
+    openUnit(event, `${verb} ${event.chosenAgentId ?? 'nobody'}`, attributes);
+  }
+
+  function onDelegationEnd(event: DelegationEndEvent): void {
+    const unit = close(event);
+    if (!unit) return;
+    const { span } = unit;
+    const { record } = event;
+    const attributes: Attributes = {
+      [B.DELEGATION_OUTCOME]: record.outcome,
+      [B.DELEGATION_ATTEMPTS]: record.attempts.length,
+      [B.CONTEXT_POLICY]: record.context.policy,
+      [B.CONTEXT_MESSAGES]: record.context.messages,
+      [B.CONTEXT_CHARACTERS]: record.context.characters,
+      [B.CONTEXT_REDACTIONS]: record.context.redactions,
+      [B.COST_USD]: record.costUsd,
+      [B.LATENCY_MS]: record.latencyMs,
+    };
+    if (record.answeredBy !== undefined) attributes[B.DELEGATION_ANSWERED_BY] = record.answeredBy;
+    if (record.excluded.length > 0) attributes[B.DELEGATION_EXCLUDED] = JSON.stringify(record.excluded);
+    const last = record.attempts[record.attempts.length - 1];
+    if (last) {
+      attributes[B.ATTEMPT_NUMBER] = last.index;
+      attributes[B.ATTEMPT_RUNG] = last.rung;
+      attributes[B.VERDICT_PASSED] = last.outcome === 'accepted';
+    }
+    const rungs = record.fallbacks.map((step) => step.rung);
+    const lastRung = rungs[rungs.length - 1];
+    if (lastRung !== undefined) {
+      attributes[B.FALLBACK_RUNG] = lastRung;
+      attributes[B.FALLBACK_RUNGS] = rungs;
+    }
+    span.setAttributes(attributes);
+    setUsage(span, record.usage);
+    if (captureContent) {
+      const accepted = record.attempts.find((attempt) => attempt.outcome === 'accepted');
+      if (accepted?.output !== undefined) span.setAttribute(L.OBSERVATION_OUTPUT, accepted.output);
+    }
+    if (record.outcome === 'failed') {
+      setError(
+        span,
+        last?.error ?? { code: 'delegation-failed', message: 'Every rung of the failure ladder failed.' },
+      );
+    } else if (record.outcome === 'escalated') {
+      setWarning(span, 'Escalated to a human.');
+    } else if (rungs.length > 0) {
+      setWarning(span, `Completed after fallback: ${rungs.join(', ')}.`);
+    }
+    span.end(event.time);
+  }
+
+  function onAttemptStart(event: AttemptStartEvent): void {
+    openUnit(event, `attempt ${event.attempt} ${event.agentId} (${event.rung})`, {
+      [B.UNIT]: 'attempt' satisfies BatonUnit,
+      [B.AGENT_ID]: event.agentId,
+      [B.ATTEMPT_NUMBER]: event.attempt,
+      [B.ATTEMPT_RUNG]: event.rung,
+      [B.CONTEXT_CHARACTERS]: event.contextCharacters,
+      [L.OBSERVATION_TYPE]: 'span',
+    });
+  }
+
+  function onAttemptEnd(event: AttemptEndEvent): void {
+    const unit = close(event);
+    if (!unit) return;
+    const { span } = unit;
+    span.setAttributes({
+      [B.ATTEMPT_OUTCOME]: event.outcome,
+      [B.COST_USD]: event.costUsd,
+      [B.LATENCY_MS]: event.latencyMs,
+    });
+    setUsage(span, event.usage);
+    if (event.outcome === 'error')
+      setError(span, event.error ?? { code: 'attempt-failed', message: 'The attempt failed.' });
+    else if (event.outcome === 'rejected') setWarning(span, 'Rejected by verification.');
+    span.end(event.time);
+  }
+
+  function onAgentRunStart(event: AgentRunStartEvent): void {
+    const attributes: Attributes = {
+      [B.UNIT]: 'agent-run' satisfies BatonUnit,
+      [B.AGENT_ID]: event.agentId,
+      [B.AGENT_KIND]: event.agentKind,
+      [G.OPERATION_NAME]: GenAiOperation.INVOKE_AGENT,
+      [G.AGENT_ID]: event.agentId,
+      [G.AGENT_NAME]: event.agentId,
+      [L.OBSERVATION_TYPE]: 'agent',
+    };
+    if (captureContent) attributes[L.OBSERVATION_INPUT] = event.goal;
+    openUnit(event, `${GenAiOperation.INVOKE_AGENT} ${event.agentId}`, attributes);
+  }
+
+  function onAgentRunEnd(event: AgentRunEndEvent): void {
+    const unit = close(event);
+    if (!unit) return;
+    const { span } = unit;
+    setUsage(span, event.usage);
+    if (event.confidence !== undefined) span.setAttribute(B.AGENT_CONFIDENCE, event.confidence);
+    if (captureContent && event.output !== undefined) span.setAttribute(L.OBSERVATION_OUTPUT, event.output);
+    if (event.error) setError(span, event.error);
+    span.end(event.time);
+  }
+
+  function onModelCallStart(event: ModelCallStartEvent): void {
+    const { request } = event;
+    const attributes: Attributes = {
+      [B.UNIT]: 'model-call' satisfies BatonUnit,
+      [B.AGENT_ID]: event.agentId,
+      [G.OPERATION_NAME]: GenAiOperation.CHAT,
+      [G.PROVIDER_NAME]: event.provider,
+      [G.SYSTEM]: event.provider,
+      [G.REQUEST_MODEL]: event.modelId,
+      [L.OBSERVATION_TYPE]: 'generation',
+      [L.OBSERVATION_MODEL]: event.modelId,
+    };
+    const parameters: Record<string, string | number> = {};
+    if (request.temperature !== undefined) {
+      attributes[G.REQUEST_TEMPERATURE] = request.temperature;
+      parameters.temperature = request.temperature;
+    }
+    if (request.maxOutputTokens !== undefined) {
+      attributes[G.REQUEST_MAX_TOKENS] = request.maxOutputTokens;
+      parameters.max_tokens = request.maxOutputTokens;
+    }
+    if (request.toolChoice !== undefined) {
+      parameters.tool_choice =
+        typeof request.toolChoice === 'string' ? request.toolChoice : request.toolChoice.name;
+    }
+    if (request.responseFormat && request.responseFormat.type !== 'text') {
+      parameters.response_format = request.responseFormat.name;
+    }
+    for (const _ in parameters) {
+      attributes[L.OBSERVATION_MODEL_PARAMETERS] = JSON.stringify(parameters);
+      break;
+    }
+    if (captureContent) {
+      attributes[L.OBSERVATION_INPUT] = JSON.stringify(
+        request.tools ? { messages: request.messages, tools: request.tools } : request.messages,
+      );
+    }
+    openUnit(event, `${GenAiOperation.CHAT} ${event.modelId}`, attributes, SpanKind.CLIENT);
+  }
+
+  function onModelCallEnd(event: ModelCallEndEvent): void {
+    const unit = close(event);
+    if (!unit) return;
+    const { span } = unit;
+    const { usage, response } = event;
+    const attributes: Attributes = {
+      [G.RESPONSE_MODEL]: event.modelId,
+      [G.USAGE_INPUT_TOKENS]: usage.inputTokens,
+      [G.USAGE_OUTPUT_TOKENS]: usage.outputTokens,
+      [L.OBSERVATION_MODEL]: event.modelId,
+      [L.OBSERVATION_USAGE_DETAILS]: JSON.stringify({
+        input: usage.inputTokens,
+        output: usage.outputTokens,
+        total: usage.inputTokens + usage.outputTokens,
+      }),
+      [B.LATENCY_MS]: event.latencyMs,
+      [B.COST_USD]: event.costUsd,
+    };
+    if (response) {
+      attributes[G.RESPONSE_FINISH_REASONS] = [response.finishReason];
+      // Only a price the adapter knew; otherwise Langfuse prices the call from its model table.
+      if (response.costUsd !== undefined) {
+        attributes[L.OBSERVATION_COST_DETAILS] = JSON.stringify({ total: response.costUsd });
+      }
+      if (captureContent) attributes[L.OBSERVATION_OUTPUT] = JSON.stringify(response.message);
+    }
+    span.setAttributes(attributes);
+    if (event.error) setError(span, event.error);
+    span.end(event.time);
+  }
+
+  function onVerificationEnd(event: VerificationEndEvent): void {
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    parent?.span.setAttribute(B.VERDICT_PASSED, event.passed);
+    const span = point(event, `verify ${event.agentId}`, {
+      [B.UNIT]: 'verification' satisfies BatonUnit,
+      [B.AGENT_ID]: event.agentId,
+      [B.ATTEMPT_NUMBER]: event.attempt,
+      [B.VERDICT_PASSED]: event.passed,
+      [B.VERDICTS]: JSON.stringify(event.verdicts),
+      [G.EVALUATION_NAME]: 'verification',
+      [G.EVALUATION_SCORE_LABEL]: event.passed ? 'pass' : 'fail',
+      [G.EVALUATION_SCORE_VALUE]: event.passed ? 1 : 0,
+      [L.OBSERVATION_TYPE]: 'evaluator',
+      [L.OBSERVATION_OUTPUT]: JSON.stringify({ passed: event.passed, verdicts: event.verdicts }),
+    });
+    if (!event.passed) {
+      const failed = event.verdicts.filter((verdict) => !verdict.passed).map((verdict) => verdict.verifier);
+      setWarning(span, `Failed: ${failed.join(', ') || 'verification'}.`);
+    }
+    span.end(event.time);
+  }
+
+  function onFallbackStart(event: FallbackStartEvent): void {
+    const attributes: Attributes = {
+      [B.FALLBACK_RUNG]: event.rung,
+      [B.FALLBACK_REASON]: event.reason,
+    };
+    if (event.fromAgentId !== undefined) attributes[B.FALLBACK_FROM_AGENT] = event.fromAgentId;
+    if (event.toAgentId !== undefined) attributes[B.FALLBACK_TO_AGENT] = event.toAgentId;
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    if (parent) {
+      parent.fallbackRungs = [...(parent.fallbackRungs ?? []), event.rung];
+      parent.span.addEvent('baton.fallback', attributes, event.time);
+      parent.span.setAttribute(B.FALLBACK_RUNG, event.rung);
+      parent.span.setAttribute(B.FALLBACK_RUNGS, parent.fallbackRungs);
+    }
+    // Langfuse does not show span events, so the rung also becomes an `event` observation.
+    const span = point(event, `fallback ${event.rung}`, {
+      ...attributes,
+      [B.UNIT]: 'fallback' satisfies BatonUnit,
+      [L.OBSERVATION_TYPE]: 'event',
+      [L.OBSERVATION_LEVEL]: 'WARNING',
+      [L.OBSERVATION_STATUS_MESSAGE]: event.reason,
+    });
+    span.end(event.time);
+  }
+
+  function onGuardrailEnd(event: GuardrailEndEvent): void {
+    const attributes: Attributes = {
+      [B.UNIT]: 'guardrail' satisfies BatonUnit,
+      [B.AGENT_ID]: event.agentId,
+      [B.GUARDRAIL_NAME]: event.guardrail,
+      [B.GUARDRAIL_TRIGGERED]: event.triggered,
+      [B.GUARDRAIL_REASON]: event.reason,
+      [L.OBSERVATION_TYPE]: 'guardrail',
+      [L.OBSERVATION_OUTPUT]: JSON.stringify({
+        triggered: event.triggered,
+        action: event.action ?? null,
+        reason: event.reason,
+      }),
+    };
+    if (event.action !== undefined) attributes[B.GUARDRAIL_ACTION] = event.action;
+    const span = point(event, `guardrail ${event.guardrail}`, attributes);
+    if (event.triggered) setWarning(span, event.reason);
+    span.end(event.time);
+  }
+
+  function onHandoffStart(event: HandoffStartEvent): void {
+    // A handoff outlives the turn it starts in, so it is a point in each trace rather than a span.
+    point(event, `handoff ${event.fromAgentId} -> ${event.toAgentId}`, {
+      [B.UNIT]: 'handoff' satisfies BatonUnit,
+      [B.HANDOFF_FROM_AGENT]: event.fromAgentId,
+      [B.HANDOFF_TO_AGENT]: event.toAgentId,
+      [B.HANDOFF_REASON]: event.reason,
+      [L.OBSERVATION_TYPE]: 'event',
+    }).end(event.time);
+  }
+
+  function onHandoffEnd(event: HandoffEndEvent): void {
+    point(event, `hand back ${event.agentId}`, {
+      [B.UNIT]: 'handoff' satisfies BatonUnit,
+      [B.HANDOFF_FROM_AGENT]: event.agentId,
+      [B.HANDOFF_REASON]: event.reason,
+      [L.OBSERVATION_TYPE]: 'event',
+    }).end(event.time);
+  }
+
+  function handle(event: DelegationEvent): void {
+    switch (event.type) {
+      case 'turn-start':
+        onTurnStart(event);
+        break;
+      case 'turn-end':
+        onTurnEnd(event);
+        break;
+      case 'delegation-start':
+        onDelegationStart(event);
+        break;
+      case 'delegation-end':
+        onDelegationEnd(event);
+        break;
+      case 'attempt-start':
+        onAttemptStart(event);
+        break;
+      case 'attempt-end':
+        onAttemptEnd(event);
+        break;
+      case 'agent-run-start':
+        onAgentRunStart(event);
+        break;
+      case 'agent-run-end':
+        onAgentRunEnd(event);
+        break;
+      case 'model-call-start':
+        onModelCallStart(event);
+        break;
+      case 'model-call-end':
+        onModelCallEnd(event);
+        break;
+      case 'verification-end':
+        onVerificationEnd(event);
+        break;
+      case 'fallback-start':
+        onFallbackStart(event);
+        break;
+      case 'guardrail-end':
+        onGuardrailEnd(event);
+        break;
+      case 'handoff-start':
+        onHandoffStart(event);
+        break;
+      case 'handoff-end':
+        onHandoffEnd(event);
+        break;
+      default:
+      // Event types added to the core later are ignored until tracing learns them.
+    }
+  }
+
+  const listener = ((event: DelegationEvent) => {
+    try {
+      handle(event);
+    } catch (error) {
+      warnings.warn(
+        'listener',
+        `Tracing failed on a ${event.type} event and skipped it: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }) as TracingListener;
+
+  listener.traceOf = (turnId) => {
+    const turn = recentTurns.get(turnId);
+    return turn ? { ...turn } : undefined;
+  };
+  listener.endOpenSpans = () => {
+    const units = [...open.values()].reverse();
+    open.clear();
+    const now = Date.now();
+    for (const unit of units) {
+      unit.span.setAttribute(B.UNFINISHED, true);
+      unit.span.setStatus({ code: SpanStatusCode.ERROR, message: 'Still open when tracing shut down.' });
+      unit.span.end(now);
+    }
+    return units.length;
+  };
+  Object.defineProperty(listener, 'openSpanCount', { get: () => open.size, enumerable: true });
+  return listener;
+}
+
+function setUsage(span: Span, usage: Usage): void {
+  span.setAttribute(B.USAGE_INPUT_TOKENS, usage.inputTokens);
+  span.setAttribute(B.USAGE_OUTPUT_TOKENS, usage.outputTokens);
+}
+
+function setError(span: Span, error: ErrorInfo): void {
+  const message = `${error.code}: ${error.message}`;
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.setAttribute(B.ERROR_CODE, error.code);
+  span.setAttribute(G.ERROR_TYPE, error.code);
+  span.setAttribute(L.OBSERVATION_LEVEL, 'ERROR');
+  span.setAttribute(L.OBSERVATION_STATUS_MESSAGE, message);
+}
+
+function setWarning(span: Span, message: string): void {
+  span.setAttribute(L.OBSERVATION_LEVEL, 'WARNING');
+  span.setAttribute(L.OBSERVATION_STATUS_MESSAGE, message);
+}
