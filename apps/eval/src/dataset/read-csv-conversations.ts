@@ -1,0 +1,467 @@
+import { open } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { CsvError, type InfoRecord, type Options, parse } from 'csv-parse';
+import { DatasetError, toFileError } from '../eval-error.js';
+import {
+  type ColumnMapping,
+  type CsvField,
+  domainSeparator,
+  type ResolvedColumns,
+  resolveColumns,
+} from './column-mapping.js';
+import { type Conversation, conversationSchema, type Turn, turnSchema } from './conversation.js';
+import { describeZodIssue } from './describe-zod-issue.js';
+import { defaultMaxLineBytes } from './read-jsonl-conversations.js';
+import { formatLocation, type InvalidRecordOptions, ReadTally } from './read-tally.js';
+
+/** Options of {@link readCsvConversations}. */
+export interface ReadCsvOptions extends InvalidRecordOptions {
+  /** Which columns feed which fields; the canonical column names when left out. */
+  mapping?: ColumnMapping;
+  /** Longest record accepted, in characters (default 16 MiB), so a stray quote cannot swallow the file into memory. */
+  maxLineBytes?: number;
+  /** Shared state when several files make one read (see {@link ReadTally}); one per call otherwise. */
+  tally?: ReadTally;
+}
+
+interface ParsedRow {
+  cells: string[];
+  /** Physical line the record ends on (a quoted field may span lines). */
+  endLine: number;
+  /** Blank lines csv-parse skipped so far. */
+  emptyLines: number;
+  /** Syntax errors csv-parse skipped before this record, in file order. */
+  errorsBefore: CsvError[];
+}
+
+interface Group {
+  id: string;
+  line: number;
+  turns: Turn[];
+  lastTurn: number | undefined;
+  poisoned: boolean;
+}
+
+/**
+ * Streams the conversations of a CSV file with one row per turn (`conversation_id`, `turn`, `role`,
+ * `text`, `domain`, `intent`, `language`, `draft`), or one row per conversation when the column
+ * mapping names a `reference` column. Consecutive rows with the same `conversation_id` make one
+ * conversation, emitted when the id changes, so memory holds one conversation at a time. Several
+ * domains in one cell are separated by `|`. Tolerates a BOM and CRLF (inside quoted fields too,
+ * which become LF); columns no field reads are kept as extra fields on the turn (single-turn mode:
+ * in `metadata`).
+ *
+ * @throws DatasetError naming file, the record's first line and the column (in `stop` mode), an
+ *   EvalError `not-found` or `io` when the file cannot be read.
+ * @example
+ * ```ts
+ * const mapping = parseColumnMapping('text=question,reference=answer,domain=category');
+ * for await (const conversation of readCsvConversations('faq.csv', { mapping })) console.log(conversation.id);
+ * ```
+ */
+export async function* readCsvConversations(
+  file: string,
+  options: ReadCsvOptions = {},
+): AsyncGenerator<Conversation, void, undefined> {
+  const tally = options.tally ?? new ReadTally(options);
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw toFileError(error, file);
+  });
+  const input = handle.createReadStream();
+  let pendingErrors: CsvError[] = [];
+  let lastEnd = 0;
+  let lastEmptyLines = 0;
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: options.maxLineBytes ?? defaultMaxLineBytes,
+    // Always recover: `stop` mode then throws the first error in file order, `skip` mode goes on.
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (error !== undefined) pendingErrors.push(error);
+    },
+    // Runs synchronously in file order, as does on_skip, so each row carries the errors before it.
+    // The typings only allow returning a record of the input's shape, hence the cast.
+    on_record: ((cells: string[], context: InfoRecord): ParsedRow => {
+      const row = {
+        cells,
+        endLine: context.lines,
+        emptyLines: context.empty_lines,
+        errorsBefore: pendingErrors,
+      };
+      pendingErrors = [];
+      return row;
+    }) as unknown as Options['on_record'],
+  });
+  pipeline(input, new NewlineNormalizer(), parser, () => {
+    // Errors reach the consumer through the parser's iterator below.
+  });
+
+  const startOf = (end: number, emptyLines: number): number => {
+    // csv-parse counts the line a record ends on; blank lines it skipped sit between records.
+    const start = lastEnd + 1 + (emptyLines - lastEmptyLines);
+    lastEnd = end;
+    lastEmptyLines = emptyLines;
+    return start;
+  };
+  const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
+  const reader = new RowGrouper({ file, tally, mapping: options.mapping ?? {}, maxLineBytes });
+  try {
+    for await (const parsed of parser as AsyncIterable<ParsedRow>) {
+      for (const error of parsed.errorsBefore)
+        reader.syntaxError(error, startOf(Number(error.lines), Number(error.empty_lines)));
+      const line = startOf(parsed.endLine, parsed.emptyLines);
+      for (const conversation of reader.row(parsed.cells, line)) {
+        tally.accept();
+        yield conversation;
+      }
+      if (reader.finished) return;
+    }
+    for (const error of pendingErrors)
+      reader.syntaxError(error, startOf(Number(error.lines), Number(error.empty_lines)));
+    for (const conversation of reader.end()) {
+      tally.accept();
+      yield conversation;
+    }
+  } catch (error) {
+    if (error instanceof CsvError) throw reader.describeSyntaxError(error, lastEnd + 1);
+    throw toFileError(error, file);
+  } finally {
+    parser.destroy();
+    input.destroy();
+  }
+}
+
+/** Turns rows into conversations: the header, grouping by id, turn order, validation. */
+class RowGrouper {
+  readonly #file: string;
+  readonly #tally: ReadTally;
+  readonly #mapping: ColumnMapping;
+  readonly #stem: string;
+  readonly #maxLineBytes: number;
+  #columns: ResolvedColumns | undefined;
+  #group: Group | undefined;
+  #poisonNext = false;
+  #dataRows = 0;
+  /** True once the header failed in `skip` mode: nothing more can be read from this file. */
+  finished = false;
+
+  constructor(options: { file: string; tally: ReadTally; mapping: ColumnMapping; maxLineBytes: number }) {
+    this.#file = options.file;
+    this.#tally = options.tally;
+    this.#mapping = options.mapping;
+    this.#maxLineBytes = options.maxLineBytes;
+    this.#stem = basename(options.file, extname(options.file));
+  }
+
+  /** Handles one record; returns the conversations it completed. */
+  row(cells: string[], line: number): Conversation[] {
+    const columns = this.#columns;
+    if (columns === undefined) {
+      this.#readHeader(cells, line);
+      return [];
+    }
+    this.#dataRows += 1;
+    const fieldCount = cells.length;
+    const expected = this.#headerLength;
+    if (columns.mode === 'single-turn') {
+      if (fieldCount !== expected) {
+        this.#reject(line, undefined, `expected ${expected} fields as in the header, got ${fieldCount}`);
+        return [];
+      }
+      const conversation = this.#singleTurn(cells, line);
+      return conversation === undefined ? [] : [conversation];
+    }
+    const done: Conversation[] = [];
+    const id = cell(cells, columns.indices.conversation_id)?.trim() ?? '';
+    if (id !== '' && id !== this.#group?.id) {
+      const finished = this.#finishGroup();
+      if (finished !== undefined) done.push(finished);
+      this.#startGroup(id, line);
+    }
+    const group = this.#group;
+    if (id === '' || group === undefined) {
+      // Without an id the row cannot be placed; it most likely continues the conversation above.
+      const detail =
+        fieldCount < expected
+          ? `expected ${expected} fields as in the header, got ${fieldCount}`
+          : 'must not be empty';
+      this.#poison(
+        this.#group,
+        line,
+        fieldCount < expected ? undefined : this.#name('conversation_id'),
+        detail,
+      );
+      return done;
+    }
+    if (group.poisoned) return done;
+    if (fieldCount !== expected) {
+      this.#poison(group, line, undefined, `expected ${expected} fields as in the header, got ${fieldCount}`);
+      return done;
+    }
+    this.#checkTurnNumber(group, cells, line);
+    if (group.poisoned) return done;
+    const turn = this.#turn(cells);
+    const result = turnSchema.safeParse(turn, { reportInput: true });
+    if (!result.success) {
+      const { field, detail } = describeZodIssue(result.error.issues[0]!);
+      this.#poison(group, line, this.#name(field), detail, result.error);
+      return done;
+    }
+    group.turns.push(result.data);
+    return done;
+  }
+
+  /** Handles a record csv-parse could not parse, starting at `line`. */
+  syntaxError(error: CsvError, line: number): void {
+    const issue = this.describeSyntaxError(error, line);
+    if (this.#columns?.mode === 'single-turn') {
+      this.#dataRows += 1;
+      this.#tally.reject(issue);
+      return;
+    }
+    // The lost record belongs to the conversation being read, or opens the next one: the first is
+    // dropped here; the second fails its turn numbering, or (without a turn column, or at the very
+    // start) is dropped through poisonNext. Either way the lost record counts as one skip.
+    const group = this.#group;
+    if (group === undefined) this.#poisonNext = true;
+    else group.poisoned = true;
+    this.#tally.reject(issue);
+  }
+
+  /** The error for a record csv-parse could not parse. */
+  describeSyntaxError(error: CsvError, line: number): DatasetError {
+    const detail =
+      error.code === 'CSV_MAX_RECORD_SIZE'
+        ? `record is longer than maxLineBytes (${this.#maxLineBytes} characters)`
+        : syntaxDetail(error);
+    return new DatasetError({ file: this.#file, line, detail }, { cause: error });
+  }
+
+  /** Called at the end of the file; returns the last conversation. */
+  end(): Conversation[] {
+    if (this.#columns === undefined) {
+      this.#tally.reject(new DatasetError({ file: this.#file, detail: 'the file is empty' }), 0);
+      return [];
+    }
+    if (this.#dataRows === 0) {
+      this.#tally.reject(new DatasetError({ file: this.#file, detail: 'no rows after the header' }), 0);
+      return [];
+    }
+    const last = this.#finishGroup();
+    return last === undefined ? [] : [last];
+  }
+
+  #headerLength = 0;
+
+  #readHeader(cells: string[], line: number): void {
+    const header = cells.map((name) => name.trim());
+    try {
+      this.#columns = resolveColumns(this.#mapping, header, { file: this.#file, line });
+      this.#headerLength = header.length;
+    } catch (error) {
+      if (!DatasetError.isInstance(error)) throw error;
+      this.#tally.reject(error as DatasetError, 0);
+      this.finished = true;
+    }
+  }
+
+  #startGroup(id: string, line: number): void {
+    const group: Group = { id, line, turns: [], lastTurn: undefined, poisoned: false };
+    this.#group = group;
+    const previous = this.#tally.claimId(id, { file: this.#file, line });
+    if (previous !== undefined) {
+      this.#poison(
+        group,
+        line,
+        this.#name('conversation_id'),
+        previous.file === this.#file
+          ? `conversation ${JSON.stringify(id)} reappears; its rows must be consecutive (first seen at line ${previous.line})`
+          : `duplicate conversation id ${JSON.stringify(id)} (first at ${formatLocation(previous)})`,
+      );
+    } else if (this.#poisonNext) {
+      group.poisoned = true;
+    }
+    this.#poisonNext = false;
+  }
+
+  #finishGroup(): Conversation | undefined {
+    const group = this.#group;
+    this.#group = undefined;
+    if (group === undefined || group.poisoned) return undefined;
+    const result = conversationSchema.safeParse({ id: group.id, turns: group.turns }, { reportInput: true });
+    if (result.success) return result.data;
+    const issue = result.error.issues[0]!;
+    const detail =
+      issue.code === 'custom'
+        ? `conversation ${JSON.stringify(group.id)} ${issue.message}`
+        : describeZodIssue(issue).detail;
+    this.#tally.reject(
+      new DatasetError({ file: this.#file, line: group.line, field: this.#name('role'), detail }),
+    );
+    return undefined;
+  }
+
+  #checkTurnNumber(group: Group, cells: string[], line: number): void {
+    const raw = cell(cells, this.#columns?.indices.turn)?.trim();
+    if (raw === undefined) return;
+    const field = this.#name('turn');
+    if (!/^\d+$/.test(raw)) {
+      this.#poison(group, line, field, `expected a whole number, got ${JSON.stringify(raw)}`);
+      return;
+    }
+    const turn = Number(raw);
+    if (group.lastTurn === undefined ? turn > 1 : turn !== group.lastTurn + 1) {
+      const expected =
+        group.lastTurn === undefined ? '0 or 1 for the first row of a conversation' : `${group.lastTurn + 1}`;
+      this.#poison(group, line, field, `expected ${expected}, got ${turn}`);
+      return;
+    }
+    group.lastTurn = turn;
+  }
+
+  #turn(cells: string[]): Record<string, unknown> {
+    const turn: Record<string, unknown> = {};
+    for (const [index, name] of this.#columns?.extras ?? []) {
+      const value = cells[index];
+      if (value !== undefined && value.trim() !== '') turn[name] = value;
+    }
+    turn.role = this.#cell(cells, 'role')?.trim();
+    turn.text = this.#cell(cells, 'text') ?? '';
+    Object.assign(turn, this.#labels(cells));
+    const draft = this.#cell(cells, 'draft');
+    if (draft !== undefined && draft !== '') turn.draft = draft;
+    return turn;
+  }
+
+  #labels(cells: string[]): Record<string, unknown> {
+    const labels: Record<string, unknown> = {};
+    const domains = (this.#cell(cells, 'domain') ?? '')
+      .split(domainSeparator)
+      .map((domain) => domain.trim())
+      .filter((domain) => domain !== '');
+    if (domains.length > 0) labels.domain = domains.length === 1 ? domains[0] : domains;
+    for (const field of ['intent', 'language'] as const) {
+      const value = this.#cell(cells, field)?.trim();
+      if (value !== undefined && value !== '') labels[field] = value;
+    }
+    return labels;
+  }
+
+  #singleTurn(cells: string[], line: number): Conversation | undefined {
+    const id = this.#cell(cells, 'conversation_id')?.trim() || `${this.#stem}-${this.#dataRows}`;
+    const previous = this.#tally.claimId(id, { file: this.#file, line });
+    if (previous !== undefined) {
+      this.#reject(
+        line,
+        this.#name('conversation_id'),
+        `duplicate conversation id ${JSON.stringify(id)} (first at ${formatLocation(previous)})`,
+      );
+      return undefined;
+    }
+    const user = { role: 'user', text: this.#cell(cells, 'text') ?? '', ...this.#labels(cells) };
+    const reference = this.#cell(cells, 'reference') ?? '';
+    const draft = this.#cell(cells, 'draft');
+    // An FAQ row without an answer still serves routing; it just has no reference to score against.
+    const agent =
+      reference.trim() === '' && (draft === undefined || draft === '')
+        ? []
+        : [{ role: 'agent', text: reference, ...(draft === undefined || draft === '' ? {} : { draft }) }];
+    const metadata: Record<string, string> = {};
+    for (const [index, name] of this.#columns?.extras ?? []) {
+      const value = cells[index];
+      if (value !== undefined && value.trim() !== '') metadata[name] = value;
+    }
+    const input = { id, turns: [user, ...agent], ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
+    const result = conversationSchema.safeParse(input, { reportInput: true });
+    if (result.success) return result.data;
+    const issue = result.error.issues[0]!;
+    const { detail } = describeZodIssue(issue);
+    const [top, turnIndex, key] = issue.path;
+    const field: CsvField | undefined =
+      top === 'id'
+        ? 'conversation_id'
+        : top === 'turns' && turnIndex === 1 && key === 'text'
+          ? 'reference'
+          : top === 'turns' && typeof key === 'string'
+            ? (key as CsvField)
+            : undefined;
+    this.#reject(line, field === undefined ? undefined : this.#name(field), detail, result.error);
+    return undefined;
+  }
+
+  #cell(cells: string[], field: CsvField): string | undefined {
+    return cell(cells, this.#columns?.indices[field]);
+  }
+
+  /** The user's column name for a field, so messages speak the user's CSV. */
+  #name(field: string | undefined): string | undefined {
+    if (field === undefined) return undefined;
+    const [head, ...rest] = field.split(/(?=[.[])/);
+    const name = this.#columns?.names[head as CsvField] ?? head;
+    return [name, ...rest].join('');
+  }
+
+  #poison(
+    group: Group | undefined,
+    line: number,
+    field: string | undefined,
+    detail: string,
+    cause?: unknown,
+  ): void {
+    if (group?.poisoned) return;
+    if (group !== undefined) group.poisoned = true;
+    this.#tally.reject(new DatasetError({ file: this.#file, line, field, detail }, { cause }));
+  }
+
+  #reject(line: number, field: string | undefined, detail: string, cause?: unknown): void {
+    this.#tally.reject(new DatasetError({ file: this.#file, line, field, detail }, { cause }));
+  }
+}
+
+function cell(cells: string[], index: number | undefined): string | undefined {
+  return index === undefined ? undefined : cells[index];
+}
+
+function syntaxDetail(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is never closed (a `"` is missing)';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'text follows the closing quote of a field; inside a quoted field write `"` as `""`';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a `"` inside an unquoted field; quote the whole field and write `"` as `""`';
+    default:
+      return error.message;
+  }
+}
+
+/**
+ * Rewrites CRLF and lone CR as LF before csv-parse sees the bytes: csv-parse miscounts lines on CRLF
+ * inside quoted fields, and messages must name the right line.
+ */
+class NewlineNormalizer extends Transform {
+  #afterCr = false;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let position = 0;
+    if (this.#afterCr && chunk[0] === 0x0a) position = 1;
+    this.#afterCr = false;
+    while (position < chunk.length) {
+      const cr = chunk.indexOf(0x0d, position);
+      if (cr === -1) {
+        this.push(chunk.subarray(position));
+        break;
+      }
+      if (cr > position) this.push(chunk.subarray(position, cr));
+      this.push(lineFeed);
+      if (cr + 1 === chunk.length) this.#afterCr = true;
+      position = chunk[cr + 1] === 0x0a ? cr + 2 : cr + 1;
+    }
+    callback();
+  }
+}
+
+const lineFeed = Buffer.from('\n');
