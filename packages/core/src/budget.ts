@@ -15,6 +15,7 @@ export interface BudgetLimits {
 export class Budget {
   private tokensSpent = 0;
   private costSpent = 0;
+  private usageSpent: Usage = { inputTokens: 0, outputTokens: 0 };
   private readonly startedAt: number;
 
   /**
@@ -75,11 +76,15 @@ export class Budget {
   charge(usage: Usage, costUsd = 0): void {
     this.tokensSpent += usage.inputTokens + usage.outputTokens;
     this.costSpent += costUsd;
+    this.usageSpent = {
+      inputTokens: this.usageSpent.inputTokens + usage.inputTokens,
+      outputTokens: this.usageSpent.outputTokens + usage.outputTokens,
+    };
     this.parent?.charge(usage, costUsd);
   }
 
   /** Tokens and cost spent at this level (including children). */
-  spent(): { tokens: number; costUsd: number } {
-    return { tokens: this.tokensSpent, costUsd: this.costSpent };
+  spent(): { tokens: number; costUsd: number; usage: Usage } {
+    return { tokens: this.tokensSpent, costUsd: this.costSpent, usage: this.usageSpent };
   }
 }

@@ -1,5 +1,22 @@
+// Contracts
+export type {
+  Agent,
+  AgentInput,
+  AgentOutput,
+  PreviousAttempt,
+  SourceRef,
+  TransferredContext,
+} from './agent.js';
+// Agents and their cards
+export type { AgentTool } from './agent-tool.js';
+export { defineTool } from './agent-tool.js';
+// The seven steps as policies
+export type { Assessment, AssessPolicy } from './assess-policy.js';
+export { thresholdAssess } from './assess-policy.js';
+// Errors
 export type { BatonErrorCode } from './baton-error.js';
 export { BatonError, BudgetExceededError, NoSuchAgentError, toBatonError } from './baton-error.js';
+// Teams, rosters, monitoring
 export type { BudgetLimits } from './budget.js';
 export { Budget } from './budget.js';
 export type { A2AAgentCard, CapabilityCard, CapabilityCardInput, Skill } from './capability-card.js';
@@ -26,6 +43,16 @@ export type {
   Usage,
 } from './chat-model.js';
 export { addUsage, emptyUsage } from './chat-model.js';
+// Verification
+export { confidenceVerifier } from './confidence-verifier.js';
+export type { ContextPolicy, ContextSelection } from './context-policy.js';
+export { fullContext, lastMessages, namedFields, summaryContext } from './context-policy.js';
+// Strategies
+export type { StrategyPolicies } from './define-strategy.js';
+export { defineStrategy, delegateTurn } from './define-strategy.js';
+export type { DelegateOptions, DelegationResult } from './delegate.js';
+export { delegate } from './delegate.js';
+// Events and records
 export type {
   AgentRunEndEvent,
   AgentRunStartEvent,
@@ -57,5 +84,57 @@ export type {
   FallbackStep,
   Verdict,
 } from './delegation-record.js';
+// Text utilities the harness and adapters share
+export { detectLanguage } from './detect-language.js';
+// Selection
+export { embeddingSelector } from './embedding-selector.js';
+export type { FailureLadder } from './failure-ladder.js';
+export { failureLadder, noFallback, reviseWithFeedback } from './failure-ladder.js';
+export { groundednessVerifier } from './groundedness-verifier.js';
+export type { Guardrail, GuardrailResult } from './guardrail.js';
+export { handoff } from './handoff.js';
+export type { KnowledgeArticle } from './knowledge-article.js';
+export { knowledgeArticleSchema } from './knowledge-article.js';
+export type { KnowledgeHit } from './knowledge-index.js';
+export { KnowledgeIndex } from './knowledge-index.js';
+export { languageVerifier } from './language-verifier.js';
+export { lexicalSelector } from './lexical-selector.js';
+export type { LlmAgentOptions } from './llm-agent.js';
+export { createLlmAgent } from './llm-agent.js';
+export { llmSelector } from './llm-selector.js';
+export { llmVerifier } from './llm-verifier.js';
+export type { ParallelOptions } from './parallel.js';
+export { parallel } from './parallel.js';
+export type { PiiRedaction } from './redact-pii.js';
+export { redactPii } from './redact-pii.js';
+export type { RegulatedTopic } from './regulated-advice-guardrail.js';
+export { regulatedAdviceGuardrail } from './regulated-advice-guardrail.js';
+export type { RetrievalAgentOptions } from './retrieval-agent.js';
+export { createRetrievalAgent } from './retrieval-agent.js';
+export type { DelegationAllowlist } from './roster.js';
+export { Roster } from './roster.js';
+export { routeLexical } from './route-lexical.js';
+export { routeLlm } from './route-llm.js';
+export { routeTrained } from './route-trained.js';
+export type { RunLimits } from './run-scope.js';
+export { estimateTokens, RunScope } from './run-scope.js';
+export { schemaVerifier } from './schema-verifier.js';
+export type { Selection, SelectionRequest, Selector } from './selector.js';
+export { preferLanguage } from './selector.js';
+export { smallTalkReply } from './small-talk.js';
+export { solo } from './solo.js';
+export type { SpecifyPolicy } from './specify-policy.js';
+export { defaultSpecify } from './specify-policy.js';
+export { splitRequest } from './split-request.js';
+export type { Strategy, StrategyAnswer, StrategyContext } from './strategy.js';
 export type { TaskSpec } from './task-spec.js';
 export { defineTask } from './task-spec.js';
+export type { Team, TeamOptions, TurnResult } from './team.js';
+export { createTeam } from './team.js';
+export type { LabelledText, LabelScore, TextClassifierState } from './text-classifier.js';
+export { TextClassifier } from './text-classifier.js';
+export { trainedSelector } from './trained-selector.js';
+export type { ConversationMessage, TurnInput } from './turn-input.js';
+export type { Verifier } from './verifier.js';
+export { verifyRecover } from './verify-recover.js';
+export { withGuardrails } from './with-guardrails.js';

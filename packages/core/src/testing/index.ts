@@ -1,1 +1,4 @@
-export {};
+export type { FakeAgent, FakeBehaviour } from './fake-agent.js';
+export { fakeAgent } from './fake-agent.js';
+export type { ScriptedChatModel, ScriptedReply } from './scripted-chat-model.js';
+export { scriptedChatModel } from './scripted-chat-model.js';

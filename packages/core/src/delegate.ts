@@ -1,0 +1,463 @@
+import type { Agent, AgentOutput, PreviousAttempt, TransferredContext } from './agent.js';
+import { BatonError, toBatonError } from './baton-error.js';
+import { addUsage, emptyUsage, type Usage } from './chat-model.js';
+import { type ContextPolicy, lastMessages } from './context-policy.js';
+import { createId } from './create-id.js';
+import type {
+  AttemptRecord,
+  AttemptRung,
+  CandidateScore,
+  DelegationRecord,
+  FallbackRung,
+  FallbackStep,
+  Verdict,
+} from './delegation-record.js';
+import { type FailureLadder, noFallback } from './failure-ladder.js';
+import { redactPii } from './redact-pii.js';
+import type { Roster } from './roster.js';
+import { type RunScope, raceSignal } from './run-scope.js';
+import type { TaskSpec } from './task-spec.js';
+import type { TurnInput } from './turn-input.js';
+import type { Verifier } from './verifier.js';
+
+/** Everything one delegation needs. */
+export interface DelegateOptions {
+  roster: Roster;
+  /** The agent that stays responsible (and answers itself on the `self` rung). */
+  delegator: Agent;
+  task: TaskSpec;
+  turn: TurnInput;
+  /** Candidates ranked best first, from selection. */
+  candidates: readonly CandidateScore[];
+  /** Why the first candidate was chosen. */
+  reason: string;
+  strategy: string;
+  scope: RunScope;
+  transfer?: ContextPolicy;
+  verifiers?: readonly Verifier[];
+  ladder?: FailureLadder;
+  /** Time one attempt may take; defaults to the scope's `attemptTimeoutMs`. */
+  attemptTimeoutMs?: number;
+  mode?: 'delegate' | 'handoff';
+}
+
+/** The outcome of {@link delegate}: the record, and the accepted (or best unaccepted) output. */
+export interface DelegationResult {
+  record: DelegationRecord;
+  /** The accepted result; when the ladder ran out without a human, the most confident rejected one. */
+  output?: AgentOutput;
+  accepted: boolean;
+  escalated: boolean;
+}
+
+interface PlannedAttempt {
+  agent: Agent;
+  rung: AttemptRung;
+}
+
+const defaultTransfer = lastMessages(6);
+
+/**
+ * Delegates one task: transfers context (redacting personal data for delegates without clearance),
+ * runs the chosen delegate under the scope's limits (timeout, budget, depth, cycle and allowlist
+ * checks happen before any call), verifies the result, and walks the failure ladder — retry with
+ * revised instructions, next-best delegate, the delegator itself, a human — recording every step.
+ *
+ * Cancellation of `scope.signal` stops the delegation and rejects; every other failure ends in the
+ * record (outcome `failed` or `escalated`), never in an exception.
+ *
+ * @example
+ * ```ts
+ * const result = await delegate({ roster, delegator: roster.front, task, turn, candidates, reason: 'best card match', strategy: 'mine', scope });
+ * ```
+ */
+export async function delegate(options: DelegateOptions): Promise<DelegationResult> {
+  const { roster, delegator, scope } = options;
+  const ladder = options.ladder ?? noFallback;
+  const verifiers = options.verifiers ?? [];
+  const transfer = options.transfer ?? defaultTransfer;
+  const mode = options.mode ?? 'delegate';
+  const id = createId('del');
+  const startedAt = Date.now();
+  const depth = scope.depth + 1;
+
+  const excluded: DelegationRecord['excluded'] = [];
+  const eligible: CandidateScore[] = [];
+  for (const candidate of options.candidates) {
+    if (candidate.agentId === delegator.id) continue;
+    if (!roster.has(candidate.agentId) || !roster.allows(delegator.id, candidate.agentId)) {
+      excluded.push({ agentId: candidate.agentId, reason: 'not-allowed' });
+    } else if (scope.path.includes(candidate.agentId)) {
+      excluded.push({ agentId: candidate.agentId, reason: 'cycle' });
+    } else if (depth > scope.limits.maxDepth) {
+      excluded.push({ agentId: candidate.agentId, reason: 'depth' });
+    } else {
+      eligible.push(candidate);
+    }
+  }
+  const chosen = eligible[0];
+  const record: DelegationRecord = {
+    id,
+    ...(scope.parentEventId !== undefined ? { parentId: scope.parentEventId } : {}),
+    mode,
+    strategy: options.strategy,
+    delegatorId: delegator.id,
+    depth,
+    task: {
+      goal: options.task.goal,
+      ...(options.task.domain !== undefined ? { domain: options.task.domain } : {}),
+      ...(options.task.language !== undefined ? { language: options.task.language } : {}),
+    },
+    candidates: [...options.candidates],
+    chosenAgentId: chosen?.agentId ?? null,
+    reason: chosen
+      ? options.reason
+      : `no eligible delegate (${excluded.map((entry) => `${entry.agentId}: ${entry.reason}`).join(', ') || 'none proposed'})`,
+    context: { policy: transfer.name, messages: 0, characters: 0, redactions: 0 },
+    attempts: [],
+    fallbacks: [],
+    outcome: 'failed',
+    excluded,
+    usage: emptyUsage,
+    costUsd: 0,
+    latencyMs: 0,
+    startedAt,
+  };
+  if (scope.emitting) {
+    scope.emit({
+      type: 'delegation-start',
+      id,
+      parentId: scope.parentEventId,
+      mode,
+      strategy: options.strategy,
+      delegatorId: delegator.id,
+      depth,
+      goal: options.task.goal,
+      candidates: record.candidates,
+      chosenAgentId: record.chosenAgentId,
+      reason: record.reason,
+    });
+  }
+
+  const plan = planAttempts(eligible, ladder, roster, delegator);
+  const previous: PreviousAttempt[] = [];
+  const contexts = new Map<boolean, TransferredContext>();
+  let task = options.task;
+  let accepted: AgentOutput | undefined;
+  let best: AgentOutput | undefined;
+  let escalateReason: string | undefined;
+  let stopLadder = false;
+
+  const fallback = (rung: FallbackRung, reason: string, fromAgentId?: string, toAgentId?: string) => {
+    const step: FallbackStep = {
+      rung,
+      reason,
+      ...(fromAgentId ? { fromAgentId } : {}),
+      ...(toAgentId ? { toAgentId } : {}),
+    };
+    record.fallbacks.push(step);
+    if (scope.emitting) scope.emit({ type: 'fallback-start', id: createId('fb'), parentId: id, ...step });
+  };
+
+  for (const planned of plan) {
+    if (accepted || stopLadder) break;
+    const last = record.attempts[record.attempts.length - 1];
+    if (planned.rung !== 'primary') {
+      const why = last ? describeFailure(last) : 'no eligible delegate';
+      fallback(planned.rung, why, last?.agentId, planned.agent.id);
+      if (planned.rung === 'retry' && previous.length > 0)
+        task = ladder.revise(task, previous[previous.length - 1]!);
+    }
+    const clearance = planned.agent.card.clearance.pii;
+    let context = contexts.get(clearance);
+    if (!context) {
+      context = await transferContext(transfer, options.turn, clearance, scope);
+      contexts.set(clearance, context);
+      if (record.attempts.length === 0) record.context = context.info;
+    }
+    const attempt = await runAttempt({
+      agent: planned.agent,
+      rung: planned.rung,
+      index: record.attempts.length + 1,
+      task: clearance ? task : redactTask(task),
+      context,
+      previous,
+      verifiers,
+      scope,
+      delegationId: id,
+      depth,
+      timeoutMs: options.attemptTimeoutMs ?? scope.limits.attemptTimeoutMs,
+      handoff: mode === 'handoff',
+    });
+    record.attempts.push(attempt.record);
+    record.usage = addUsage(record.usage, attempt.record.usage);
+    record.costUsd += attempt.record.costUsd;
+    if (attempt.output) {
+      if (attempt.record.outcome === 'accepted') accepted = attempt.output;
+      else if (!best || (attempt.output.confidence ?? 0) > (best.confidence ?? 0)) best = attempt.output;
+      if (attempt.output.status === 'needs-human') {
+        escalateReason = `${planned.agent.id} asked for a human: ${attempt.output.text}`;
+        stopLadder = true;
+      }
+    }
+    if (attempt.fatal) stopLadder = true;
+    previous.push({
+      agentId: planned.agent.id,
+      ...(attempt.output ? { output: attempt.output.text } : {}),
+      sources: attempt.output?.sources?.map((source) => source.id) ?? [],
+      verdicts: attempt.record.verdicts,
+      ...(attempt.record.error ? { error: attempt.record.error.message } : {}),
+    });
+  }
+
+  let escalated = false;
+  if (accepted) {
+    record.outcome = 'completed';
+    record.answeredBy = record.attempts[record.attempts.length - 1]?.agentId;
+  } else if (ladder.human || escalateReason) {
+    const last = record.attempts[record.attempts.length - 1];
+    fallback(
+      'human',
+      escalateReason ?? (last ? describeFailure(last) : record.reason),
+      last?.agentId ?? delegator.id,
+    );
+    record.outcome = 'escalated';
+    record.answeredBy = 'human';
+    escalated = true;
+  }
+  record.latencyMs = Date.now() - startedAt;
+  if (scope.emitting) scope.emit({ type: 'delegation-end', id, parentId: scope.parentEventId, record });
+  if (scope.signal.aborted) throw toBatonError(scope.signal.reason, 'aborted');
+  const output = accepted ?? (escalated ? undefined : best);
+  return { record, ...(output ? { output } : {}), accepted: accepted !== undefined, escalated };
+}
+
+function planAttempts(
+  eligible: readonly CandidateScore[],
+  ladder: FailureLadder,
+  roster: Roster,
+  delegator: Agent,
+): PlannedAttempt[] {
+  const plan: PlannedAttempt[] = [];
+  const first = eligible[0];
+  if (first) {
+    const agent = roster.get(first.agentId);
+    plan.push({ agent, rung: 'primary' });
+    for (let retry = 0; retry < ladder.retries; retry += 1) plan.push({ agent, rung: 'retry' });
+    const alternatives = eligible
+      .slice(1)
+      .filter((candidate) => candidate.score >= ladder.minAlternativeScore);
+    for (const candidate of alternatives.slice(0, ladder.alternatives)) {
+      plan.push({ agent: roster.get(candidate.agentId), rung: 'alternative' });
+    }
+  }
+  // With no eligible delegate and no human rung the delegator must do the work itself even when
+  // the self rung is off: otherwise nobody would answer.
+  if (ladder.self || (!first && !ladder.human)) plan.push({ agent: delegator, rung: 'self' });
+  return plan;
+}
+
+async function runAttempt(options: {
+  agent: Agent;
+  rung: AttemptRung;
+  index: number;
+  task: TaskSpec;
+  context: TransferredContext;
+  previous: PreviousAttempt[];
+  verifiers: readonly Verifier[];
+  scope: RunScope;
+  delegationId: string;
+  depth: number;
+  timeoutMs: number | undefined;
+  handoff: boolean;
+}): Promise<{ record: AttemptRecord; output?: AgentOutput; fatal: boolean }> {
+  const { agent, scope } = options;
+  const attemptId = createId('att');
+  const started = Date.now();
+  if (scope.emitting) {
+    scope.emit({
+      type: 'attempt-start',
+      id: attemptId,
+      parentId: options.delegationId,
+      agentId: agent.id,
+      attempt: options.index,
+      rung: options.rung,
+      contextCharacters: options.context.info.characters,
+    });
+  }
+  const timeout = options.timeoutMs === undefined ? undefined : new AbortController();
+  const onParentAbort = () => timeout?.abort(scope.signal.reason);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (timeout && options.timeoutMs !== undefined) {
+    if (scope.signal.aborted) timeout.abort(scope.signal.reason);
+    else scope.signal.addEventListener('abort', onParentAbort, { once: true });
+    const timeoutMs = options.timeoutMs;
+    timer = setTimeout(() => {
+      timeout.abort(new BatonError('timeout', `${agent.id} did not finish within ${timeoutMs} ms.`));
+    }, timeoutMs);
+  }
+  const self = options.rung === 'self';
+  const childScope = scope.child({
+    ...(self ? {} : { agentId: agent.id, nest: true }),
+    parentEventId: attemptId,
+    ...(options.task.budget ? { budget: options.task.budget } : {}),
+    ...(options.task.deadline !== undefined ? { deadline: options.task.deadline } : {}),
+    ...(timeout ? { signal: timeout.signal } : {}),
+    toolGrant: new Set(agent.card.tools),
+  });
+  const runId = createId('run');
+  let output: AgentOutput | undefined;
+  let error: BatonError | undefined;
+  let verdicts: Verdict[] = [];
+  try {
+    childScope.ensureCanProceed();
+    const runScope = childScope.child({ parentEventId: runId });
+    if (scope.emitting) {
+      scope.emit({
+        type: 'agent-run-start',
+        id: runId,
+        parentId: attemptId,
+        agentId: agent.id,
+        agentKind: agent.kind,
+        goal: options.task.goal,
+      });
+    }
+    try {
+      output = await raceSignal(
+        agent.run(
+          {
+            task: options.task,
+            context: options.context,
+            previousAttempts: options.previous,
+            ...(options.handoff ? { handoff: true } : {}),
+          },
+          runScope,
+        ),
+        childScope.signal,
+      );
+    } finally {
+      if (scope.emitting) {
+        scope.emit({
+          type: 'agent-run-end',
+          id: runId,
+          parentId: attemptId,
+          agentId: agent.id,
+          ...(output ? { output: output.text } : {}),
+          ...(output?.confidence !== undefined ? { confidence: output.confidence } : {}),
+          usage: output?.usage ?? emptyUsage,
+        });
+      }
+    }
+    if (options.verifiers.length > 0 && output.status !== 'needs-human') {
+      for (const verifier of options.verifiers) {
+        verdicts.push(await verifier.verify(output, { task: options.task, agent }, childScope));
+      }
+      if (scope.emitting) {
+        scope.emit({
+          type: 'verification-end',
+          id: createId('ver'),
+          parentId: attemptId,
+          agentId: agent.id,
+          attempt: options.index,
+          passed: verdicts.every((verdict) => verdict.passed),
+          verdicts,
+        });
+      }
+    }
+  } catch (caught) {
+    error = toBatonError(caught);
+    verdicts = [];
+  } finally {
+    if (timer) clearTimeout(timer);
+    scope.signal.removeEventListener('abort', onParentAbort);
+  }
+  const passed =
+    output !== undefined && output.status !== 'needs-human' && verdicts.every((verdict) => verdict.passed);
+  const outcome: AttemptRecord['outcome'] = error ? 'error' : passed ? 'accepted' : 'rejected';
+  const usage: Usage = output?.usage ?? emptyUsage;
+  const record: AttemptRecord = {
+    index: options.index,
+    agentId: agent.id,
+    rung: options.rung,
+    ...(options.task.instructions !== undefined ? { instructions: options.task.instructions } : {}),
+    outcome,
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    verdicts,
+    ...(output ? { output: output.text } : {}),
+    ...(output?.confidence !== undefined ? { confidence: output.confidence } : {}),
+    usage,
+    costUsd: output?.costUsd ?? 0,
+    latencyMs: Date.now() - started,
+  };
+  if (scope.emitting) {
+    scope.emit({
+      type: 'attempt-end',
+      id: attemptId,
+      parentId: options.delegationId,
+      agentId: agent.id,
+      attempt: options.index,
+      rung: options.rung,
+      outcome,
+      ...(record.error ? { error: record.error } : {}),
+      usage,
+      costUsd: record.costUsd,
+      latencyMs: record.latencyMs,
+    });
+  }
+  // Out of budget or time, or cancelled: no further rung could run either (except a human).
+  const fatal =
+    scope.signal.aborted ||
+    (error !== undefined &&
+      (error.code === 'budget-exceeded' || error.code === 'deadline-exceeded' || error.code === 'aborted'));
+  return { record, ...(output ? { output } : {}), fatal };
+}
+
+async function transferContext(
+  policy: ContextPolicy,
+  turn: TurnInput,
+  cleared: boolean,
+  scope: RunScope,
+): Promise<TransferredContext> {
+  const selection = await policy.select(turn, scope);
+  let redactions = 0;
+  const redact = (text: string) => {
+    if (cleared) return text;
+    const result = redactPii(text);
+    redactions += result.count;
+    return result.text;
+  };
+  const messages = selection.messages.map((message) => ({
+    role: message.role,
+    content: redact(message.content),
+  }));
+  const summary = selection.summary === undefined ? undefined : redact(selection.summary);
+  let fields: Record<string, unknown> | undefined;
+  if (selection.fields) {
+    fields = {};
+    for (const [key, value] of Object.entries(selection.fields))
+      fields[key] = typeof value === 'string' ? redact(value) : value;
+  }
+  let characters = summary?.length ?? 0;
+  for (const message of messages) characters += message.content.length;
+  if (fields) characters += JSON.stringify(fields).length;
+  return {
+    messages,
+    ...(summary !== undefined ? { summary } : {}),
+    ...(fields ? { fields } : {}),
+    info: { policy: policy.name, messages: messages.length, characters, redactions },
+  };
+}
+
+function redactTask(task: TaskSpec): TaskSpec {
+  const goal = redactPii(task.goal);
+  if (goal.count === 0) return task;
+  return { ...task, goal: goal.text };
+}
+
+function describeFailure(attempt: AttemptRecord): string {
+  if (attempt.error) return `${attempt.agentId} failed: ${attempt.error.code}: ${attempt.error.message}`;
+  const failed = attempt.verdicts
+    .filter((verdict) => !verdict.passed)
+    .map((verdict) => `${verdict.verifier}: ${verdict.reason}`);
+  return `${attempt.agentId} was rejected: ${failed.join('; ') || 'asked for a human'}`;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { ChatModel, ToolDefinition } from './chat-model.js';
+import type { Selector } from './selector.js';
+
+const delegateArguments = z.object({
+  agent: z.string(),
+  task: z.string().min(1),
+  reason: z.string().default(''),
+});
+const escalateArguments = z.object({ reason: z.string().default('') });
+
+/**
+ * Lets a model choose the delegate by tool call: it sees the allowed delegates' capability cards as
+ * the `agent` enum of a `delegate` tool (so it cannot name any other agent), phrases the sub-task,
+ * may escalate with `escalate_to_human`, or answers directly. An id outside the allowed list is
+ * dropped, never executed.
+ *
+ * @example
+ * ```ts
+ * const select = llmSelector({ model: createModel('openai:gpt-4.1-mini') });
+ * ```
+ */
+export function llmSelector(options: { model: ChatModel; instructions?: string }): Selector {
+  return {
+    name: 'llm',
+    async select(request, scope) {
+      const ids = request.candidates.map((agent) => agent.id);
+      const roster = request.candidates
+        .map((agent) => {
+          const skills = agent.card.skills.map((skill) => `${skill.name}: ${skill.description}`).join('; ');
+          return `- ${agent.id} (${agent.card.languages.join(', ')}): ${agent.card.description}${skills ? ` Skills: ${skills}` : ''}`;
+        })
+        .join('\n');
+      const tools: ToolDefinition[] = [
+        {
+          name: 'delegate',
+          description: 'Delegate the request (or one part of it) to a specialist agent.',
+          parameters: {
+            type: 'object',
+            properties: {
+              agent: { type: 'string', enum: ids, description: 'The specialist to delegate to.' },
+              task: {
+                type: 'string',
+                description:
+                  "The sub-task, phrased for the specialist, in the customer's words where possible.",
+              },
+              reason: { type: 'string', description: 'Why this specialist.' },
+            },
+            required: ['agent', 'task', 'reason'],
+            additionalProperties: false,
+          },
+        },
+        {
+          name: 'escalate_to_human',
+          description:
+            'Hand the conversation to a human when no specialist fits or the customer needs a person.',
+          parameters: {
+            type: 'object',
+            properties: { reason: { type: 'string' } },
+            required: ['reason'],
+            additionalProperties: false,
+          },
+        },
+      ];
+      const response = await scope.callModel(
+        options.model,
+        {
+          messages: [
+            {
+              role: 'system',
+              content: `${options.instructions ?? `You are ${request.front.card.name}, the front desk of a support team. Decide who should handle the customer's latest message. Delegate to the best specialist, escalate to a human when nobody fits, or answer yourself only for greetings and thanks.`}\n\nSpecialists:\n${roster}`,
+            },
+            ...request.turn.history.map((message) =>
+              message.role === 'user'
+                ? { role: 'user' as const, content: message.content }
+                : { role: 'assistant' as const, content: message.content },
+            ),
+            { role: 'user', content: request.text },
+          ],
+          tools,
+          toolChoice: 'auto',
+          temperature: 0,
+        },
+        { agentId: request.front.id },
+      );
+      const calls = response.message.toolCalls;
+      const escalation = calls.find((call) => call.name === 'escalate_to_human');
+      if (escalation) {
+        const parsed = escalateArguments.safeParse(safeJson(escalation.arguments));
+        return { candidates: [], human: 1, reason: parsed.success ? parsed.data.reason : 'model escalated' };
+      }
+      for (const call of calls) {
+        if (call.name !== 'delegate') continue;
+        const parsed = delegateArguments.safeParse(safeJson(call.arguments));
+        if (!parsed.success || !ids.includes(parsed.data.agent)) continue;
+        return {
+          candidates: [
+            { agentId: parsed.data.agent, score: 1, reason: parsed.data.reason || 'chosen by the model' },
+            ...ids.filter((id) => id !== parsed.data.agent).map((agentId) => ({ agentId, score: 0 })),
+          ],
+          goal: parsed.data.task,
+          reason: parsed.data.reason || `model chose ${parsed.data.agent}`,
+        };
+      }
+      const text = response.message.content?.trim();
+      return text
+        ? { candidates: [], self: 1, directAnswer: text, reason: 'the model answered itself' }
+        : { candidates: [], self: 1, reason: 'the model chose no valid delegate' };
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,128 @@
+import type { Agent, AgentInput, AgentOutput } from './agent.js';
+import { BatonError } from './baton-error.js';
+import { type CapabilityCardInput, capabilityCardSchema } from './capability-card.js';
+import { emptyUsage } from './chat-model.js';
+import { detectLanguage } from './detect-language.js';
+import type { KnowledgeArticle } from './knowledge-article.js';
+import { KnowledgeIndex } from './knowledge-index.js';
+import type { RunScope } from './run-scope.js';
+import { smallTalkReply } from './small-talk.js';
+import { contentTerms, splitSentences, stem, termCoverage, tokenize } from './text-terms.js';
+
+/** Options of {@link createRetrievalAgent}. */
+export interface RetrievalAgentOptions {
+  card: CapabilityCardInput;
+  articles: readonly KnowledgeArticle[];
+  /** How many sentences an answer may quote (default 3). */
+  maxSentences?: number;
+  /** Answer thanks/greetings without searching (for a front desk). Default false. */
+  smallTalk?: boolean;
+  /**
+   * Short follow-ups ("and the other one?") are searched together with the previous user message;
+   * this is the content-word count below which that happens (default 4).
+   */
+  followUpTerms?: number;
+}
+
+/**
+ * An agent that answers extractively from its knowledge base: it finds the best article with
+ * MiniSearch (BM25+, prefix and fuzzy matching, accent-insensitive) and quotes the sentences that
+ * best cover the request. It reports a confidence — the share of the request's content words the
+ * article covers — so verification can catch answers it was not sure of. Works offline, costs nothing.
+ *
+ * @example
+ * ```ts
+ * const billing = createRetrievalAgent({ card: { id: 'billing', name: 'Billing', description: '…', domains: ['billing'] }, articles });
+ * ```
+ */
+export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
+  const card = capabilityCardSchema.parse(options.card);
+  const index = new KnowledgeIndex(options.articles);
+  if (index.size === 0 && !options.smallTalk) {
+    throw new BatonError('invalid-argument', `Retrieval agent "${card.id}" has no knowledge articles.`);
+  }
+  const maxSentences = options.maxSentences ?? 3;
+  const followUpTerms = options.followUpTerms ?? 4;
+
+  return {
+    id: card.id,
+    card,
+    kind: 'retrieval',
+    async run(input: AgentInput, scope: RunScope): Promise<AgentOutput> {
+      scope.ensureCanProceed();
+      const goal = input.task.goal;
+      const language = input.task.language ?? detectLanguage(goal);
+      if (options.smallTalk) {
+        const reply = smallTalkReply(goal, language);
+        if (reply) return { text: reply, status: 'answered', confidence: 0.9, usage: emptyUsage, costUsd: 0 };
+      }
+      const query = buildQuery(goal, input, followUpTerms);
+      const avoid = new Set(input.previousAttempts.flatMap((attempt) => attempt.sources));
+      const top = index.search(query, { exclude: avoid, limit: 1 })[0];
+      if (!top) {
+        return {
+          text: notFound(language),
+          status: 'answered',
+          confidence: 0,
+          sources: [],
+          usage: emptyUsage,
+          costUsd: 0,
+        };
+      }
+      const article = top.article;
+      const text = quote(article, query, maxSentences);
+      let confidence = termCoverage(goal, `${article.title} ${article.tags.join(' ')} ${article.body}`);
+      // Answering in another language than the customer's is a poor answer whatever the match.
+      if (article.language !== language && !card.languages.includes(language)) confidence *= 0.5;
+      return {
+        text,
+        status: 'answered',
+        confidence: round(confidence),
+        sources: [{ id: article.id, title: article.title, score: round(top.score) }],
+        usage: emptyUsage,
+        costUsd: 0,
+      };
+    },
+  };
+}
+
+function buildQuery(goal: string, input: AgentInput, followUpTerms: number): string {
+  if (contentTerms(goal).length >= followUpTerms) return goal;
+  const previousUser = [...input.context.messages].reverse().find((message) => message.role === 'user');
+  return previousUser ? `${goal} ${previousUser.content}` : goal;
+}
+
+function quote(article: KnowledgeArticle, query: string, maxSentences: number): string {
+  const wanted = new Set(contentTerms(query).map(stem));
+  const sentences = splitSentences(article.body);
+  const scored = sentences.map((sentence, position) => {
+    const terms = new Set(tokenize(sentence).map(stem));
+    let overlap = 0;
+    for (const term of wanted) if (terms.has(term)) overlap += 1;
+    return { sentence, position, overlap };
+  });
+  const best = scored
+    .filter((entry) => entry.overlap > 0)
+    .sort((a, b) => b.overlap - a.overlap || a.position - b.position)
+    .slice(0, maxSentences)
+    .sort((a, b) => a.position - b.position);
+  const chosen = best.length > 0 ? best : scored.slice(0, Math.min(2, maxSentences));
+  return chosen.map((entry) => entry.sentence).join(' ');
+}
+
+function notFound(language: string): string {
+  switch (language) {
+    case 'es':
+      return 'No he encontrado información sobre esto en nuestra base de conocimiento.';
+    case 'de':
+      return 'Dazu habe ich in unserer Wissensdatenbank nichts gefunden.';
+    case 'fr':
+      return "Je n'ai rien trouvé à ce sujet dans notre base de connaissances.";
+    default:
+      return "I couldn't find anything about this in our knowledge base.";
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

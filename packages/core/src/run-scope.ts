@@ -1,0 +1,232 @@
+import { BatonError, toBatonError } from './baton-error.js';
+import { Budget, type BudgetLimits } from './budget.js';
+import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
+import { emptyUsage } from './chat-model.js';
+import { createId } from './create-id.js';
+import type { DelegationEvent, DelegationEventListener } from './delegation-event.js';
+
+/** Limits that hold for a whole delegation tree. */
+export interface RunLimits {
+  /** Deepest allowed nesting of delegations (the front agent's own delegation is depth 1). */
+  maxDepth: number;
+  /** Default time one delegation attempt may take. */
+  attemptTimeoutMs?: number;
+}
+
+type WithoutTime<T> = T extends DelegationEvent ? Omit<T, 'time'> : never;
+
+const clock =
+  typeof performance === 'undefined' ? Date : { now: () => performance.timeOrigin + performance.now() };
+
+/**
+ * Step 5 of delegation, monitoring: what flows down a delegation tree — cancellation, deadline,
+ * budget, depth, the path of agents (for cycle detection), tool grants, and the event listener.
+ * Every agent run and model call receives a scope and goes through it, so limits are enforced
+ * *before* a call rather than discovered after.
+ */
+export class RunScope {
+  readonly signal: AbortSignal;
+  readonly depth: number;
+  /** Agent ids from the root delegator down to the current agent. */
+  readonly path: readonly string[];
+  readonly budget: Budget;
+  readonly deadline: number | undefined;
+  readonly limits: RunLimits;
+  /** Event id that new units nest under. */
+  readonly parentEventId: string | undefined;
+  /** Tools the current branch may use; `undefined` means no restriction from above. */
+  readonly toolGrant: ReadonlySet<string> | undefined;
+  private readonly listener: DelegationEventListener | undefined;
+
+  constructor(
+    init: {
+      signal?: AbortSignal;
+      depth?: number;
+      path?: readonly string[];
+      budget?: Budget;
+      deadline?: number;
+      limits?: Partial<RunLimits>;
+      listener?: DelegationEventListener;
+      parentEventId?: string;
+      toolGrant?: ReadonlySet<string>;
+    } = {},
+  ) {
+    this.signal = init.signal ?? new AbortController().signal;
+    this.depth = init.depth ?? 0;
+    this.path = init.path ?? [];
+    this.budget = init.budget ?? new Budget();
+    this.deadline = init.deadline;
+    this.limits = { maxDepth: 3, ...init.limits };
+    this.listener = init.listener;
+    this.parentEventId = init.parentEventId;
+    this.toolGrant = init.toolGrant;
+  }
+
+  /** Whether anyone listens; callers skip building event payloads when not. */
+  get emitting(): boolean {
+    return this.listener !== undefined;
+  }
+
+  /** Sends an event to the listener, stamping the time. A throwing listener never breaks a run. */
+  emit(event: WithoutTime<DelegationEvent>): void {
+    if (!this.listener) return;
+    try {
+      this.listener({ ...event, time: clock.now() } as DelegationEvent);
+    } catch {
+      // Tracing must never fail the work it observes.
+    }
+  }
+
+  /** A scope for work nested under this one; limits only ever narrow. */
+  child(
+    options: {
+      agentId?: string;
+      parentEventId?: string;
+      budget?: BudgetLimits;
+      signal?: AbortSignal;
+      deadline?: number;
+      toolGrant?: ReadonlySet<string>;
+      nest?: boolean;
+    } = {},
+  ): RunScope {
+    const deadline =
+      options.deadline === undefined
+        ? this.deadline
+        : this.deadline === undefined
+          ? options.deadline
+          : Math.min(this.deadline, options.deadline);
+    let toolGrant = this.toolGrant;
+    if (options.toolGrant) {
+      toolGrant = toolGrant
+        ? new Set([...options.toolGrant].filter((tool) => toolGrant?.has(tool)))
+        : options.toolGrant;
+    }
+    return new RunScope({
+      signal: options.signal ?? this.signal,
+      depth: options.nest ? this.depth + 1 : this.depth,
+      path: options.agentId ? [...this.path, options.agentId] : this.path,
+      budget: options.budget ? this.budget.child(options.budget) : this.budget,
+      deadline,
+      limits: this.limits,
+      listener: this.listener,
+      parentEventId: options.parentEventId ?? this.parentEventId,
+      toolGrant,
+    });
+  }
+
+  /** Throws if cancelled or past the deadline or out of budget: call before starting any work. */
+  ensureCanProceed(estimate: { tokens?: number; costUsd?: number } = {}): void {
+    if (this.signal.aborted) throw abortError(this.signal);
+    if (this.deadline !== undefined && Date.now() >= this.deadline) {
+      throw new BatonError('deadline-exceeded', 'The deadline passed before the call could start.');
+    }
+    this.budget.ensure(estimate);
+  }
+
+  /**
+   * Calls a model under this scope's limits: refuses before the call when the estimated tokens
+   * exceed the budget, emits `model-call-start`/`-end`, charges usage and cost, honours the signal.
+   */
+  async callModel(
+    model: ChatModel,
+    request: ChatRequest,
+    options: { agentId: string },
+  ): Promise<ChatResponse> {
+    const estimate = estimateTokens(request);
+    this.ensureCanProceed({ tokens: estimate });
+    const id = createId('call');
+    const started = Date.now();
+    if (this.emitting) {
+      this.emit({
+        type: 'model-call-start',
+        id,
+        parentId: this.parentEventId,
+        agentId: options.agentId,
+        provider: model.provider,
+        modelId: model.modelId,
+        request,
+      });
+    }
+    try {
+      const response = await raceSignal(model.generate(request, { signal: this.signal }), this.signal);
+      this.budget.charge(response.usage, response.costUsd ?? 0);
+      if (this.emitting) {
+        this.emit({
+          type: 'model-call-end',
+          id,
+          parentId: this.parentEventId,
+          agentId: options.agentId,
+          provider: model.provider,
+          modelId: response.modelId || model.modelId,
+          response,
+          usage: response.usage,
+          costUsd: response.costUsd ?? 0,
+          latencyMs: Date.now() - started,
+        });
+      }
+      return response;
+    } catch (error) {
+      const batonError = toBatonError(error, 'model-error');
+      this.emit({
+        type: 'model-call-end',
+        id,
+        parentId: this.parentEventId,
+        agentId: options.agentId,
+        provider: model.provider,
+        modelId: model.modelId,
+        error: { code: batonError.code, message: batonError.message },
+        usage: emptyUsage,
+        costUsd: 0,
+        latencyMs: Date.now() - started,
+      });
+      throw batonError;
+    }
+  }
+}
+
+/**
+ * A rough token estimate (4 characters a token, plus the output allowance) used to refuse calls
+ * that cannot fit the budget. Deliberately provider-agnostic: exact tokenizers differ per host.
+ */
+export function estimateTokens(request: ChatRequest): number {
+  let characters = 0;
+  for (const message of request.messages) characters += message.content?.length ?? 0;
+  for (const tool of request.tools ?? [])
+    characters += tool.description.length + JSON.stringify(tool.parameters).length;
+  return Math.ceil(characters / 4) + (request.maxOutputTokens ?? 0);
+}
+
+/** The error to throw for an aborted signal: a timeout keeps its own code. */
+export function abortError(signal: AbortSignal): BatonError {
+  const reason: unknown = signal.reason;
+  if (BatonError.isInstance(reason)) return reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    return new BatonError('timeout', reason.message, { cause: reason });
+  }
+  return new BatonError('aborted', 'The operation was cancelled.', { cause: reason });
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts, whichever is first: an agent that
+ * ignores its signal still cannot hold a delegation past its timeout.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(abortError(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,129 @@
+import { tokenize } from './text-terms.js';
+
+/** A labelled example; a text that needs several specialists carries several labels. */
+export interface LabelledText {
+  text: string;
+  labels: readonly string[];
+}
+
+/** A label with its probability. */
+export interface LabelScore {
+  label: string;
+  probability: number;
+}
+
+/** The serialisable state of a {@link TextClassifier}. */
+export interface TextClassifierState {
+  version: 1;
+  labels: string[];
+  priors: number[];
+  /** feature → per-label counts. */
+  counts: Record<string, number[]>;
+  totals: number[];
+  vocabulary: number;
+}
+
+function features(text: string): string[] {
+  const words = tokenize(text);
+  const result: string[] = [];
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index]!;
+    result.push(`w:${word}`);
+    if (index > 0) result.push(`b:${words[index - 1]} ${word}`);
+    // Character 4-grams make the model robust to typos and inflections ("refnud", "reembolsos").
+    const padded = `^${word}$`;
+    for (let start = 0; start + 4 <= padded.length; start += 1)
+      result.push(`c:${padded.slice(start, start + 4)}`);
+  }
+  return result;
+}
+
+/**
+ * A multinomial naive Bayes text classifier over words, word pairs and character 4-grams, with
+ * Laplace smoothing and tempered posteriors. Chosen over a library: the maintained JavaScript options
+ * pull large NLP toolkits or are abandoned, and this model is ~100 lines, trains on a thousand turns
+ * in milliseconds and serialises to JSON.
+ *
+ * @example
+ * ```ts
+ * const classifier = TextClassifier.train([{ text: 'I was charged twice', labels: ['billing'] }, …]);
+ * classifier.predict('refund please')[0]; // { label: 'billing', probability: 0.8 }
+ * ```
+ */
+export class TextClassifier {
+  private constructor(private readonly state: TextClassifierState) {}
+
+  /** Trains a classifier; each example counts once for each of its labels. */
+  static train(examples: readonly LabelledText[]): TextClassifier {
+    const labels = [...new Set(examples.flatMap((example) => example.labels))].sort();
+    if (labels.length === 0) throw new RangeError('Cannot train a classifier without labelled examples.');
+    const position = new Map(labels.map((label, index) => [label, index]));
+    const priors = labels.map(() => 0);
+    const totals = labels.map(() => 0);
+    const counts: Record<string, number[]> = {};
+    for (const example of examples) {
+      const found = features(example.text);
+      for (const label of example.labels) {
+        const index = position.get(label)!;
+        priors[index]! += 1;
+        for (const feature of found) {
+          let row = counts[feature];
+          if (!row) {
+            row = labels.map(() => 0);
+            counts[feature] = row;
+          }
+          row[index]! += 1;
+          totals[index]! += 1;
+        }
+      }
+    }
+    const prior = priors.reduce((sum, value) => sum + value, 0);
+    return new TextClassifier({
+      version: 1,
+      labels,
+      priors: priors.map((value) => value / prior),
+      counts,
+      totals,
+      vocabulary: Object.keys(counts).length,
+    });
+  }
+
+  /** Restores a classifier saved with {@link TextClassifier.toJSON}. */
+  static fromJSON(state: TextClassifierState): TextClassifier {
+    if (state.version !== 1)
+      throw new RangeError(`Unknown classifier state version ${String(state.version)}.`);
+    return new TextClassifier(state);
+  }
+
+  /** The labels this classifier knows. */
+  get labels(): readonly string[] {
+    return this.state.labels;
+  }
+
+  /** Label probabilities for a text, most likely first. */
+  predict(text: string): LabelScore[] {
+    const { labels, priors, counts, totals, vocabulary } = this.state;
+    const found = features(text).filter((feature) => feature in counts);
+    const scores = labels.map((_, index) => Math.log(priors[index]!));
+    for (const feature of found) {
+      const row = counts[feature]!;
+      for (let index = 0; index < labels.length; index += 1) {
+        scores[index]! += Math.log((row[index]! + 1) / (totals[index]! + vocabulary));
+      }
+    }
+    // Naive Bayes multiplies many correlated features and is wildly overconfident; dividing the log
+    // scores by √(feature count) gives probabilities that thresholds can work with.
+    const temperature = Math.max(1, Math.sqrt(found.length));
+    const max = Math.max(...scores);
+    const exps = scores.map((score) => Math.exp((score - max) / temperature));
+    const sum = exps.reduce((total, value) => total + value, 0);
+    return labels
+      .map((label, index) => ({ label, probability: exps[index]! / sum }))
+      .sort((a, b) => b.probability - a.probability);
+  }
+
+  /** The model as plain JSON. */
+  toJSON(): TextClassifierState {
+    return this.state;
+  }
+}
