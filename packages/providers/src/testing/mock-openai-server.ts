@@ -46,7 +46,14 @@ export type MockReply =
       cutAfter: number | undefined;
     } & ReplyTiming)
   | ({ kind: 'chat'; options: ChatCompletionOptions } & ReplyTiming)
-  | ({ kind: 'reset'; partialBody: string | undefined } & ReplyTiming)
+  | ({ kind: 'reset' } & ReplyTiming)
+  | ({
+      kind: 'partial';
+      status: number;
+      headers: Record<string, string>;
+      body: string;
+      ending: 'reset' | 'hang';
+    } & ReplyTiming)
   | { kind: 'hang' };
 
 /** Builders for {@link MockReply}s. */
@@ -128,9 +135,30 @@ export const reply = {
       ...timing(options),
     });
   },
-  /** Destroys the connection: at once, or after sending headers and `partialBody`. */
-  reset(options: { partialBody?: string } & ReplyTiming = {}): MockReply {
-    return { kind: 'reset', partialBody: options.partialBody, ...timing(options) };
+  /** Destroys the connection without answering (a connection reset). */
+  reset(options: ReplyTiming = {}): MockReply {
+    return { kind: 'reset', ...timing(options) };
+  },
+  /**
+   * Sends the headers and the start of a body, then cuts the connection (`ending: 'reset'`, the
+   * default) or stalls forever (`ending: 'hang'`, for body timeouts).
+   */
+  partial(
+    body: string,
+    options: {
+      status?: number;
+      headers?: Record<string, string>;
+      ending?: 'reset' | 'hang';
+    } & ReplyTiming = {},
+  ): MockReply {
+    return {
+      kind: 'partial',
+      status: options.status ?? 200,
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body,
+      ending: options.ending ?? 'reset',
+      ...timing(options),
+    };
   },
   /** Never answers (for timeouts); the connection is closed by `server.close()`. */
   hang(): MockReply {
@@ -169,7 +197,7 @@ export interface MockOpenAIServer {
   setHandler(handler: MockHandler | undefined): void;
   /** Forgets received requests and queued replies. */
   reset(): void;
-  /** Stops the server and drops open connections (including hanging ones). */
+  /** Stops the server and drops open connections (including hanging ones). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -223,6 +251,7 @@ export async function createMockOpenAIServer(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
 
   return {
     url: `http://127.0.0.1:${port}/v1`,
@@ -243,10 +272,12 @@ export async function createMockOpenAIServer(
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      return new Promise<void>((resolve, reject) => {
+      // Closing twice is harmless, so tests may stop the server early and still clean up after.
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }
@@ -291,12 +322,16 @@ async function send(
     case 'text':
       return sendBody(response, scripted.status, scripted.headers, scripted.body);
     case 'reset':
-      if (scripted.partialBody === undefined) {
-        response.socket?.destroy();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write(scripted.partialBody);
+      response.socket?.destroy();
+      return;
+    case 'partial':
+      // A length longer than what is sent, so the client keeps waiting for the rest.
+      response.writeHead(scripted.status, {
+        'content-length': String(Buffer.byteLength(scripted.body) + 1_000),
+        ...scripted.headers,
+      });
+      response.write(scripted.body);
+      if (scripted.ending === 'hang') return;
       // Give the bytes a moment to leave before cutting the connection.
       await wait(5, response);
       response.socket?.destroy();

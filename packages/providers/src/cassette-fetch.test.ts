@@ -1,0 +1,247 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChatRequest, ChatStreamPart } from '@baton/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CassetteMode, createCassetteFetch } from './cassette-fetch.js';
+import { normalizeRequest, requestKey } from './cassette-request.js';
+import { createEmbeddingModel, createModel } from './create-model.js';
+import { createLimiterRegistry } from './limiter-registry.js';
+import { CassetteMissError } from './provider-error.js';
+import {
+  chatCompletionChunks,
+  createMockOpenAIServer,
+  type MockOpenAIServer,
+  reply,
+} from './testing/index.js';
+
+const secret = 'sk-test-very-secret-key';
+const question: ChatRequest = { messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+
+let server: MockOpenAIServer;
+let directory: string;
+let cassettePath: string;
+
+beforeEach(async () => {
+  server = await createMockOpenAIServer();
+  directory = await mkdtemp(join(tmpdir(), 'baton-cassette-'));
+  cassettePath = join(directory, 'nested', 'tape.jsonl');
+});
+afterEach(async () => {
+  await server.close();
+  await rm(directory, { recursive: true, force: true });
+});
+
+/** A model whose transport is a cassette; in replay mode it has neither key nor server. */
+function modelOn(mode: CassetteMode, model = 'openai:gpt-4.1-mini') {
+  const fetch = createCassetteFetch({ mode, path: cassettePath });
+  const live =
+    mode === 'replay' ? { env: {} } : { env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url } };
+  return createModel(model, {
+    ...live,
+    fetch,
+    limiters: createLimiterRegistry(),
+    retry: { sleep: async () => {} },
+  });
+}
+
+async function collect(stream: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
+  const parts: ChatStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+describe('createCassetteFetch', () => {
+  it('replays recorded answers, streams and embeddings identically with the server stopped', async () => {
+    const toolRequest: ChatRequest = {
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      tools: [{ name: 'weather', description: 'Weather now', parameters: { type: 'object' } }],
+    };
+    server.enqueue(
+      reply.chat({ content: 'Paris.' }),
+      reply.chat({ toolCalls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' }] }),
+      reply.chat({ content: 'Paris, on the Seine.' }),
+    );
+    const recorder = modelOn('record');
+    const recorded = {
+      plain: await recorder.generate(question),
+      tools: await recorder.generate(toolRequest),
+      stream: await collect(recorder.stream!(question)),
+    };
+    const embedOptions = (mode: CassetteMode) => ({
+      env: mode === 'replay' ? {} : { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+      fetch: createCassetteFetch({ mode, path: cassettePath, append: true }),
+      limiters: createLimiterRegistry(),
+    });
+    const recordedEmbeddings = await createEmbeddingModel(
+      'openai:text-embedding-3-small',
+      embedOptions('record'),
+    ).embed({
+      values: ['a', 'b'],
+    });
+    await server.close();
+
+    const player = modelOn('replay');
+    expect(await player.generate(question)).toEqual(recorded.plain);
+    expect(await player.generate(toolRequest)).toEqual(recorded.tools);
+    expect(await collect(player.stream!(question))).toEqual(recorded.stream);
+    const replayedEmbeddings = await createEmbeddingModel(
+      'openai:text-embedding-3-small',
+      embedOptions('replay'),
+    ).embed({
+      values: ['a', 'b'],
+    });
+    expect(replayedEmbeddings).toEqual(recordedEmbeddings);
+    expect(recorded.stream.at(-1)).toMatchObject({
+      type: 'finish',
+      response: { message: { content: 'Paris, on the Seine.' } },
+    });
+  });
+
+  it('never writes the API key or any auth header to the cassette', async () => {
+    const fetch = createCassetteFetch({ mode: 'record', path: cassettePath });
+    const model = createModel('openai:gpt-4.1-mini', {
+      env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+      headers: { 'x-api-key': secret, cookie: `session=${secret}` },
+      fetch,
+      limiters: createLimiterRegistry(),
+    });
+    await model.generate(question);
+    await collect(model.stream!(question));
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${secret}`);
+    const text = await readFile(cassettePath, 'utf8');
+    expect(text).not.toContain(secret);
+    expect(text.toLowerCase()).not.toContain('authorization');
+    expect(text.toLowerCase()).not.toContain('bearer');
+  });
+
+  it('stores a stream as its raw SSE text and replays it byte for byte', async () => {
+    const chunks = chatCompletionChunks({ content: 'Paris' });
+    server.enqueue(reply.sse(chunks));
+    const body = JSON.stringify({ model: 'm', stream: true, messages: [] });
+    const recordFetch = createCassetteFetch({ mode: 'record', path: cassettePath });
+    const live = await (await recordFetch(`${server.url}/chat/completions`, { method: 'POST', body })).text();
+    const expected = `${chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`;
+    expect(live).toBe(expected);
+    const replayFetch = createCassetteFetch({ mode: 'replay', path: cassettePath });
+    const replayed = await replayFetch('https://elsewhere.example/v1/chat/completions', {
+      method: 'POST',
+      body,
+    });
+    expect(replayed.headers.get('content-type')).toContain('text/event-stream');
+    expect(await replayed.text()).toBe(expected);
+  });
+
+  it('explains a miss with the closest recording and the field that differs', async () => {
+    await modelOn('record').generate(question);
+    const changed: ChatRequest = { messages: [{ role: 'user', content: 'What is the capital of Spain?' }] };
+    const error = await modelOn('replay')
+      .generate(changed)
+      .then(
+        () => undefined,
+        (rejection: unknown) => rejection,
+      );
+    expect(error).toBeInstanceOf(CassetteMissError);
+    const miss = error as CassetteMissError;
+    expect(miss.code).toBe('cassette-miss');
+    expect(miss.differences).toEqual([
+      {
+        path: 'body.messages[0].content',
+        recorded: 'What is the capital of France?',
+        actual: 'What is the capital of Spain?',
+      },
+    ]);
+    expect(miss.message).toContain('No recording in');
+    expect(miss.message).toContain(
+      'body.messages[0].content: recorded "What is the capital of France?", now "What is the capital of Spain?"',
+    );
+  });
+
+  it('fails a miss on an empty or missing cassette with a hint to record first', async () => {
+    await expect(modelOn('replay').generate(question)).rejects.toThrow('Record it first');
+  });
+
+  it('serves identical requests in recorded order, then repeats the last', async () => {
+    server.enqueue(reply.chat({ content: 'first' }), reply.chat({ content: 'second' }));
+    const recorder = modelOn('record');
+    await recorder.generate(question);
+    await recorder.generate(question);
+    const player = modelOn('replay');
+    const answers = [];
+    for (let run = 0; run < 3; run++) answers.push((await player.generate(question)).message.content);
+    expect(answers).toEqual(['first', 'second', 'second']);
+  });
+
+  it('replays failures and retries faithfully', async () => {
+    server.enqueue(reply.error(500), reply.chat({ content: 'after retry' }));
+    expect((await modelOn('record').generate(question)).message.content).toBe('after retry');
+    await server.close();
+    expect((await modelOn('replay').generate(question)).message.content).toBe('after retry');
+  });
+
+  it('keeps the file valid when many calls record at once', async () => {
+    const recorder = modelOn('record');
+    const prompts = Array.from({ length: 25 }, (_, index) => `Question ${index}`);
+    await Promise.all(prompts.map((content) => recorder.generate({ messages: [{ role: 'user', content }] })));
+    const lines = (await readFile(cassettePath, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(25);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const player = modelOn('replay');
+    const replayed = await Promise.all(
+      prompts.map((content) => player.generate({ messages: [{ role: 'user', content }] })),
+    );
+    expect(replayed.map((response) => response.message.content)).toEqual(
+      prompts.map((prompt) => `Mock answer to: ${prompt}`),
+    );
+  });
+
+  it('starts a fresh cassette on record unless asked to append', async () => {
+    await modelOn('record').generate(question);
+    await modelOn('record').generate(question);
+    expect((await readFile(cassettePath, 'utf8')).trim().split('\n')).toHaveLength(1);
+    const appending = createCassetteFetch({ mode: 'record', path: cassettePath, append: true });
+    await appending(`${server.url}/models`);
+    expect((await readFile(cassettePath, 'utf8')).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('writes nothing in passthrough mode', async () => {
+    const model = modelOn('passthrough');
+    expect((await model.generate(question)).message.content).toContain('Mock answer');
+    await expect(readFile(cassettePath, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('names the line of a cassette it cannot read', async () => {
+    await writeFile(join(directory, 'broken.jsonl'), '{"key":"k"}\nnot json\n');
+    const replay = createCassetteFetch({ mode: 'replay', path: join(directory, 'broken.jsonl') });
+    await expect(replay('http://x/v1/models')).rejects.toMatchObject({
+      code: 'invalid-cassette',
+      message: expect.stringContaining('broken.jsonl:1'),
+    });
+  });
+
+  it('rejects at once in replay when the signal is already aborted', async () => {
+    const replay = createCassetteFetch({ mode: 'replay', path: cassettePath });
+    await expect(replay('http://x/v1/models', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+});
+
+describe('requestKey', () => {
+  it('ignores the host, headers, JSON key order and secret query parameters', async () => {
+    const a = await normalizeRequest('https://one.example/v1/chat?api-version=1&key=secret', {
+      method: 'post',
+      headers: { authorization: 'Bearer a' },
+      body: '{"model":"m","messages":[{"role":"user","content":"x"}]}',
+    });
+    const b = await normalizeRequest('http://127.0.0.1:9/v1/chat?api-version=1', {
+      method: 'POST',
+      headers: { authorization: 'Bearer b' },
+      body: '{"messages":[{"content":"x","role":"user"}],"model":"m"}',
+    });
+    expect(a).toEqual(b);
+    expect(a.query).toEqual({ 'api-version': '1' });
+    expect(requestKey(a)).toBe(requestKey(b));
+    expect(requestKey(a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

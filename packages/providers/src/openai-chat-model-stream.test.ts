@@ -1,0 +1,202 @@
+import type { ChatRequest, ChatStreamPart } from '@baton/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLimiterRegistry, type LimiterRegistry } from './limiter-registry.js';
+import type { OpenAIModelOptions } from './model-setup.js';
+import { createOpenAIChatModel } from './openai-chat-model.js';
+import { ProviderCallError } from './provider-error.js';
+import {
+  chatCompletionChunks,
+  createMockOpenAIServer,
+  type MockOpenAIServer,
+  reply,
+} from './testing/index.js';
+
+const question: ChatRequest = { messages: [{ role: 'user', content: 'Tell me about Paris.' }] };
+
+let server: MockOpenAIServer;
+let limiters: LimiterRegistry;
+
+beforeEach(async () => {
+  server = await createMockOpenAIServer();
+  limiters = createLimiterRegistry();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+function model(options: Partial<OpenAIModelOptions> = {}) {
+  return createOpenAIChatModel({
+    model: 'gpt-4.1-mini',
+    apiKey: 'sk-test-secret',
+    baseURL: server.url,
+    limiters,
+    timeoutMs: 2_000,
+    ...options,
+    retry: { sleep: async () => {}, ...options.retry },
+  });
+}
+
+async function collect(stream: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
+  const parts: ChatStreamPart[] = [];
+  for await (const part of stream) parts.push(part);
+  return parts;
+}
+
+describe('createOpenAIChatModel().stream', () => {
+  it('yields text deltas and ends with the full response, usage taken from the last chunk', async () => {
+    server.enqueue(
+      reply.chat({ content: 'Paris is the capital.', usage: { promptTokens: 12, completionTokens: 6 } }),
+    );
+    const parts = await collect(model().stream!(question));
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => part.text)).toEqual([
+      'Pari',
+      's is',
+      ' the',
+      ' cap',
+      'ital',
+      '.',
+    ]);
+    expect(parts.at(-1)).toEqual({
+      type: 'finish',
+      response: {
+        message: { content: 'Paris is the capital.', toolCalls: [] },
+        finishReason: 'stop',
+        usage: { inputTokens: 12, outputTokens: 6 },
+        costUsd: (12 * 0.4 + 6 * 1.6) / 1_000_000,
+        modelId: 'gpt-4.1-mini',
+      },
+    });
+    expect(server.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it('assembles tool calls from their fragments', async () => {
+    server.enqueue(
+      reply.chat({
+        toolCalls: [
+          { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      }),
+    );
+    const parts = await collect(model().stream!(question));
+    const deltas = parts.filter((part) => part.type === 'tool-call-delta');
+    expect(deltas[0]).toEqual({
+      type: 'tool-call-delta',
+      index: 0,
+      id: 'call_a',
+      name: 'get_weather',
+      argumentsDelta: '',
+    });
+    expect(
+      deltas
+        .filter((part) => part.index === 1)
+        .map((part) => part.argumentsDelta)
+        .join(''),
+    ).toBe('{"city":"Rome"}');
+    const finish = parts.at(-1);
+    expect(finish?.type === 'finish' && finish.response).toMatchObject({
+      finishReason: 'tool-calls',
+      message: {
+        content: null,
+        toolCalls: [
+          { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          { id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        ],
+      },
+    });
+  });
+
+  it('assembles tool calls from hosts that leave out the fragment index', async () => {
+    const chunk = (delta: Record<string, unknown>) => ({
+      choices: [{ index: 0, delta, finish_reason: null }],
+    });
+    server.enqueue(
+      reply.sse([
+        chunk({ tool_calls: [{ id: 'g1', function: { name: 'a', arguments: '{}' } }] }),
+        chunk({ tool_calls: [{ id: 'g2', function: { name: 'b', arguments: '{"x":1}' } }] }),
+        { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+      ]),
+    );
+    const parts = await collect(model({ preset: 'google', model: 'gemini-2.5-flash' }).stream!(question));
+    const finish = parts.at(-1);
+    expect(finish?.type === 'finish' && finish.response.message.toolCalls).toEqual([
+      { id: 'g1', name: 'a', arguments: '{}' },
+      { id: 'g2', name: 'b', arguments: '{"x":1}' },
+    ]);
+  });
+
+  it('leaves out stream_options where the preset forbids it, and reports zero usage with no cost', async () => {
+    server.enqueue(reply.chat({ content: 'ok' }));
+    const parts = await collect(model({ preset: 'glm', model: 'glm-4.6' }).stream!(question));
+    expect(server.requests[0]?.body).not.toHaveProperty('stream_options');
+    const finish = parts.at(-1);
+    expect(finish?.type === 'finish' && finish.response.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(finish?.type === 'finish' && 'costUsd' in finish.response).toBe(false);
+  });
+
+  it('retries a failure that happens before the first chunk', async () => {
+    server.enqueue(reply.error(503), reply.reset(), reply.chat({ content: 'Paris.' }));
+    const parts = await collect(model().stream!(question));
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', response: { message: { content: 'Paris.' } } });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('does not retry once chunks have reached the caller, and reports the cut', async () => {
+    server.enqueue(
+      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { cutAfter: 3 }),
+    );
+    const parts: ChatStreamPart[] = [];
+    const error = await (async () => {
+      for await (const part of model().stream!(question)) parts.push(part);
+    })().then(
+      () => undefined,
+      (rejection: unknown) => rejection,
+    );
+    expect(error).toBeInstanceOf(ProviderCallError);
+    expect(error).toMatchObject({ isRetryable: true });
+    expect(parts.map((part) => part.type)).toEqual(['text-delta', 'text-delta']);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('times out when the gap between chunks exceeds timeoutMs', async () => {
+    server.enqueue(reply.sse(chatCompletionChunks({ content: 'Paris' }), { eventDelayMs: 200 }));
+    const stream = model({ timeoutMs: 60 }).stream!(question);
+    await expect(collect(stream)).rejects.toMatchObject({ code: 'timeout', isRetryable: true });
+  });
+
+  it('maps invalid JSON inside the stream to an invalid-response error', async () => {
+    server.enqueue(reply.sse(['{"choices":[{"index":0,"delta":{"content":"Par', '{}']));
+    await expect(collect(model().stream!(question))).rejects.toMatchObject({ code: 'invalid-response' });
+  });
+
+  it('stops at once when the caller aborts mid-stream', async () => {
+    server.enqueue(
+      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { eventDelayMs: 100 }),
+    );
+    const controller = new AbortController();
+    const parts: ChatStreamPart[] = [];
+    let abortedAt = 0;
+    const consume = (async () => {
+      for await (const part of model().stream!(question, { signal: controller.signal })) {
+        parts.push(part);
+        abortedAt = Date.now();
+        controller.abort(new Error('enough'));
+      }
+    })();
+    await expect(consume).rejects.toThrow('enough');
+    // The next chunk was 100 ms away; the abort did not wait for it.
+    expect(Date.now() - abortedAt).toBeLessThan(50);
+    expect(parts).toHaveLength(1);
+  });
+
+  it('frees the host limiter’s slot when the consumer stops early', async () => {
+    server.enqueue(
+      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { eventDelayMs: 5 }),
+    );
+    for await (const part of model().stream!(question)) {
+      expect(part.type).toBe('text-delta');
+      break;
+    }
+    expect(limiters.get(new URL(server.url).host).active).toBe(0);
+  });
+});
