@@ -13,7 +13,7 @@ const patterns: Record<RegulatedTopic, RegExp[]> = {
     /\b(medicamento|dosis|receta|alergia|sintomas|embarazada|medikament\w*|dosierung|nebenwirkung\w*|allergisch\w*|schwanger|medicament\w*|posologie|ordonnance|allergique|enceinte|effets secondaires|farmac\w*|medicin\w*)\b/,
   ],
   legal: [
-    /\b(is (it|this|that) (legal|illegal|allowed)|can i legally|am i (legally )?allowed to|legally (required|allowed|obliged)|sue\b|lawsuit|lawyer|attorney|employment law|labou?r law|wrongful|unfair dismissal|fire (an?|my|the) (employee|cashier|staff|barista)|dock (his|her|their|an?) (pay|wage|salary)|deduct (it )?from (his|her|their) (pay|wages?|salary)|landlord|my lease|the lease|tenancy|contract dispute|breach of contract|liab(le|ility) (for|if)|gdpr fine)\b/,
+    /\b(is (it|this|that) (legal|illegal|allowed)|can i legally|am i (legally )?allowed to|legally (required|allowed|obliged)|sue\b|lawsuit|lawyer|attorney|employment law|labou?r law|wrongful|unfair dismissal|fire (an?|my|the) (employee|cashier|staff|barista)|dock\b[\w\s'’]{0,25}\b(pay|wages?|salary)|deduct\b[\w\s'’]{0,25}\bfrom (his|her|their|the) (pay|wages?|salary|paycheck)|landlord|my lease|the lease|tenancy|contract dispute|breach of contract|liab(le|ility) (for|if)|gdpr fine)\b/,
     /\b(es legal|abogad\w*|despedir|demandar|contrato de alquiler|arrendador|derecho laboral|ist das (legal|erlaubt)|darf ich\b.*\b(mitarbeiter|kundin|kunden|lohn)|anwalt|arbeitsrecht|kundigen|kundigung|mietvertrag|vermieter|abmahnung|est-ce legal|ai-je le droit|avocat|licencier|licenciement|droit du travail|bail commercial|proprietaire|prud'?hom\w*)\b/,
   ],
   financial: [
