@@ -1,0 +1,68 @@
+/** Options shared by {@link normalizeText} and {@link tokenizeWords}. */
+export interface NormalizeTextOptions {
+  /**
+   * Words to drop after normalisation (compared against the normalised, lower-cased form). Off by
+   * default: removing stop words is language-specific and changes what a score means, so a report
+   * that uses it must say so.
+   */
+  stopWords?: ReadonlySet<string>;
+}
+
+// Punctuation becomes a space rather than vanishing, so "l'homme" gives "l homme" and
+// "hola,mundo" gives two words; deleting it would glue words together ("lhomme").
+const punctuation = /\p{P}+/gu;
+const whitespace = /\s+/gu;
+// A word is a run of letters, combining marks and digits in any script. Marks are included
+// because NFKC leaves some letter + accent pairs decomposed (no precomposed form exists).
+const word = /[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * Normalises text for comparison: Unicode NFKC, lower case, punctuation (`\p{P}`) replaced by
+ * spaces, whitespace collapsed and trimmed. Accented letters are kept (`"Él está"` → `"él está"`).
+ *
+ * Unlike SQuAD's normaliser this removes no articles: that rule is English-only and the
+ * conversations are multilingual.
+ *
+ * @param text - Any text.
+ * @param options - Optional stop words to drop.
+ * @returns The normalised text; `''` when nothing but punctuation and spaces remain.
+ *
+ * @example
+ * ```ts
+ * normalizeText('  ¿Dónde   está  el ＡＰＩ? '); // 'dónde está el api'
+ * ```
+ */
+export function normalizeText(text: string, options: NormalizeTextOptions = {}): string {
+  const normalized = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(punctuation, ' ')
+    .replace(whitespace, ' ')
+    .trim();
+  if (options.stopWords === undefined || options.stopWords.size === 0) return normalized;
+  const { stopWords } = options;
+  return normalized
+    .split(' ')
+    .filter((token) => !stopWords.has(token))
+    .join(' ');
+}
+
+/**
+ * Splits text into normalised words (see {@link normalizeText}): runs of Unicode letters, marks
+ * and digits. Symbols and emoji are not words and are dropped.
+ *
+ * @param text - Any text.
+ * @param options - Optional stop words to drop.
+ * @returns The words in order, with repeats.
+ *
+ * @example
+ * ```ts
+ * tokenizeWords('Größe: 10 €, s’il vous plaît!'); // ['größe', '10', 's', 'il', 'vous', 'plaît']
+ * ```
+ */
+export function tokenizeWords(text: string, options: NormalizeTextOptions = {}): string[] {
+  const words = normalizeText(text).match(word) ?? [];
+  if (options.stopWords === undefined || options.stopWords.size === 0) return words;
+  const { stopWords } = options;
+  return words.filter((token) => !stopWords.has(token));
+}

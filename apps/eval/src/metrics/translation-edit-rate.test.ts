@@ -1,0 +1,342 @@
+import { BatonError } from '@baton/core';
+import { describe, expect, it } from 'vitest';
+import { humanCleanup, translationEditRate } from './translation-edit-rate.js';
+
+const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
+
+describe('translationEditRate', () => {
+  it('counts nothing for identical texts', () => {
+    expect(translationEditRate(words('a b c'), words('a b c'))).toEqual({
+      edits: 0,
+      referenceWords: 3,
+      rate: 0,
+      shifts: 0,
+      insertions: 0,
+      deletions: 0,
+      substitutions: 0,
+    });
+  });
+
+  it('counts one substitution, insertion or deletion per differing word', () => {
+    // "cat" → "dog": 1 substitution ÷ 3 reference words.
+    expect(translationEditRate(words('the cat sat'), words('the dog sat'))).toMatchObject({
+      edits: 1,
+      substitutions: 1,
+      rate: 1 / 3,
+    });
+    // "black" is missing from the hypothesis: 1 insertion ÷ 3.
+    expect(translationEditRate(words('the cat'), words('the black cat'))).toMatchObject({
+      edits: 1,
+      insertions: 1,
+      rate: 1 / 3,
+    });
+    // "big" is extra in the hypothesis: 1 deletion ÷ 3.
+    expect(translationEditRate(words('the big black cat'), words('the black cat'))).toMatchObject({
+      edits: 1,
+      deletions: 1,
+      rate: 1 / 3,
+    });
+  });
+
+  it('moves a three-word block with one shift instead of three insertions and three deletions', () => {
+    // Hypothesis: then wait ten seconds | restart the router
+    // Reference:  restart the router | then wait ten seconds   (7 words)
+    // Without shifts the cheapest edit inserts "restart the router" in front and deletes it at the
+    // end: 3 + 3 = 6 edits (6/7). One block shift (cost 1) aligns everything: 1/7.
+    const result = translationEditRate(
+      words('then wait ten seconds restart the router'),
+      words('restart the router then wait ten seconds'),
+    );
+    expect(result).toEqual({
+      edits: 1,
+      referenceWords: 7,
+      rate: 1 / 7,
+      shifts: 1,
+      insertions: 0,
+      deletions: 0,
+      substitutions: 0,
+    });
+  });
+
+  it('combines a shift with the edits that remain after it', () => {
+    // Hypothesis "on weekdays we open at ten", reference "we open at nine on weekdays" (6 words).
+    // Levenshtein before shifting: drop "on weekdays" (2), keep "we open at", ten→nine (1),
+    // insert "on weekdays" (2) = 5. Moving "on weekdays" to the end leaves only ten→nine (gain 4);
+    // moving "we open at" to the front instead leaves insert "nine" + delete "ten" (gain 3).
+    // The greedy search takes the first: 1 shift + 1 substitution = 2 edits → 2/6.
+    expect(
+      translationEditRate(words('on weekdays we open at ten'), words('we open at nine on weekdays')),
+    ).toEqual({
+      edits: 2,
+      referenceWords: 6,
+      rate: 1 / 3,
+      shifts: 1,
+      insertions: 0,
+      deletions: 0,
+      substitutions: 1,
+    });
+  });
+
+  it('does not shift words that are already aligned (TERCOM rule), even when that would be cheaper', () => {
+    // Hypothesis "restart the router then wait", reference "wait then restart the router".
+    // The optimal single shift would move "restart the router" to the end, but those three words
+    // are aligned correctly at the start, so TERCOM never tries it. Greedy: "then" to the front
+    // (Levenshtein 4 → 2, tie with "wait" broken by the earlier block), then "wait" to the front
+    // (2 → 0): 2 shifts ÷ 5 words.
+    expect(
+      translationEditRate(words('restart the router then wait'), words('wait then restart the router')),
+    ).toMatchObject({
+      edits: 2,
+      shifts: 2,
+      rate: 2 / 5,
+    });
+  });
+
+  describe('agrees with sacrebleu', () => {
+    // Cases from sacrebleu's test suite, test/test_ter.py (mjpost/sacrebleu, Apache-2.0), whose
+    // TER follows TERCOM. sacrebleu lower-cases and splits on spaces by default; so do we here.
+    it.each([
+      ['aaaa bbbb cccc dddd', 'aaaa bbbb cccc dddd', 0], // perfect match
+      ['dddd eeee ffff', 'aaaa bbbb cccc', 1], // no overlap: 3 substitutions ÷ 3
+      ['', 'a', 1], // empty hypothesis: 1 insertion ÷ 1
+      ['d e f g h a b c', 'a b c d e f g h', 1 / 8], // a single shift fixes it
+    ])('%j against %j gives %d', (hypothesis, reference, expected) => {
+      expect(translationEditRate(words(hypothesis), words(reference)).rate).toBeCloseTo(expected, 10);
+    });
+
+    it('scores the realistic WMT dev-data example at 0.136 over the corpus', () => {
+      // sacrebleu's "realistic example from WMT dev data (2019)": corpus TER = Σ edits ÷ Σ
+      // reference words = 0.136. The references hold 31 + 24 + 31 + 19 + 20 = 125 words, so the
+      // expected total is 0.136 · 125 = 17 edits.
+      const hypotheses = [
+        'wählen Sie " Bild neu berechnen , " um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit das Bild ungefähr dieselbe Größe aufweist wie die andere Größe .',
+        'wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds die Option " Alle Aufgaben aktualisieren . "',
+        'klicken Sie auf der Registerkarte " Optionen " auf die Schaltfläche " Benutzerdefiniert " und geben Sie Werte für " Fehlerkorrektur-Level " und " Y / X-Verhältnis " ein .',
+        'Sie können beispielsweise ein Dokument erstellen , das ein Auto über die Bühne enthält .',
+        'wählen Sie im Dialogfeld " Neu aus Vorlage " eine Vorlage aus und klicken Sie auf " Neu . "',
+      ];
+      const references = [
+        'wählen Sie " Bild neu berechnen , " um beim Ändern der Bildgröße Pixel hinzuzufügen oder zu entfernen , damit die Darstellung des Bildes in einer anderen Größe beibehalten wird .',
+        'wenn Sie alle Aufgaben im aktuellen Dokument aktualisieren möchten , wählen Sie im Menü des Aufgabenbedienfelds die Option " Alle Aufgaben aktualisieren . "',
+        'klicken Sie auf der Registerkarte " Optionen " auf die Schaltfläche " Benutzerdefiniert " und geben Sie für " Fehlerkorrektur-Level " und " Y / X-Verhältnis " niedrigere Werte ein .',
+        'Sie können beispielsweise ein Dokument erstellen , das ein Auto enthalt , das sich über die Bühne bewegt .',
+        'wählen Sie im Dialogfeld " Neu aus Vorlage " eine Vorlage aus und klicken Sie auf " Neu . "',
+      ];
+      let edits = 0;
+      let referenceWords = 0;
+      hypotheses.forEach((hypothesis, index) => {
+        const result = translationEditRate(
+          words(hypothesis.toLowerCase()),
+          words(references[index]!.toLowerCase()),
+        );
+        edits += result.edits;
+        referenceWords += result.referenceWords;
+      });
+      expect(referenceWords).toBe(125);
+      expect(edits).toBe(17);
+      expect(edits / referenceWords).toBeCloseTo(0.136, 10);
+    });
+  });
+
+  it('uses sacrebleu’s convention for an empty reference', () => {
+    expect(translationEditRate([], [])).toMatchObject({ edits: 0, referenceWords: 0, rate: 0 });
+    expect(translationEditRate(words('a b'), [])).toMatchObject({ edits: 2, deletions: 2, rate: 1 });
+  });
+
+  it('finds no shift when the block would have to travel further than maxShiftDistance', () => {
+    // "x" must move 3 places; with a limit of 2 it costs a deletion and an insertion instead.
+    const hypothesis = words('x a b c');
+    const reference = words('a b c x');
+    expect(translationEditRate(hypothesis, reference).edits).toBe(1);
+    expect(translationEditRate(hypothesis, reference, { maxShiftDistance: 2 })).toMatchObject({
+      edits: 2,
+      shifts: 0,
+      insertions: 1,
+      deletions: 1,
+    });
+  });
+
+  it('rejects limits that are not positive integers', () => {
+    expect(() => translationEditRate(['a'], ['a'], { maxShiftSize: 0 })).toThrow(BatonError);
+    expect(() => translationEditRate(['a'], ['a'], { maxShiftDistance: 1.5 })).toThrow(/maxShiftDistance/);
+  });
+
+  it('matches a plain re-implementation of the TERCOM search on random texts', () => {
+    // The production code takes shortcuts (bit-parallel rows, reused prefix/suffix tables, pruning
+    // by an upper bound on the gain); this slow version recomputes everything for every candidate.
+    let state = 20240601;
+    const random = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    // Some references exceed 32 and 64 words so that the bit vectors span several blocks.
+    for (let round = 0; round < 200; round++) {
+      const long = round % 5 === 0;
+      const vocabulary = 2 + Math.floor(random() * (long ? 12 : 6));
+      const length = long ? 33 + Math.floor(random() * 45) : 1 + Math.floor(random() * 30);
+      const reference = Array.from({ length }, () => `w${Math.floor(random() * vocabulary)}`);
+      const hypothesis = [...reference];
+      for (let edit = Math.floor(random() * 8); edit > 0; edit--) {
+        const kind = random();
+        const at = Math.floor(random() * hypothesis.length);
+        if (kind < 0.35)
+          hypothesis.splice(Math.floor(random() * (hypothesis.length + 1)), 0, ...hypothesis.splice(at, 3));
+        else if (kind < 0.55) hypothesis.splice(at, 0, `w${Math.floor(random() * vocabulary)}`);
+        else if (kind < 0.75 && hypothesis.length > 1) hypothesis.splice(at, 1);
+        else hypothesis[at] = `w${Math.floor(random() * vocabulary)}`;
+      }
+      const fast = translationEditRate(hypothesis, reference);
+      const slow = plainTercom(hypothesis, reference);
+      expect({ round, edits: fast.edits, shifts: fast.shifts }).toEqual({ round, ...slow });
+      expect(fast.edits).toBe(fast.shifts + fast.insertions + fast.deletions + fast.substitutions);
+      // Shifts keep the length, so the remaining edits must bridge the length difference.
+      expect(fast.insertions - fast.deletions).toBe(reference.length - hypothesis.length);
+    }
+  });
+});
+
+describe('humanCleanup', () => {
+  it('is the TER of the normalised bot answer against the human text', () => {
+    // Words: bot [restart, the, router], human [please, restart, the, router]:
+    // 1 insertion ÷ 4 words. Case and punctuation cost nothing.
+    expect(humanCleanup('Restart the router.', 'Please restart the router!')).toBe(0.25);
+  });
+
+  it('handles accented Spanish text and shifts', () => {
+    // bot   [reinicie, el, router, y, espere]       human [espere, luego, reinicie, el, router]
+    // Levenshtein 4; moving "espere" to the front leaves insert "luego" + delete "y" (gain 2);
+    // "reinicie el router" is aligned already, so it is not moved. 1 shift + 2 = 3 edits ÷ 5.
+    expect(humanCleanup('Reinicie el router y espere.', 'Espere; luego, reinicie el router.')).toBeCloseTo(
+      0.6,
+      12,
+    );
+  });
+
+  it('caps the rate at 1 by default and at the given cap otherwise', () => {
+    // 7 bot words against 1 human word: 6 deletions + 1 substitution = 7 edits ÷ 1 word = 7.
+    const bot = 'A very long answer with many words';
+    expect(humanCleanup(bot, 'OK')).toBe(1);
+    expect(humanCleanup(bot, 'OK', { cap: 10 })).toBe(7);
+  });
+
+  it('counts an escalated turn (no bot answer) as 1', () => {
+    expect(humanCleanup(undefined, 'The human wrote all of this.')).toBe(1);
+  });
+
+  it('treats an empty human text as 0 when the bot said nothing either, else 1', () => {
+    expect(humanCleanup('', '')).toBe(0);
+    expect(humanCleanup('¡!', '...')).toBe(0);
+    expect(humanCleanup('Hola', '')).toBe(1);
+  });
+
+  it('rejects a cap that is not positive', () => {
+    expect(() => humanCleanup('a', 'a', { cap: 0 })).toThrow(BatonError);
+  });
+});
+
+/**
+ * TERCOM's greedy search written the slow, obvious way: full Levenshtein with a backtrace for every
+ * candidate, no pruning. Ties in the backtrace prefer diagonal, then dropping a hypothesis word,
+ * then inserting a reference word; shifts are ranked by gain, length, earlier start, earlier target.
+ */
+function plainTercom(
+  hypothesis: readonly string[],
+  reference: readonly string[],
+): { edits: number; shifts: number } {
+  const levenshtein = (words: readonly string[]) => {
+    const table = Array.from({ length: words.length + 1 }, (_, i) =>
+      Array.from({ length: reference.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+    );
+    for (let i = 1; i <= words.length; i++) {
+      for (let j = 1; j <= reference.length; j++) {
+        table[i]![j] = Math.min(
+          table[i - 1]![j - 1]! + (words[i - 1] === reference[j - 1] ? 0 : 1),
+          table[i - 1]![j]! + 1,
+          table[i]![j - 1]! + 1,
+        );
+      }
+    }
+    const hypothesisWrong = words.map(() => false);
+    const referenceWrong = reference.map(() => false);
+    const alignedTo = reference.map(() => -1);
+    let i = words.length;
+    let j = reference.length;
+    while (i > 0 || j > 0) {
+      const here = table[i]![j]!;
+      const mismatch = i > 0 && j > 0 && words[i - 1] !== reference[j - 1];
+      if (i > 0 && j > 0 && table[i - 1]![j - 1]! + (mismatch ? 1 : 0) === here) {
+        alignedTo[j - 1] = i - 1;
+        hypothesisWrong[i - 1] = mismatch;
+        referenceWrong[j - 1] = mismatch;
+        i--;
+        j--;
+      } else if (i > 0 && (j === 0 || table[i - 1]![j]! + 1 === here)) {
+        hypothesisWrong[i - 1] = true;
+        i--;
+      } else {
+        alignedTo[j - 1] = i - 1;
+        referenceWrong[j - 1] = true;
+        j--;
+      }
+    }
+    return { distance: table[words.length]![reference.length]!, hypothesisWrong, referenceWrong, alignedTo };
+  };
+  const move = (words: readonly string[], start: number, length: number, target: number): string[] => {
+    const block = words.slice(start, start + length);
+    if (target < start)
+      return [
+        ...words.slice(0, target),
+        ...block,
+        ...words.slice(target, start),
+        ...words.slice(start + length),
+      ];
+    if (target > start + length) {
+      return [
+        ...words.slice(0, start),
+        ...words.slice(start + length, target),
+        ...block,
+        ...words.slice(target),
+      ];
+    }
+    return [
+      ...words.slice(0, start),
+      ...words.slice(start + length, length + target),
+      ...block,
+      ...words.slice(length + target),
+    ];
+  };
+  let current = [...hypothesis];
+  let shifts = 0;
+  for (;;) {
+    const { distance, hypothesisWrong, referenceWrong, alignedTo } = levenshtein(current);
+    let best: { key: number[]; words: string[] } | undefined;
+    for (let start = 0; start < current.length; start++) {
+      for (let referenceStart = 0; referenceStart < reference.length; referenceStart++) {
+        if (Math.abs(referenceStart - start) > 50) continue;
+        for (let length = 1; length <= 10; length++) {
+          if (start + length > current.length || referenceStart + length > reference.length) break;
+          if (current[start + length - 1] !== reference[referenceStart + length - 1]) break;
+          if (!hypothesisWrong.slice(start, start + length).some(Boolean)) continue;
+          if (!referenceWrong.slice(referenceStart, referenceStart + length).some(Boolean)) continue;
+          if (alignedTo[referenceStart]! >= start && alignedTo[referenceStart]! < start + length) continue;
+          for (let offset = -1; offset < length; offset++) {
+            const target = referenceStart + offset === -1 ? 0 : alignedTo[referenceStart + offset]! + 1;
+            const shifted = move(current, start, length, target);
+            const key = [distance - levenshtein(shifted).distance, length, -start, -target];
+            if (best === undefined || lexicographicallyGreater(key, best.key)) best = { key, words: shifted };
+          }
+        }
+      }
+    }
+    if (best === undefined || best.key[0]! <= 0) return { edits: shifts + distance, shifts };
+    current = best.words;
+    shifts++;
+  }
+}
+
+function lexicographicallyGreater(first: readonly number[], second: readonly number[]): boolean {
+  for (let index = 0; index < first.length; index++) {
+    if (first[index] !== second[index]) return first[index]! > second[index]!;
+  }
+  return false;
+}
