@@ -27,6 +27,12 @@ export interface Suite {
   escalation: { name: string; description: string };
 }
 
+/** Options of {@link loadSuite}. */
+export interface LoadSuiteOptions {
+  /** Whether the split file must exist (default true); false for the tool that writes it. */
+  requireSplitFile?: boolean;
+}
+
 /**
  * Loads and checks a suite file: the schema (capability cards included), unique agent ids, the
  * front agent and every allowlist id naming an agent, every referenced path and knowledge base
@@ -41,7 +47,7 @@ export interface Suite {
  * for await (const conversation of readConversations(suite.conversations)) …
  * ```
  */
-export async function loadSuite(file: string): Promise<Suite> {
+export async function loadSuite(file: string, options: LoadSuiteOptions = {}): Promise<Suite> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
     throw toFileError(error, file);
   });
@@ -93,7 +99,7 @@ export async function loadSuite(file: string): Promise<Suite> {
   const conversations = resolve(config.conversations);
   await mustExist(conversations, 'conversations', fail);
   const split = config.split === undefined ? undefined : resolve(config.split);
-  if (split !== undefined) await mustExist(split, 'split', fail);
+  if (split !== undefined && options.requireSplitFile !== false) await mustExist(split, 'split', fail);
   const knowledge = config.knowledge === undefined ? undefined : resolve(config.knowledge);
   const knowledgeBases: Record<string, string> = {};
   if (knowledge !== undefined) {

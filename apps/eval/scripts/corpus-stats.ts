@@ -1,0 +1,89 @@
+/**
+ * Computes the corpus statistics of a suite from its files and writes them between
+ * `<!-- stats:start -->` and `<!-- stats:end -->` in `datasets/README.md`, so no number there is
+ * typed by hand.
+ *
+ * Usage: tsx --conditions=@baton/source scripts/corpus-stats.ts [--suite <suite.json>]
+ *        [--readme <README.md>] [--check] [--json]
+ * `--check` writes nothing and exits 1 when the README block is stale; `--json` also prints the
+ * statistics as JSON on stdout.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { computeCorpusStats } from '../src/dataset/corpus-stats.js';
+import { loadSuite } from '../src/dataset/load-suite.js';
+import { renderCorpusStats, replaceStatsBlock } from '../src/dataset/stats-block.js';
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
+import { EvalError, toFileError } from '../src/eval-error.js';
+
+const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
+const defaultReadme = fileURLToPath(new URL('../../../datasets/README.md', import.meta.url));
+const usage = 'usage: corpus-stats [--suite <suite.json>] [--readme <README.md>] [--check] [--json]';
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(() =>
+    parseArgs({
+      options: {
+        suite: { type: 'string', default: defaultSuite },
+        readme: { type: 'string', default: defaultReadme },
+        check: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stderr.write(`${usage}\n`);
+    return 0;
+  }
+  const stats = await computeCorpusStats(await loadSuite(values.suite));
+  if (values.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+  const readme = await readFile(values.readme, 'utf8').catch((error: unknown) => {
+    throw toFileError(error, values.readme);
+  });
+  const updated = replaceStatsBlock(readme, renderCorpusStats(stats), values.readme);
+  const shown = relative(process.cwd(), values.readme);
+  if (values.check) {
+    if (updated === readme) {
+      process.stderr.write(`${shown}: the stats block is up to date\n`);
+      return 0;
+    }
+    process.stderr.write(`${shown}: the stats block is stale: run corpus-stats to rewrite it\n`);
+    return 1;
+  }
+  if (updated !== readme) await writeFile(values.readme, updated);
+  process.stderr.write(
+    `${updated === readme ? 'unchanged' : 'updated'} ${shown}: ${stats.conversations} conversations, ${stats.userTurns} user turns, ${stats.knowledgeBases.length} knowledge bases\n`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (EvalError.isInstance(error)) {
+      process.stderr.write(`corpus-stats: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(
+        `corpus-stats: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    }
+  },
+);
+
+function parseCommandLine<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    // node:util parseArgs throws a TypeError for unknown or malformed options: the user's mistake.
+    throw new EvalError('usage', `${error instanceof Error ? error.message : String(error)}\n${usage}`, {
+      cause: error,
+    });
+  }
+}
