@@ -9,6 +9,21 @@ export type { JsonlSpanRecord } from './jsonl-span-record.js';
 export { jsonlSpanRecordSchema, readJsonlSpans, toJsonlSpanRecord } from './jsonl-span-record.js';
 export type { LangfuseEnv, LangfuseOptions, ResolvedLangfuseOptions } from './langfuse-config.js';
 export { resolveLangfuseOptions } from './langfuse-config.js';
+export type {
+  CreateLangfuseEvalReporterOptions,
+  DatasetItemInput,
+  EvalReportOperation,
+  EvalReportSummary,
+  LangfuseEvalReporterOptions,
+  RunItemLink,
+  ScoreInput,
+} from './langfuse-eval-reporter.js';
+export {
+  createLangfuseEvalReporter,
+  datasetRunName,
+  LangfuseEvalReporter,
+  langfuseDatasetItemId,
+} from './langfuse-eval-reporter.js';
 export type { LangfuseSpanProcessorOptions } from './langfuse-span-processor.js';
 export { createLangfuseSpanProcessor, shouldExportToLangfuse } from './langfuse-span-processor.js';
 export type { ExportStats, ResilientBatchExporterOptions } from './resilient-batch-exporter.js';
@@ -21,6 +36,7 @@ export type {
   TracingShutdownReport,
 } from './setup-tracing.js';
 export { setupTracing } from './setup-tracing.js';
+export { stableId } from './stable-id.js';
 export type { TracingErrorCode } from './tracing-error.js';
 export { TracingError } from './tracing-error.js';
 export type { TracingListener, TracingListenerOptions, TurnTrace } from './tracing-listener.js';

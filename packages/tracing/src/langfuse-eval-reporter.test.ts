@@ -1,0 +1,301 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { retryFallbackFanOut } from '../test/delegation-scenarios.js';
+import {
+  createLangfuseEvalReporter,
+  datasetRunName,
+  type LangfuseEvalReporter,
+  langfuseDatasetItemId,
+} from './langfuse-eval-reporter.js';
+import { setupTracing } from './setup-tracing.js';
+import { type FakeLangfuseServer, startFakeLangfuseServer } from './testing/fake-langfuse-server.js';
+import type { TurnTrace } from './tracing-listener.js';
+
+const keys = { publicKey: 'pk-lf-test', secretKey: 'sk-lf-test' };
+const expectedAuthorization = `Basic ${Buffer.from('pk-lf-test:sk-lf-test').toString('base64')}`;
+
+let warnings: string[];
+const logger = { warn: (message: string) => warnings.push(message) };
+
+beforeEach(() => {
+  warnings = [];
+});
+
+function reporterFor(baseUrl: string, options: { timeoutMs?: number } = {}): LangfuseEvalReporter {
+  const reporter = createLangfuseEvalReporter({
+    env: {},
+    langfuse: { ...keys, baseUrl, ...options },
+    logger,
+  });
+  if (!reporter) throw new Error('expected a reporter');
+  return reporter;
+}
+
+describe('LangfuseEvalReporter', () => {
+  describe('against a reachable Langfuse', () => {
+    let server: FakeLangfuseServer;
+    beforeEach(async () => {
+      server = await startFakeLangfuseServer();
+    });
+    afterEach(async () => {
+      await server.close();
+    });
+
+    it('creates or updates a dataset', async () => {
+      const reporter = reporterFor(server.baseUrl);
+      expect(
+        await reporter.upsertDataset({
+          name: 'support-v1',
+          description: 'Support turns',
+          metadata: { turns: 2 },
+        }),
+      ).toBe(true);
+
+      const [request] = server.requestsTo('/api/public/v2/datasets');
+      expect(request?.method).toBe('POST');
+      expect(request?.headers.authorization).toBe(expectedAuthorization);
+      expect(request?.body).toEqual({
+        name: 'support-v1',
+        description: 'Support turns',
+        metadata: { turns: 2 },
+      });
+    });
+
+    it('upserts one item per user turn under stable ids, so pushing twice does not duplicate', async () => {
+      const reporter = reporterFor(server.baseUrl);
+      const items = [
+        {
+          id: 'conv-7#0',
+          input: 'Where is my order?',
+          expectedOutput: 'It shipped Monday.',
+          metadata: { domain: 'orders' },
+        },
+        { id: 'conv-7#2', input: 'I was charged twice.' },
+      ];
+      expect(await reporter.upsertItems('support-v1', items)).toEqual({ written: 2, failed: 0 });
+      await reporter.upsertItems('support-v1', items);
+
+      const bodies = server.requestsTo('/api/public/dataset-items').map((request) => request.body);
+      expect(bodies[0]).toEqual({
+        datasetName: 'support-v1',
+        id: langfuseDatasetItemId('support-v1', 'conv-7#0'),
+        input: 'Where is my order?',
+        expectedOutput: 'It shipped Monday.',
+        metadata: { domain: 'orders', batonItemId: 'conv-7#0' },
+      });
+      const ids = bodies.map((body) => (body as { id: string }).id);
+      expect(ids.slice(0, 2)).toEqual(ids.slice(2));
+      expect(new Set(ids).size).toBe(2);
+      expect(langfuseDatasetItemId('support-v2', 'conv-7#0')).not.toBe(ids[0]);
+    });
+
+    it('links each item to its trace in one run per strategy and remembers the run id', async () => {
+      const reporter = reporterFor(server.baseUrl);
+      const runName = datasetRunName('lexical', 'r42');
+      const link = await reporter.linkRunItem({
+        datasetName: 'support-v1',
+        itemId: 'conv-7#2',
+        runName,
+        runDescription: 'lexical router on support-v1',
+        runMetadata: { suite: 'support', model: 'none', scorer: 'token-f1' },
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        observationId: 'b7ad6b7169203331',
+      });
+
+      expect(runName).toBe('lexical:r42');
+      expect(link).toEqual({ datasetRunId: 'run-lexical:r42' });
+      expect(reporter.datasetRunId('support-v1', runName)).toBe('run-lexical:r42');
+      expect(server.requestsTo('/api/public/dataset-run-items')[0]?.body).toEqual({
+        runName: 'lexical:r42',
+        runDescription: 'lexical router on support-v1',
+        metadata: { suite: 'support', model: 'none', scorer: 'token-f1' },
+        datasetItemId: langfuseDatasetItemId('support-v1', 'conv-7#2'),
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        observationId: 'b7ad6b7169203331',
+      });
+    });
+
+    it('sends numeric, boolean and categorical scores with stable ids', async () => {
+      const reporter = reporterFor(server.baseUrl);
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      reporter.score({ traceId, name: 'quality', dataType: 'NUMERIC', value: 0.75, comment: 'token F1' });
+      reporter.score({ traceId, name: 'fallback', dataType: 'BOOLEAN', value: true });
+      reporter.score({
+        traceId,
+        name: 'routed-to',
+        dataType: 'CATEGORICAL',
+        value: 'billing',
+        metadata: { gold: 'billing' },
+      });
+      reporter.score({
+        datasetRunId: 'run-lexical:r42',
+        name: 'quality-mean',
+        dataType: 'NUMERIC',
+        value: 0.7,
+      });
+      reporter.score({ traceId, name: 'quality', dataType: 'NUMERIC', value: 0.8 });
+      const summary = await reporter.flush();
+
+      const bodies = server
+        .requestsTo('/api/public/scores')
+        .map((request) => request.body as Record<string, unknown>);
+      expect(bodies.map(({ id: _, ...body }) => body)).toEqual([
+        { traceId, name: 'quality', dataType: 'NUMERIC', value: 0.75, comment: 'token F1' },
+        { traceId, name: 'fallback', dataType: 'BOOLEAN', value: 1 },
+        {
+          traceId,
+          name: 'routed-to',
+          dataType: 'CATEGORICAL',
+          value: 'billing',
+          metadata: { gold: 'billing' },
+        },
+        { datasetRunId: 'run-lexical:r42', name: 'quality-mean', dataType: 'NUMERIC', value: 0.7 },
+        { traceId, name: 'quality', dataType: 'NUMERIC', value: 0.8 },
+      ]);
+      // The same target and name give the same id, so a re-push updates the score.
+      expect(bodies[4]?.id).toBe(bodies[0]?.id);
+      expect(summary).toEqual({
+        operations: {
+          dataset: { ok: 0, failed: 0, skipped: 0 },
+          item: { ok: 0, failed: 0, skipped: 0 },
+          runItem: { ok: 0, failed: 0, skipped: 0 },
+          score: { ok: 5, failed: 0, skipped: 0 },
+        },
+        incomplete: false,
+        timedOut: false,
+      });
+      expect(warnings).toEqual([]);
+    });
+
+    it('refuses a malformed score without sending it, and says so', async () => {
+      const reporter = reporterFor(server.baseUrl);
+      expect(await reporter.score({ name: 'quality', dataType: 'NUMERIC', value: 0.5 })).toBe(false);
+      expect(
+        await reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: Number.NaN }),
+      ).toBe(false);
+
+      expect(server.requestsTo('/api/public/scores')).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(
+        /^Score "quality" is invalid and was not sent: .*traceId, sessionId or datasetRunId/s,
+      );
+      expect((await reporter.flush()).operations.score.failed).toBe(2);
+    });
+
+    it('links run items to the traces the tracing listener reported, end to end', async () => {
+      const turns: TurnTrace[] = [];
+      const tracing = setupTracing({
+        env: {},
+        langfuse: { ...keys, baseUrl: server.baseUrl },
+        jsonl: false,
+        consoleSummary: false,
+        logger,
+        onTurnEnd: (turn) => turns.push(turn),
+      });
+      for (const event of retryFallbackFanOut()) tracing.listener?.(event);
+      const reporter = reporterFor(server.baseUrl);
+      await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
+      const [turn] = turns;
+      await reporter.linkRunItem({
+        datasetName: 'support-v1',
+        itemId: `${turn?.conversationId}#${turn?.turnIndex}`,
+        runName: datasetRunName(turn!.strategy, 'r1'),
+        traceId: turn!.traceId,
+        observationId: turn!.spanId,
+      });
+      reporter.score({ traceId: turn!.traceId, name: 'quality', dataType: 'NUMERIC', value: 1 });
+      await Promise.all([tracing.shutdown(), reporter.flush()]);
+
+      const exportedTurn = server.spans().find((span) => span.name === 'turn lexical');
+      const runItem = server.requestsTo('/api/public/dataset-run-items')[0]!.body as Record<string, unknown>;
+      expect(runItem.traceId).toBe(exportedTurn?.traceId);
+      expect(runItem.observationId).toBe(exportedTurn?.spanId);
+      expect(runItem.datasetItemId).toBe(langfuseDatasetItemId('support-v1', 'conv-7#2'));
+      expect(server.requestsTo('/api/public/scores')[0]?.body).toMatchObject({ traceId: turn?.traceId });
+    });
+  });
+
+  describe('against an unreachable Langfuse', () => {
+    it('never throws, warns once, skips calls during the cooldown and reports what is missing', async () => {
+      const server = await startFakeLangfuseServer();
+      await server.close();
+      const reporter = reporterFor(server.baseUrl);
+
+      expect(await reporter.upsertDataset({ name: 'support-v1' })).toBe(false);
+      expect(await reporter.upsertItems('support-v1', [{ id: 'a', input: 'x' }])).toEqual({
+        written: 0,
+        failed: 1,
+      });
+      expect(
+        await reporter.linkRunItem({ datasetName: 'support-v1', itemId: 'a', runName: 'r', traceId: 't' }),
+      ).toBe(undefined);
+      reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: 1 });
+      const summary = await reporter.flush();
+
+      expect(summary.operations).toEqual({
+        dataset: { ok: 0, failed: 1, skipped: 0 },
+        item: { ok: 0, failed: 0, skipped: 1 },
+        runItem: { ok: 0, failed: 0, skipped: 1 },
+        score: { ok: 0, failed: 0, skipped: 1 },
+      });
+      expect(summary.incomplete).toBe(true);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(
+        /^Langfuse at http:\/\/127\.0\.0\.1:\d+ is unreachable or refusing requests \(/,
+      );
+      expect(warnings[1]).toBe(
+        'Langfuse did not receive everything (datasets 1, items 1, runItems 1, scores 1 missing). Local results are complete.',
+      );
+    });
+
+    it('gives up on a slow Langfuse after the request timeout', async () => {
+      const server = await startFakeLangfuseServer({ delayMs: 5_000 });
+      try {
+        const reporter = reporterFor(server.baseUrl, { timeoutMs: 200 });
+        const started = performance.now();
+        expect(await reporter.upsertDataset({ name: 'support-v1' })).toBe(false);
+
+        expect(performance.now() - started).toBeLessThan(1_500);
+        expect(reporter.summary().firstError).toBe('no answer within 200 ms');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('aborts requests still running when flush reaches its deadline', async () => {
+      const server = await startFakeLangfuseServer({ delayMs: 5_000 });
+      try {
+        const reporter = reporterFor(server.baseUrl, { timeoutMs: 4_000 });
+        reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: 1 });
+        const started = performance.now();
+        const summary = await reporter.flush({ timeoutMs: 200 });
+
+        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(summary.timedOut).toBe(true);
+        expect(warnings.at(-1)).toMatch(/flush gave up waiting/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('carries on after a rejected request, which is not an outage', async () => {
+      const server = await startFakeLangfuseServer({ status: 400 });
+      try {
+        const reporter = reporterFor(server.baseUrl);
+        await reporter.upsertDataset({ name: 'a' });
+        await reporter.upsertDataset({ name: 'b' });
+
+        expect(server.requestsTo('/api/public/v2/datasets')).toHaveLength(2);
+        expect(reporter.summary().operations.dataset).toEqual({ ok: 0, failed: 2, skipped: 0 });
+        expect(warnings).toEqual([
+          'Langfuse rejected a dataset request (HTTP 400 {"message":"fake failure"}); further rejections are counted, not logged.',
+        ]);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  it('is not created when Langfuse is not configured', () => {
+    expect(createLangfuseEvalReporter({ env: {}, logger })).toBeUndefined();
+  });
+});
