@@ -1,4 +1,5 @@
-import { BatonError } from '@baton/core';
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
+import { EvalError } from '../eval-error.js';
 import { type NormalizeTextOptions, tokenizeWords } from './normalize-text.js';
 
 /** Options for {@link rougeL}. */
@@ -33,7 +34,7 @@ export interface RougeLScore {
  * @param reference - The answer it is compared with (the human's).
  * @param options - `beta` (default 1) and normalisation options.
  * @returns Precision, recall and F-measure, each in 0–1.
- * @throws BatonError `invalid-argument` when `beta` is not a positive finite number.
+ * @throws EvalError when `beta` is not a positive finite number.
  *
  * @example
  * ```ts
@@ -43,7 +44,7 @@ export interface RougeLScore {
 export function rougeL(candidate: string, reference: string, options: RougeLOptions = {}): RougeLScore {
   const beta = options.beta ?? 1;
   if (!(beta > 0) || !Number.isFinite(beta)) {
-    throw new BatonError('invalid-argument', `rougeL: beta must be a positive finite number, got ${beta}.`);
+    throw new EvalError('usage', `rougeL: beta must be a positive finite number, got ${beta}.`);
   }
   const candidateWords = tokenizeWords(candidate, options);
   const referenceWords = tokenizeWords(reference, options);

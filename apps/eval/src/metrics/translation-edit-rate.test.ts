@@ -1,5 +1,6 @@
-import { BatonError } from '@baton/core';
 import { describe, expect, it } from 'vitest';
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
+import { EvalError } from '../eval-error.js';
 import { humanCleanup, translationEditRate } from './translation-edit-rate.js';
 
 const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
@@ -157,7 +158,7 @@ describe('translationEditRate', () => {
   });
 
   it('rejects limits that are not positive integers', () => {
-    expect(() => translationEditRate(['a'], ['a'], { maxShiftSize: 0 })).toThrow(BatonError);
+    expect(() => translationEditRate(['a'], ['a'], { maxShiftSize: 0 })).toThrow(EvalError);
     expect(() => translationEditRate(['a'], ['a'], { maxShiftDistance: 1.5 })).toThrow(/maxShiftDistance/);
   });
 
@@ -230,7 +231,7 @@ describe('humanCleanup', () => {
   });
 
   it('rejects a cap that is not positive', () => {
-    expect(() => humanCleanup('a', 'a', { cap: 0 })).toThrow(BatonError);
+    expect(() => humanCleanup('a', 'a', { cap: 0 })).toThrow(EvalError);
   });
 });
 

@@ -1,4 +1,5 @@
-import { BatonError } from '@baton/core';
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
+import { EvalError } from '../eval-error.js';
 import { type NormalizeTextOptions, tokenizeWords } from './normalize-text.js';
 
 /** Limits of the shift search in {@link translationEditRate}. Defaults are TERCOM's. */
@@ -77,7 +78,7 @@ export interface HumanCleanupOptions extends TranslationEditRateOptions, Normali
  * @param reference - The words of the text it must become (the human's).
  * @param options - Shift-search limits.
  * @returns The edit counts and the rate.
- * @throws BatonError `invalid-argument` when a limit is not a positive integer.
+ * @throws EvalError when a limit is not a positive integer.
  *
  * @example
  * ```ts
@@ -180,7 +181,7 @@ export function humanCleanup(
 ): number {
   const cap = options.cap ?? 1;
   if (!(cap > 0) || Number.isNaN(cap)) {
-    throw new BatonError('invalid-argument', `humanCleanup: cap must be positive, got ${cap}.`);
+    throw new EvalError('usage', `humanCleanup: cap must be positive, got ${cap}.`);
   }
   if (bot === undefined) return Math.min(1, cap);
   const { rate } = translationEditRate(tokenizeWords(bot, options), tokenizeWords(human, options), options);
@@ -189,10 +190,7 @@ export function humanCleanup(
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new BatonError(
-      'invalid-argument',
-      `translationEditRate: ${name} must be a positive integer, got ${value}.`,
-    );
+    throw new EvalError('usage', `translationEditRate: ${name} must be a positive integer, got ${value}.`);
   }
   return value;
 }

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
+import { EvalError } from '../eval-error.js';
+import { pairedBootstrap } from './paired-bootstrap.js';
+
+/** Turns `c{i}-t{j}`: `conversations` conversations of `turns` turns, valued by `value(i, j)`. */
+function turns(
+  conversations: number,
+  turnsEach: number,
+  value: (conversation: number, turn: number) => number,
+) {
+  return Array.from({ length: conversations * turnsEach }, (_, index) => {
+    const conversation = Math.floor(index / turnsEach);
+    const turn = index % turnsEach;
+    return { id: `c${conversation}-t${turn}`, cluster: `c${conversation}`, value: value(conversation, turn) };
+  });
+}
+
+describe('pairedBootstrap', () => {
+  it('finds no difference between identical strategies', () => {
+    const baseline = turns(10, 3, (conversation, turn) => ((conversation + turn) % 4) / 4);
+    const result = pairedBootstrap(baseline, baseline);
+    expect(result).toMatchObject({ meanDifference: 0, ci95: [0, 0], p: 1, n: 30, clusters: 10 });
+  });
+
+  it('measures candidate minus baseline', () => {
+    // Every candidate turn scores 1 and every baseline turn 0.5: difference +0.5 everywhere, so
+    // every resample is +0.5, none is ≤ 0: p = 2·(0 + 1)/(2000 + 1) = 2/2001, the smallest possible.
+    const baseline = turns(5, 2, () => 0.5);
+    const candidate = turns(5, 2, () => 1);
+    expect(pairedBootstrap(baseline, candidate)).toMatchObject({
+      meanDifference: 0.5,
+      ci95: [0.5, 0.5],
+      p: 2 / 2001,
+      baselineMean: 0.5,
+      candidateMean: 1,
+    });
+    expect(pairedBootstrap(candidate, baseline).meanDifference).toBe(-0.5);
+  });
+
+  it('agrees with its interval: small p when the interval excludes 0, large p when it does not', () => {
+    // Differences constant within a conversation: +1 in some conversations, −1 in the others.
+    // Resampling 40 conversations, the number with +1 is Binomial(40, share), so the bootstrap p
+    // tends to 2·min(P(X < 20) + ½P(X = 20), P(X > 20) + ½P(X = 20)):
+    //   30 of 40 (+0.5 mean): Binomial(40, 0.75) → p ≈ 0.00075;
+    //   22 of 40 (+0.1 mean): Binomial(40, 0.55) → p ≈ 0.529 (normal approximation 0.525).
+    // Monte Carlo error with 2000 resamples is about ±0.02 (2 standard errors).
+    const baseline = turns(40, 5, () => 0);
+    const clear = pairedBootstrap(
+      baseline,
+      turns(40, 5, (conversation) => (conversation < 30 ? 1 : -1)),
+    );
+    const unclear = pairedBootstrap(
+      baseline,
+      turns(40, 5, (conversation) => (conversation < 22 ? 1 : -1)),
+    );
+
+    expect(clear.meanDifference).toBeCloseTo(0.5, 12);
+    expect(clear.ci95![0]).toBeGreaterThan(0);
+    expect(clear.p).toBeLessThan(0.005);
+    expect(unclear.meanDifference).toBeCloseTo(0.1, 12);
+    expect(unclear.ci95![0]).toBeLessThan(0);
+    expect(unclear.ci95![1]).toBeGreaterThan(0);
+    expect(unclear.p).toBeGreaterThan(0.529 - 0.05);
+    expect(unclear.p).toBeLessThan(0.529 + 0.05);
+  });
+
+  it('reports turns that only one strategy has instead of dropping them silently', () => {
+    const baseline = turns(2, 2, () => 0); // c0-t0 c0-t1 c1-t0 c1-t1
+    const candidate = [...turns(2, 2, () => 1).slice(1), { id: 'c9-t0', cluster: 'c9', value: 1 }];
+    const result = pairedBootstrap(baseline, candidate);
+    expect(result.unmatched).toEqual({ baselineOnly: ['c0-t0'], candidateOnly: ['c9-t0'] });
+    expect(result.n).toBe(3);
+  });
+
+  it('gives no p-value with a single conversation', () => {
+    const result = pairedBootstrap(
+      turns(1, 4, () => 0),
+      turns(1, 4, (_, turn) => turn),
+    );
+    expect(result.meanDifference).toBe(1.5);
+    expect(result.ci95).toEqual([1.5, 1.5]);
+    expect(result.p).toBeUndefined();
+  });
+
+  it('reports nothing but the unmatched ids when no turn matches', () => {
+    const result = pairedBootstrap(
+      turns(1, 1, () => 0),
+      [],
+    );
+    expect(result).toMatchObject({ meanDifference: undefined, ci95: undefined, p: undefined, n: 0 });
+    expect(result.unmatched.baselineOnly).toEqual(['c0-t0']);
+  });
+
+  it('rejects duplicate ids and a turn filed under two conversations', () => {
+    const baseline = turns(1, 2, () => 0);
+    expect(() => pairedBootstrap([...baseline, baseline[0]!], baseline)).toThrow(/twice/);
+    expect(() => pairedBootstrap(baseline, [{ ...baseline[0]!, cluster: 'elsewhere' }])).toThrow(EvalError);
+  });
+});
