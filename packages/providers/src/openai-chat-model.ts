@@ -98,7 +98,7 @@ async function* stream(
       yield* assembler.push(parseWireBody(chatCompletionChunkSchema, next.value, what));
       attempt.restartTimer();
       try {
-        next = await raceWithAbort(iterator.next(), attempt.signal);
+        next = await Promise.race([iterator.next(), attempt.cutoff]);
       } catch (error) {
         throw classifyAttemptError(error, attempt, signal, context);
       }
@@ -136,7 +136,7 @@ async function openStream(
       const iterator: AsyncIterator<unknown> = sdkStream[Symbol.asyncIterator]();
       return { iterator, first: await iterator.next() };
     };
-    const { iterator, first } = await raceWithAbort(opening(), attempt.signal);
+    const { iterator, first } = await Promise.race([opening(), attempt.cutoff]);
     if (first.done && (attempt.timedOut || signal?.aborted)) {
       throw new ProviderCallError('timeout', 'The stream ended before its first chunk.', {
         isRetryable: true,

@@ -7,6 +7,11 @@ import { type ResolvedRetryOptions, withRetry } from './with-retry.js';
 /** The signal of one attempt: aborted by the caller's signal or by the attempt's own timer. */
 export interface AttemptController {
   readonly signal: AbortSignal;
+  /**
+   * Rejects with the abort reason when the signal aborts. Racing work against it is cheaper than
+   * a listener per race, and it stops the wait even for a transport that ignores its signal.
+   */
+  readonly cutoff: Promise<never>;
   /** True once the timer fired. */
   readonly timedOut: boolean;
   /** Starts the timer again (streams: the timeout is per chunk once data flows). */
@@ -22,21 +27,32 @@ export interface AttemptController {
  */
 export function createAttemptController(timeoutMs: number, parentSignal?: AbortSignal): AttemptController {
   const controller = new AbortController();
+  let rejectCutoff: (reason: unknown) => void = () => {};
+  const cutoff = new Promise<never>((_, reject) => {
+    rejectCutoff = reject;
+  });
+  // Nobody may be racing when it fires (e.g. between stream chunks); that is not an error.
+  cutoff.catch(() => {});
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    rejectCutoff(reason);
+  };
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const startTimer = () => {
     if (!Number.isFinite(timeoutMs)) return;
     timer = setTimeout(() => {
       timedOut = true;
-      controller.abort(new DOMException(`Timed out after ${timeoutMs} ms.`, 'TimeoutError'));
+      abort(new DOMException(`Timed out after ${timeoutMs} ms.`, 'TimeoutError'));
     }, timeoutMs);
   };
-  const onParentAbort = () => controller.abort(parentSignal?.reason);
-  if (parentSignal?.aborted) controller.abort(parentSignal.reason);
+  const onParentAbort = () => abort(parentSignal?.reason);
+  if (parentSignal?.aborted) abort(parentSignal.reason);
   else parentSignal?.addEventListener('abort', onParentAbort, { once: true });
   startTimer();
   return {
     signal: controller.signal,
+    cutoff,
     get timedOut() {
       return timedOut;
     },
@@ -106,7 +122,7 @@ export function resilientCall<T>(
       const controller = createAttemptController(context.timeoutMs, signal);
       try {
         // Raced as well, so a transport that ignores its signal cannot outlive the timeout.
-        return await raceWithAbort(attempt(controller.signal), controller.signal);
+        return await Promise.race([attempt(controller.signal), controller.cutoff]);
       } catch (error) {
         throw classifyAttemptError(error, controller, signal, context);
       } finally {
