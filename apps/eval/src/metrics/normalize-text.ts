@@ -21,7 +21,8 @@ const word = /[\p{L}\p{M}\p{N}]+/gu;
  * spaces, whitespace collapsed and trimmed. Accented letters are kept (`"Él está"` → `"él está"`).
  *
  * Unlike SQuAD's normaliser this removes no articles: that rule is English-only and the
- * conversations are multilingual.
+ * conversations are multilingual. Lower-casing is `toLowerCase`, not full case folding, so "ß"
+ * and "ss" stay different words.
  *
  * @param text - Any text.
  * @param options - Optional stop words to drop.
