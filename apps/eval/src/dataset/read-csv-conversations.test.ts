@@ -198,6 +198,16 @@ describe('readCsvConversations', () => {
     expect(tally.summary).toMatchObject({ read: 1, skipped: 2 });
   });
 
+  it('reports an unusable header once in skip mode and reads nothing more from that file', async () => {
+    const file = await csvFile('id,message\nc1,hi\nc2,hello\n');
+    const tally = new ReadTally({ onInvalid: 'skip' });
+    expect(await readAll(file, { tally })).toEqual([]);
+    expect(tally.summary.issues.map((issue) => issue.message)).toEqual([
+      `${file}:1: conversation_id: no column for conversation_id (columns: id, message); name it in the column mapping`,
+    ]);
+    expect(tally.summary.skipped).toBe(0);
+  });
+
   it('is lazy: a consumer that stops early never meets the broken rows further down', async () => {
     const rows = ['c1,1,user,hi,,,,', 'c1,2,agent,hello,,,,', 'c2,1,user,hi,,,,'];
     const file = await csvFile(`${header}\n${rows.join('\n')}\n${'c3,1,bot,"x\n'.repeat(20_000)}`);

@@ -69,6 +69,7 @@ export async function* readCsvConversations(
     throw toFileError(error, file);
   });
   const input = handle.createReadStream();
+  const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
   let pendingErrors: CsvError[] = [];
   let lastEnd = 0;
   let lastEmptyLines = 0;
@@ -76,7 +77,7 @@ export async function* readCsvConversations(
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    max_record_size: options.maxLineBytes ?? defaultMaxLineBytes,
+    max_record_size: maxLineBytes,
     // Always recover: `stop` mode then throws the first error in file order, `skip` mode goes on.
     skip_records_with_error: true,
     on_skip: (error) => {
@@ -106,7 +107,6 @@ export async function* readCsvConversations(
     lastEmptyLines = emptyLines;
     return start;
   };
-  const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
   const reader = new RowGrouper({ file, tally, mapping: options.mapping ?? {}, maxLineBytes });
   try {
     for await (const parsed of parser as AsyncIterable<ParsedRow>) {
@@ -142,6 +142,7 @@ class RowGrouper {
   readonly #stem: string;
   readonly #maxLineBytes: number;
   #columns: ResolvedColumns | undefined;
+  #headerLength = 0;
   #group: Group | undefined;
   #poisonNext = false;
   #dataRows = 0;
@@ -253,8 +254,6 @@ class RowGrouper {
     const last = this.#finishGroup();
     return last === undefined ? [] : [last];
   }
-
-  #headerLength = 0;
 
   #readHeader(cells: string[], line: number): void {
     const header = cells.map((name) => name.trim());

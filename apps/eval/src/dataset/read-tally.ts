@@ -17,7 +17,10 @@ export interface InvalidRecordOptions {
 export interface ReadSummary {
   /** Conversations yielded. */
   read: number;
-  /** Conversations dropped in `skip` mode (a CSV conversation with one bad row counts once). */
+  /**
+   * Conversations dropped in `skip` mode. A CSV conversation with bad rows counts once; a CSV record
+   * that cannot be parsed at all counts once more, as it may have been a conversation of its own.
+   */
   skipped: number;
   /** The first `maxIssues` problems, in file order. */
   issues: DatasetError[];
