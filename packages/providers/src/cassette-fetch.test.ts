@@ -179,6 +179,22 @@ describe('createCassetteFetch', () => {
     expect((await modelOn('replay').generate(question)).message.content).toBe('after retry');
   });
 
+  it('replays a recorded rate limit without waiting out its Retry-After again', async () => {
+    server.enqueue(
+      reply.error(429, { headers: { 'retry-after-ms': '400' } }),
+      reply.chat({ content: 'later' }),
+    );
+    expect((await modelOn('record').generate(question)).message.content).toBe('later');
+    const player = createModel('openai:gpt-4.1-mini', {
+      env: {},
+      fetch: createCassetteFetch({ mode: 'replay', path: cassettePath }),
+      limiters: createLimiterRegistry(),
+    });
+    const started = Date.now();
+    expect((await player.generate(question)).message.content).toBe('later');
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
   it('keeps the file valid when many calls record at once', async () => {
     const recorder = modelOn('record');
     const prompts = Array.from({ length: 25 }, (_, index) => `Question ${index}`);

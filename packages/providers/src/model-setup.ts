@@ -77,6 +77,8 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
   if (options.model.trim() === '')
     throw new ProviderError('invalid-argument', 'The model id must not be empty.');
   const quirks = { ...preset.quirks, ...options.quirks };
+  // Replayed failures are retried as recorded, but without waiting: the waits were the host's.
+  const replaying = options.fetch !== undefined && cassetteModeOf(options.fetch) === 'replay';
   const client = options.client ?? buildClient(preset, options);
   const host = hostOf(client.baseURL);
   const hostLabel = `${preset.label} (${host})`;
@@ -97,9 +99,14 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
     client,
     resilience: {
       limiter: (options.limiters ?? defaultLimiterRegistry).get(host),
-      retry: resolveRetryOptions(options.retry),
+      retry: resolveRetryOptions(
+        replaying && options.retry?.sleep === undefined
+          ? { ...options.retry, sleep: async () => {} }
+          : options.retry,
+      ),
       timeoutMs,
       hostLabel,
+      pauseOnRateLimit: !replaying,
     },
     // The SDK's own timer only covers the headers; ours (a little shorter) covers the body too.
     requestOptions: {

@@ -164,6 +164,16 @@ describe('createOpenAIChatModel().stream', () => {
     await expect(collect(stream)).rejects.toMatchObject({ code: 'timeout', isRetryable: true });
   });
 
+  it('does not count a slow consumer’s time against the host’s timeout', async () => {
+    server.enqueue(reply.chat({ content: 'Paris is big' }));
+    const texts: string[] = [];
+    for await (const part of model({ timeoutMs: 40 }).stream!(question)) {
+      if (part.type === 'text-delta') texts.push(part.text);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(texts.join('')).toBe('Paris is big');
+  });
+
   it('maps invalid JSON inside the stream to an invalid-response error', async () => {
     server.enqueue(reply.sse(['{"choices":[{"index":0,"delta":{"content":"Par', '{}']));
     await expect(collect(model().stream!(question))).rejects.toMatchObject({ code: 'invalid-response' });

@@ -84,10 +84,15 @@ async function* stream(
   const signal = options?.signal;
   const body = toChatCompletionBody(request, { modelId: setup.modelId, quirks: setup.quirks, stream: true });
   const context = setup.resilience;
-  const opened = await raceWithAbort(
-    withRetry(() => openStream(setup, body, signal), context.retry, signal),
-    signal,
+  const opening = withRetry(() => openStream(setup, body, signal), context.retry, signal);
+  // If the caller gave up just as the stream opened, nobody will read it: close it and free the slot.
+  opening.then(
+    (late) => {
+      if (signal?.aborted) closeOpened(late);
+    },
+    () => {},
   );
+  const opened = await raceWithAbort(opening, signal);
   const { iterator, attempt, release } = opened;
   const assembler = new ChatStreamAssembler({ modelId: setup.modelId, costOf: setup.costOf });
   const what = { hostLabel: context.hostLabel, what: 'a stream chunk' };
@@ -95,6 +100,7 @@ async function* stream(
   try {
     let next = opened.first;
     while (!next.done) {
+      attempt.stopTimer();
       yield* assembler.push(parseWireBody(chatCompletionChunkSchema, next.value, what));
       attempt.restartTimer();
       try {
@@ -114,6 +120,12 @@ async function* stream(
     // Closes the connection when the consumer stopped early or the stream failed.
     if (!finished) void iterator.return?.().catch(() => {});
   }
+}
+
+function closeOpened(opened: OpenedStream): void {
+  opened.attempt.dispose();
+  opened.release();
+  void opened.iterator.return?.().catch(() => {});
 }
 
 async function openStream(

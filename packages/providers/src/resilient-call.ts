@@ -16,6 +16,8 @@ export interface AttemptController {
   readonly timedOut: boolean;
   /** Starts the timer again (streams: the timeout is per chunk once data flows). */
   restartTimer(): void;
+  /** Stops the timer, e.g. while a stream's consumer handles a chunk: its pace is not the host's. */
+  stopTimer(): void;
   /** Stops the timer and unlinks the caller's signal. */
   dispose(): void;
 }
@@ -60,6 +62,10 @@ export function createAttemptController(timeoutMs: number, parentSignal?: AbortS
       if (timer !== undefined) clearTimeout(timer);
       if (!controller.signal.aborted) startTimer();
     },
+    stopTimer() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
       parentSignal?.removeEventListener('abort', onParentAbort);
@@ -74,6 +80,8 @@ export interface ResilienceContext {
   /** Per attempt; `Infinity` for none. */
   timeoutMs: number;
   hostLabel: string;
+  /** Hold every call to the host after a 429 with `Retry-After` (off when replaying a cassette). */
+  pauseOnRateLimit: boolean;
 }
 
 /**
@@ -98,7 +106,12 @@ export function classifyAttemptError(
     );
   }
   const mapped = toProviderCallError(error, context.hostLabel);
-  if (mapped instanceof ProviderCallError && mapped.status === 429 && mapped.retryAfterMs !== undefined) {
+  if (
+    context.pauseOnRateLimit &&
+    mapped instanceof ProviderCallError &&
+    mapped.status === 429 &&
+    mapped.retryAfterMs !== undefined
+  ) {
     // Every call to this host would meet the same limit: hold them all, not just this one.
     context.limiter.pauseFor(mapped.retryAfterMs);
   }
