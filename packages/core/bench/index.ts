@@ -1,0 +1,105 @@
+/**
+ * The core's own overhead per delegation, with a scripted zero-latency model: whatever time is
+ * measured here is Baton's (selection, context transfer, monitoring, verification, records), not a
+ * model's. Target: median under 50 µs per delegation. Run with `npm run bench`.
+ */
+import { Bench } from 'tinybench';
+import {
+  confidenceVerifier,
+  createLlmAgent,
+  createTeam,
+  type DelegationEvent,
+  defineTask,
+  delegate,
+  failureLadder,
+  Roster,
+  RunScope,
+  routeLexical,
+} from '../src/index.js';
+import { scriptedChatModel } from '../src/testing/index.js';
+
+const model = scriptedChatModel(() => ({
+  content: 'Refunds take 5–10 business days.',
+  usage: { inputTokens: 10, outputTokens: 8 },
+}));
+const card = (id: string, words: string) => ({
+  id,
+  name: id,
+  description: words,
+  domains: [id],
+  skills: [{ id, name: id, description: words, examples: [words] }],
+});
+const front = createLlmAgent({ card: card('front', 'general questions'), model, instructions: 'front' });
+const billing = createLlmAgent({
+  card: card('billing', 'invoice refund charge plan'),
+  model,
+  instructions: 'billing',
+});
+const technical = createLlmAgent({
+  card: card('technical', 'printer reader crash'),
+  model,
+  instructions: 'technical',
+});
+const roster = new Roster({ front, delegates: [billing, technical] });
+const turn = {
+  message: 'I was charged twice, can I get a refund?',
+  history: [{ role: 'user' as const, content: 'hello' }],
+};
+const task = defineTask({ goal: turn.message, language: 'en' });
+const candidates = [
+  { agentId: 'billing', score: 0.9 },
+  { agentId: 'technical', score: 0.2 },
+];
+const verifiers = [confidenceVerifier()];
+const ladder = failureLadder();
+const team = createTeam({ front, delegates: [billing, technical], strategy: routeLexical() });
+const events: DelegationEvent[] = [];
+const tracedTeam = createTeam({
+  front,
+  delegates: [billing, technical],
+  strategy: routeLexical(),
+  onEvent: (event) => {
+    events.push(event);
+    if (events.length > 10_000) events.length = 0;
+  },
+});
+
+const bench = new Bench({ time: 1500, warmup: true, warmupTime: 300 });
+bench
+  .add('delegate(): one delegation, verified, ladder armed', async () => {
+    await delegate({
+      roster,
+      delegator: front,
+      task,
+      turn,
+      candidates,
+      reason: 'bench',
+      strategy: 'bench',
+      scope: new RunScope(),
+      verifiers,
+      ladder,
+    });
+  })
+  .add('team.respond(): lexical selection + delegation', async () => {
+    await team.respond(turn);
+  })
+  .add('team.respond() with an event listener', async () => {
+    await tracedTeam.respond(turn);
+  });
+
+await bench.run();
+
+const rows = bench.tasks.map((task) => {
+  const latency = task.result?.latency;
+  const medianUs = latency?.p50 === undefined ? Number.NaN : latency.p50 * 1000;
+  return {
+    task: task.name,
+    'median µs': medianUs.toFixed(1),
+    'p99 µs': ((latency?.p99 ?? Number.NaN) * 1000).toFixed(1),
+    samples: latency?.samplesCount ?? 0,
+  };
+});
+console.table(rows);
+const delegation = Number(rows[0]?.['median µs']);
+const verdict = delegation < 50 ? 'meets' : 'MISSES';
+console.log(`core overhead per delegation: median ${delegation.toFixed(1)} µs — ${verdict} the 50 µs target`);
