@@ -90,7 +90,8 @@ bench
 await bench.run();
 
 const rows = bench.tasks.map((task) => {
-  const latency = task.result?.latency;
+  const result = task.result;
+  const latency = result && 'latency' in result ? result.latency : undefined;
   const medianUs = latency?.p50 === undefined ? Number.NaN : latency.p50 * 1000;
   return {
     task: task.name,
