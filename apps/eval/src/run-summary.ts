@@ -60,6 +60,8 @@ export interface Comparison {
   n: number;
   /** Whether higher values of the metric are better. */
   higherIsBetter: boolean;
+  /** McNemar only: the paired pass/fail table (turns). */
+  counts?: { bothPass: number; baselineOnly: number; candidateOnly: number; bothFail: number };
 }
 
 /** One gate check; each becomes a JUnit test case. */

@@ -1,0 +1,174 @@
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { describeZodIssue } from '../dataset/describe-zod-issue.js';
+import { DatasetError, toFileError } from '../eval-error.js';
+import type { ItemResult } from '../item-result.js';
+import { itemResultSchema } from './item-result-schema.js';
+
+/** Options of {@link readItems}. */
+export interface ReadItemsOptions {
+  /**
+   * Drop a last line that is cut off (not valid JSON and not ended by a line break), as an
+   * interrupted run leaves it, instead of failing; `--resume` redoes that item. Default false.
+   */
+  allowTruncatedTail?: boolean;
+}
+
+/** What {@link readItems} read. */
+export interface ReadItemsResult {
+  /** The items, in file order (duplicates included; see {@link mergeItems}). */
+  items: ItemResult[];
+  /** The 1-based line dropped as cut off, when `allowTruncatedTail` dropped one. */
+  truncatedLine?: number;
+}
+
+/**
+ * Reads an `items.jsonl` file back into {@link ItemResult}s, validating every line with zod.
+ * Streams the file line by line (a large run never becomes one string), tolerates a UTF-8 BOM,
+ * CRLF line ends and blank lines.
+ *
+ * @param file - Path of the items file.
+ * @param options - Whether a cut-off last line is dropped.
+ * @returns The items and, when one was dropped, the truncated line's number.
+ * @throws DatasetError `invalid-input` naming file, line and field for a line that is not JSON
+ *   or not an item; EvalError `not-found` or `io` when the file cannot be read.
+ *
+ * @example
+ * ```ts
+ * const { items, truncatedLine } = await readItems('out/items.jsonl', { allowTruncatedTail: true });
+ * ```
+ */
+export async function readItems(file: string, options: ReadItemsOptions = {}): Promise<ReadItemsResult> {
+  const handle = await open(file, 'r').catch((error: unknown) => {
+    throw toFileError(error, file);
+  });
+  const items: ItemResult[] = [];
+  // A line that is not JSON is held back while it might still be the cut-off last line.
+  let pending: { line: number; error: DatasetError } | undefined;
+  let truncatedLine: number | undefined;
+  try {
+    const endsWithLineBreak = await lastByteIsLineBreak(handle);
+    const lines = createInterface({
+      input: handle.createReadStream({ autoClose: false }),
+      crlfDelay: Infinity,
+    });
+    let lineNumber = 0;
+    for await (const rawLine of lines) {
+      lineNumber += 1;
+      const text = lineNumber === 1 && rawLine.startsWith('\uFEFF') ? rawLine.slice(1) : rawLine;
+      if (text.trim() === '') continue;
+      if (pending !== undefined) throw pending.error;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const invalid = new DatasetError({ file, line: lineNumber, detail: `not valid JSON: ${reason}` });
+        if (!options.allowTruncatedTail) throw invalid;
+        pending = { line: lineNumber, error: invalid };
+        continue;
+      }
+      items.push(parseItem(value, { file, line: lineNumber }));
+    }
+    if (pending !== undefined) {
+      if (endsWithLineBreak) throw pending.error;
+      truncatedLine = pending.line;
+    }
+  } catch (error) {
+    throw toFileError(error, file);
+  } finally {
+    await handle.close();
+  }
+  return truncatedLine === undefined ? { items } : { items, truncatedLine };
+}
+
+/**
+ * Validates one parsed line as an {@link ItemResult}.
+ *
+ * @param value - The parsed JSON value.
+ * @param location - File and 1-based line, for the error message.
+ * @throws DatasetError `invalid-input` naming the first invalid field.
+ */
+export function parseItem(value: unknown, location: { file: string; line: number }): ItemResult {
+  const result = itemResultSchema.safeParse(value, { reportInput: true });
+  if (!result.success) {
+    const { field, detail } = describeZodIssue(result.error.issues[0]!);
+    throw new DatasetError({ ...location, ...(field === undefined ? {} : { field }), detail });
+  }
+  const item: ItemResult = result.data;
+  return item;
+}
+
+async function lastByteIsLineBreak(handle: Awaited<ReturnType<typeof open>>): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return true;
+  const { buffer } = await handle.read({ buffer: Buffer.alloc(1), position: size - 1 });
+  return buffer[0] === 0x0a;
+}
+
+/** One file's items, for {@link mergeItems}. */
+export interface ItemSource {
+  /** Where the items came from, for conflict reports. */
+  file: string;
+  items: readonly ItemResult[];
+}
+
+/** A (strategy, item, repeat) found in more than one source. */
+export interface ItemConflict {
+  strategy: string;
+  itemId: string;
+  repeat: number;
+  /** Every source that holds it, in the order given; the last one's item was kept. */
+  files: string[];
+}
+
+/** What {@link mergeItems} made of its sources. */
+export interface MergeItemsResult {
+  /** One item per (strategy, itemId, repeat), in order of first appearance, the latest line kept. */
+  items: ItemResult[];
+  /** Keys found in more than one source: shards should never overlap. */
+  conflicts: ItemConflict[];
+  /** Lines replaced by a later line of the same source (a resumed run redoing an item). */
+  replaced: number;
+}
+
+/**
+ * Merges items from one or more files (the shards of a run, or one file a resumed run appended
+ * to) into one item per (strategy, itemId, repeat), keeping the latest line: later in its file,
+ * and from a later source when several hold it. Overlaps between sources are reported as
+ * conflicts rather than silently resolved, because disjoint shards never overlap.
+ *
+ * @param sources - The files' items, oldest first.
+ * @returns The merged items, the conflicts, and how many lines a later line of the same file replaced.
+ *
+ * @example
+ * ```ts
+ * const sources = await Promise.all(files.map(async (file) => ({ file, items: (await readItems(file)).items })));
+ * const { items, conflicts } = mergeItems(sources);
+ * for (const conflict of conflicts) log(`${conflict.itemId} is in ${conflict.files.join(' and ')}`);
+ * ```
+ */
+export function mergeItems(sources: readonly ItemSource[]): MergeItemsResult {
+  const merged = new Map<string, { item: ItemResult; files: string[] }>();
+  let replaced = 0;
+  for (const source of sources) {
+    for (const item of source.items) {
+      const key = JSON.stringify([item.strategy, item.itemId, item.repeat]);
+      const entry = merged.get(key);
+      if (entry === undefined) {
+        merged.set(key, { item, files: [source.file] });
+        continue;
+      }
+      if (entry.files.at(-1) === source.file) replaced += 1;
+      else entry.files.push(source.file);
+      entry.item = item;
+    }
+  }
+  const conflicts: ItemConflict[] = [];
+  for (const { item, files } of merged.values()) {
+    if (files.length > 1) {
+      conflicts.push({ strategy: item.strategy, itemId: item.itemId, repeat: item.repeat, files });
+    }
+  }
+  return { items: [...merged.values()].map((entry) => entry.item), conflicts, replaced };
+}

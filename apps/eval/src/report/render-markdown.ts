@@ -1,0 +1,296 @@
+import type { Comparison, RunSummary } from '../run-summary.js';
+import { fallbackRungs } from '../summary/item-metric-value.js';
+import { isSummaryMetricName, summaryMetrics } from '../summary/summary-metrics.js';
+import {
+  formatCount,
+  formatEstimate,
+  formatInterval,
+  formatLatency,
+  formatP,
+  formatRate,
+  formatSigned,
+  formatUsd,
+} from './format-number.js';
+
+/** Significance level of the markers in the comparison tables. */
+export const significanceLevel = 0.05;
+
+/**
+ * Renders `report.md`: the verdict as a heading, what was run and how it was scored, the
+ * strategies with their means and 95% intervals, the paired comparisons with the baseline (with a
+ * marker where p < 0.05), the gate checks, the fallback-rung breakdown and the details (pass
+ * rate, needs-cleanup share, pass^k, tokens, cost, custom scores). GitHub-flavoured Markdown,
+ * ready for `$GITHUB_STEP_SUMMARY` or a PR comment; every user-provided string is escaped.
+ *
+ * @param summary - The run summary.
+ * @returns The Markdown text, ending with a newline.
+ *
+ * @example
+ * ```ts
+ * await writeFile(join(out, 'report.md'), renderMarkdown(summary));
+ * ```
+ */
+export function renderMarkdown(summary: RunSummary): string {
+  const sections = [
+    verdict(summary),
+    ...notices(summary),
+    runLine(summary),
+    scorerLine(summary),
+    strategiesSection(summary),
+    comparisonsSection(summary),
+    gateSection(summary),
+    rungsSection(summary),
+    detailsSection(summary),
+    customSection(summary),
+  ].filter((section) => section !== '');
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** The one-line verdict, as the heading. */
+function verdict(summary: RunSummary): string {
+  const { checks, passed } = summary.gate;
+  if (checks.length === 0) return '## Baton eval: no gates set';
+  const failed = checks.filter((check) => !check.passed).length;
+  const plural = checks.length === 1 ? 'check' : 'checks';
+  return passed
+    ? `## ✅ Baton eval: gate passed (${checks.length} ${plural})`
+    : `## ❌ Baton eval: gate failed (${failed} of ${checks.length} ${plural})`;
+}
+
+function notices(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  if (summary.interrupted) {
+    lines.push('> ⚠️ The run was interrupted: these results cover only the items that finished.');
+  }
+  if (summary.shard !== undefined) {
+    lines.push(
+      `> ℹ️ Shard ${summary.shard.index + 1} of ${summary.shard.count}: merge all shards for the whole suite.`,
+    );
+  }
+  return lines;
+}
+
+function runLine(summary: RunSummary): string {
+  const { suite } = summary;
+  const parts = [
+    `**${text(suite.name)}** (${text(suite.dataset)}${suite.split === null ? '' : `, split ${text(suite.split)}`})`,
+    `${formatCount(suite.conversations)} conversations, ${formatCount(suite.turns)} turns`,
+    summary.repeat > 1 ? `${summary.repeat} repeats` : '',
+    `baseline **${text(summary.baseline)}**`,
+    summary.model === null ? 'offline (no model)' : `model ${text(summary.model)}`,
+    `seed ${summary.seed}, ${formatCount(summary.resamples)} resamples`,
+  ];
+  return parts.filter((part) => part !== '').join(' · ');
+}
+
+function scorerLine(summary: RunSummary): string {
+  const { scorer } = summary;
+  const judge = [
+    scorer.judgeModel === undefined ? '' : `judge ${text(scorer.judgeModel)}`,
+    scorer.rubric === undefined ? '' : `rubric ${text(scorer.rubric)}`,
+  ].filter((part) => part !== '');
+  return [
+    `**Scorer:** answer quality by ${text(scorer.answerQuality)}${judge.length > 0 ? ` (${judge.join(', ')})` : ''}`,
+    `human cleanup by ${text(scorer.humanCleanup)}`,
+    `pass at quality ≥ ${scorer.passThreshold}`,
+    `needs cleanup above ${scorer.needsCleanupThreshold}`,
+  ].join(' · ');
+}
+
+function strategiesSection(summary: RunSummary): string {
+  const rows = summary.strategies.map((strategy) => {
+    const { metrics } = strategy;
+    return [
+      strategyName(strategy.name, summary.baseline),
+      formatCount(strategy.turns),
+      formatCount(strategy.errors),
+      formatEstimate(metrics.answerQuality),
+      formatEstimate(metrics.fallbackRate),
+      formatEstimate(metrics.escalationRate),
+      formatEstimate(metrics.humanCleanup),
+      formatEstimate(metrics.routingAccuracy),
+      formatLatency(metrics.latencyMs),
+      formatUsd(metrics.costUsd.perTurn),
+    ];
+  });
+  return [
+    '### Strategies',
+    table(
+      [
+        'Strategy',
+        'Turns',
+        'Errors',
+        'Quality ↑',
+        'Fallback ↓',
+        'Escalation ↓',
+        'Cleanup ↓',
+        'Routing ↑',
+        'Latency p50 / p95',
+        'Cost / turn',
+      ],
+      ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'r', 'r'],
+      rows,
+    ),
+    'Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Failed and errored turns count in every denominator.',
+  ].join('\n\n');
+}
+
+function comparisonsSection(summary: RunSummary): string {
+  if (summary.comparisons.length === 0) return '';
+  const rows = summary.comparisons.map((comparison) => [
+    text(comparison.candidate),
+    metricLabel(comparison.metric, comparison.higherIsBetter),
+    formatSigned(comparison.diff),
+    formatInterval(comparison.ci95, { signed: true }),
+    formatP(comparison.p),
+    comparison.method === 'mcnemar'
+      ? `${formatCount(comparison.n)} turns`
+      : `${formatCount(comparison.n)} conv.`,
+    significance(comparison),
+  ]);
+  return [
+    `### Compared with ${text(summary.baseline)} (paired)`,
+    table(
+      ['Candidate', 'Metric', 'Diff', '95% CI', 'p', 'Paired', ''],
+      ['l', 'l', 'r', 'l', 'r', 'r', 'l'],
+      rows,
+    ),
+    'Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.',
+  ].join('\n\n');
+}
+
+/**
+ * `✅ better` or `⚠️ worse` where the difference is significant at p < 0.05, taking the metric's
+ * direction into account; empty otherwise.
+ */
+export function significance(comparison: Comparison): string {
+  if (comparison.p === null || comparison.diff === null || comparison.diff === 0) return '';
+  if (comparison.p >= significanceLevel) return '';
+  return comparison.diff > 0 === comparison.higherIsBetter ? '✅ better' : '⚠️ worse';
+}
+
+function gateSection(summary: RunSummary): string {
+  if (summary.gate.checks.length === 0) return '';
+  const rows = summary.gate.checks.map((check) => [
+    check.passed ? '✅' : '❌',
+    text(check.strategy),
+    text(check.name),
+    text(check.message),
+  ]);
+  return ['### Gate', table(['', 'Strategy', 'Check', 'Result'], ['l', 'l', 'l', 'l'], rows)].join('\n\n');
+}
+
+function rungsSection(summary: RunSummary): string {
+  const rows = summary.strategies.map((strategy) => {
+    const { fallbackRate } = strategy.metrics;
+    return [
+      strategyName(strategy.name, summary.baseline),
+      formatCount(fallbackRate.n),
+      formatRate(fallbackRate.mean),
+      ...fallbackRungs.map((rung) => formatRate(fallbackRate.rungs[rung])),
+    ];
+  });
+  return [
+    '### Fallback rungs',
+    'Share of delegation-attempted turns in which each rung of the failure ladder ran (a turn may take several).',
+    table(
+      ['Strategy', 'Attempted', 'Fallback', 'Retry', 'Alternative', 'Self', 'Human'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      rows,
+    ),
+  ].join('\n\n');
+}
+
+function detailsSection(summary: RunSummary): string {
+  const repeated = summary.strategies.some((strategy) => strategy.metrics.passHatK !== undefined);
+  const rows = summary.strategies.map((strategy) => {
+    const { metrics } = strategy;
+    const passHatK = metrics.passHatK;
+    return [
+      strategyName(strategy.name, summary.baseline),
+      formatCount(strategy.conversations),
+      formatCount(strategy.failed),
+      formatEstimate(metrics.passRate),
+      formatRate(metrics.humanCleanup.needsCleanupShare),
+      ...(repeated
+        ? [
+            passHatK === undefined
+              ? 'n/a'
+              : `${formatRate(passHatK.turns)} / ${formatRate(passHatK.conversations)}`,
+          ]
+        : []),
+      metrics.tokens.p50 === null
+        ? 'n/a'
+        : `${Math.round(metrics.tokens.p50)} / ${Math.round(metrics.tokens.p95!)}`,
+      formatUsd(metrics.costUsd.total),
+    ];
+  });
+  const k = summary.repeat;
+  return [
+    '### Details',
+    table(
+      [
+        'Strategy',
+        'Conversations',
+        'Failed',
+        'Pass rate ↑',
+        'Needs cleanup ↓',
+        ...(repeated ? [`pass^${k} turns / conv. ↑`] : []),
+        'Tokens p50 / p95',
+        'Cost total',
+      ],
+      ['l', 'r', 'r', 'l', 'r', ...(repeated ? ['r' as const] : []), 'r', 'r'],
+      rows,
+    ),
+  ].join('\n\n');
+}
+
+function customSection(summary: RunSummary): string {
+  const names = [
+    ...new Set(summary.strategies.flatMap((strategy) => Object.keys(strategy.metrics.custom ?? {}))),
+  ].sort();
+  if (names.length === 0) return '';
+  const rows = summary.strategies.map((strategy) => [
+    strategyName(strategy.name, summary.baseline),
+    ...names.map((name) => {
+      const estimate = strategy.metrics.custom?.[name];
+      return estimate === undefined ? 'n/a' : formatEstimate(estimate);
+    }),
+  ]);
+  return [
+    '### Custom scores',
+    table(['Strategy', ...names.map(text)], ['l', ...names.map(() => 'l' as const)], rows),
+  ].join('\n\n');
+}
+
+function strategyName(name: string, baseline: string): string {
+  return name === baseline ? `${text(name)} (baseline)` : text(name);
+}
+
+function metricLabel(metric: string, higherIsBetter: boolean): string {
+  const label = isSummaryMetricName(metric) ? summaryMetrics[metric].label : text(metric);
+  return `${label} ${higherIsBetter ? '↑' : '↓'}`;
+}
+
+function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const rule = `|${align.map((side) => (side === 'r' ? '--:' : '---')).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Escapes user-provided text for Markdown, inside a table cell too: inline Markdown punctuation is
+ * backslash-escaped (the text never starts a line, so `#`, `-` and `+` stay as they are), `|`
+ * cannot end a cell, `<`, `>` and `&` become entities so nothing renders as HTML, and line breaks
+ * become spaces.
+ */
+export function escapeMarkdown(value: string): string {
+  return value
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+const text = escapeMarkdown;

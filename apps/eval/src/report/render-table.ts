@@ -1,0 +1,116 @@
+import type { Comparison, RunSummary } from '../run-summary.js';
+import { summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
+import {
+  formatCount,
+  formatEstimate,
+  formatInterval,
+  formatLatency,
+  formatSigned,
+  formatUsd,
+} from './format-number.js';
+import { significanceLevel } from './render-markdown.js';
+
+/** Options of {@link renderTable}. */
+export interface RenderTableOptions {
+  /** Colour significant differences (green better, red worse) and bold the header. Default false. */
+  color?: boolean;
+}
+
+interface Cell {
+  text: string;
+  /** ANSI colour code applied after padding, so colours never shift the columns. */
+  tone?: 'green' | 'red' | 'bold';
+}
+
+const ansi = { green: '\u001b[32m', red: '\u001b[31m', bold: '\u001b[1m', reset: '\u001b[0m' } as const;
+
+/**
+ * Renders the terminal comparison table the CLI prints on stderr: one column per strategy (the
+ * baseline first as given), one row per metric with the mean and its 95% interval, under each a
+ * `diff` row with every candidate's paired difference from the baseline (`*` where p < 0.05),
+ * then latency, cost and turns. Plain text in fixed-width columns; ANSI colours only when asked.
+ *
+ * @param summary - The run summary.
+ * @param options - Whether to colour.
+ * @returns The table, lines joined by `\n`, without a final newline.
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(`${renderTable(summary, { color: process.stderr.isTTY })}\n`);
+ * ```
+ */
+export function renderTable(summary: RunSummary, options: RenderTableOptions = {}): string {
+  const { strategies, baseline } = summary;
+  const header: Cell[] = [
+    { text: '', tone: 'bold' },
+    ...strategies.map((strategy) => ({
+      text: strategy.name === baseline ? `${strategy.name} (baseline)` : strategy.name,
+      tone: 'bold' as const,
+    })),
+  ];
+  const rows: Cell[][] = [header];
+  const plain = (label: string, values: string[]): Cell[] => [
+    { text: label },
+    ...values.map((text) => ({ text })),
+  ];
+  rows.push(
+    plain(
+      'turns / errors',
+      strategies.map((strategy) => `${formatCount(strategy.turns)} / ${formatCount(strategy.errors)}`),
+    ),
+  );
+  let marked = false;
+  for (const metric of summaryMetricNames) {
+    const info = summaryMetrics[metric];
+    rows.push(
+      plain(
+        `${info.label} ${info.higherIsBetter ? '↑' : '↓'}`,
+        strategies.map((strategy) => formatEstimate(strategy.metrics[metric])),
+      ),
+    );
+    const diffs = strategies.map((strategy): Cell => {
+      const comparison = summary.comparisons.find(
+        (entry) =>
+          entry.baseline === baseline && entry.candidate === strategy.name && entry.metric === metric,
+      );
+      if (comparison === undefined) return { text: '' };
+      const cell = diffCell(comparison);
+      if (cell.text.endsWith('*')) marked = true;
+      return cell;
+    });
+    if (diffs.some((cell) => cell.text !== '')) rows.push([{ text: `  diff vs ${baseline}` }, ...diffs]);
+  }
+  rows.push(
+    plain(
+      'latency p50 / p95',
+      strategies.map((strategy) => formatLatency(strategy.metrics.latencyMs)),
+    ),
+    plain(
+      'cost / turn',
+      strategies.map((strategy) => formatUsd(strategy.metrics.costUsd.perTurn)),
+    ),
+  );
+
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.text.length ?? 0)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => paint(cell.text.padEnd(widths[column]!), cell.tone, options.color === true))
+      .join('  ')
+      .trimEnd(),
+  );
+  if (marked) lines.push(`* p < ${significanceLevel}`);
+  return lines.join('\n');
+}
+
+function diffCell(comparison: Comparison): Cell {
+  if (comparison.diff === null) return { text: 'n/a' };
+  const text = `${formatSigned(comparison.diff)} ${formatInterval(comparison.ci95, { signed: true })}`;
+  if (comparison.p === null || comparison.p >= significanceLevel || comparison.diff === 0) return { text };
+  const better = comparison.diff > 0 === comparison.higherIsBetter;
+  return { text: `${text} *`, tone: better ? 'green' : 'red' };
+}
+
+function paint(text: string, tone: Cell['tone'], color: boolean): string {
+  if (!color || tone === undefined) return text;
+  return `${ansi[tone]}${text}${ansi.reset}`;
+}

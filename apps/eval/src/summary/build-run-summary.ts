@@ -1,0 +1,123 @@
+import { EvalError } from '../eval-error.js';
+import type { ItemResult } from '../item-result.js';
+import type { RunSummary } from '../run-summary.js';
+import { compareStrategies } from './compare-strategies.js';
+import { evaluateGate, type GateRule } from './gate.js';
+import { summarizeStrategy } from './summarize-strategy.js';
+
+/** Input of {@link buildRunSummary}: the items and everything about the run that they do not hold. */
+export interface BuildRunSummaryInput {
+  /** Every strategy's items (all repeats), deduplicated (see `mergeItems`). */
+  items: readonly ItemResult[];
+  /** The strategies in report order, with the descriptions the reports show. */
+  strategies: readonly { name: string; description?: string }[];
+  /** The strategy the others are compared with; one of `strategies`. */
+  baseline: string;
+  runId: string;
+  /** ISO 8601 time the run started. */
+  createdAt: string;
+  durationMs: number;
+  /** The suite; `conversations` and `turns` default to the distinct ones among the items. */
+  suite: { name: string; dataset: string; split: string | null; conversations?: number; turns?: number };
+  scorer: RunSummary['scorer'];
+  model: string | null;
+  repeat: number;
+  seed: number;
+  resamples: number;
+  interrupted?: boolean;
+  shard?: { index: number; count: number };
+  /** Gate rules (see `parseGateRules`) and, optionally, the strategies they apply to. */
+  gate?: { rules: readonly GateRule[]; targets?: readonly string[] };
+}
+
+/**
+ * Assembles `summary.json` from a run's items: one {@link summarizeStrategy} per strategy in the
+ * given order, the paired comparisons of every other strategy with the baseline, and the gate.
+ *
+ * @param input - Items, strategies, baseline, run metadata and gate rules.
+ * @returns The run summary.
+ * @throws EvalError `usage` when the baseline is not among the strategies or a strategy is listed
+ *   twice, `invalid-input` when items belong to a strategy that is not listed or repeat a turn.
+ *
+ * @example
+ * ```ts
+ * const summary = buildRunSummary({
+ *   items,
+ *   strategies: [{ name: 'route-lexical' }, { name: 'route-trained' }],
+ *   baseline: 'route-lexical',
+ *   runId, createdAt, durationMs, suite, scorer, model: null, repeat: 1, seed: 42, resamples: 2000,
+ *   gate: { rules: parseGateRules({ failUnder: ['answerQuality=0.6'] }) },
+ * });
+ * await writeFile('out/summary.json', JSON.stringify(summary, null, 2));
+ * ```
+ */
+export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
+  const names = input.strategies.map((strategy) => strategy.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) throw new EvalError('usage', `strategy "${duplicate}" is listed twice.`);
+  if (!names.includes(input.baseline)) {
+    throw new EvalError(
+      'usage',
+      `the baseline "${input.baseline}" is not one of the strategies: ${names.join(', ')}.`,
+    );
+  }
+  const byStrategy = new Map<string, ItemResult[]>(names.map((name) => [name, []]));
+  for (const item of input.items) {
+    const list = byStrategy.get(item.strategy);
+    if (list === undefined) {
+      throw new EvalError(
+        'invalid-input',
+        `item ${item.itemId} belongs to strategy "${item.strategy}", which is not one of: ${names.join(', ')}.`,
+      );
+    }
+    list.push(item);
+  }
+
+  const options = { seed: input.seed, resamples: input.resamples, repeat: input.repeat };
+  const strategies = input.strategies.map((strategy) =>
+    summarizeStrategy(byStrategy.get(strategy.name)!, {
+      ...options,
+      name: strategy.name,
+      description: strategy.description ?? '',
+    }),
+  );
+  const comparisons = compareStrategies(input.items, {
+    baseline: input.baseline,
+    seed: input.seed,
+    resamples: input.resamples,
+    candidates: names.filter((name) => name !== input.baseline),
+  });
+  const gate = evaluateGate({
+    rules: input.gate?.rules ?? [],
+    strategies,
+    comparisons,
+    baseline: input.baseline,
+    ...(input.gate?.targets === undefined ? {} : { targets: input.gate.targets }),
+  });
+
+  return {
+    version: 1,
+    runId: input.runId,
+    createdAt: input.createdAt,
+    durationMs: input.durationMs,
+    suite: {
+      name: input.suite.name,
+      dataset: input.suite.dataset,
+      split: input.suite.split,
+      conversations:
+        input.suite.conversations ?? new Set(input.items.map((item) => item.conversationId)).size,
+      turns: input.suite.turns ?? new Set(input.items.map((item) => item.itemId)).size,
+    },
+    scorer: input.scorer,
+    model: input.model,
+    baseline: input.baseline,
+    repeat: input.repeat,
+    seed: input.seed,
+    resamples: input.resamples,
+    ...(input.interrupted === undefined ? {} : { interrupted: input.interrupted }),
+    ...(input.shard === undefined ? {} : { shard: input.shard }),
+    strategies,
+    comparisons,
+    gate,
+  };
+}

@@ -1,0 +1,126 @@
+import type { ItemResult } from '../item-result.js';
+import type { Comparison } from '../run-summary.js';
+import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
+import { type PairedItem, pairedBootstrap } from '../stats/paired-bootstrap.js';
+import { itemMetricValue } from './item-metric-value.js';
+import { type SummaryMetricName, summaryMetricNames, summaryMetrics } from './summary-metrics.js';
+
+/** Options of {@link compareStrategies}. */
+export interface CompareStrategiesOptions {
+  /** The strategy every other one is compared with. */
+  baseline: string;
+  /** Seed of the paired bootstrap, so intervals and p are reproducible. */
+  seed: number;
+  /** Bootstrap resamples. */
+  resamples: number;
+  /** Candidates in report order; default every other strategy in the items, in order of appearance. */
+  candidates?: readonly string[];
+}
+
+/**
+ * Compares each candidate with the baseline on the same turns. A turn is paired by `itemId` and
+ * `repeat`, and only when both strategies have it in the metric's denominator (quality pairs no
+ * turn that either strategy escalated). Then:
+ *
+ * - answer quality, fallback, escalation, cleanup and routing: the paired bootstrap of the mean
+ *   difference (candidate − baseline), resampled by conversation; `n` counts conversations. The
+ *   difference is turn-weighted, like the strategies' own means, so that with the same turns it
+ *   equals the difference of the means shown beside it.
+ * - pass rate: McNemar's test on the paired turns (exact below 25 discordant pairs) with
+ *   Newcombe's interval; `n` counts turns. Turns of one conversation are treated as independent
+ *   here, so p is optimistic when outcomes cluster by conversation; the bootstrap rows do not
+ *   have this weakness.
+ *
+ * @param items - Every strategy's items (all repeats).
+ * @param options - Baseline, candidates, seed and resamples.
+ * @returns One comparison per candidate and metric, candidates in order, metrics in
+ *   {@link summaryMetricNames} order; difference, interval and p are `null` with nothing paired.
+ *
+ * @example
+ * ```ts
+ * const comparisons = compareStrategies(items, { baseline: 'route-lexical', seed: 42, resamples: 2000 });
+ * comparisons.find((comparison) => comparison.metric === 'answerQuality'); // { diff: 0.031, ci95: […], p: 0.04, … }
+ * ```
+ */
+export function compareStrategies(
+  items: readonly ItemResult[],
+  options: CompareStrategiesOptions,
+): Comparison[] {
+  const byStrategy = new Map<string, ItemResult[]>();
+  for (const item of items) {
+    const list = byStrategy.get(item.strategy);
+    if (list === undefined) byStrategy.set(item.strategy, [item]);
+    else list.push(item);
+  }
+  const baselineItems = byStrategy.get(options.baseline) ?? [];
+  const candidates = options.candidates ?? [...byStrategy.keys()].filter((name) => name !== options.baseline);
+  const comparisons: Comparison[] = [];
+  for (const candidate of candidates) {
+    if (candidate === options.baseline) continue;
+    const candidateItems = byStrategy.get(candidate) ?? [];
+    for (const metric of summaryMetricNames) {
+      const pair = { baseline: options.baseline, candidate, metric };
+      comparisons.push(
+        metric === 'passRate'
+          ? { ...pair, ...compareWithMcNemar(baselineItems, candidateItems) }
+          : { ...pair, ...compareWithBootstrap(metric, baselineItems, candidateItems, options) },
+      );
+    }
+  }
+  return comparisons;
+}
+
+type ComparisonResult = Omit<Comparison, 'baseline' | 'candidate' | 'metric'>;
+
+function compareWithBootstrap(
+  metric: SummaryMetricName,
+  baselineItems: readonly ItemResult[],
+  candidateItems: readonly ItemResult[],
+  options: { seed: number; resamples: number },
+): ComparisonResult {
+  const paired = (list: readonly ItemResult[]): PairedItem[] =>
+    list.flatMap((item) => {
+      const value = itemMetricValue(item, metric);
+      return value === null ? [] : [{ id: pairKey(item), cluster: item.conversationId, value }];
+    });
+  const result = pairedBootstrap(paired(baselineItems), paired(candidateItems), {
+    seed: options.seed,
+    resamples: options.resamples,
+  });
+  return {
+    diff: result.meanDifference ?? null,
+    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+    p: result.p ?? null,
+    method: 'paired-bootstrap',
+    n: result.clusters,
+    higherIsBetter: summaryMetrics[metric].higherIsBetter,
+  };
+}
+
+function compareWithMcNemar(
+  baselineItems: readonly ItemResult[],
+  candidateItems: readonly ItemResult[],
+): ComparisonResult {
+  const outcomes = (list: readonly ItemResult[]): PassFailItem[] =>
+    list.flatMap((item) => {
+      const value = itemMetricValue(item, 'passRate');
+      return value === null ? [] : [{ id: pairKey(item), passed: value === 1 }];
+    });
+  const { table } = pairOutcomes(outcomes(baselineItems), outcomes(candidateItems));
+  const result = mcnemar(table);
+  const paired = result.n > 0;
+  return {
+    diff: result.difference ?? null,
+    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+    // With no pairs there is no test, whatever p the formula gives for an empty table.
+    p: paired ? result.p : null,
+    method: 'mcnemar',
+    n: result.n,
+    higherIsBetter: summaryMetrics.passRate.higherIsBetter,
+    counts: { ...table },
+  };
+}
+
+function pairKey(item: ItemResult): string {
+  return `${item.itemId}\u0000${item.repeat}`;
+}

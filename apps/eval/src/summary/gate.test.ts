@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { EvalError } from '../eval-error.js';
+import type { Comparison, StrategySummary } from '../run-summary.js';
+import { compareStrategies } from './compare-strategies.js';
+import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
+import { evaluateGate, parseGateRules } from './gate.js';
+import { summarizeStrategy } from './summarize-strategy.js';
+
+const bootstrap = { seed: 7, resamples: 500 };
+const lexical = summarizeStrategy(lexicalItems, { ...bootstrap, repeat: 1 });
+const trained = summarizeStrategy(trainedItems, { ...bootstrap, repeat: 1 });
+const items = [...lexicalItems, ...trainedItems];
+
+function usageError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (EvalError.isInstance(error) && error.code === 'usage') return error.message;
+    throw error;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('parseGateRules', () => {
+  it('parses repeated and comma-separated metric=number values', () => {
+    expect(
+      parseGateRules({
+        failUnder: ['answerQuality=0.6', 'routingAccuracy=0.8, passRate=0.5'],
+        max: ['fallbackRate=0.2'],
+        maxRegression: ['answerQuality=0.02'],
+      }),
+    ).toEqual([
+      { kind: 'fail-under', metric: 'answerQuality', threshold: 0.6 },
+      { kind: 'fail-under', metric: 'routingAccuracy', threshold: 0.8 },
+      { kind: 'fail-under', metric: 'passRate', threshold: 0.5 },
+      { kind: 'max', metric: 'fallbackRate', threshold: 0.2 },
+      { kind: 'max-regression', metric: 'answerQuality', threshold: 0.02 },
+    ]);
+    expect(parseGateRules({})).toEqual([]);
+    expect(parseGateRules({ max: { fallbackRate: 0.2, escalationRate: 0.1 } })).toEqual([
+      { kind: 'max', metric: 'fallbackRate', threshold: 0.2 },
+      { kind: 'max', metric: 'escalationRate', threshold: 0.1 },
+    ]);
+    expect(usageError(() => parseGateRules({ max: { fallback: 0.2 } }))).toContain(
+      'unknown metric "fallback"',
+    );
+  });
+
+  it('names the valid metrics when one is unknown', () => {
+    expect(usageError(() => parseGateRules({ max: ['fallback=0.2'] }))).toBe(
+      '--max "fallback=0.2": unknown metric "fallback"; valid metrics: answerQuality, fallbackRate, escalationRate, humanCleanup, routingAccuracy, passRate',
+    );
+  });
+
+  it('rejects values that are not metric=number in 0–1', () => {
+    expect(usageError(() => parseGateRules({ failUnder: ['answerQuality'] }))).toBe(
+      '--fail-under "answerQuality": expected metric=number, e.g. answerQuality=0.6',
+    );
+    expect(usageError(() => parseGateRules({ failUnder: ['answerQuality=high'] }))).toBe(
+      '--fail-under "answerQuality=high": "high" is not a number',
+    );
+    expect(usageError(() => parseGateRules({ failUnder: ['answerQuality='] }))).toContain('is not a number');
+    expect(usageError(() => parseGateRules({ failUnder: ['answerQuality=60'] }))).toBe(
+      '--fail-under "answerQuality=60": the threshold must be between 0 and 1',
+    );
+    expect(usageError(() => parseGateRules({ maxRegression: ['humanCleanup=-0.1'] }))).toBe(
+      '--max-regression "humanCleanup=-0.1": the margin must be between 0 and 1',
+    );
+  });
+});
+
+describe('evaluateGate', () => {
+  const comparisons = compareStrategies(items, { baseline: 'lexical', ...bootstrap });
+
+  it('checks thresholds on every strategy except the baseline', () => {
+    const rules = parseGateRules({
+      failUnder: ['answerQuality=0.5', 'answerQuality=0.6'],
+      max: ['fallbackRate=0.5', 'escalationRate=0.1'],
+    });
+    const gate = evaluateGate({ rules, strategies: [lexical, trained], comparisons, baseline: 'lexical' });
+    // trained: quality .52 (≥ .5 passes, < .6 fails), fallback .6 (> .5 fails), escalation 0 (≤ .1).
+    expect(gate.passed).toBe(false);
+    expect(
+      gate.checks.map(({ strategy, name, passed, actual, message }) => ({
+        strategy,
+        name,
+        passed,
+        actual,
+        message,
+      })),
+    ).toMatchInlineSnapshot(`
+        [
+          {
+            "actual": 0.52,
+            "message": "trained answerQuality 0.52 >= 0.50",
+            "name": "answerQuality >= 0.5",
+            "passed": true,
+            "strategy": "trained",
+          },
+          {
+            "actual": 0.52,
+            "message": "trained answerQuality 0.52 < 0.60",
+            "name": "answerQuality >= 0.6",
+            "passed": false,
+            "strategy": "trained",
+          },
+          {
+            "actual": 0.6,
+            "message": "trained fallbackRate 0.60 > 0.50",
+            "name": "fallbackRate <= 0.5",
+            "passed": false,
+            "strategy": "trained",
+          },
+          {
+            "actual": 0,
+            "message": "trained escalationRate 0.00 <= 0.10",
+            "name": "escalationRate <= 0.1",
+            "passed": true,
+            "strategy": "trained",
+          },
+        ]
+      `);
+  });
+
+  it('passes a mean exactly at the threshold, also when rounding put it an ulp beyond', () => {
+    // trained: pass rate 3 / 5 = .6 and fallback rate 3 / 5 = .6, exactly at both thresholds.
+    const atThreshold = evaluateGate({
+      rules: parseGateRules({ failUnder: ['passRate=0.6'], max: ['fallbackRate=0.6'] }),
+      strategies: [lexical, trained],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(atThreshold.checks.map((check) => check.message)).toEqual([
+      'trained passRate 0.60 >= 0.60',
+      'trained fallbackRate 0.60 <= 0.60',
+    ]);
+    // .1 + .2 + .3 = .6000000000000001 in binary: still "at most .6".
+    const rounded = {
+      ...trained,
+      metrics: {
+        ...trained.metrics,
+        humanCleanup: { ...trained.metrics.humanCleanup, mean: 0.1 + 0.2 + 0.3 },
+      },
+    };
+    const check = evaluateGate({
+      rules: parseGateRules({ max: ['humanCleanup=0.6'] }),
+      strategies: [lexical, rounded],
+      comparisons,
+      baseline: 'lexical',
+    }).checks[0]!;
+    expect(check).toMatchObject({ passed: true, message: 'trained humanCleanup 0.60 <= 0.60' });
+  });
+
+  it('passes non-inferiority when the worse bound stays within δ and fails when it crosses', () => {
+    const rules = parseGateRules({ maxRegression: ['answerQuality=0.02'] });
+    // trained − lexical quality: 95% CI [.05, .1] (see compareStrategies' test): low .05 ≥ −.02.
+    const passing = evaluateGate({ rules, strategies: [lexical, trained], comparisons, baseline: 'lexical' });
+    expect(passing.passed).toBe(true);
+    expect(passing.checks[0]).toMatchObject({
+      kind: 'max-regression',
+      name: 'answerQuality regression <= 0.02 vs lexical',
+      message:
+        'trained answerQuality vs lexical: CI low +0.05 >= -0.02 (diff +0.075, 95% CI [+0.050, +0.100])',
+    });
+    expect(passing.checks[0]!.actual).toBeCloseTo(0.05, 12);
+
+    // The other way round the interval is [−.1, −.05]: low −.1 < −.02 fails, and δ = .1 passes
+    // (a bound exactly at the margin is "not more than δ").
+    const reversed = compareStrategies(items, { baseline: 'trained', ...bootstrap });
+    const against = (margin: string) =>
+      evaluateGate({
+        rules: parseGateRules({ maxRegression: [`answerQuality=${margin}`] }),
+        strategies: [trained, lexical],
+        comparisons: reversed,
+        baseline: 'trained',
+      });
+    expect(against('0.02').checks[0]).toMatchObject({
+      passed: false,
+      message:
+        'lexical answerQuality vs trained: CI low -0.10 < -0.02 (diff -0.075, 95% CI [-0.100, -0.050])',
+    });
+    expect(against('0.1').passed).toBe(true);
+  });
+
+  it('reads the worse bound on the high side when lower is better', () => {
+    const comparison: Comparison = {
+      baseline: 'lexical',
+      candidate: 'trained',
+      metric: 'fallbackRate',
+      diff: 0.01,
+      ci95: [-0.01, 0.03],
+      p: 0.4,
+      method: 'paired-bootstrap',
+      n: 30,
+      higherIsBetter: false,
+    };
+    const run = (margin: string) =>
+      evaluateGate({
+        rules: parseGateRules({ maxRegression: [`fallbackRate=${margin}`] }),
+        strategies: [lexical, trained],
+        comparisons: [comparison],
+        baseline: 'lexical',
+      }).checks[0]!;
+    // High bound .03 > .02 fails; .03 ≤ .03 passes.
+    expect(run('0.02')).toMatchObject({
+      passed: false,
+      actual: 0.03,
+      message:
+        'trained fallbackRate vs lexical: CI high +0.03 > +0.02 (diff +0.010, 95% CI [-0.010, +0.030])',
+    });
+    expect(run('0.03').passed).toBe(true);
+  });
+
+  it('fails a check that has no data instead of passing it', () => {
+    const unlabelled = summarizeStrategy(
+      [makeItem({ strategy: 'solo', conversationId: 'c1', turnIndex: 0, scores: { routingCorrect: null } })],
+      { ...bootstrap, repeat: 1 },
+    );
+    const gate = evaluateGate({
+      rules: parseGateRules({ failUnder: ['routingAccuracy=0.5'], maxRegression: ['answerQuality=0.05'] }),
+      strategies: [lexical, unlabelled],
+      comparisons: [],
+      baseline: 'lexical',
+    });
+    expect(gate.passed).toBe(false);
+    expect(gate.checks.map((check) => check.message)).toEqual([
+      'solo routingAccuracy has no data (no turns with gold domains); no data is not a pass',
+      'solo answerQuality vs lexical: no paired turns to compare; no data is not a pass',
+    ]);
+  });
+
+  it('checks the baseline alone when it is the only strategy', () => {
+    const gate = evaluateGate({
+      rules: parseGateRules({ failUnder: ['answerQuality=0.4'], maxRegression: ['answerQuality=0.05'] }),
+      strategies: [lexical],
+      comparisons: [],
+      baseline: 'lexical',
+    });
+    expect(gate.checks.map(({ strategy, passed }) => ({ strategy, passed }))).toEqual([
+      { strategy: 'lexical', passed: true },
+      { strategy: 'lexical', passed: false },
+    ]);
+    expect(gate.checks[1]!.message).toBe(
+      'lexical answerQuality vs lexical: the baseline cannot be compared with itself; no data is not a pass',
+    );
+  });
+
+  it('applies to the targets given and rejects unknown ones', () => {
+    const rules = parseGateRules({ failUnder: ['answerQuality=0.5'] });
+    const strategies: StrategySummary[] = [lexical, trained];
+    const gate = evaluateGate({ rules, strategies, comparisons, baseline: 'lexical', targets: ['lexical'] });
+    // lexical (.8 + .6 + 0 + .5) / 4 = .475 (a hair below in binary, so it prints 0.47) < .5.
+    expect(gate.checks.map((check) => check.message)).toEqual(['lexical answerQuality 0.47 < 0.50']);
+    expect(
+      usageError(() =>
+        evaluateGate({ rules, strategies, comparisons, baseline: 'lexical', targets: ['nope'] }),
+      ),
+    ).toBe('gate: no strategy "nope" to check; strategies: lexical, trained');
+  });
+
+  it('adds digits until value and threshold no longer print alike', () => {
+    const almost = {
+      ...trained,
+      metrics: { ...trained.metrics, answerQuality: { mean: 0.5999, ci95: null, n: 1 } },
+    };
+    const gate = evaluateGate({
+      rules: parseGateRules({ failUnder: ['answerQuality=0.6'] }),
+      strategies: [lexical, almost],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(gate.checks[0]!.message).toBe('trained answerQuality 0.5999 < 0.6000');
+  });
+
+  it('passes with no rules', () => {
+    expect(
+      evaluateGate({ rules: [], strategies: [lexical, trained], comparisons, baseline: 'lexical' }),
+    ).toEqual({
+      passed: true,
+      checks: [],
+    });
+  });
+});

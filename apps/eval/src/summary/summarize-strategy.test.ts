@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { EvalError } from '../eval-error.js';
+import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
+import { summarizeStrategy } from './summarize-strategy.js';
+
+const options = { seed: 7, resamples: 500, repeat: 1 };
+
+describe('summarizeStrategy', () => {
+  it('takes each mean over its own denominator (baseline of the example items)', () => {
+    const { metrics, ...counts } = summarizeStrategy(lexicalItems, options);
+    expect(counts).toEqual({
+      name: 'lexical',
+      description: '',
+      turns: 5,
+      conversations: 3,
+      errors: 1,
+      failed: 0,
+    });
+    // Quality: c2#0 escalated is excluded, c3#0 errored counts 0: (.8 + .6 + 0 + .5) / 4 = .475.
+    expect(metrics.answerQuality.n).toBe(4);
+    expect(metrics.answerQuality.mean).toBeCloseTo(0.475, 12);
+    // Fallback: attempted c1#0, c1#2, c2#0 and the errored c3#0 (c3#2 did not delegate);
+    // fallbacks c1#2 (retry), c2#0 (human), c3#0 (error): 3 / 4.
+    expect(metrics.fallbackRate.n).toBe(4);
+    expect(metrics.fallbackRate.mean).toBeCloseTo(0.75, 12);
+    // Rungs over the same 4 attempted turns: retry 1, human 1; the error ran no rung.
+    expect(metrics.fallbackRate.rungs).toEqual({ retry: 0.25, alternative: 0, self: 0, human: 0.25 });
+    // Escalation over all 5 turns: c2#0 only.
+    expect(metrics.escalationRate).toMatchObject({ mean: 0.2, n: 5 });
+    // Cleanup over all 5: (.2 + .4 + 1 + 1 + .5) / 5 = .62; needs cleanup (> .3): 4 of 5.
+    expect(metrics.humanCleanup.n).toBe(5);
+    expect(metrics.humanCleanup.mean).toBeCloseTo(0.62, 12);
+    expect(metrics.humanCleanup.needsCleanupShare).toBeCloseTo(0.8, 12);
+    // Routing over the 4 labelled turns (c3#0 unlabelled): ✓ ✗ ✓ ✗ = 2 / 4.
+    expect(metrics.routingAccuracy).toMatchObject({ mean: 0.5, n: 4 });
+    // Pass: ✓ ✓ ✓ ✗ ✗ = 3 / 5.
+    expect(metrics.passRate).toMatchObject({ mean: 0.6, n: 5 });
+    // Latency sorted 50 100 150 200 300: p50 = 150; p95 at h = 4 × .95 = 3.8 → 200 + .8 × 100 = 280.
+    expect(metrics.latencyMs.p50).toBe(150);
+    expect(metrics.latencyMs.p95).toBeCloseTo(280, 9);
+    // Tokens 30 30 30 0 30; cost .001 × 4 + 0.
+    expect(metrics.tokens).toEqual({ p50: 30, p95: 30, total: 120 });
+    expect(metrics.costUsd.total).toBeCloseTo(0.004, 12);
+    expect(metrics.costUsd.perTurn).toBeCloseTo(0.0008, 12);
+    expect(metrics.passHatK).toBeUndefined();
+  });
+
+  it('counts a failed turn as 0 and every rung it took (candidate of the example items)', () => {
+    const { metrics, failed, errors } = summarizeStrategy(trainedItems, options);
+    expect({ failed, errors }).toEqual({ failed: 1, errors: 0 });
+    // (.9 + .7 + .4 + .6 + 0) / 5 = .52: the failed c3#2 stays in with 0.
+    expect(metrics.answerQuality.n).toBe(5);
+    expect(metrics.answerQuality.mean).toBeCloseTo(0.52, 12);
+    // All 5 attempted; fallbacks c1#2, c2#0, c3#2 = 3 / 5. Rungs: retry c2#0 c3#2, alternative
+    // c1#2 c3#2, self c2#0 — a turn may take several, so the shares add up to more than the rate.
+    expect(metrics.fallbackRate.mean).toBeCloseTo(0.6, 12);
+    expect(metrics.fallbackRate.rungs).toEqual({ retry: 0.4, alternative: 0.4, self: 0.2, human: 0 });
+    // Nothing escalated: every resample is 0, so the interval collapses.
+    expect(metrics.escalationRate).toEqual({ mean: 0, ci95: [0, 0], n: 5 });
+    // (.1 + .3 + .6 + .4 + 1) / 5 = .48; needs cleanup .6, .4, 1 → 3 / 5.
+    expect(metrics.humanCleanup.mean).toBeCloseTo(0.48, 12);
+    expect(metrics.humanCleanup.needsCleanupShare).toBeCloseTo(0.6, 12);
+    expect(metrics.routingAccuracy).toMatchObject({ mean: 0.75, n: 4 });
+    // Latency sorted 80 90 120 400 600: p50 120, p95 400 + .8 × 200 = 560.
+    expect(metrics.latencyMs.p50).toBe(120);
+    expect(metrics.latencyMs.p95).toBeCloseTo(560, 9);
+    // Cost .002 .004 .002 .001 .006: total .015, per turn .003, p95 .004 + .8 × .002 = .0056.
+    expect(metrics.costUsd.total).toBeCloseTo(0.015, 12);
+    expect(metrics.costUsd.perTurn).toBeCloseTo(0.003, 12);
+    expect(metrics.costUsd.p50).toBeCloseTo(0.002, 12);
+    expect(metrics.costUsd.p95).toBeCloseTo(0.0056, 12);
+  });
+
+  it('estimates numeric custom scores and skips categorical ones', () => {
+    const { metrics } = summarizeStrategy(trainedItems, options);
+    // politeness on c1#0 (1) and c1#2 (.5): one conversation, so the interval collapses to .75.
+    expect(metrics.custom).toEqual({ politeness: { mean: 0.75, ci95: [0.75, 0.75], n: 2 } });
+    expect(summarizeStrategy(lexicalItems, options).metrics.custom).toBeUndefined();
+  });
+
+  it('gives intervals that hold the mean and are reproducible with the seed', () => {
+    const first = summarizeStrategy(lexicalItems, options).metrics.humanCleanup;
+    const again = summarizeStrategy(lexicalItems, options).metrics.humanCleanup;
+    expect(again).toEqual(first);
+    const [low, high] = first.ci95!;
+    expect(low).toBeLessThanOrEqual(first.mean!);
+    expect(high).toBeGreaterThanOrEqual(first.mean!);
+    expect(low).toBeLessThan(high);
+  });
+
+  it('reports pass^k by turn and by conversation, leaving out incomplete repeats', () => {
+    const item = (conversationId: string, turnIndex: number, repeat: number, pass: boolean) =>
+      makeItem({ strategy: 's', conversationId, turnIndex, repeat, scores: { pass } });
+    const items = [
+      item('a', 0, 0, true),
+      item('a', 0, 1, true),
+      item('a', 1, 0, true),
+      item('a', 1, 1, false),
+      item('b', 0, 0, true),
+      item('b', 0, 1, true),
+      // c#0 has only its first repeat (an interrupted run): out of pass^k, in the pass rate.
+      item('c', 0, 0, true),
+    ];
+    const { metrics } = summarizeStrategy(items, { ...options, repeat: 2 });
+    // Turns: a#0 ✓✓, a#1 ✓✗, b#0 ✓✓ → 2 / 3. Conversations: a fails run 1 (a#1), b passes → 1 / 2.
+    expect(metrics.passHatK!.k).toBe(2);
+    expect(metrics.passHatK!.turns).toBeCloseTo(2 / 3, 12);
+    expect(metrics.passHatK!.conversations).toBe(0.5);
+    expect(metrics.passRate).toMatchObject({ n: 7 });
+    expect(metrics.passRate.mean).toBeCloseTo(6 / 7, 12);
+  });
+
+  it('gives null means, never NaN, when a denominator is empty', () => {
+    const noDelegation = makeItem({
+      strategy: 'solo',
+      conversationId: 'c1',
+      turnIndex: 0,
+      scores: { delegationAttempted: false, routingCorrect: null },
+    });
+    const { metrics } = summarizeStrategy([noDelegation], options);
+    expect(metrics.fallbackRate).toEqual({
+      mean: null,
+      ci95: null,
+      n: 0,
+      rungs: { retry: null, alternative: null, self: null, human: null },
+    });
+    expect(metrics.routingAccuracy).toEqual({ mean: null, ci95: null, n: 0 });
+
+    const empty = summarizeStrategy([], { ...options, name: 'nothing' });
+    expect(empty.turns).toBe(0);
+    expect(empty.metrics.answerQuality).toEqual({ mean: null, ci95: null, n: 0 });
+    expect(empty.metrics.latencyMs).toEqual({ p50: null, p95: null });
+    expect(empty.metrics.costUsd).toEqual({ total: 0, perTurn: null, p50: null, p95: null });
+  });
+
+  it('refuses items it cannot summarise honestly', () => {
+    const catchError = (run: () => unknown): EvalError => {
+      try {
+        run();
+      } catch (error) {
+        if (EvalError.isInstance(error)) return error;
+        throw error;
+      }
+      throw new Error('expected an EvalError');
+    };
+    expect(catchError(() => summarizeStrategy([...lexicalItems, ...trainedItems], options))).toMatchObject({
+      code: 'usage',
+      message: 'summarizeStrategy: item c1#0 belongs to "trained", not "lexical".',
+    });
+    expect(catchError(() => summarizeStrategy([lexicalItems[0]!, lexicalItems[0]!], options))).toMatchObject({
+      code: 'invalid-input',
+      message: 'lexical: item c1#0 (repeat 0) appears twice; merge the items first.',
+    });
+    const secondRepeat = { ...lexicalItems[0]!, repeat: 1 };
+    expect(catchError(() => summarizeStrategy([secondRepeat], options)).code).toBe('invalid-input');
+    expect(catchError(() => summarizeStrategy([], options)).code).toBe('usage');
+  });
+});

@@ -1,0 +1,228 @@
+import type { FallbackRung } from '@baton/core';
+import { EvalError } from '../eval-error.js';
+import type { ItemResult } from '../item-result.js';
+import type { MetricEstimate, StrategyMetrics, StrategySummary } from '../run-summary.js';
+import { clusterBootstrap } from '../stats/cluster-bootstrap.js';
+import { passHatK, type RepeatedOutcomes } from '../stats/pass-hat-k.js';
+import { percentile } from '../stats/percentile.js';
+import {
+  customScoreValue,
+  fallbackRungs,
+  isCustomScoreName,
+  isDelegationAttempted,
+  itemMetricValue,
+  itemNeedsCleanup,
+  ranFallbackRung,
+} from './item-metric-value.js';
+import type { SummaryMetricName } from './summary-metrics.js';
+
+/** Options of {@link summarizeStrategy}. */
+export interface SummarizeStrategyOptions {
+  /** Seed of the bootstrap, so intervals are reproducible. */
+  seed: number;
+  /** Bootstrap resamples (2000 is the usual choice). */
+  resamples: number;
+  /** Repeats the run was made with (`--repeat k`); pass^k is reported when it is above 1. */
+  repeat: number;
+  /** The strategy's name; defaults to the items' `strategy`, needed when there are no items. */
+  name?: string;
+  /** A one-line description for the reports. Default empty. */
+  description?: string;
+}
+
+/**
+ * Summarises one strategy's replayed turns into the metrics of METRICS.md: each rate's mean over
+ * its own denominator (see {@link itemMetricValue}) with a 95% bootstrap interval resampled by
+ * conversation (with repeats, every repeat of a turn stays in its conversation's cluster), the
+ * share of attempted turns each fallback rung ran in, p50/p95 of latency, tokens and cost over all
+ * turns, pass^k when the run was repeated, and the same estimate for every pluggable scorer's
+ * numeric score under `metrics.custom`.
+ *
+ * @param items - One strategy's items (every repeat), in any order.
+ * @param options - Bootstrap seed and resamples, the run's repeat count, name and description.
+ * @returns The strategy's summary; means are `null` (never NaN) when a denominator is empty.
+ * @throws EvalError `usage` when the items belong to several strategies or there is no name,
+ *   `invalid-input` when a (turn, repeat) appears twice or a repeat number is out of range.
+ *
+ * @example
+ * ```ts
+ * const summary = summarizeStrategy(items.filter((item) => item.strategy === 'route-trained'), {
+ *   seed: 42,
+ *   resamples: 2000,
+ *   repeat: 1,
+ * });
+ * summary.metrics.answerQuality; // { mean: 0.71, ci95: [0.66, 0.76], n: 480 }
+ * ```
+ */
+export function summarizeStrategy(
+  items: readonly ItemResult[],
+  options: SummarizeStrategyOptions,
+): StrategySummary {
+  const name = options.name ?? items[0]?.strategy;
+  if (name === undefined) {
+    throw new EvalError('usage', 'summarizeStrategy: no items and no strategy name to summarise.');
+  }
+  checkItems(items, name, options.repeat);
+  const bootstrap = { seed: options.seed, resamples: options.resamples };
+  const estimate = (metric: SummaryMetricName): MetricEstimate =>
+    estimateMean(items, (item) => itemMetricValue(item, metric), bootstrap);
+
+  const attempted = items.filter(isDelegationAttempted);
+  const rungs = Object.fromEntries(
+    fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
+  ) as Record<FallbackRung, number | null>;
+  const needsCleanup = items.map(itemNeedsCleanup).filter((flag) => flag !== null);
+
+  const costs = items.map((item) => item.costUsd);
+  const totalCost = sum(costs);
+  const tokens = items.map((item) => item.usage.inputTokens + item.usage.outputTokens);
+  const latency = percentiles(items.map((item) => item.latencyMs));
+  const cost = percentiles(costs);
+
+  const metrics: StrategyMetrics = {
+    answerQuality: estimate('answerQuality'),
+    fallbackRate: { ...estimate('fallbackRate'), rungs },
+    escalationRate: estimate('escalationRate'),
+    humanCleanup: {
+      ...estimate('humanCleanup'),
+      needsCleanupShare: needsCleanup.length === 0 ? null : shareOf(needsCleanup, (flag) => flag),
+    },
+    routingAccuracy: estimate('routingAccuracy'),
+    passRate: estimate('passRate'),
+    latencyMs: latency,
+    tokens: { ...percentiles(tokens), total: sum(tokens) },
+    costUsd: {
+      total: totalCost,
+      perTurn: items.length === 0 ? null : totalCost / items.length,
+      p50: cost.p50,
+      p95: cost.p95,
+    },
+  };
+  if (options.repeat > 1) metrics.passHatK = passHatKOf(items, options.repeat);
+  const custom = customEstimates(items, bootstrap);
+  if (custom !== undefined) metrics.custom = custom;
+
+  return {
+    name,
+    description: options.description ?? '',
+    turns: items.length,
+    conversations: new Set(items.map((item) => item.conversationId)).size,
+    errors: items.filter((item) => item.outcome === 'error').length,
+    failed: items.filter((item) => item.outcome === 'failed').length,
+    metrics,
+  };
+}
+
+function checkItems(items: readonly ItemResult[], name: string, repeat: number): void {
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new EvalError('usage', `summarizeStrategy: repeat must be a positive integer, got ${repeat}.`);
+  }
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (item.strategy !== name) {
+      throw new EvalError(
+        'usage',
+        `summarizeStrategy: item ${item.itemId} belongs to "${item.strategy}", not "${name}".`,
+      );
+    }
+    if (!Number.isInteger(item.repeat) || item.repeat < 0 || item.repeat >= repeat) {
+      throw new EvalError(
+        'invalid-input',
+        `${name}: item ${item.itemId} has repeat ${item.repeat}, outside 0…${repeat - 1} for --repeat ${repeat}.`,
+      );
+    }
+    const key = `${item.itemId}\u0000${item.repeat}`;
+    if (seen.has(key)) {
+      throw new EvalError(
+        'invalid-input',
+        `${name}: item ${item.itemId} (repeat ${item.repeat}) appears twice; merge the items first.`,
+      );
+    }
+    seen.add(key);
+  }
+}
+
+function estimateMean(
+  items: readonly ItemResult[],
+  value: (item: ItemResult) => number | null,
+  bootstrap: { seed: number; resamples: number },
+): MetricEstimate {
+  const values: { cluster: string; value: number }[] = [];
+  for (const item of items) {
+    const itemValue = value(item);
+    if (itemValue !== null) values.push({ cluster: item.conversationId, value: itemValue });
+  }
+  const result = clusterBootstrap(values, bootstrap);
+  return {
+    mean: result.mean ?? null,
+    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+    n: result.n,
+  };
+}
+
+function customEstimates(
+  items: readonly ItemResult[],
+  bootstrap: { seed: number; resamples: number },
+): Record<string, MetricEstimate> | undefined {
+  const names = new Set<string>();
+  for (const item of items) {
+    for (const name of Object.keys(item.scores)) {
+      if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
+    }
+  }
+  if (names.size === 0) return undefined;
+  return Object.fromEntries(
+    [...names]
+      .sort()
+      .map((name) => [name, estimateMean(items, (item) => customScoreValue(item, name), bootstrap)]),
+  );
+}
+
+/**
+ * pass^k with k = the run's repeats, by turn and by conversation. A turn counts only when all k
+ * of its repeats carry a pass/fail (an interrupted run leaves some incomplete); a conversation
+ * counts only when all its turns do, since one missing repeat could hide a failure.
+ */
+function passHatKOf(items: readonly ItemResult[], k: number): NonNullable<StrategyMetrics['passHatK']> {
+  const byTurn = new Map<string, { cluster: string; outcomes: (boolean | undefined)[] }>();
+  for (const item of items) {
+    let turn = byTurn.get(item.itemId);
+    if (turn === undefined) {
+      turn = { cluster: item.conversationId, outcomes: new Array<boolean | undefined>(k).fill(undefined) };
+      byTurn.set(item.itemId, turn);
+    }
+    const value = itemMetricValue(item, 'passRate');
+    turn.outcomes[item.repeat] = value === null ? undefined : value === 1;
+  }
+  const complete: RepeatedOutcomes[] = [];
+  const incompleteConversations = new Set<string>();
+  for (const [id, turn] of byTurn) {
+    if (turn.outcomes.every((outcome) => outcome !== undefined)) {
+      complete.push({ id, cluster: turn.cluster, outcomes: turn.outcomes as boolean[] });
+    } else {
+      incompleteConversations.add(turn.cluster);
+    }
+  }
+  const turns = passHatK(complete, { k, by: 'item' });
+  const conversations = passHatK(
+    complete.filter((turn) => !incompleteConversations.has(turn.cluster!)),
+    { k, by: 'cluster' },
+  );
+  return { k, turns: turns.value ?? null, conversations: conversations.value ?? null };
+}
+
+function shareOf<T>(values: readonly T[], predicate: (value: T) => boolean): number | null {
+  if (values.length === 0) return null;
+  return values.filter(predicate).length / values.length;
+}
+
+function percentiles(values: readonly number[]): { p50: number | null; p95: number | null } {
+  // percentile() checks every value is finite, so a NaN latency fails loudly instead of spreading.
+  return { p50: percentile(values, 50) ?? null, p95: percentile(values, 95) ?? null };
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
