@@ -312,10 +312,7 @@ function examples(summary: RunSummary, items: readonly ItemResult[], options: Re
   const perStrategy = options.examplesPerStrategy ?? 5;
   const maxLength = options.maxTextLength ?? 600;
   const sections = summary.strategies.map((strategy) => {
-    const chosen = items
-      .filter((item) => item.strategy === strategy.name)
-      .sort(byConcern)
-      .slice(0, perStrategy);
+    const chosen = mostConcerning(items, strategy.name, perStrategy);
     if (chosen.length === 0) return '';
     const entries = chosen.map((item) => {
       const quality = itemMetricValue(item, 'answerQuality');
@@ -347,17 +344,26 @@ function examples(summary: RunSummary, items: readonly ItemResult[], options: Re
   ].join('\n');
 }
 
-/** Errors, then failures, then escalations, then by quality (lowest first); ties by id and repeat. */
-function byConcern(first: ItemResult, second: ItemResult): number {
+/**
+ * The strategy's turns most worth a look: errors, then failures, then answered turns by quality
+ * (lowest first), then escalations; ties by id and repeat. Keys are computed once per item, since
+ * a large run has tens of thousands of turns per strategy.
+ */
+function mostConcerning(items: readonly ItemResult[], strategy: string, count: number): ItemResult[] {
   const rank = (item: ItemResult) =>
     item.outcome === 'error' ? 0 : item.outcome === 'failed' ? 1 : item.outcome === 'escalated' ? 3 : 2;
-  const quality = (item: ItemResult) => itemMetricValue(item, 'answerQuality') ?? 1;
-  return (
-    rank(first) - rank(second) ||
-    quality(first) - quality(second) ||
-    first.itemId.localeCompare(second.itemId) ||
-    first.repeat - second.repeat
-  );
+  return items
+    .filter((item) => item.strategy === strategy)
+    .map((item) => ({ item, rank: rank(item), quality: itemMetricValue(item, 'answerQuality') ?? 1 }))
+    .sort(
+      (first, second) =>
+        first.rank - second.rank ||
+        first.quality - second.quality ||
+        first.item.itemId.localeCompare(second.item.itemId) ||
+        first.item.repeat - second.item.repeat,
+    )
+    .slice(0, count)
+    .map((entry) => entry.item);
 }
 
 function strategyLabel(strategy: StrategySummary, baseline: string): string {
