@@ -10,7 +10,6 @@
 import { parseArgs } from 'node:util';
 import { parseColumnMapping } from '../src/dataset/column-mapping.js';
 import { readConversations } from '../src/dataset/load-conversations.js';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError } from '../src/eval-error.js';
 
 const usage = 'usage: check-dataset <file-or-folder> [--map field=column,…] [--skip] [--json]';

@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { computeCorpusStats } from '../src/dataset/corpus-stats.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { renderCorpusStats, replaceStatsBlock } from '../src/dataset/stats-block.js';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError, toFileError } from '../src/eval-error.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));

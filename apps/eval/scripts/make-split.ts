@@ -16,7 +16,6 @@ import { assignSplit, primaryDomain, type SplitCandidate } from '../src/dataset/
 import { readConversations } from '../src/dataset/load-conversations.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { readSplit } from '../src/dataset/split.js';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError } from '../src/eval-error.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));

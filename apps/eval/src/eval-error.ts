@@ -40,7 +40,6 @@ const userErrorCodes: ReadonlySet<EvalErrorCode> = new Set<EvalErrorCode>([
  * }
  * ```
  */
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 export class EvalError extends Error {
   /** A stable, machine-readable code. */
   readonly code: EvalErrorCode;

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { DatasetError, EvalError, toFileError } from '../eval-error.js';
 import { describeZodIssue } from './describe-zod-issue.js';
 

@@ -1,6 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError, toFileError } from '../eval-error.js';
 import type { ColumnMapping } from './column-mapping.js';
 import type { Conversation } from './conversation.js';

@@ -1,4 +1,3 @@
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError } from '../eval-error.js';
 import { checkResamples, checkSeed, resampleClusterMeans, sumByCluster } from './cluster-bootstrap.js';
 import { percentileOfSorted } from './percentile.js';

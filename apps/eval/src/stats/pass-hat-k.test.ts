@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// biome-ignore lint/suspicious/noShadowRestrictedNames: the package's error class is EvalError by design; the global (eval()'s) is never used here
 import { EvalError } from '../eval-error.js';
 import { passHatK, passHatKEstimate } from './pass-hat-k.js';
 

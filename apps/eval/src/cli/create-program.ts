@@ -1,0 +1,191 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EvalError } from '../eval-error.js';
+import { collectThresholds } from './parse-thresholds.js';
+
+/** What the parsed command line asks for; the runner in `run-cli.ts` carries it out. */
+export type CliRequest =
+  | { command: 'eval'; flags: Record<string, unknown>; config?: string }
+  | { command: 'report'; dir: string; flags: Record<string, unknown> }
+  | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> };
+
+function integer(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    return Number(value);
+  };
+}
+
+function fraction(name: string) {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0 || number > 1)
+      throw new InvalidArgumentError(`${name} must be between 0 and 1.`);
+    return number;
+  };
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+function addGateOptions(command: Command): Command {
+  return command
+    .option(
+      '--fail-under <metric=value>',
+      'fail when a strategy’s mean is below the value (repeatable)',
+      collectThresholds('--fail-under'),
+    )
+    .option(
+      '--max <metric=value>',
+      'fail when a strategy’s mean is above the value (repeatable)',
+      collectThresholds('--max'),
+    )
+    .option(
+      '--max-regression <metric=delta>',
+      'non-inferiority vs the baseline: fail when the CI’s worse bound is more than delta worse (repeatable)',
+      collectThresholds('--max-regression'),
+    );
+}
+
+/**
+ * The `baton` command line (commander): `eval`, `report`, `merge`, each with `--help`. Parsing only;
+ * commander's own exits are turned into exceptions so the caller owns the exit code.
+ */
+export function createProgram(onRequest: (request: CliRequest) => Promise<void>): Command {
+  const program = new Command('baton')
+    .description('Replay recorded conversations through delegation strategies, score them, compare, gate.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+
+  const evalCommand = program
+    .command('eval')
+    .description(
+      'replay conversations through strategies and write items.jsonl, summary.json, report.md, junit.xml, report.html',
+    )
+    .option(
+      '--config <file>',
+      'an eval.config.ts/js with defineConfig() (default: ./eval.config.ts when present)',
+    )
+    .option(
+      '--suite <file>',
+      'suite file: agents, knowledge, split (default: datasets/support/suite.json, searched upward)',
+    )
+    .option('--dataset <path>', 'conversations: a .jsonl/.csv file or folder (default: the suite’s)')
+    .option('--map <mapping>', 'CSV column mapping, e.g. text=question,reference=answer,domain=category')
+    .addOption(
+      new Option('--split <part>', 'which part of the suite’s split to replay').choices([
+        'test',
+        'train',
+        'all',
+      ]),
+    )
+    .option(
+      '--strategies <names>',
+      'comma-separated strategies (default: every built-in one that can run)',
+      list,
+    )
+    .option('--baseline <name>', 'strategy the others are compared against (default: solo)')
+    .option(
+      '--model <provider:model>',
+      'model for LLM agents and the LLM router, e.g. openai:gpt-4.1-mini, ollama:qwen3:8b',
+    )
+    .addOption(
+      new Option('--agents <mode>', 'how agents answer (default: llm with --model, else retrieval)').choices([
+        'retrieval',
+        'llm',
+      ]),
+    )
+    .option('--judge <provider:model>', 'LLM judge for answer quality (default: reference-based token F1)')
+    .option('--judge-rubric <file>', 'the judge’s rubric (default: built-in 1–5 rubric)')
+    .addOption(
+      new Option('--quality-metric <metric>', 'offline answer-quality measure').choices([
+        'token-f1',
+        'rouge-l',
+      ]),
+    )
+    .option('--concurrency <n>', 'work units in flight (default 8)', integer('--concurrency'))
+    .option('--repeat <k>', 'replay every turn k times (pass^k)', integer('--repeat'))
+    .option('--limit <n>', 'at most n conversations', integer('--limit'))
+    .option('--out <dir>', 'run folder (default: .baton/runs/<timestamp>)')
+    .option('--resume', 'continue an interrupted run in --out')
+    .option('--shard <k/n>', 'run the k-th of n shards (CI matrix); combine with `baton merge`')
+    .option('--record <cassette>', 'record model calls to a cassette (JSONL)')
+    .option('--replay <cassette>', 'serve model calls from a cassette, no network')
+    .option(
+      '--langfuse',
+      'push dataset runs, traces and scores to Langfuse (default: when LANGFUSE_* keys are set)',
+    )
+    .option('--no-langfuse', 'never push to Langfuse')
+    .option('--no-trace', 'do not write traces.jsonl')
+    .option(
+      '--pass-threshold <x>',
+      'answer quality that counts as a pass (default 0.3)',
+      fraction('--pass-threshold'),
+    )
+    .option(
+      '--cleanup-threshold <x>',
+      'cleanup above which a turn needs cleanup (default 0.5)',
+      fraction('--cleanup-threshold'),
+    )
+    .option('--seed <n>', 'bootstrap seed (default 1)', integer('--seed'))
+    .option('--resamples <n>', 'bootstrap resamples (default 2000)', integer('--resamples'))
+    .addOption(
+      new Option(
+        '--on-invalid <policy>',
+        'invalid recordings: stop with an error, or skip and count',
+      ).choices(['stop', 'skip']),
+    )
+    .option('--no-progress', 'no progress output')
+    .option('--json', 'also print summary.json to stdout');
+  addGateOptions(evalCommand).action(async (flags: Record<string, unknown>) => {
+    const { config, ...rest } = flags;
+    await onRequest({ command: 'eval', flags: rest, ...(typeof config === 'string' ? { config } : {}) });
+  });
+
+  const reportCommand = program
+    .command('report <dir>')
+    .description(
+      're-render summary.json and the reports of a run folder from its items.jsonl (e.g. with other gates)',
+    )
+    .option('--baseline <name>', 'strategy the others are compared against')
+    .option('--seed <n>', 'bootstrap seed', integer('--seed'))
+    .option('--resamples <n>', 'bootstrap resamples', integer('--resamples'))
+    .option('--json', 'also print summary.json to stdout');
+  addGateOptions(reportCommand).action(async (dir: string, flags: Record<string, unknown>) => {
+    await onRequest({ command: 'report', dir, flags });
+  });
+
+  const mergeCommand = program
+    .command('merge <dirs...>')
+    .description('merge the run folders of shards (--shard k/n) into one run with one summary')
+    .requiredOption('--out <dir>', 'the merged run folder')
+    .option('--baseline <name>', 'strategy the others are compared against')
+    .option('--seed <n>', 'bootstrap seed', integer('--seed'))
+    .option('--resamples <n>', 'bootstrap resamples', integer('--resamples'))
+    .option('--json', 'also print summary.json to stdout');
+  addGateOptions(mergeCommand).action(async (dirs: string[], flags: Record<string, unknown>) => {
+    await onRequest({ command: 'merge', dirs, flags });
+  });
+
+  for (const command of [program, evalCommand, reportCommand, mergeCommand]) command.exitOverride();
+  return program;
+}
+
+/** Turns commander's option names into the evaluation options' names. */
+export function toEvalFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    result[key] = value;
+  }
+  if (result.progress === true) delete result.progress;
+  return result;
+}
+
+/** A usage error for the CLI (exit code 2). */
+export function usage(message: string): EvalError {
+  return new EvalError('usage', message);
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type { EvalConfig } from '../eval-config.js';
+import { EvalError } from '../eval-error.js';
+
+const defaultNames = ['eval.config.ts', 'eval.config.mts', 'eval.config.js', 'eval.config.mjs'];
+
+/**
+ * Loads `eval.config.ts` (or the file named by `--config`): TypeScript is imported through tsx, so
+ * users need no build step. No file and no `--config`: an empty config.
+ */
+export async function loadConfigFile(cwd: string, file?: string): Promise<EvalConfig> {
+  const path = file
+    ? resolve(cwd, file)
+    : defaultNames.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate));
+  if (!path) return {};
+  if (!existsSync(path)) throw new EvalError('usage', `--config ${file}: no such file.`);
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+  } catch (error) {
+    throw new EvalError(
+      'invalid-config',
+      `${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const config = loaded.default;
+  if (typeof config !== 'object' || config === null) {
+    throw new EvalError('invalid-config', `${path}: export default defineConfig({ … }) is missing.`);
+  }
+  return config as EvalConfig;
+}

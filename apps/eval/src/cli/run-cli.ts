@@ -1,0 +1,124 @@
+import { CommanderError } from 'commander';
+import { z } from 'zod';
+import { type EvalOptions, evalOptionsSchema } from '../eval-config.js';
+import { EvalError } from '../eval-error.js';
+import { evaluate } from '../evaluate.js';
+import { renderTable } from '../report/render-table.js';
+import { rerenderRun } from '../rerender-run.js';
+import { type CliRequest, createProgram, toEvalFlags } from './create-program.js';
+import { loadConfigFile } from './load-config-file.js';
+import { ProgressReporter, type ProgressStream } from './progress-reporter.js';
+
+/** Streams and environment of a CLI invocation (injectable for tests). */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the `baton` command line and returns its exit code: 0 success, 1 a quality gate failed,
+ * 2 a usage or input error (with a one-line reason on stderr), 130 interrupted.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(async (request) => {
+    exitCode = await execute(request, io);
+  });
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportFailure(error, io);
+  }
+}
+
+async function execute(request: CliRequest, io: CliIo): Promise<number> {
+  if (request.command === 'eval') {
+    const config = await loadConfigFile(io.cwd, request.config);
+    const { customStrategies, scorers, ...configOptions } = config;
+    const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });
+    if (!parsed.success)
+      throw new EvalError('usage', `invalid options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+    const options: EvalOptions = parsed.data;
+    const progress = new ProgressReporter(io.stderr, options.progress ?? true);
+    const result = await evaluate(
+      options,
+      { ...(customStrategies ? { customStrategies } : {}), ...(scorers ? { scorers } : {}) },
+      {
+        cwd: io.cwd,
+        env: io.env,
+        ...(io.signal ? { signal: io.signal } : {}),
+        log: (line) => {
+          progress.finish();
+          io.stderr.write(`${line}\n`);
+        },
+        onItem: (_item, done) => progress.update(done),
+      },
+    );
+    progress.finish();
+    io.stderr.write(`${renderTable(result.summary)}\n`);
+    io.stderr.write(`${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`);
+    if (options.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+    return result.exitCode;
+  }
+  const result = await rerenderRun(request, { cwd: io.cwd, env: io.env });
+  io.stderr.write(
+    `${renderTable(result.summary)}\n${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`,
+  );
+  if (request.flags.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+  return result.exitCode;
+}
+
+function verdictLine(
+  summary: { gate: { passed: boolean; checks: { passed: boolean; message: string }[] } },
+  exitCode: number,
+): string {
+  if (exitCode === 130) return 'Interrupted: the items finished so far are written; continue with --resume.';
+  if (summary.gate.checks.length === 0) return 'No gates set.';
+  const failed = summary.gate.checks.filter((check) => !check.passed);
+  return failed.length === 0
+    ? `Gates passed (${summary.gate.checks.length}).`
+    : `Gate failed: ${failed.map((check) => check.message).join('; ')}`;
+}
+
+function reportFailure(error: unknown, io: CliIo): number {
+  if (EvalError.isInstance(error) && error.isUserError) {
+    io.stderr.write(`baton: ${error.message.split('\n')[0]}\n`);
+    return 2;
+  }
+  if (
+    EvalError.isInstance(error) ||
+    (error instanceof Error && 'code' in error && typeof error.code === 'string')
+  ) {
+    // Errors of the other Baton packages (a provider's missing key, a bad cassette) are input errors too.
+    const message = error instanceof Error ? error.message : String(error);
+    const user = isUserFacing(error);
+    io.stderr.write(`baton: ${message.split('\n')[0]}\n`);
+    return user ? 2 : 3;
+  }
+  io.stderr.write(
+    `baton: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 3;
+}
+
+function isUserFacing(error: unknown): boolean {
+  const candidate = error as { isUserError?: unknown; code?: unknown };
+  if (typeof candidate.isUserError === 'boolean') return candidate.isUserError;
+  return (
+    typeof candidate.code === 'string' &&
+    /missing|unknown|invalid|usage|not-found|config|cassette/.test(candidate.code)
+  );
+}

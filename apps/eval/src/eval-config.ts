@@ -1,0 +1,86 @@
+import type { Strategy } from '@baton/core';
+import { z } from 'zod';
+import type { Scorer } from './scorer.js';
+import type { StrategyFactoryContext } from './strategy-registry.js';
+
+const metricThresholds = z.record(z.string(), z.number());
+
+/**
+ * The options of `baton eval`, as flags (kebab-case) or in `eval.config.ts` (camelCase). Validated
+ * with zod wherever they come from; the CLI's flags win over the config file.
+ */
+export const evalOptionsSchema = z.strictObject({
+  /** Conversations: a `.jsonl`/`.csv` file or folder, or `langfuse:<dataset>`. Default: the suite's. */
+  dataset: z.string().min(1).optional(),
+  /** CSV column mapping, e.g. `text=question,reference=answer,domain=category`. */
+  map: z.string().min(1).optional(),
+  /** The suite file (agents, knowledge, split). Default: `datasets/support/suite.json`, searched upward. */
+  suite: z.string().min(1).optional(),
+  split: z.enum(['test', 'train', 'all']).default('test'),
+  strategies: z.array(z.string().min(1)).min(1).optional(),
+  baseline: z.string().min(1).optional(),
+  /** `provider:model`, e.g. `openai:gpt-4.1-mini`: LLM agents, the LLM router and (unless `judge`) no judge. */
+  model: z.string().min(1).optional(),
+  agents: z.enum(['retrieval', 'llm']).optional(),
+  /** `provider:model` of the LLM judge for answer quality. Default: reference-based scoring. */
+  judge: z.string().min(1).optional(),
+  /** A file with the judge's rubric. */
+  judgeRubric: z.string().min(1).optional(),
+  qualityMetric: z.enum(['token-f1', 'rouge-l']).default('token-f1'),
+  concurrency: z.number().int().min(1).max(1024).default(8),
+  repeat: z.number().int().min(1).max(100).default(1),
+  /** At most this many conversations. */
+  limit: z.number().int().min(1).optional(),
+  out: z.string().min(1).optional(),
+  resume: z.boolean().default(false),
+  /** `k/n`: run the k-th of n shards (1-based). */
+  shard: z
+    .string()
+    .regex(/^\d+\/\d+$/, 'expected k/n, e.g. 2/4')
+    .refine((value) => {
+      const [index, count] = value.split('/').map(Number) as [number, number];
+      return index >= 1 && index <= count;
+    }, 'k must be between 1 and n')
+    .optional(),
+  record: z.string().min(1).optional(),
+  replay: z.string().min(1).optional(),
+  /** Push dataset runs, traces and scores to Langfuse. Default: when LANGFUSE_* keys are set. */
+  langfuse: z.boolean().optional(),
+  /** Write spans to `traces.jsonl` in the run folder. */
+  trace: z.boolean().default(true),
+  failUnder: metricThresholds.default({}),
+  max: metricThresholds.default({}),
+  maxRegression: metricThresholds.default({}),
+  passThreshold: z.number().min(0).max(1).default(0.3),
+  cleanupThreshold: z.number().min(0).max(1).default(0.5),
+  seed: z.number().int().min(0).default(1),
+  resamples: z.number().int().min(100).max(100_000).default(2000),
+  onInvalid: z.enum(['stop', 'skip']).default('stop'),
+  progress: z.boolean().optional(),
+  json: z.boolean().default(false),
+});
+
+/** `baton eval` options after defaults. */
+export type EvalOptions = z.output<typeof evalOptionsSchema>;
+
+/** What `eval.config.ts` may hold: the options, plus code the CLI cannot express. */
+export interface EvalConfig extends Partial<z.input<typeof evalOptionsSchema>> {
+  /** Extra strategies by name (usable in `strategies`), built per run. */
+  customStrategies?: Record<string, (context: StrategyFactoryContext) => Strategy>;
+  /** Extra scorers; their numeric scores are summarised and compared like the built-in ones. */
+  scorers?: Scorer[];
+}
+
+/**
+ * Types an `eval.config.ts`.
+ *
+ * @example
+ * ```ts
+ * // eval.config.ts
+ * import { defineConfig } from '@baton/eval';
+ * export default defineConfig({ strategies: ['solo', 'verify-recover'], failUnder: { answerQuality: 0.3 } });
+ * ```
+ */
+export function defineConfig(config: EvalConfig): EvalConfig {
+  return config;
+}

@@ -1,0 +1,362 @@
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ChatModel, LabelledText } from '@baton/core';
+import { createCassetteFetch, createModel, type Fetch } from '@baton/providers';
+import { setupTracing, type Tracing } from '@baton/tracing';
+import { buildAgents } from './build-agents.js';
+import { parseColumnMapping } from './dataset/column-mapping.js';
+import type { Conversation } from './dataset/conversation.js';
+import { readConversations } from './dataset/load-conversations.js';
+import { loadSuite, type Suite } from './dataset/load-suite.js';
+import { filterBySplit, readSplit } from './dataset/split.js';
+import type { EvalConfig, EvalOptions } from './eval-config.js';
+import { EvalError } from './eval-error.js';
+import type { ItemResult } from './item-result.js';
+import { llmJudgeScorer } from './llm-judge-scorer.js';
+import { referenceScorer } from './reference-scorer.js';
+import type { ReplayTurn } from './replay-turn.js';
+import type { NamedStrategy } from './run-evaluation.js';
+import { runEvaluation, unitKey } from './run-evaluation.js';
+import type { RunSummary } from './run-summary.js';
+import type { Scorer } from './scorer.js';
+import { builtInStrategies, defaultStrategyNames, type StrategyFactoryContext } from './strategy-registry.js';
+import { writeRunOutputs } from './write-run-outputs.js';
+
+/** Where a run reads from and writes to, and how it reports. */
+export interface EvaluateEnvironment {
+  /** Folder that relative paths are resolved against. Default: `INIT_CWD` (where `npm run` started) or the cwd. */
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Human-readable progress and warnings (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** Called after each finished item. */
+  onItem?: (item: ItemResult, done: number) => void;
+  /** Called once the number of work items is known (for a progress bar). */
+  onPlan?: (plan: { conversations: number; turns: number; items: number }) => void;
+}
+
+/** What {@link evaluate} produced. */
+export interface EvaluateResult {
+  summary: RunSummary;
+  out: string;
+  /** 0 pass, 1 gate failed, 130 interrupted. */
+  exitCode: 0 | 1 | 130;
+}
+
+/**
+ * Runs an evaluation end to end, as `baton eval` does: loads the suite and the recorded
+ * conversations, builds the agents and strategies, replays every turn teacher-forced, scores it,
+ * and writes `items.jsonl`, `summary.json`, `report.md`, `junit.xml` and `report.html` to the run
+ * folder (plus traces, and Langfuse dataset runs when configured).
+ *
+ * @example
+ * ```ts
+ * const { summary, exitCode } = await evaluate({ strategies: ['solo', 'verify-recover'] });
+ * ```
+ */
+export async function evaluate(
+  options: EvalOptions,
+  config: Pick<EvalConfig, 'customStrategies' | 'scorers'> = {},
+  environment: EvaluateEnvironment = {},
+): Promise<EvaluateResult> {
+  const started = Date.now();
+  const env = environment.env ?? process.env;
+  const cwd = environment.cwd ?? env.INIT_CWD ?? process.cwd();
+  const log = environment.log ?? (() => undefined);
+  const at = (path: string) => resolve(cwd, path);
+
+  const suiteFile = options.suite ? at(options.suite) : findSuite(cwd);
+  const suite = await loadSuite(suiteFile);
+  const source = options.dataset ? at(options.dataset) : suite.conversations;
+  if (source.startsWith('langfuse:') || options.dataset?.startsWith('langfuse:')) {
+    throw new EvalError(
+      'usage',
+      'Langfuse datasets as input are not supported yet: export the dataset to JSONL.',
+    );
+  }
+  const mapping = options.map ? parseColumnMapping(options.map) : suite.mapping;
+  const readOptions = { onInvalid: options.onInvalid, ...(mapping ? { mapping } : {}) };
+  const split =
+    suite.split && (options.dataset === undefined || at(options.dataset) === suite.conversations)
+      ? await readSplit(suite.split)
+      : undefined;
+  if (options.split !== 'all' && options.dataset === undefined && !split) {
+    log(`${suite.file} has no split file: replaying every conversation.`);
+  }
+
+  // The trained router learns from the suite's train part only, never from what it is tested on.
+  const trainingExamples = await collectTrainingExamples(suite);
+
+  if (options.record && options.replay)
+    throw new EvalError('usage', 'Pass either --record or --replay, not both.');
+  // Record/replay wraps the transport, so the agents' and the judge's calls share one cassette.
+  const cassette: Fetch | undefined = options.replay
+    ? createCassetteFetch({ mode: 'replay', path: at(options.replay) })
+    : options.record
+      ? createCassetteFetch({ mode: 'record', path: at(options.record) })
+      : undefined;
+  const modelOptions = { env, ...(cassette ? { fetch: cassette } : {}) };
+  const model: ChatModel | undefined = options.model ? createModel(options.model, modelOptions) : undefined;
+  const judge: ChatModel | undefined = options.judge ? createModel(options.judge, modelOptions) : undefined;
+  const agentMode = options.agents ?? (model ? 'llm' : 'retrieval');
+  const agents = await buildAgents(suite, { mode: agentMode, ...(model ? { model } : {}) });
+
+  const context: StrategyFactoryContext = {
+    ...(model ? { model } : {}),
+    trainingExamples,
+    articles: agents.articles,
+    agentMode,
+  };
+  const names = options.strategies ?? [
+    ...defaultStrategyNames({ hasModel: model !== undefined }),
+    ...Object.keys(config.customStrategies ?? {}),
+  ];
+  const strategies = resolveStrategies(names, context, config.customStrategies ?? {});
+  const baseline = options.baseline ?? (names.includes('solo') ? 'solo' : names[0]!);
+  if (!names.includes(baseline)) {
+    throw new EvalError('usage', `--baseline ${baseline} is not among the strategies (${names.join(', ')}).`);
+  }
+  const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
+  const scorer: Scorer = judge
+    ? llmJudgeScorer({ model: judge, ...(rubric ? { rubric } : {}) })
+    : referenceScorer({ metric: options.qualityMetric });
+
+  const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
+  const itemsFile = join(out, 'items.jsonl');
+  const unitsFile = join(out, 'units.jsonl');
+  let skipUnits = new Set<string>();
+  if (existsSync(itemsFile)) {
+    if (!options.resume) {
+      throw new EvalError(
+        'usage',
+        `${out} already holds a run: pass --resume to continue it, or choose another --out.`,
+      );
+    }
+    skipUnits = await readDoneUnits(unitsFile);
+    log(`Resuming ${out}: ${skipUnits.size} strategy × conversation units already done.`);
+  }
+  await mkdir(out, { recursive: true });
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  await writeFile(
+    join(out, 'run.json'),
+    `${JSON.stringify({ version: 1, createdAt: new Date(started).toISOString(), suite: suite.file, source, options: publicOptions(options), strategies: strategies.map((entry) => entry.name), strategyDescriptions: Object.fromEntries(strategies.map((entry) => [entry.name, entry.strategy.description])), baseline, scorer: scorer.description, summaryScorer: judge ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } : undefined, agentMode }, null, 2)}\n`,
+  );
+
+  const traceIds = new Map<string, string>();
+  let tracing: Tracing | undefined;
+  if (options.trace || options.langfuse) {
+    tracing = setupTracing({
+      env,
+      jsonl: options.trace ? { path: join(out, 'traces.jsonl') } : false,
+      consoleSummary: false,
+      ...(options.langfuse === false ? { langfuse: false } : {}),
+      logger: { warn: (message: string) => log(`warning: ${message}`) },
+      onTurnEnd: (trace: { turnId: string; traceId: string }) => {
+        traceIds.set(trace.turnId, trace.traceId);
+      },
+    } as Parameters<typeof setupTracing>[0]);
+  }
+
+  const selected = selectConversations(readConversations(source, readOptions), {
+    ...(split && options.split !== 'all' ? { split, part: options.split } : {}),
+    ...(shard ? { shard } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    onMismatch: (message) => log(`warning: ${message}`),
+  });
+  let done = 0;
+  let result: Awaited<ReturnType<typeof runEvaluation>>;
+  try {
+    result = await runEvaluation({
+      conversations: selected,
+      agents,
+      strategies,
+      scorer,
+      scorers: config.scorers ?? [],
+      thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
+      concurrency: options.concurrency,
+      repeat: options.repeat,
+      out,
+      skipUnits,
+      ...(environment.signal ? { signal: environment.signal } : {}),
+      ...(tracing?.listener ? { onEvent: tracing.listener } : {}),
+      traceIdOf: (turnId) => traceIds.get(turnId),
+      onItem: (item) => {
+        done += 1;
+        environment.onItem?.(item, done);
+      },
+      onUnitDone: (unit) => appendFile(unitsFile, `${JSON.stringify(unit)}\n`),
+      onConversation: (_conversation: Conversation, _turns: readonly ReplayTurn[]) => undefined,
+    });
+  } finally {
+    if (tracing) await tracing.shutdown();
+  }
+
+  const { summary } = await writeRunOutputs({
+    out,
+    suite: {
+      name: suite.name,
+      dataset: source,
+      split: split && options.split !== 'all' ? options.split : null,
+    },
+    strategies: strategies.map((entry) => ({ name: entry.name, description: entry.strategy.description })),
+    baseline,
+    gates: { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
+    seed: options.seed,
+    resamples: options.resamples,
+    repeat: options.repeat,
+    scorer: {
+      answerQuality: scorer.description,
+      ...(judge ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } : {}),
+      humanCleanup: 'TER with block shifts (Snover et al. 2006) against the human reply, capped at 1',
+      passThreshold: options.passThreshold,
+      needsCleanupThreshold: options.cleanupThreshold,
+    },
+    model: options.model ?? null,
+    startedAt: started,
+    interrupted: result.interrupted,
+    ...(shard ? { shard } : {}),
+    env,
+    log,
+  });
+  return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
+}
+
+function resolveStrategies(
+  names: readonly string[],
+  context: StrategyFactoryContext,
+  custom: NonNullable<EvalConfig['customStrategies']>,
+): NamedStrategy[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (seen.has(name)) throw new EvalError('usage', `Strategy "${name}" is listed twice.`);
+    seen.add(name);
+    const factory = custom[name];
+    if (factory) return { name, strategy: factory(context) };
+    const entry = builtInStrategies[name];
+    if (!entry) {
+      const known = [...Object.keys(builtInStrategies), ...Object.keys(custom)].join(', ');
+      throw new EvalError('usage', `Unknown strategy "${name}". Known: ${known}.`);
+    }
+    if (entry.needsModel && !context.model) {
+      throw new EvalError(
+        'usage',
+        `Strategy "${name}" needs a model: pass --model (e.g. --model openai:gpt-4.1-mini).`,
+      );
+    }
+    return { name, strategy: entry.create(context) };
+  });
+}
+
+async function collectTrainingExamples(suite: Suite): Promise<LabelledText[]> {
+  const examples: LabelledText[] = [];
+  if (suite.split) {
+    const split = await readSplit(suite.split);
+    const train = filterBySplit(
+      readConversations(suite.conversations, suite.mapping ? { mapping: suite.mapping } : {}),
+      split,
+      'train',
+    );
+    for await (const conversation of train) {
+      for (const turn of conversation.turns) {
+        if (turn.role === 'user' && turn.domain && turn.domain.length > 0)
+          examples.push({ text: turn.text, labels: turn.domain });
+      }
+    }
+  }
+  if (examples.length === 0) {
+    // No labelled training data: fall back to the capability cards' examples, labelled with the
+    // agent's domains, so the trained router still runs (as a weak baseline).
+    for (const agent of suite.agents) {
+      for (const skill of agent.card.skills) {
+        for (const example of skill.examples)
+          if (agent.card.domains.length > 0) examples.push({ text: example, labels: agent.card.domains });
+      }
+    }
+  }
+  return examples;
+}
+
+/** Filters a conversation stream by split part, shard and limit, lazily. */
+async function* selectConversations(
+  conversations: AsyncIterable<Conversation>,
+  options: {
+    split?: Awaited<ReturnType<typeof readSplit>>;
+    part?: 'train' | 'test';
+    shard?: { index: number; count: number };
+    limit?: number;
+    onMismatch: (message: string) => void;
+  },
+): AsyncGenerator<Conversation> {
+  const source =
+    options.split && options.part
+      ? filterBySplit(conversations, options.split, options.part, {
+          onMismatch: (mismatch) => {
+            if (mismatch.unassignedIds.length > 0) {
+              options.onMismatch(
+                `${mismatch.unassignedIds.length} conversations are in no split and were not replayed`,
+              );
+            }
+          },
+        })
+      : conversations;
+  let yielded = 0;
+  for await (const conversation of source) {
+    if (options.limit !== undefined && yielded >= options.limit) return;
+    if (options.shard && shardOf(conversation.id, options.shard.count) !== options.shard.index - 1) continue;
+    yielded += 1;
+    yield conversation;
+  }
+}
+
+/** A stable shard for an id (FNV-1a), so every runner of a CI matrix agrees without coordination. */
+export function shardOf(id: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index += 1) {
+    hash ^= id.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % count;
+}
+
+function parseShard(value: string): { index: number; count: number } {
+  const [index, count] = value.split('/').map(Number) as [number, number];
+  return { index, count };
+}
+
+async function readDoneUnits(file: string): Promise<Set<string>> {
+  const done = new Set<string>();
+  if (!existsSync(file)) return done;
+  for (const line of (await readFile(file, 'utf8')).split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const unit = JSON.parse(line) as { strategy: string; conversationId: string; repeat: number };
+      done.add(unitKey(unit.strategy, unit.conversationId, unit.repeat));
+    } catch {
+      // A torn last line from an interrupted write: that unit simply runs again.
+    }
+  }
+  return done;
+}
+
+function findSuite(cwd: string): string {
+  let folder = cwd;
+  for (;;) {
+    const candidate = join(folder, 'datasets', 'support', 'suite.json');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(folder);
+    if (parent === folder) {
+      throw new EvalError(
+        'usage',
+        'No suite given and no datasets/support/suite.json found here or above: pass --suite.',
+      );
+    }
+    folder = parent;
+  }
+}
+
+function publicOptions(options: EvalOptions): Partial<EvalOptions> {
+  // Options hold paths and names, never secrets (keys come from the environment); keep them all.
+  return { ...options };
+}

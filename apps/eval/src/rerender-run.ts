@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { EvalError } from './eval-error.js';
+import { mergeItems, readItems } from './report/parse-items.js';
+import type { RunSummary } from './run-summary.js';
+import { writeRunOutputs } from './write-run-outputs.js';
+
+const thresholds = z.record(z.string(), z.number()).default({});
+
+/** The part of `run.json` that `report` and `merge` need. */
+const runFileSchema = z.looseObject({
+  version: z.literal(1),
+  createdAt: z.string(),
+  suite: z.string(),
+  source: z.string(),
+  strategies: z.array(z.string()).min(1),
+  strategyDescriptions: z.record(z.string(), z.string()).optional(),
+  baseline: z.string(),
+  scorer: z.string(),
+  summaryScorer: z.looseObject({}).optional(),
+  options: z.looseObject({
+    split: z.string().optional(),
+    failUnder: thresholds,
+    max: thresholds,
+    maxRegression: thresholds,
+    seed: z.number().default(1),
+    resamples: z.number().default(2000),
+    repeat: z.number().default(1),
+    model: z.string().optional(),
+    passThreshold: z.number().default(0.3),
+    cleanupThreshold: z.number().default(0.5),
+  }),
+});
+
+type RunFile = z.output<typeof runFileSchema>;
+
+/** A `report` or `merge` request from the command line. */
+export type RerenderRequest =
+  | { command: 'report'; dir: string; flags: Record<string, unknown> }
+  | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> };
+
+async function readRunFile(dir: string): Promise<RunFile> {
+  const file = join(dir, 'run.json');
+  if (!existsSync(file)) throw new EvalError('usage', `${dir} is not a run folder (no run.json).`);
+  const parsed = runFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success)
+    throw new EvalError('invalid-input', `${file}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+  return parsed.data;
+}
+
+/**
+ * `baton report <dir>` re-renders a run folder's summary and reports from its items (e.g. with other
+ * gates or another baseline); `baton merge <dirs…> --out <dir>` merges the folders of the shards of
+ * one run into one folder, checking that the shards agree and do not overlap.
+ */
+export async function rerenderRun(
+  request: RerenderRequest,
+  context: { cwd: string; env: Record<string, string | undefined> },
+): Promise<{ summary: RunSummary; out: string; exitCode: 0 | 1 }> {
+  const flags = request.flags;
+  const dirs =
+    request.command === 'report'
+      ? [resolve(context.cwd, request.dir)]
+      : request.dirs.map((dir) => resolve(context.cwd, dir));
+  const runs = await Promise.all(dirs.map(readRunFile));
+  const first = runs[0]!;
+  for (const [index, run] of runs.entries()) {
+    if (
+      run.strategies.join() !== first.strategies.join() ||
+      run.scorer !== first.scorer ||
+      run.source !== first.source
+    ) {
+      throw new EvalError(
+        'invalid-input',
+        `${dirs[index]} was run with other strategies, scorer or dataset than ${dirs[0]}: they cannot be merged.`,
+      );
+    }
+  }
+  const sources = await Promise.all(
+    dirs.map(async (dir) => {
+      const file = join(dir, 'items.jsonl');
+      return { file, items: (await readItems(file, { allowTruncatedTail: true })).items };
+    }),
+  );
+  const merged = mergeItems(sources);
+  if (merged.conflicts.length > 0) {
+    const conflict = merged.conflicts[0]!;
+    throw new EvalError(
+      'invalid-input',
+      `${merged.conflicts.length} items appear in more than one shard, e.g. ${conflict.itemId} (${conflict.strategy}) in ${conflict.files.join(' and ')}.`,
+    );
+  }
+  const out = request.command === 'merge' ? resolve(context.cwd, String(flags.out)) : dirs[0]!;
+  if (request.command === 'merge') {
+    await mkdir(out, { recursive: true });
+    await writeFile(
+      join(out, 'items.jsonl'),
+      merged.items.map((item) => JSON.stringify(item)).join('\n') + (merged.items.length > 0 ? '\n' : ''),
+    );
+    await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, mergedFrom: dirs }, null, 2)}\n`);
+  }
+  const options = first.options;
+  const pick = (name: 'failUnder' | 'max' | 'maxRegression') =>
+    (flags[name] as Record<string, number> | undefined) ?? options[name];
+  const { summary } = await writeRunOutputs({
+    out,
+    items: merged.items,
+    suite: {
+      name: first.suite,
+      dataset: first.source,
+      split: options.split && options.split !== 'all' ? options.split : null,
+    },
+    strategies: first.strategies.map((name) => ({
+      name,
+      description: first.strategyDescriptions?.[name] ?? '',
+    })),
+    baseline: typeof flags.baseline === 'string' ? flags.baseline : first.baseline,
+    gates: { failUnder: pick('failUnder'), max: pick('max'), maxRegression: pick('maxRegression') },
+    seed: typeof flags.seed === 'number' ? flags.seed : options.seed,
+    resamples: typeof flags.resamples === 'number' ? flags.resamples : options.resamples,
+    repeat: options.repeat,
+    scorer: {
+      answerQuality: first.scorer,
+      humanCleanup: 'TER with block shifts (Snover et al. 2006) against the human reply, capped at 1',
+      passThreshold: options.passThreshold,
+      needsCleanupThreshold: options.cleanupThreshold,
+      ...(first.summaryScorer ?? {}),
+    },
+    model: options.model ?? null,
+    startedAt: Date.parse(first.createdAt),
+    interrupted: false,
+    env: context.env,
+  });
+  return { summary, out, exitCode: summary.gate.passed ? 0 : 1 };
+}

@@ -1,0 +1,280 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  BatonError,
+  createTeam,
+  type DelegationEventListener,
+  emptyUsage,
+  type Roster,
+  type Strategy,
+  type Team,
+  type TurnResult,
+} from '@baton/core';
+import type { SuiteAgents } from './build-agents.js';
+import type { Conversation } from './dataset/conversation.js';
+import type { ItemResult, ScoreValue } from './item-result.js';
+import { type ReplayTurn, replayTurns } from './replay-turn.js';
+import { type ScoringThresholds, scoreItem } from './score-item.js';
+import type { Scorer } from './scorer.js';
+
+/** A strategy of a run, under the name it reports as. */
+export interface NamedStrategy {
+  name: string;
+  strategy: Strategy;
+}
+
+/** Options of {@link runEvaluation}. */
+export interface RunEvaluationOptions {
+  /** The conversations to replay (already filtered by split, shard and limit). */
+  conversations: AsyncIterable<Conversation>;
+  agents: SuiteAgents;
+  strategies: readonly NamedStrategy[];
+  /** Answer quality. */
+  scorer: Scorer;
+  /** Extra, pluggable scorers. */
+  scorers?: readonly Scorer[];
+  thresholds: ScoringThresholds;
+  /** Work units (conversation × strategy × repeat) in flight at once. */
+  concurrency: number;
+  repeat: number;
+  /** Folder of `items.jsonl`. */
+  out: string;
+  /** Units already complete (from an interrupted run): `strategy\u0000conversationId\u0000repeat`. */
+  skipUnits?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  /** Receives every delegation event (tracing). */
+  onEvent?: DelegationEventListener;
+  /** Trace id of a turn, when tracing knows it. */
+  traceIdOf?: (turnId: string) => string | undefined;
+  /** Called once per finished item. */
+  onItem?: (item: ItemResult) => void;
+  /** Called when every turn of a strategy × conversation × repeat unit is written (for --resume). */
+  onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
+  /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
+  onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
+}
+
+/** What {@link runEvaluation} did. */
+export interface RunEvaluationResult {
+  /** Items of this run, without the bulky fields (answers and records stay in items.jsonl). */
+  items: ItemResult[];
+  conversations: number;
+  interrupted: boolean;
+}
+
+/** The key of a unit of work, used to resume. */
+export function unitKey(strategy: string, conversationId: string, repeat: number): string {
+  return `${strategy}\u0000${conversationId}\u0000${repeat}`;
+}
+
+/**
+ * Replays recorded conversations through every strategy, teacher-forced: each user turn is answered
+ * with the *recorded* history before it, so all strategies see identical inputs. Turns of one
+ * conversation run in order (a handoff keeps state between them); conversations, strategies and
+ * repeats run concurrently up to `concurrency`. Every turn yields an item — a result or an error
+ * record — appended to `items.jsonl` as soon as it is scored, so an interrupted run loses nothing
+ * it finished. Cancelling `signal` stops scheduling and lets in-flight turns end as cancelled.
+ */
+export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
+  await mkdir(options.out, { recursive: true });
+  const writer = new LineWriter(join(options.out, 'items.jsonl'));
+  const teams = options.strategies.map(({ name, strategy }) => ({
+    name,
+    team: createTeam({
+      front: options.agents.front,
+      delegates: options.agents.delegates,
+      allow: options.agents.allow,
+      strategy,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    }),
+  }));
+  const items: ItemResult[] = [];
+  const running = new Set<Promise<void>>();
+  let conversations = 0;
+  let firstFailure: unknown;
+  const signal = options.signal ?? new AbortController().signal;
+  try {
+    for await (const conversation of options.conversations) {
+      if (signal.aborted || firstFailure) break;
+      const turns = replayTurns(conversation);
+      if (turns.length === 0) continue;
+      conversations += 1;
+      await options.onConversation?.(conversation, turns);
+      for (let repeat = 0; repeat < options.repeat; repeat += 1) {
+        for (const { name, team } of teams) {
+          if (options.skipUnits?.has(unitKey(name, conversation.id, repeat))) continue;
+          const unit = runUnit({ name, team, turns, repeat, options, signal, writer, items }).catch(
+            (error: unknown) => {
+              firstFailure ??= error;
+            },
+          );
+          const tracked = unit.finally(() => running.delete(tracked));
+          running.add(tracked);
+          if (running.size >= options.concurrency) await Promise.race(running);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(running);
+    await writer.close();
+  }
+  if (firstFailure && !isAbort(firstFailure)) throw firstFailure;
+  return { items, conversations, interrupted: signal.aborted };
+}
+
+async function runUnit(context: {
+  name: string;
+  team: Team;
+  turns: readonly ReplayTurn[];
+  repeat: number;
+  options: RunEvaluationOptions;
+  signal: AbortSignal;
+  writer: LineWriter;
+  items: ItemResult[];
+}): Promise<void> {
+  const { name, team, turns, repeat, options, signal } = context;
+  // Per-conversation strategy state (a handoff remembers its specialist here).
+  const state: Record<string, unknown> = {};
+  for (const turn of turns) {
+    if (signal.aborted) return;
+    let result: TurnResult | undefined;
+    let error: { code: string; message: string } | undefined;
+    try {
+      result = await team.respond(
+        {
+          message: turn.input,
+          history: turn.history,
+          conversationId: turn.conversationId,
+          turnIndex: turn.turnIndex,
+          sessionId: turn.conversationId,
+          ...(turn.gold.language ? { language: turn.gold.language } : {}),
+          fields: turn.metadata,
+        },
+        { signal, state },
+      );
+    } catch (caught) {
+      // A cancelled turn is not an error of the strategy: it is left out and re-run on --resume.
+      if (isAbort(caught) && signal.aborted) return;
+      error = BatonError.isInstance(caught)
+        ? { code: caught.code, message: caught.message }
+        : { code: 'harness-error', message: caught instanceof Error ? caught.message : String(caught) };
+    }
+    const item = await scoreTurn({ name, turn, repeat, result, error, options, signal, roster: team.roster });
+    if (signal.aborted && item.outcome === 'failed' && item.error?.code === 'aborted') return;
+    await context.writer.write(JSON.stringify(item));
+    context.items.push(slim(item));
+    options.onItem?.(item);
+  }
+  const first = turns[0];
+  if (first) await options.onUnitDone?.({ strategy: name, conversationId: first.conversationId, repeat });
+}
+
+async function scoreTurn(context: {
+  name: string;
+  turn: ReplayTurn;
+  repeat: number;
+  result: TurnResult | undefined;
+  error: { code: string; message: string } | undefined;
+  options: RunEvaluationOptions;
+  signal: AbortSignal;
+  roster: Roster;
+}): Promise<ItemResult> {
+  const { name, turn, repeat, result, options, signal } = context;
+  const outcome = result ? result.outcome : 'error';
+  const answer = result?.answer ?? null;
+  const details: Record<string, unknown> = {};
+  const custom: Record<string, ScoreValue> = {};
+  let quality: ScoreValue = null;
+  if (answer !== null && outcome === 'answered') {
+    const scored = await runScorer(options.scorer, { turn, strategy: name, answer, signal });
+    quality = scored.value;
+    if (scored.details) details[options.scorer.name] = scored.details;
+    for (const scorer of options.scorers ?? []) {
+      const extra = await runScorer(scorer, { turn, strategy: name, answer, signal });
+      custom[scorer.name] = extra.value;
+      if (extra.details) details[scorer.name] = extra.details;
+    }
+  }
+  const scores = {
+    ...custom,
+    ...scoreItem({
+      turn,
+      outcome,
+      answer,
+      delegations: result?.delegations ?? [],
+      quality,
+      roster: context.roster,
+      thresholds: options.thresholds,
+    }),
+  };
+  const error = result?.error ?? context.error;
+  const traceId = result ? options.traceIdOf?.(result.turnId) : undefined;
+  return {
+    itemId: turn.itemId,
+    conversationId: turn.conversationId,
+    turnIndex: turn.turnIndex,
+    repeat,
+    strategy: name,
+    input: turn.input,
+    reference: turn.reference,
+    ...(turn.recordedDraft !== undefined ? { recordedDraft: turn.recordedDraft } : {}),
+    gold: turn.gold,
+    outcome,
+    answer,
+    respondedBy: result?.respondedBy ?? [],
+    ...(error ? { error } : {}),
+    delegations: result?.delegations ?? [],
+    usage: result?.usage ?? emptyUsage,
+    costUsd: result?.costUsd ?? 0,
+    latencyMs: result?.latencyMs ?? 0,
+    scores,
+    ...(Object.keys(details).length > 0 ? { scoreDetails: details } : {}),
+    ...(traceId ? { traceId } : {}),
+  };
+}
+
+async function runScorer(scorer: Scorer, input: Parameters<Scorer['score']>[0]) {
+  try {
+    return await scorer.score(input);
+  } catch (error) {
+    if (isAbort(error) && input.signal.aborted) throw error;
+    // A scorer failure must not lose the item: the score is missing, and the item says why.
+    return { value: null, details: { error: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+/** The item without its bulky text and records: what summaries need, kept in memory. */
+function slim(item: ItemResult): ItemResult {
+  const { recordedDraft: _draft, scoreDetails: _details, ...rest } = item;
+  return { ...rest, input: '', reference: '', answer: null, delegations: [] };
+}
+
+function isAbort(error: unknown): boolean {
+  return BatonError.isInstance(error) && error.code === 'aborted';
+}
+
+/** Appends lines to a file in order, honouring backpressure. */
+class LineWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | undefined;
+
+  constructor(path: string) {
+    this.stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+    this.stream.on('error', (error) => {
+      this.failure = error;
+    });
+  }
+
+  async write(line: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(`${line}\n`))
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.stream.end(() => (this.failure ? reject(this.failure) : resolve()));
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import type { ScoreValue } from './item-result.js';
+import type { ReplayTurn } from './replay-turn.js';
+
+/** What a scorer judges: the replayed turn and the strategy's answer. */
+export interface ScorerInput {
+  turn: ReplayTurn;
+  strategy: string;
+  answer: string;
+  signal: AbortSignal;
+}
+
+/** A scorer's verdict on one answer. */
+export interface ScorerResult {
+  value: ScoreValue;
+  /** Rationale, rubric, model, raw judgements: kept in items.jsonl and sent to Langfuse as a comment. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Scores one answer. The harness's answer quality is a scorer (reference-based offline, an LLM judge
+ * with a model); users add their own through `defineConfig({ scorers })`, and their numeric scores
+ * are summarised like the built-in ones.
+ */
+export interface Scorer {
+  readonly specificationVersion: 'v1';
+  /** The score's name in items.jsonl and summary.json, e.g. `answerQuality`, `politeness`. */
+  readonly name: string;
+  /** How it scores, for the report's scorer line, e.g. `token-f1`, `llm-judge(openai:gpt-4.1-mini)`. */
+  readonly description: string;
+  score(input: ScorerInput): Promise<ScorerResult> | ScorerResult;
+}

@@ -1,0 +1,113 @@
+import {
+  type ChatModel,
+  confidenceVerifier,
+  groundednessVerifier,
+  handoff,
+  type KnowledgeArticle,
+  type LabelledText,
+  languageVerifier,
+  parallel,
+  routeLexical,
+  routeLlm,
+  routeTrained,
+  type Strategy,
+  solo,
+  TextClassifier,
+  trainedSelector,
+  verifyRecover,
+} from '@baton/core';
+import { EvalError } from './eval-error.js';
+
+/** What a strategy factory can use. */
+export interface StrategyFactoryContext {
+  /** The model, when the run has one (`--model`). */
+  model?: ChatModel;
+  /** Labelled user turns of the training split (the trained router learns only from these). */
+  trainingExamples: readonly LabelledText[];
+  /** Every knowledge article of the suite. */
+  articles: readonly KnowledgeArticle[];
+  /** Whether the agents answer with a model (`llm`) or extractively (`retrieval`). */
+  agentMode: 'retrieval' | 'llm';
+}
+
+/** A named way to build a strategy for a run. */
+export interface StrategyEntry {
+  description: string;
+  /** Strategies that call a model themselves only run when one is configured. */
+  needsModel: boolean;
+  create(context: StrategyFactoryContext): Strategy;
+}
+
+const classifiers = new WeakMap<readonly LabelledText[], TextClassifier>();
+function classifierFor(context: StrategyFactoryContext): TextClassifier {
+  if (context.trainingExamples.length === 0) {
+    throw new EvalError(
+      'invalid-config',
+      'The trained router needs labelled training turns (a split with a train part).',
+    );
+  }
+  let classifier = classifiers.get(context.trainingExamples);
+  if (!classifier) {
+    classifier = TextClassifier.train(context.trainingExamples);
+    classifiers.set(context.trainingExamples, classifier);
+  }
+  return classifier;
+}
+
+function verifiersFor(context: StrategyFactoryContext) {
+  // Retrieval agents report a confidence; model agents do not, so they are checked for grounding.
+  return context.agentMode === 'llm'
+    ? [groundednessVerifier({ articles: context.articles, min: 0.5 }), languageVerifier()]
+    : [confidenceVerifier({ min: 0.5 }), languageVerifier()];
+}
+
+/**
+ * The built-in strategies by name. Users add their own with `defineConfig({ strategies })`.
+ */
+export const builtInStrategies: Readonly<Record<string, StrategyEntry>> = {
+  solo: { description: 'the front agent answers alone (baseline)', needsModel: false, create: () => solo() },
+  'route-lexical': {
+    description: 'capability-card match, no verification',
+    needsModel: false,
+    create: () => routeLexical(),
+  },
+  'route-trained': {
+    description: 'classifier trained on the train split, no verification',
+    needsModel: false,
+    create: (context) => routeTrained({ classifier: classifierFor(context) }),
+  },
+  'route-llm': {
+    description: 'the model chooses the delegate by tool call',
+    needsModel: true,
+    create: (context) => {
+      if (!context.model) throw new EvalError('usage', 'route-llm needs --model.');
+      return routeLlm({ model: context.model });
+    },
+  },
+  handoff: {
+    description: 'trained routing; the specialist keeps the conversation until it hands back',
+    needsModel: false,
+    create: (context) => handoff({ select: trainedSelector({ classifier: classifierFor(context) }) }),
+  },
+  'verify-recover': {
+    description: 'trained routing, verification, full failure ladder',
+    needsModel: false,
+    create: (context) =>
+      verifyRecover({
+        select: trainedSelector({ classifier: classifierFor(context) }),
+        verify: verifiersFor(context),
+      }),
+  },
+  parallel: {
+    description: 'multi-part requests split and delegated concurrently, trained routing',
+    needsModel: false,
+    create: (context) => parallel({ select: trainedSelector({ classifier: classifierFor(context) }) }),
+  },
+};
+
+/** The strategies a run uses when none are named: every built-in one the configuration can run. */
+export function defaultStrategyNames(options: { hasModel: boolean }): string[] {
+  return Object.entries(builtInStrategies)
+    .filter(([, entry]) => options.hasModel || !entry.needsModel)
+    .map(([name]) => name);
+}
