@@ -21,7 +21,6 @@ export type BatonUnit =
 export const BatonAttributes = {
   UNIT: 'baton.unit',
   STRATEGY: 'baton.strategy',
-  CONVERSATION_ID: 'baton.conversation.id',
   TURN_INDEX: 'baton.turn.index',
   TURN_OUTCOME: 'baton.turn.outcome',
   RESPONDED_BY: 'baton.turn.responded_by',
@@ -62,7 +61,6 @@ export const BatonAttributes = {
   USAGE_INPUT_TOKENS: 'baton.usage.input_tokens',
   USAGE_OUTPUT_TOKENS: 'baton.usage.output_tokens',
   COST_USD: 'baton.cost_usd',
-  LATENCY_MS: 'baton.latency_ms',
   ERROR_CODE: 'baton.error.code',
   /** Set on spans that were still open when tracing shut down (the run was interrupted). */
   UNFINISHED: 'baton.unfinished',

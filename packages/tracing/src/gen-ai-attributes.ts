@@ -16,12 +16,10 @@ export const GenAiAttributes = {
   RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
   USAGE_INPUT_TOKENS: 'gen_ai.usage.input_tokens',
   USAGE_OUTPUT_TOKENS: 'gen_ai.usage.output_tokens',
-  AGENT_ID: 'gen_ai.agent.id',
   AGENT_NAME: 'gen_ai.agent.name',
   CONVERSATION_ID: 'gen_ai.conversation.id',
   EVALUATION_NAME: 'gen_ai.evaluation.name',
   EVALUATION_SCORE_LABEL: 'gen_ai.evaluation.score.label',
-  EVALUATION_SCORE_VALUE: 'gen_ai.evaluation.score.value',
   /** Stable (not GenAI-specific): the class of error a span ended with. */
   ERROR_TYPE: 'error.type',
 } as const;

@@ -150,7 +150,7 @@ describe('createTracingListener', () => {
     });
   });
 
-  it('puts session, user, tags and metadata on the turn and carries them to every span of its trace', () => {
+  it('puts session, user, tags and metadata on the turn and carries them to its generations', () => {
     const tracing = createTestTracing({ tags: ['run-42'], metadata: { suite: 'support' } });
     for (const event of retryFallbackFanOut()) tracing.listener(event);
 
@@ -161,6 +161,7 @@ describe('createTracingListener', () => {
       'langfuse.trace.tags': ['lexical', 'run-42'],
       'langfuse.trace.name': 'turn lexical',
       'langfuse.trace.metadata.suite': 'support',
+      'langfuse.trace.metadata.strategy': 'lexical',
       'langfuse.trace.metadata.conversation_id': 'conv-7',
       'langfuse.trace.metadata.turn_index': '2',
       'langfuse.trace.input': 'I was charged twice, and where is my order?',
@@ -169,9 +170,23 @@ describe('createTracingListener', () => {
       [B.RESPONDED_BY]: ['accounts', 'orders'],
       [G.CONVERSATION_ID]: 'conv-7',
     });
+    // Langfuse's cost-by-user/session/tag views read these on the observations that carry cost.
+    expect(findSpan(tracing.exporter, 'chat gpt-4.1-mini').attributes).toMatchObject({
+      'session.id': 'conv-7',
+      'user.id': 'user-3',
+      'langfuse.trace.tags': ['lexical', 'run-42'],
+      'langfuse.trace.metadata.suite': 'support',
+    });
+    expect(findSpan(tracing.exporter, 'delegate billing').attributes['session.id']).toBeUndefined();
+  });
+
+  it('carries the trace attributes to every span when asked to', () => {
+    const tracing = createTestTracing({ propagateTraceAttributes: 'all' });
+    for (const event of retryFallbackFanOut()) tracing.listener(event);
+
     for (const span of tracing.exporter.getFinishedSpans()) {
-      expect(span.attributes['session.id']).toBe('conv-7');
-      expect(span.attributes['langfuse.trace.tags']).toEqual(['lexical', 'run-42']);
+      expect(span.attributes['session.id'], span.name).toBe('conv-7');
+      expect(span.attributes['langfuse.trace.tags'], span.name).toEqual(['lexical']);
     }
   });
 

@@ -64,6 +64,13 @@ export interface TracingListenerOptions {
   captureContent?: boolean;
   /** Extra trace tags (the strategy is always a tag), e.g. the eval run id or suite. */
   tags?: readonly string[];
+  /**
+   * Which spans carry the trace's session, user, tags and metadata besides the turn. Langfuse
+   * aggregates (cost by user, by session, by tag) over the observations that carry them, and
+   * only generations carry cost, so `generations` (the default) serves those views at a fraction
+   * of the cost of `all`, which also lets you filter every observation type by them.
+   */
+  propagateTraceAttributes?: 'generations' | 'all';
   /** Extra trace metadata (strings), e.g. `{ suite: 'support', runId: 'r42' }`. */
   metadata?: Readonly<Record<string, string>>;
   /** Called when a turn ends, with its trace id. Must not throw (errors are swallowed). */
@@ -89,9 +96,10 @@ export interface TracingListener extends DelegationEventListener {
   readonly openSpanCount: number;
 }
 
-/** What all spans of one turn share: the Langfuse trace-level attributes, propagated to each span. */
+/** What all spans of one turn share: the Langfuse trace attributes that every observation carries. */
 interface TurnShared {
-  traceAttributes: Attributes;
+  /** Session, user, tags and caller metadata: Langfuse aggregates (cost by user…) over observations that carry them. */
+  propagated: Attributes | undefined;
   turn: TurnTrace | undefined;
 }
 
@@ -105,7 +113,7 @@ interface OpenUnit {
 }
 
 const L = LangfuseOtelSpanAttributes;
-const noShared: TurnShared = { traceAttributes: {}, turn: undefined };
+const noShared: TurnShared = { propagated: undefined, turn: undefined };
 
 /**
  * Creates a listener for `@baton/core`'s events that opens a span on each `-start` event, ends it
@@ -129,7 +137,9 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     options.tracer ?? (options.tracerProvider ?? trace.getTracerProvider()).getTracer(BATON_TRACER_NAME);
   const captureContent = options.captureContent ?? true;
   const extraTags = options.tags ?? [];
-  const extraMetadata = options.metadata ?? {};
+  const extraMetadata: Attributes = {};
+  for (const key in options.metadata) extraMetadata[`${L.TRACE_METADATA}.${key}`] = options.metadata[key];
+  const propagateToAll = options.propagateTraceAttributes === 'all';
   const recentTurnLimit = Math.max(1, options.recentTurns ?? 10_000);
   const maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 100_000);
   const warnings = new WarnOnce(options.logger ?? stderrLogger);
@@ -141,38 +151,42 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     return unit.context;
   }
 
-  function startSpan(
+  // Attributes are set after the span starts rather than passed to startSpan, which would copy
+  // and validate them twice; this listener runs on the hot path of every delegation.
+  function begin(
     event: DelegationEvent,
     name: string,
     attributes: Attributes,
-    kind: SpanKind = SpanKind.INTERNAL,
-    shared?: TurnShared,
-  ): { span: Span; parentContext: Context; shared: TurnShared } {
+    kind: SpanKind,
+    shared: TurnShared | undefined,
+    propagate = propagateToAll,
+  ): OpenUnit {
     const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
     // Without a known parent the span joins whatever context is active: a caller's span, or none.
     const parentContext = parent ? contextOf(parent) : otelContext.active();
-    const inherited = shared ?? parent?.shared ?? noShared;
-    const span = tracer.startSpan(name, { kind, startTime: event.time, attributes }, parentContext);
-    span.setAttributes(inherited.traceAttributes);
-    return { span, parentContext, shared: inherited };
+    const turnShared = shared ?? parent?.shared ?? noShared;
+    const span = tracer.startSpan(name, { kind, startTime: event.time }, parentContext);
+    span.setAttributes(attributes);
+    if (propagate && turnShared.propagated) span.setAttributes(turnShared.propagated);
+    return { span, parentContext, context: undefined, shared: turnShared, fallbackRungs: undefined };
   }
 
   function openUnit(
     event: DelegationEvent,
     name: string,
     attributes: Attributes,
-    kind?: SpanKind,
+    kind: SpanKind = SpanKind.INTERNAL,
     shared?: TurnShared,
-  ) {
+    propagate = propagateToAll,
+  ): OpenUnit {
     if (open.size >= maxOpenSpans) evictOldest();
-    const started = startSpan(event, name, attributes, kind, shared);
-    open.set(event.id, { ...started, context: undefined, fallbackRungs: undefined });
-    return started;
+    const unit = begin(event, name, attributes, kind, shared, propagate);
+    open.set(event.id, unit);
+    return unit;
   }
 
   function point(event: DelegationEvent, name: string, attributes: Attributes): Span {
-    const { span } = startSpan(event, name, attributes);
-    return span;
+    return begin(event, name, attributes, SpanKind.INTERNAL, undefined, propagateToAll).span;
   }
 
   function close(event: DelegationEvent): OpenUnit | undefined {
@@ -203,42 +217,38 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       conversationId: event.conversationId,
       turnIndex: event.turnIndex,
     };
-    const traceAttributes: Attributes = {
-      [L.TRACE_TAGS]: [event.strategy, ...extraTags],
-      [`${L.TRACE_METADATA}.strategy`]: event.strategy,
-    };
+    const propagated: Attributes = { [L.TRACE_TAGS]: [event.strategy, ...extraTags], ...extraMetadata };
     const sessionId = event.sessionId ?? event.conversationId;
-    if (sessionId !== undefined) traceAttributes[L.TRACE_SESSION_ID] = sessionId;
-    if (event.userId !== undefined) traceAttributes[L.TRACE_USER_ID] = event.userId;
-    if (event.conversationId !== undefined) {
-      traceAttributes[`${L.TRACE_METADATA}.conversation_id`] = event.conversationId;
-    }
-    if (event.turnIndex !== undefined)
-      traceAttributes[`${L.TRACE_METADATA}.turn_index`] = String(event.turnIndex);
-    for (const key in extraMetadata) traceAttributes[`${L.TRACE_METADATA}.${key}`] = extraMetadata[key];
+    if (sessionId !== undefined) propagated[L.TRACE_SESSION_ID] = sessionId;
+    if (event.userId !== undefined) propagated[L.TRACE_USER_ID] = event.userId;
 
     const attributes: Attributes = {
       [B.UNIT]: 'turn' satisfies BatonUnit,
       [B.STRATEGY]: event.strategy,
       [L.OBSERVATION_TYPE]: 'agent',
+      [`${L.TRACE_METADATA}.strategy`]: event.strategy,
     };
     if (event.conversationId !== undefined) {
-      attributes[B.CONVERSATION_ID] = event.conversationId;
       attributes[G.CONVERSATION_ID] = event.conversationId;
+      attributes[`${L.TRACE_METADATA}.conversation_id`] = event.conversationId;
     }
-    if (event.turnIndex !== undefined) attributes[B.TURN_INDEX] = event.turnIndex;
+    if (event.turnIndex !== undefined) {
+      attributes[B.TURN_INDEX] = event.turnIndex;
+      attributes[`${L.TRACE_METADATA}.turn_index`] = String(event.turnIndex);
+    }
     if (captureContent) attributes[L.OBSERVATION_INPUT] = event.input;
 
-    const shared: TurnShared = { traceAttributes, turn };
+    const shared: TurnShared = { propagated, turn };
     const { span, parentContext } = openUnit(
       event,
       `turn ${event.strategy}`,
       attributes,
       SpanKind.INTERNAL,
       shared,
+      true,
     );
-    const isRoot = trace.getSpan(parentContext) === undefined;
-    if (isRoot) {
+    // The trace's name and input belong to its root; under a caller's span the caller owns them.
+    if (trace.getSpan(parentContext) === undefined) {
       span.setAttribute(L.TRACE_NAME, `turn ${event.strategy}`);
       if (captureContent) span.setAttribute(L.TRACE_INPUT, event.input);
     }
@@ -265,7 +275,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       [B.TURN_OUTCOME]: event.outcome,
       [B.RESPONDED_BY]: event.respondedBy,
       [B.COST_USD]: event.costUsd,
-      [B.LATENCY_MS]: event.latencyMs,
     });
     setUsage(span, event.usage);
     if (captureContent && event.answer !== null) {
@@ -320,7 +329,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       [B.CONTEXT_CHARACTERS]: record.context.characters,
       [B.CONTEXT_REDACTIONS]: record.context.redactions,
       [B.COST_USD]: record.costUsd,
-      [B.LATENCY_MS]: record.latencyMs,
     };
     if (record.answeredBy !== undefined) attributes[B.DELEGATION_ANSWERED_BY] = record.answeredBy;
     if (record.excluded.length > 0) attributes[B.DELEGATION_EXCLUDED] = JSON.stringify(record.excluded);
@@ -373,7 +381,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     span.setAttributes({
       [B.ATTEMPT_OUTCOME]: event.outcome,
       [B.COST_USD]: event.costUsd,
-      [B.LATENCY_MS]: event.latencyMs,
     });
     setUsage(span, event.usage);
     if (event.outcome === 'error')
@@ -388,7 +395,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       [B.AGENT_ID]: event.agentId,
       [B.AGENT_KIND]: event.agentKind,
       [G.OPERATION_NAME]: GenAiOperation.INVOKE_AGENT,
-      [G.AGENT_ID]: event.agentId,
       [G.AGENT_NAME]: event.agentId,
       [L.OBSERVATION_TYPE]: 'agent',
     };
@@ -400,7 +406,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     const unit = close(event);
     if (!unit) return;
     const { span } = unit;
-    setUsage(span, event.usage);
     if (event.confidence !== undefined) span.setAttribute(B.AGENT_CONFIDENCE, event.confidence);
     if (captureContent && event.output !== undefined) span.setAttribute(L.OBSERVATION_OUTPUT, event.output);
     if (event.error) setError(span, event.error);
@@ -417,7 +422,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       [G.SYSTEM]: event.provider,
       [G.REQUEST_MODEL]: event.modelId,
       [L.OBSERVATION_TYPE]: 'generation',
-      [L.OBSERVATION_MODEL]: event.modelId,
     };
     const parameters: Record<string, string | number> = {};
     if (request.temperature !== undefined) {
@@ -444,7 +448,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
         request.tools ? { messages: request.messages, tools: request.tools } : request.messages,
       );
     }
-    openUnit(event, `${GenAiOperation.CHAT} ${event.modelId}`, attributes, SpanKind.CLIENT);
+    openUnit(event, `${GenAiOperation.CHAT} ${event.modelId}`, attributes, SpanKind.CLIENT, undefined, true);
   }
 
   function onModelCallEnd(event: ModelCallEndEvent): void {
@@ -462,7 +466,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
         output: usage.outputTokens,
         total: usage.inputTokens + usage.outputTokens,
       }),
-      [B.LATENCY_MS]: event.latencyMs,
       [B.COST_USD]: event.costUsd,
     };
     if (response) {
@@ -481,17 +484,17 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   function onVerificationEnd(event: VerificationEndEvent): void {
     const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
     parent?.span.setAttribute(B.VERDICT_PASSED, event.passed);
+    const verdicts = JSON.stringify(event.verdicts);
     const span = point(event, `verify ${event.agentId}`, {
       [B.UNIT]: 'verification' satisfies BatonUnit,
       [B.AGENT_ID]: event.agentId,
       [B.ATTEMPT_NUMBER]: event.attempt,
       [B.VERDICT_PASSED]: event.passed,
-      [B.VERDICTS]: JSON.stringify(event.verdicts),
+      [B.VERDICTS]: verdicts,
       [G.EVALUATION_NAME]: 'verification',
       [G.EVALUATION_SCORE_LABEL]: event.passed ? 'pass' : 'fail',
-      [G.EVALUATION_SCORE_VALUE]: event.passed ? 1 : 0,
       [L.OBSERVATION_TYPE]: 'evaluator',
-      [L.OBSERVATION_OUTPUT]: JSON.stringify({ passed: event.passed, verdicts: event.verdicts }),
+      [L.OBSERVATION_OUTPUT]: `{"passed":${event.passed},"verdicts":${verdicts}}`,
     });
     if (!event.passed) {
       const failed = event.verdicts.filter((verdict) => !verdict.passed).map((verdict) => verdict.verifier);
@@ -515,13 +518,11 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       parent.span.setAttribute(B.FALLBACK_RUNGS, parent.fallbackRungs);
     }
     // Langfuse does not show span events, so the rung also becomes an `event` observation.
-    const span = point(event, `fallback ${event.rung}`, {
-      ...attributes,
-      [B.UNIT]: 'fallback' satisfies BatonUnit,
-      [L.OBSERVATION_TYPE]: 'event',
-      [L.OBSERVATION_LEVEL]: 'WARNING',
-      [L.OBSERVATION_STATUS_MESSAGE]: event.reason,
-    });
+    attributes[B.UNIT] = 'fallback' satisfies BatonUnit;
+    attributes[L.OBSERVATION_TYPE] = 'event';
+    attributes[L.OBSERVATION_LEVEL] = 'WARNING';
+    attributes[L.OBSERVATION_STATUS_MESSAGE] = event.reason;
+    const span = point(event, `fallback ${event.rung}`, attributes);
     span.end(event.time);
   }
 
