@@ -15,7 +15,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  cwd: process.env.INIT_CWD ?? process.cwd(),
+  cwd: process.cwd(),
   signal: controller.signal,
 });
 process.exitCode = code;

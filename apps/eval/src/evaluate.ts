@@ -25,7 +25,7 @@ import { writeRunOutputs } from './write-run-outputs.js';
 
 /** Where a run reads from and writes to, and how it reports. */
 export interface EvaluateEnvironment {
-  /** Folder that relative paths are resolved against. Default: `INIT_CWD` (where `npm run` started) or the cwd. */
+  /** Folder that relative paths are resolved against. Default: the process's working directory. */
   cwd?: string;
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -63,7 +63,7 @@ export async function evaluate(
 ): Promise<EvaluateResult> {
   const started = Date.now();
   const env = environment.env ?? process.env;
-  const cwd = environment.cwd ?? env.INIT_CWD ?? process.cwd();
+  const cwd = environment.cwd ?? process.cwd();
   const log = environment.log ?? (() => undefined);
   const at = (path: string) => resolve(cwd, path);
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -94,6 +95,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   let conversations = 0;
   let firstFailure: unknown;
   const signal = options.signal ?? new AbortController().signal;
+  // Every in-flight attempt listens to the run's signal; dozens at once are expected, not a leak.
+  setMaxListeners(0, signal);
   try {
     for await (const conversation of options.conversations) {
       if (signal.aborted || firstFailure) break;

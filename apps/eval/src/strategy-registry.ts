@@ -56,9 +56,13 @@ function classifierFor(context: StrategyFactoryContext): TextClassifier {
 
 function verifiersFor(context: StrategyFactoryContext) {
   // Retrieval agents report a confidence; model agents do not, so they are checked for grounding.
+  // The confidence bar was chosen on the train split of the support suite, never the test split:
+  // of 0.2/0.3/0.4/0.5, 0.2 loses the least pass rate for the fewest escalations (each escalation
+  // costs a full human rewrite). Rerun the sweep with a config file of `verifyRecover` variants and
+  // `baton eval --split train` when the agents or the corpus change.
   return context.agentMode === 'llm'
     ? [groundednessVerifier({ articles: context.articles, min: 0.5 }), languageVerifier()]
-    : [confidenceVerifier({ min: 0.5 }), languageVerifier()];
+    : [confidenceVerifier({ min: 0.2 }), languageVerifier()];
 }
 
 /**

@@ -4,7 +4,7 @@ import { collectThresholds } from './parse-thresholds.js';
 
 /** What the parsed command line asks for; the runner in `run-cli.ts` carries it out. */
 export type CliRequest =
-  | { command: 'eval'; flags: Record<string, unknown>; config?: string }
+  | { command: 'eval'; flags: Record<string, unknown>; config?: string; cwd?: string }
   | { command: 'report'; dir: string; flags: Record<string, unknown> }
   | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> };
 
@@ -69,6 +69,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       '--config <file>',
       'an eval.config.ts/js with defineConfig() (default: ./eval.config.ts when present)',
     )
+    .option('--cwd <dir>', 'resolve relative paths (and the default --out) against this folder')
     .option(
       '--suite <file>',
       'suite file: agents, knowledge, split (default: datasets/support/suite.json, searched upward)',
@@ -141,8 +142,13 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .option('--no-progress', 'no progress output')
     .option('--json', 'also print summary.json to stdout');
   addGateOptions(evalCommand).action(async (flags: Record<string, unknown>) => {
-    const { config, ...rest } = flags;
-    await onRequest({ command: 'eval', flags: rest, ...(typeof config === 'string' ? { config } : {}) });
+    const { config, cwd, ...rest } = flags;
+    await onRequest({
+      command: 'eval',
+      flags: rest,
+      ...(typeof config === 'string' ? { config } : {}),
+      ...(typeof cwd === 'string' ? { cwd } : {}),
+    });
   });
 
   const reportCommand = program

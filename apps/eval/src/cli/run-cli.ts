@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import { z } from 'zod';
 import { type EvalOptions, evalOptionsSchema } from '../eval-config.js';
@@ -46,7 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 async function execute(request: CliRequest, io: CliIo): Promise<number> {
   if (request.command === 'eval') {
-    const config = await loadConfigFile(io.cwd, request.config);
+    const cwd = request.cwd ? resolve(io.cwd, request.cwd) : io.cwd;
+    const config = await loadConfigFile(cwd, request.config);
     const { customStrategies, scorers, ...configOptions } = config;
     const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });
     if (!parsed.success)
@@ -57,7 +59,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
       options,
       { ...(customStrategies ? { customStrategies } : {}), ...(scorers ? { scorers } : {}) },
       {
-        cwd: io.cwd,
+        cwd,
         env: io.env,
         ...(io.signal ? { signal: io.signal } : {}),
         log: (line) => {
