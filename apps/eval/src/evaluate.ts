@@ -14,6 +14,7 @@ import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
 import type { ItemResult } from './item-result.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
+import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
 import type { NamedStrategy } from './run-evaluation.js';
@@ -144,19 +145,27 @@ export async function evaluate(
     `${JSON.stringify({ version: 1, createdAt: new Date(started).toISOString(), suite: suite.file, source, options: publicOptions(options), strategies: strategies.map((entry) => entry.name), strategyDescriptions: Object.fromEntries(strategies.map((entry) => [entry.name, entry.strategy.description])), baseline, scorer: scorer.description, summaryScorer: judge ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } : undefined, agentMode }, null, 2)}\n`,
   );
 
+  const langfuseKeys = Boolean(env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY);
+  if (options.langfuse === true && !langfuseKeys) {
+    throw new EvalError(
+      'usage',
+      '--langfuse needs LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL for self-hosted).',
+    );
+  }
+  const langfuseOn = options.langfuse !== false && langfuseKeys;
   const traceIds = new Map<string, string>();
   let tracing: Tracing | undefined;
-  if (options.trace || options.langfuse) {
+  if (options.trace || langfuseOn) {
     tracing = setupTracing({
       env,
       jsonl: options.trace ? { path: join(out, 'traces.jsonl') } : false,
       consoleSummary: false,
-      ...(options.langfuse === false ? { langfuse: false } : {}),
+      ...(langfuseOn ? {} : { langfuse: false }),
       logger: { warn: (message: string) => log(`warning: ${message}`) },
       onTurnEnd: (trace: { turnId: string; traceId: string }) => {
         traceIds.set(trace.turnId, trace.traceId);
       },
-    } as Parameters<typeof setupTracing>[0]);
+    });
   }
 
   const selected = selectConversations(readConversations(source, readOptions), {
@@ -193,7 +202,7 @@ export async function evaluate(
     if (tracing) await tracing.shutdown();
   }
 
-  const { summary } = await writeRunOutputs({
+  const { summary, items } = await writeRunOutputs({
     out,
     suite: {
       name: suite.name,
@@ -220,6 +229,7 @@ export async function evaluate(
     env,
     log,
   });
+  if (langfuseOn) await pushToLangfuse({ summary, items, env, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
 }
 
