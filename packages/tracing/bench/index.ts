@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: what tracing costs a run. Each scenario runs 10,000 delegations (override with
- * BENCH_DELEGATIONS) and waits for their spans to be exported, BENCH_ROUNDS times (default 6) after
+ * BENCH_DELEGATIONS) and waits for their spans to be exported, BENCH_ROUNDS times (default 5) after
  * a warm-up round; the overhead is the difference to the same delegations with no listener.
  * Target: under 5 % with the listener and a batch exporter. Results are printed; a missed target
  * is reported loudly but does not fail the command.
@@ -20,7 +20,7 @@ import { loadWorkload, simulateDelegation, type Workload } from './simulated-del
 
 const delegations = Number(process.env.BENCH_DELEGATIONS ?? 10_000);
 const target = 5;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const warmupRounds = 1;
 
 /** Counts spans and drops them. */

@@ -234,10 +234,14 @@ function describeDestinations(
   const notes: string[] = [];
   if (report.langfuse && langfuseUrl) {
     const { sent, dropped } = report.langfuse;
-    notes.push(`Langfuse (${langfuseUrl}): ${sent} spans sent${dropped > 0 ? `, ${dropped} dropped` : ''}`);
+    notes.push(`Langfuse (${langfuseUrl}): ${spans(sent)} sent${dropped > 0 ? `, ${dropped} dropped` : ''}`);
   }
-  if (jsonl) notes.push(`trace file: ${jsonl.path} (${jsonl.writtenSpans} spans)`);
+  if (jsonl) notes.push(`trace file: ${jsonl.path} (${spans(jsonl.writtenSpans)})`);
   return notes;
+}
+
+function spans(count: number): string {
+  return `${count} span${count === 1 ? '' : 's'}`;
 }
 
 function disabledTracing(): Tracing {
