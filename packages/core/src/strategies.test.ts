@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureLadder } from './failure-ladder.js';
 import { handoff } from './handoff.js';
 import { parallel } from './parallel.js';
@@ -18,11 +18,13 @@ const examples = [
 ];
 
 describe('built-in strategies', () => {
-  describeStrategyContract('solo', () => solo());
-  describeStrategyContract('route-lexical', () => routeLexical());
-  describeStrategyContract('route-trained', () => routeTrained({ examples }));
-  describeStrategyContract('route-llm', ({ model }) => routeLlm({ model }));
-  describeStrategyContract('handoff', () => handoff());
-  describeStrategyContract('verify-recover', () => verifyRecover({ ladder: failureLadder() }));
-  describeStrategyContract('parallel', () => parallel());
+  describeStrategyContract({ describe, expect, it }, 'solo', () => solo());
+  describeStrategyContract({ describe, expect, it }, 'route-lexical', () => routeLexical());
+  describeStrategyContract({ describe, expect, it }, 'route-trained', () => routeTrained({ examples }));
+  describeStrategyContract({ describe, expect, it }, 'route-llm', ({ model }) => routeLlm({ model }));
+  describeStrategyContract({ describe, expect, it }, 'handoff', () => handoff());
+  describeStrategyContract({ describe, expect, it }, 'verify-recover', () =>
+    verifyRecover({ ladder: failureLadder() }),
+  );
+  describeStrategyContract({ describe, expect, it }, 'parallel', () => parallel());
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import type * as Vitest from 'vitest';
 import type { Agent } from '../agent.js';
 import type { ChatModel, ChatRequest } from '../chat-model.js';
 import type { DelegationEvent } from '../delegation-event.js';
@@ -6,6 +6,12 @@ import type { Strategy } from '../strategy.js';
 import { createTeam } from '../team.js';
 import { fakeAgent } from './fake-agent.js';
 import { scriptedChatModel } from './scripted-chat-model.js';
+
+/**
+ * The test functions the suite registers with. Passed in rather than imported, so that importing
+ * `@baton/core/testing` (for the scripted model, say) never loads a test runner.
+ */
+export type ContractTestApi = Pick<typeof Vitest, 'describe' | 'expect' | 'it'>;
 
 /** What a strategy factory receives: a model that routes by keyword, for strategies that need one. */
 export interface StrategyContractKit {
@@ -106,14 +112,17 @@ function roster() {
  *
  * @example
  * ```ts
+ * import { describe, expect, it } from 'vitest';
  * import { describeStrategyContract } from '@baton/core/testing';
- * describeStrategyContract('my-strategy', () => myStrategy());
+ * describeStrategyContract({ describe, expect, it }, 'my-strategy', () => myStrategy());
  * ```
  */
 export function describeStrategyContract(
+  test: ContractTestApi,
   name: string,
   createStrategy: (kit: StrategyContractKit) => Strategy,
 ): void {
+  const { describe, expect, it } = test;
   describe(`${name} (strategy contract)`, () => {
     const setup = () => {
       const agents = roster();
