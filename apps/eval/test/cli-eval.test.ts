@@ -1,0 +1,211 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricEstimate, RunSummary } from '../src/run-summary.js';
+import { type RunFolder, readRunFolder } from './read-run-folder.js';
+import { type BatonOutcome, e2eSuite, fastFlags, makeTempFolder, runBaton } from './run-baton.js';
+
+const offlineStrategies = ['solo', 'route-lexical', 'route-trained', 'handoff', 'verify-recover', 'parallel'];
+const gateFlags = [
+  '--fail-under',
+  'answerQuality=0',
+  '--max',
+  'escalationRate=1',
+  '--max-regression',
+  'answerQuality=1',
+];
+
+/**
+ * The replayable turns of the fixture's test part, worked out from its files by hand-rolled rules
+ * (a user turn directly followed by an agent turn), not by the harness's own reader.
+ */
+async function fixtureTestTurns(): Promise<string[]> {
+  const folder = join(e2eSuite, '..');
+  const split = JSON.parse(await readFile(join(folder, 'split.json'), 'utf8')) as { test: string[] };
+  const lines = (await readFile(join(folder, 'conversations', 'conversations.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const turns: string[] = [];
+  for (const line of lines) {
+    const conversation = JSON.parse(line) as { id: string; turns: { role: string }[] };
+    if (!split.test.includes(conversation.id)) continue;
+    conversation.turns.forEach((turn, index) => {
+      if (turn.role === 'user' && conversation.turns[index + 1]?.role === 'agent')
+        turns.push(`${conversation.id}#${index}`);
+    });
+  }
+  return turns;
+}
+
+function expectEstimate(estimate: MetricEstimate): void {
+  expect(estimate).toEqual({
+    mean: estimate.mean === null ? null : expect.any(Number),
+    ci95: estimate.mean === null ? null : [expect.any(Number), expect.any(Number)],
+    n: expect.any(Number),
+  });
+  if (estimate.mean !== null && estimate.ci95 !== null) {
+    expect(estimate.ci95[0]).toBeLessThanOrEqual(estimate.mean);
+    expect(estimate.ci95[1]).toBeGreaterThanOrEqual(estimate.mean);
+  }
+}
+
+function unescapeXml(text: string): string {
+  const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => entities[name]!);
+}
+
+describe('baton eval (offline, fixture suite)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempFolder>>;
+  let outcome: BatonOutcome;
+  let run: RunFolder;
+  let out: string;
+
+  beforeAll(async () => {
+    temp = await makeTempFolder();
+    out = join(temp.path, 'run');
+    outcome = await runBaton(['eval', ...fastFlags, '--out', 'run', '--json', ...gateFlags], {
+      cwd: temp.path,
+    });
+    run = await readRunFolder(out);
+  }, 60_000);
+
+  afterAll(async () => {
+    await temp.remove();
+  });
+
+  it('exits 0 with passing gates and names the verdict and the run folder on stderr', () => {
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain('Gates passed (15).');
+    expect(outcome.stderr).toContain(`Results: ${out}`);
+  });
+
+  it('writes every output file into the run folder, resolved against the working directory', async () => {
+    for (const name of [
+      'items.jsonl',
+      'summary.json',
+      'report.md',
+      'junit.xml',
+      'report.html',
+      'run.json',
+      'traces.jsonl',
+    ]) {
+      expect(existsSync(join(out, name)), name).toBe(true);
+      expect((await stat(join(out, name))).size, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('prints exactly summary.json to stdout with --json', async () => {
+    const written = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    expect(JSON.parse(outcome.stdout)).toEqual(written);
+  });
+
+  it('writes a summary with per-strategy metrics as mean and 95% interval', () => {
+    const { summary } = run;
+    expect(summary).toMatchObject({
+      version: 1,
+      baseline: 'solo',
+      repeat: 1,
+      seed: 1,
+      resamples: 200,
+      model: null,
+      suite: { name: 'e2e', split: 'test', conversations: 7, turns: 12 },
+      scorer: { answerQuality: expect.stringContaining('token-f1'), humanCleanup: expect.any(String) },
+    });
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(offlineStrategies);
+    for (const strategy of summary.strategies) {
+      expect(strategy).toMatchObject({ turns: 12, conversations: 7, errors: 0 });
+      for (const metric of [
+        'answerQuality',
+        'fallbackRate',
+        'escalationRate',
+        'humanCleanup',
+        'routingAccuracy',
+      ] as const) {
+        const { mean, ci95, n } = strategy.metrics[metric];
+        expectEstimate({ mean, ci95, n });
+      }
+      expect(strategy.metrics.answerQuality.mean).not.toBeNull();
+    }
+    // Solo never delegates: its fallback rate has no denominator, so no number rather than 0.
+    expect(summary.strategies[0]!.metrics.fallbackRate).toMatchObject({ mean: null, ci95: null, n: 0 });
+  });
+
+  it('compares every other strategy with the baseline, metric by metric', () => {
+    const { comparisons } = run.summary;
+    const candidates = offlineStrategies.slice(1);
+    expect(new Set(comparisons.map((comparison) => comparison.candidate))).toEqual(new Set(candidates));
+    for (const comparison of comparisons) {
+      expect(comparison).toMatchObject({
+        baseline: 'solo',
+        candidate: expect.any(String),
+        metric: expect.any(String),
+      });
+      expect(comparison).toHaveProperty('diff');
+      expect(comparison).toHaveProperty('ci95');
+      expect(comparison).toHaveProperty('p');
+    }
+    const quality = comparisons.filter((comparison) => comparison.metric === 'answerQuality');
+    expect(quality).toHaveLength(candidates.length);
+    for (const comparison of quality) {
+      expect(comparison.diff).toEqual(expect.any(Number));
+      expect(comparison.ci95).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(comparison.p).toBeGreaterThanOrEqual(0);
+      expect(comparison.p).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('records the gate: one check per non-baseline strategy and rule, all passed', () => {
+    const { gate } = run.summary;
+    expect(gate.passed).toBe(true);
+    expect(gate.checks).toHaveLength(5 * 3);
+    expect(new Set(gate.checks.map((check) => check.kind))).toEqual(
+      new Set(['fail-under', 'max', 'max-regression']),
+    );
+    expect(gate.checks.some((check) => check.strategy === 'solo')).toBe(false);
+  });
+
+  it('holds exactly one item per strategy and replayed turn', async () => {
+    const turns = await fixtureTestTurns();
+    expect(turns).toHaveLength(12);
+    const keys = run.items.map((item) => `${item.strategy} ${item.itemId} ${item.repeat}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.sort()).toEqual(
+      offlineStrategies.flatMap((strategy) => turns.map((turn) => `${strategy} ${turn} 0`)).sort(),
+    );
+    for (const item of run.items) {
+      expect(item.outcome).not.toBe('error');
+      expect(item.scores).toHaveProperty('answerQuality');
+      expect(item.reference.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes one JUnit test case per gate check', async () => {
+    const junit = await readFile(join(out, 'junit.xml'), 'utf8');
+    const testcases = [...junit.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"/g)].map((match) =>
+      unescapeXml(`${match[1]} ${match[2]}`),
+    );
+    expect(testcases).toEqual(run.summary.gate.checks.map((check) => `${check.strategy} ${check.name}`));
+    expect(junit).toContain('tests="15" failures="0"');
+    expect(junit).not.toContain('<failure');
+  });
+
+  it('writes run.json with what report and merge need, and human-readable reports', async () => {
+    const runFile = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as Record<string, unknown>;
+    expect(runFile).toMatchObject({
+      version: 1,
+      suite: e2eSuite,
+      strategies: offlineStrategies,
+      baseline: 'solo',
+      options: { resamples: 200, failUnder: { answerQuality: 0 } },
+    });
+    const markdown = await readFile(join(out, 'report.md'), 'utf8');
+    for (const name of offlineStrategies) expect(markdown).toContain(name);
+    expect(markdown).toContain('token-f1');
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html.trimStart().toLowerCase()).toMatch(/^<!doctype html>/);
+    const traces = (await readFile(join(out, 'traces.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    expect(traces.length).toBeGreaterThan(0);
+    for (const line of traces) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
