@@ -150,6 +150,28 @@ describe('createTracingListener', () => {
     });
   });
 
+  it('marks a failed model call as an errored generation without response attributes', () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.modelCallStart({ id: 'call', time: at(0), modelId: 'gpt-4.1-mini' }));
+    tracing.listener(
+      e.modelCallEnd({
+        id: 'call',
+        time: at(1),
+        modelId: 'gpt-4.1-mini',
+        error: { code: 'model-error', message: '429 Too Many Requests' },
+      }),
+    );
+
+    const call = findSpan(tracing.exporter, 'chat gpt-4.1-mini');
+    expect(call.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'model-error: 429 Too Many Requests',
+    });
+    expect(call.attributes[G.RESPONSE_MODEL]).toBeUndefined();
+    expect(call.attributes['langfuse.observation.level']).toBe('ERROR');
+    expect(call.attributes['langfuse.observation.model.name']).toBe('gpt-4.1-mini');
+  });
+
   it('puts session, user, tags and metadata on the turn and carries them to its generations', () => {
     const tracing = createTestTracing({ tags: ['run-42'], metadata: { suite: 'support' } });
     for (const event of retryFallbackFanOut()) tracing.listener(event);

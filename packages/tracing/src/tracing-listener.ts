@@ -439,9 +439,8 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     if (request.responseFormat && request.responseFormat.type !== 'text') {
       parameters.response_format = request.responseFormat.name;
     }
-    for (const _ in parameters) {
+    if (Object.keys(parameters).length > 0) {
       attributes[L.OBSERVATION_MODEL_PARAMETERS] = JSON.stringify(parameters);
-      break;
     }
     if (captureContent) {
       attributes[L.OBSERVATION_INPUT] = JSON.stringify(
@@ -457,7 +456,6 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     const { span } = unit;
     const { usage, response } = event;
     const attributes: Attributes = {
-      [G.RESPONSE_MODEL]: event.modelId,
       [G.USAGE_INPUT_TOKENS]: usage.inputTokens,
       [G.USAGE_OUTPUT_TOKENS]: usage.outputTokens,
       [L.OBSERVATION_MODEL]: event.modelId,
@@ -469,6 +467,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       [B.COST_USD]: event.costUsd,
     };
     if (response) {
+      attributes[G.RESPONSE_MODEL] = response.modelId || event.modelId;
       attributes[G.RESPONSE_FINISH_REASONS] = [response.finishReason];
       // Only a price the adapter knew; otherwise Langfuse prices the call from its model table.
       if (response.costUsd !== undefined) {
