@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
 import { createCassetteFetch, createModel, type Fetch } from '@baton/providers';
 import { setupTracing, type Tracing } from '@baton/tracing';
+import { addPairwiseJudgements } from './add-pairwise-judgements.js';
 import { buildAgents } from './build-agents.js';
 import { parseColumnMapping } from './dataset/column-mapping.js';
 import type { Conversation } from './dataset/conversation.js';
@@ -202,6 +203,17 @@ export async function evaluate(
     if (tracing) await tracing.shutdown();
   }
 
+  if (judge && strategies.length > 1 && !result.interrupted) {
+    // Pairwise judgements against the baseline, in both orders, after every answer exists.
+    const judged = await addPairwiseJudgements({
+      out,
+      judge,
+      baseline,
+      concurrency: options.concurrency,
+      ...(environment.signal ? { signal: environment.signal } : {}),
+    });
+    log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);
+  }
   const { summary, items } = await writeRunOutputs({
     out,
     suite: {
