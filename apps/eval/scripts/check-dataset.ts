@@ -11,20 +11,23 @@ import { parseArgs } from 'node:util';
 import { parseColumnMapping } from '../src/dataset/column-mapping.js';
 import { readConversations } from '../src/dataset/load-conversations.js';
 import { EvalError } from '../src/eval-error.js';
+import { parseCommandLine, runScript } from './run-script.js';
 
 const usage = 'usage: check-dataset <file-or-folder> [--map field=column,…] [--skip] [--json]';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      allowPositionals: true,
-      options: {
-        map: { type: 'string' },
-        skip: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
+  const { values, positionals } = parseCommandLine(
+    () =>
+      parseArgs({
+        allowPositionals: true,
+        options: {
+          map: { type: 'string' },
+          skip: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    usage,
   );
   if (values.help) {
     process.stderr.write(`${usage}\n`);
@@ -72,30 +75,4 @@ async function main(): Promise<number> {
   return summary.skipped > 0 || summary.issues.length > 0 ? 2 : 0;
 }
 
-function parseCommandLine<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    // node:util parseArgs throws a TypeError for unknown or malformed options: the user's mistake.
-    throw new EvalError('usage', `${error instanceof Error ? error.message : String(error)}\n${usage}`, {
-      cause: error,
-    });
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (EvalError.isInstance(error)) {
-      process.stderr.write(`check-dataset: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      process.stderr.write(
-        `check-dataset: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    }
-  },
-);
+runScript('check-dataset', main);

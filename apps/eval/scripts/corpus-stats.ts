@@ -15,23 +15,26 @@ import { parseArgs } from 'node:util';
 import { computeCorpusStats } from '../src/dataset/corpus-stats.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { renderCorpusStats, replaceStatsBlock } from '../src/dataset/stats-block.js';
-import { EvalError, toFileError } from '../src/eval-error.js';
+import { toFileError } from '../src/eval-error.js';
+import { parseCommandLine, runScript } from './run-script.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
 const defaultReadme = fileURLToPath(new URL('../../../datasets/README.md', import.meta.url));
 const usage = 'usage: corpus-stats [--suite <suite.json>] [--readme <README.md>] [--check] [--json]';
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      options: {
-        suite: { type: 'string', default: defaultSuite },
-        readme: { type: 'string', default: defaultReadme },
-        check: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
+  const { values } = parseCommandLine(
+    () =>
+      parseArgs({
+        options: {
+          suite: { type: 'string', default: defaultSuite },
+          readme: { type: 'string', default: defaultReadme },
+          check: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    usage,
   );
   if (values.help) {
     process.stderr.write(`${usage}\n`);
@@ -59,30 +62,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (EvalError.isInstance(error)) {
-      process.stderr.write(`corpus-stats: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      process.stderr.write(
-        `corpus-stats: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    }
-  },
-);
-
-function parseCommandLine<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    // node:util parseArgs throws a TypeError for unknown or malformed options: the user's mistake.
-    throw new EvalError('usage', `${error instanceof Error ? error.message : String(error)}\n${usage}`, {
-      cause: error,
-    });
-  }
-}
+runScript('corpus-stats', main);

@@ -17,22 +17,25 @@ import { readConversations } from '../src/dataset/load-conversations.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { readSplit } from '../src/dataset/split.js';
 import { EvalError } from '../src/eval-error.js';
+import { parseCommandLine, runScript } from './run-script.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
 const defaultSeed = 'tillwell-support-v1';
 const usage = 'usage: make-split [--suite <suite.json>] [--seed <text>] [--test-share <0..1>] [--check]';
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      options: {
-        suite: { type: 'string', default: defaultSuite },
-        seed: { type: 'string' },
-        'test-share': { type: 'string', default: '0.3' },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
+  const { values } = parseCommandLine(
+    () =>
+      parseArgs({
+        options: {
+          suite: { type: 'string', default: defaultSuite },
+          seed: { type: 'string' },
+          'test-share': { type: 'string', default: '0.3' },
+          check: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      }),
+    usage,
   );
   if (values.help) {
     process.stderr.write(`${usage}\n`);
@@ -87,30 +90,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (EvalError.isInstance(error)) {
-      process.stderr.write(`make-split: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      process.stderr.write(
-        `make-split: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    }
-  },
-);
-
-function parseCommandLine<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    // node:util parseArgs throws a TypeError for unknown or malformed options: the user's mistake.
-    throw new EvalError('usage', `${error instanceof Error ? error.message : String(error)}\n${usage}`, {
-      cause: error,
-    });
-  }
-}
+runScript('make-split', main);
