@@ -109,7 +109,8 @@ export interface Tracing {
  * ```ts
  * const tracing = setupTracing({ tags: [`run:${runId}`] });
  * try {
- *   await team.respond(turn, { listener: tracing.listener });
+ *   const result = await team.respond(turn, { onEvent: tracing.listener });
+ *   const trace = tracing.listener?.traceOf(result.turnId); // link it to a dataset run item
  * } finally {
  *   await tracing.shutdown();
  * }

@@ -129,7 +129,7 @@ const noShared: TurnShared = { propagated: undefined, turn: undefined };
  * ```ts
  * const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
  * const listener = createTracingListener({ tracerProvider: provider, onTurnEnd: (t) => links.set(t.turnId, t.traceId) });
- * await team.respond(turn, { listener });
+ * const result = await team.respond(turn, { onEvent: listener }); // or createTeam({ …, onEvent: listener })
  * ```
  */
 export function createTracingListener(options: TracingListenerOptions = {}): TracingListener {

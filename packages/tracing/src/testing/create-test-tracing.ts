@@ -26,7 +26,7 @@ export interface TestTracing {
  * @example
  * ```ts
  * const tracing = createTestTracing();
- * await team.respond(turn, { listener: tracing.listener });
+ * await team.respond(turn, { onEvent: tracing.listener });
  * expect(tracing.tree()).toMatchInlineSnapshot();
  * ```
  */
