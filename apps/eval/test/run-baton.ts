@@ -7,8 +7,11 @@ import { runCli } from '../src/cli/run-cli.js';
 /** The hand-written suite every end-to-end test runs on (see its README). */
 export const e2eSuite = fileURLToPath(new URL('./fixtures/e2e-suite/suite.json', import.meta.url));
 
-/** Flags that keep an offline run on the fixture suite small and quiet. */
-export const fastFlags = ['--suite', e2eSuite, '--resamples', '200', '--concurrency', '4', '--no-progress'];
+/** Flags that keep a run on the fixture suite small and fast. */
+export const suiteFlags = ['--suite', e2eSuite, '--resamples', '200', '--concurrency', '4'];
+
+/** {@link suiteFlags} without progress output. */
+export const fastFlags = [...suiteFlags, '--no-progress'];
 
 /** What one `baton` invocation did. */
 export interface BatonOutcome {

@@ -1,0 +1,152 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readRunFolder } from './read-run-folder.js';
+import { e2eSuite, makeTempFolder, runBaton } from './run-baton.js';
+
+// The config imports the package by its source path: a temporary folder has no node_modules in
+// which `@baton/eval` would resolve (a user's project has).
+const packageEntry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+
+const cannedAnswer = 'Thanks for your message, our team will get back to you today.';
+
+/** An eval.config.ts with a custom strategy, a custom scorer and options; `extra` is spliced in. */
+function configSource(extra = ''): string {
+  return `import { defineConfig } from ${JSON.stringify(packageEntry)};
+
+export default defineConfig({
+  suite: ${JSON.stringify(e2eSuite)},
+  resamples: 200,
+  progress: false,
+  failUnder: { answerQuality: 0 },
+  customStrategies: {
+    canned: (context) => ({
+      specificationVersion: 'v1',
+      name: 'canned',
+      description: \`a fixed reply (\${context.articles.length} articles known)\`,
+      async respond() {
+        return {
+          answer: ${JSON.stringify(cannedAnswer)},
+          outcome: 'answered',
+          respondedBy: ['desk'],
+          delegations: [],
+        };
+      },
+    }),
+  },
+  scorers: [
+    {
+      specificationVersion: 'v1',
+      name: 'shortAnswer',
+      description: 'at most 30 words',
+      score: ({ answer }) => ({ value: answer.split(/\\s+/).length <= 30 ? 1 : 0 }),
+    },
+  ],
+  ${extra}
+});
+`;
+}
+
+describe('baton eval with eval.config.ts', () => {
+  let temp: Awaited<ReturnType<typeof makeTempFolder>>;
+  const baton = (argv: string[]) => runBaton(argv, { cwd: temp.path });
+
+  beforeEach(async () => {
+    temp = await makeTempFolder();
+    // An ESM project, as the config's `import`/`export default` assume (see the it.fails below).
+    await writeFile(join(temp.path, 'package.json'), '{ "type": "module" }\n');
+  });
+
+  afterEach(async () => {
+    await temp.remove();
+  });
+
+  it('runs a custom strategy and a custom scorer from the config in the working directory', async () => {
+    await writeFile(join(temp.path, 'eval.config.ts'), configSource("strategies: ['solo', 'canned'],"));
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.stderr).toContain('Gates passed (1).');
+    expect(outcome.code).toBe(0);
+
+    const { summary, items } = await readRunFolder(join(temp.path, 'run'));
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(['solo', 'canned']);
+    const canned = summary.strategies[1]!;
+    expect(canned).toMatchObject({ description: 'a fixed reply (6 articles known)', turns: 12, errors: 0 });
+    expect(canned.metrics.custom?.shortAnswer).toMatchObject({ mean: 1, n: 12 });
+    expect(summary.strategies[0]!.metrics.custom?.shortAnswer?.n).toBe(12);
+    expect(summary.gate.checks).toEqual([
+      expect.objectContaining({ strategy: 'canned', name: 'answerQuality >= 0', passed: true }),
+    ]);
+
+    expect(items).toHaveLength(24);
+    for (const item of items) expect(item.scores.shortAnswer).toEqual(expect.any(Number));
+    for (const item of items.filter((item) => item.strategy === 'canned')) {
+      expect(item).toMatchObject({ answer: cannedAnswer, outcome: 'answered', scores: { shortAnswer: 1 } });
+    }
+  });
+
+  it('adds the custom strategies to the default ones when the config names none', async () => {
+    await writeFile(join(temp.path, 'eval.config.ts'), configSource());
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.code).toBe(0);
+    const { summary } = await readRunFolder(join(temp.path, 'run'));
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual([
+      'solo',
+      'route-lexical',
+      'route-trained',
+      'handoff',
+      'verify-recover',
+      'parallel',
+      'canned',
+    ]);
+  });
+
+  it('lets flags override the config and reads a config named with --config', async () => {
+    await writeFile(join(temp.path, 'team.config.ts'), configSource("strategies: ['solo', 'canned'],"));
+    const outcome = await baton([
+      'eval',
+      '--config',
+      'team.config.ts',
+      '--strategies',
+      'canned',
+      '--fail-under',
+      'answerQuality=0.99',
+      '--out',
+      'run',
+    ]);
+    expect(outcome.code).toBe(1);
+    const { summary } = await readRunFolder(join(temp.path, 'run'));
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(['canned']);
+    expect(summary.gate.checks.map((check) => check.name)).toEqual(['answerQuality >= 0.99']);
+  });
+
+  it('exits 2 with a one-line reason for invalid options in the config', async () => {
+    await writeFile(join(temp.path, 'eval.config.ts'), configSource('concurrency: 0,'));
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(outcome.stderr).toMatch(/^baton: invalid options: .*concurrency/);
+  });
+
+  it('exits 2 for a config without a default export and for a missing --config file', async () => {
+    await writeFile(join(temp.path, 'eval.config.ts'), 'export const strategies = ["solo"];\n');
+    const empty = await baton(['eval', '--out', 'run']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('export default defineConfig');
+    const missing = await baton(['eval', '--config', 'nope.config.ts', '--out', 'run']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--config nope.config.ts: no such file.');
+  });
+
+  // Bug (cli/load-config-file.ts): in a folder whose package.json is not `"type": "module"` (or
+  // that has none), tsx loads eval.config.ts as CommonJS, so the module's default is
+  // `{ default: config }`; loadConfigFile takes `loaded.default` as the config and the run fails
+  // with `invalid options: Unrecognized key: "default"`.
+  it.fails('reads eval.config.ts in a project that is not an ES module package', async () => {
+    await writeFile(join(temp.path, 'package.json'), '{ "name": "support-bot" }\n');
+    await writeFile(join(temp.path, 'eval.config.ts'), configSource("strategies: ['canned'],"));
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.stderr).not.toContain('Unrecognized key');
+    expect(outcome.code).toBe(0);
+  });
+});

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../src/run-summary.js';
+import { qualityMeans, readRunFolder } from './read-run-folder.js';
+import { fastFlags, makeTempFolder, runBaton } from './run-baton.js';
+
+describe('baton report', () => {
+  let temp: Awaited<ReturnType<typeof makeTempFolder>>;
+  let original: RunSummary;
+  const baton = (argv: string[]) => runBaton(argv, { cwd: temp.path });
+  const summaryOf = async (dir: string) => (await readRunFolder(join(temp.path, dir))).summary;
+
+  beforeAll(async () => {
+    temp = await makeTempFolder();
+    const [plain, gated] = await Promise.all([
+      baton(['eval', ...fastFlags, '--strategies', 'solo,route-lexical', '--out', 'plain']),
+      baton([
+        'eval',
+        ...fastFlags,
+        '--strategies',
+        'solo,route-lexical',
+        '--out',
+        'gated',
+        '--fail-under',
+        'answerQuality=0.99',
+      ]),
+    ]);
+    expect([plain.code, gated.code]).toEqual([0, 1]);
+    original = await summaryOf('plain');
+  }, 60_000);
+
+  afterAll(async () => {
+    await temp.remove();
+  });
+
+  it('re-renders a run with new gates and exits 0 when they pass', async () => {
+    const outcome = await baton([
+      'report',
+      'plain',
+      '--fail-under',
+      'answerQuality=0',
+      '--max',
+      'escalationRate=1',
+    ]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain('Gates passed (2).');
+    const summary = await summaryOf('plain');
+    expect(summary.gate.checks.map((check) => check.name)).toEqual([
+      'answerQuality >= 0',
+      'escalationRate <= 1',
+    ]);
+    expect(qualityMeans(summary)).toEqual(qualityMeans(original));
+    const junit = await readFile(join(temp.path, 'plain', 'junit.xml'), 'utf8');
+    expect(junit).toContain('tests="2" failures="0"');
+  });
+
+  it('exits 1 and rewrites the reports when the new gates fail', async () => {
+    const outcome = await baton(['report', 'plain', '--fail-under', 'answerQuality=0.99']);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/Gate failed: route-lexical answerQuality [\d.]+ < 0\.99/);
+    expect((await summaryOf('plain')).gate.passed).toBe(false);
+    const junit = await readFile(join(temp.path, 'plain', 'junit.xml'), 'utf8');
+    expect(junit).toContain('tests="1" failures="1"');
+  });
+
+  it('applies the gates the run was made with when none are given', async () => {
+    expect((await baton(['report', 'gated'])).code).toBe(1);
+    expect((await baton(['report', 'plain'])).code).toBe(0);
+  });
+
+  it('lets gate flags replace the gates the run was made with', async () => {
+    const outcome = await baton(['report', 'gated', '--fail-under', 'answerQuality=0']);
+    expect(outcome.code).toBe(0);
+  });
+
+  it('compares against another baseline and prints the summary with --json', async () => {
+    const outcome = await baton(['report', 'plain', '--baseline', 'route-lexical', '--json']);
+    expect(outcome.code).toBe(0);
+    const printed = JSON.parse(outcome.stdout) as RunSummary;
+    expect(printed.baseline).toBe('route-lexical');
+    expect(new Set(printed.comparisons.map((comparison) => comparison.candidate))).toEqual(new Set(['solo']));
+    expect(printed).toEqual(await summaryOf('plain'));
+  });
+
+  it('exits 2 for a folder that is not a run and for a baseline that is not in it', async () => {
+    const missing = await baton(['report', 'nowhere']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('is not a run folder (no run.json)');
+    const baseline = await baton(['report', 'plain', '--baseline', 'parallel']);
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toContain('the baseline "parallel" is not one of the strategies');
+  });
+});
