@@ -40,6 +40,8 @@ export async function answerDirectly(options: {
     });
   }
   let output: AgentOutput | undefined;
+  // The front agent answering itself gets the same time limit as any delegate.
+  const timeout = scope.timeout(scope.limits.attemptTimeoutMs, agent.id);
   try {
     scope.ensureCanProceed();
     output = await raceSignal(
@@ -57,9 +59,9 @@ export async function answerDirectly(options: {
           },
           previousAttempts: [],
         },
-        scope.child({ parentEventId: runId }),
+        scope.child({ parentEventId: runId, signal: timeout.signal }),
       ),
-      scope.signal,
+      timeout.signal,
     );
   } catch (caught) {
     const error = toBatonError(caught);
@@ -74,6 +76,8 @@ export async function answerDirectly(options: {
       });
     }
     throw error;
+  } finally {
+    timeout.dispose();
   }
   if (scope.emitting) {
     scope.emit({

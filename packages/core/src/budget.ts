@@ -16,6 +16,9 @@ export class Budget {
   private tokensSpent = 0;
   private costSpent = 0;
   private usageSpent: Usage = { inputTokens: 0, outputTokens: 0 };
+  // Estimates of calls in flight: concurrent branches must not all spend the same remainder.
+  private tokensReserved = 0;
+  private costReserved = 0;
   private readonly startedAt: number;
 
   /**
@@ -40,9 +43,13 @@ export class Budget {
   remaining(): Required<BudgetLimits> {
     const own = {
       tokens:
-        this.limits.tokens === undefined ? Number.POSITIVE_INFINITY : this.limits.tokens - this.tokensSpent,
+        this.limits.tokens === undefined
+          ? Number.POSITIVE_INFINITY
+          : this.limits.tokens - this.tokensSpent - this.tokensReserved,
       costUsd:
-        this.limits.costUsd === undefined ? Number.POSITIVE_INFINITY : this.limits.costUsd - this.costSpent,
+        this.limits.costUsd === undefined
+          ? Number.POSITIVE_INFINITY
+          : this.limits.costUsd - this.costSpent - this.costReserved,
       wallTimeMs:
         this.limits.wallTimeMs === undefined
           ? Number.POSITIVE_INFINITY
@@ -70,6 +77,40 @@ export class Budget {
     if (left.costUsd <= 0 || (estimate.costUsd !== undefined && estimate.costUsd > left.costUsd)) {
       throw new BudgetExceededError('costUsd', estimate.costUsd ?? 0, Math.max(0, left.costUsd));
     }
+  }
+
+  /**
+   * Checks that a call's estimate fits, as {@link Budget.ensure}, and holds it against this budget
+   * and every ancestor until the call settles, so concurrent calls cannot all spend the same
+   * remainder. Settle with the actual usage (which replaces the estimate) or release on failure.
+   */
+  reserve(estimate: { tokens: number; costUsd?: number }): {
+    settle(usage: Usage, costUsd?: number): void;
+    release(): void;
+  } {
+    this.ensure(estimate);
+    const cost = estimate.costUsd ?? 0;
+    this.hold(estimate.tokens, cost);
+    let open = true;
+    return {
+      settle: (usage, costUsd = 0) => {
+        if (!open) return;
+        open = false;
+        this.hold(-estimate.tokens, -cost);
+        this.charge(usage, costUsd);
+      },
+      release: () => {
+        if (!open) return;
+        open = false;
+        this.hold(-estimate.tokens, -cost);
+      },
+    };
+  }
+
+  private hold(tokens: number, costUsd: number): void {
+    this.tokensReserved += tokens;
+    this.costReserved += costUsd;
+    this.parent?.hold(tokens, costUsd);
   }
 
   /** Records spending here and in every ancestor. */

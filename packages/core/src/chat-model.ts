@@ -96,6 +96,11 @@ export interface ChatModel {
   readonly modelId: string;
   /** Sends one request and resolves with the whole answer. */
   generate(request: ChatRequest, options?: ChatCallOptions): Promise<ChatResponse>;
+  /**
+   * What a call with this usage would cost, in US dollars, when the adapter knows the price. Lets
+   * cost budgets refuse a call before it is made. Optional.
+   */
+  estimateCostUsd?(usage: Usage): number | undefined;
   /** Streams one answer. Optional: callers fall back to {@link ChatModel.generate}. */
   stream?(request: ChatRequest, options?: ChatCallOptions): AsyncIterable<ChatStreamPart>;
 }

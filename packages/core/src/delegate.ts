@@ -1,5 +1,5 @@
 import type { Agent, AgentOutput, PreviousAttempt, TransferredContext } from './agent.js';
-import { BatonError, toBatonError } from './baton-error.js';
+import { type BatonError, toBatonError } from './baton-error.js';
 import { addUsage, emptyUsage, type Usage } from './chat-model.js';
 import { type ContextPolicy, lastMessages } from './context-policy.js';
 import { createId } from './create-id.js';
@@ -141,12 +141,13 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
 
   const plan = planAttempts(eligible, ladder, roster, delegator);
   const previous: PreviousAttempt[] = [];
-  const contexts = new Map<boolean, TransferredContext>();
+  const contexts = new Map<boolean, Promise<TransferredContext>>();
   let task = options.task;
   let accepted: AgentOutput | undefined;
   let best: AgentOutput | undefined;
   let escalateReason: string | undefined;
   let stopLadder = false;
+  let escalated = false;
 
   const fallback = (rung: FallbackRung, reason: string, fromAgentId?: string, toAgentId?: string) => {
     const step: FallbackStep = {
@@ -158,75 +159,88 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     record.fallbacks.push(step);
     if (scope.emitting) scope.emit({ type: 'fallback-start', id: createId('fb'), parentId: id, ...step });
   };
-
-  for (const planned of plan) {
-    if (accepted || stopLadder) break;
-    const last = record.attempts[record.attempts.length - 1];
-    if (planned.rung !== 'primary') {
-      const why = last ? describeFailure(last) : 'no eligible delegate';
-      fallback(planned.rung, why, last?.agentId, planned.agent.id);
-      if (planned.rung === 'retry' && previous.length > 0)
-        task = ladder.revise(task, previous[previous.length - 1]!);
-    }
-    const clearance = planned.agent.card.clearance.pii;
-    let context = contexts.get(clearance);
+  // One transfer per clearance level: cleared and uncleared delegates see different contexts.
+  const contextFor = (cleared: boolean) => {
+    let context = contexts.get(cleared);
     if (!context) {
-      context = await transferContext(transfer, options.turn, clearance, scope);
-      contexts.set(clearance, context);
-      if (record.attempts.length === 0) record.context = context.info;
+      context = transferContext(transfer, options.turn, cleared, scope).then((transferred) => {
+        if (record.context.characters === 0 && record.context.messages === 0)
+          record.context = transferred.info;
+        return transferred;
+      });
+      contexts.set(cleared, context);
     }
-    const attempt = await runAttempt({
-      agent: planned.agent,
-      rung: planned.rung,
-      index: record.attempts.length + 1,
-      task: clearance ? task : redactTask(task),
-      context,
-      previous,
-      verifiers,
-      scope,
-      delegationId: id,
-      depth,
-      timeoutMs: options.attemptTimeoutMs ?? scope.limits.attemptTimeoutMs,
-      handoff: mode === 'handoff',
-    });
-    record.attempts.push(attempt.record);
-    record.usage = addUsage(record.usage, attempt.record.usage);
-    record.costUsd += attempt.record.costUsd;
-    if (attempt.output) {
-      if (attempt.record.outcome === 'accepted') accepted = attempt.output;
-      else if (!best || (attempt.output.confidence ?? 0) > (best.confidence ?? 0)) best = attempt.output;
-      if (attempt.output.status === 'needs-human') {
-        escalateReason = `${planned.agent.id} asked for a human: ${attempt.output.text}`;
-        stopLadder = true;
-      }
-    }
-    if (attempt.fatal) stopLadder = true;
-    previous.push({
-      agentId: planned.agent.id,
-      ...(attempt.output ? { output: attempt.output.text } : {}),
-      sources: attempt.output?.sources?.map((source) => source.id) ?? [],
-      verdicts: attempt.record.verdicts,
-      ...(attempt.record.error ? { error: attempt.record.error.message } : {}),
-    });
-  }
+    return context;
+  };
 
-  let escalated = false;
-  if (accepted) {
-    record.outcome = 'completed';
-    record.answeredBy = record.attempts[record.attempts.length - 1]?.agentId;
-  } else if (ladder.human || escalateReason) {
-    const last = record.attempts[record.attempts.length - 1];
-    fallback(
-      'human',
-      escalateReason ?? (last ? describeFailure(last) : record.reason),
-      last?.agentId ?? delegator.id,
-    );
-    record.outcome = 'escalated';
-    record.answeredBy = 'human';
-    escalated = true;
+  try {
+    for (const planned of plan) {
+      if (accepted || stopLadder) break;
+      const last = record.attempts[record.attempts.length - 1];
+      if (planned.rung !== 'primary') {
+        const why = last ? describeFailure(last) : 'no eligible delegate';
+        fallback(planned.rung, why, last?.agentId, planned.agent.id);
+        if (planned.rung === 'retry' && previous.length > 0)
+          task = ladder.revise(task, previous[previous.length - 1]!);
+      }
+      const cleared = planned.agent.card.clearance.pii;
+      const attempt = await runAttempt({
+        agent: planned.agent,
+        rung: planned.rung,
+        index: record.attempts.length + 1,
+        task: cleared ? task : redactTask(task),
+        context: () => contextFor(cleared),
+        // A copy, redacted for this delegate: earlier answers may quote data it is not cleared for.
+        previous: previous.map((attemptSoFar) =>
+          cleared ? { ...attemptSoFar } : redactAttempt(attemptSoFar),
+        ),
+        verifiers,
+        scope,
+        delegationId: id,
+        depth,
+        timeoutMs: options.attemptTimeoutMs ?? scope.limits.attemptTimeoutMs,
+        handoff: mode === 'handoff',
+      });
+      record.attempts.push(attempt.record);
+      record.usage = addUsage(record.usage, attempt.record.usage);
+      record.costUsd += attempt.record.costUsd;
+      if (attempt.output) {
+        if (attempt.record.outcome === 'accepted') accepted = attempt.output;
+        else if (!best || (attempt.output.confidence ?? 0) > (best.confidence ?? 0)) best = attempt.output;
+        if (attempt.output.status === 'needs-human') {
+          escalateReason = `${planned.agent.id} asked for a human: ${attempt.output.text}`;
+          stopLadder = true;
+        }
+      }
+      if (attempt.fatal) stopLadder = true;
+      previous.push({
+        agentId: planned.agent.id,
+        ...(attempt.output ? { output: attempt.output.text } : {}),
+        sources: attempt.output?.sources?.map((source) => source.id) ?? [],
+        verdicts: attempt.record.verdicts,
+        ...(attempt.record.error ? { error: attempt.record.error.message } : {}),
+      });
+    }
+
+    if (accepted) {
+      record.outcome = 'completed';
+      record.answeredBy = record.attempts[record.attempts.length - 1]?.agentId;
+    } else if ((ladder.human || escalateReason) && !scope.signal.aborted) {
+      const last = record.attempts[record.attempts.length - 1];
+      fallback(
+        'human',
+        escalateReason ?? (last ? describeFailure(last) : record.reason),
+        last?.agentId ?? delegator.id,
+      );
+      record.outcome = 'escalated';
+      record.answeredBy = 'human';
+      escalated = true;
+    }
+  } finally {
+    // Whatever happened, the delegation ends in its record and its event (a span never stays open).
+    record.latencyMs = Date.now() - startedAt;
+    if (scope.emitting) scope.emit({ type: 'delegation-end', id, parentId: scope.parentEventId, record });
   }
-  record.latencyMs = Date.now() - startedAt;
-  if (scope.emitting) scope.emit({ type: 'delegation-end', id, parentId: scope.parentEventId, record });
   if (scope.signal.aborted) throw toBatonError(scope.signal.reason, 'aborted');
   const output = accepted ?? (escalated ? undefined : best);
   return { record, ...(output ? { output } : {}), accepted: accepted !== undefined, escalated };
@@ -262,7 +276,7 @@ async function runAttempt(options: {
   rung: AttemptRung;
   index: number;
   task: TaskSpec;
-  context: TransferredContext;
+  context: () => Promise<TransferredContext>;
   previous: PreviousAttempt[];
   verifiers: readonly Verifier[];
   scope: RunScope;
@@ -274,6 +288,24 @@ async function runAttempt(options: {
   const { agent, scope } = options;
   const attemptId = createId('att');
   const started = Date.now();
+  const timeout = scope.timeout(options.timeoutMs, agent.id);
+  const self = options.rung === 'self';
+  const childScope = scope.child({
+    ...(self ? {} : { agentId: agent.id, nest: true }),
+    parentEventId: attemptId,
+    ...(options.task.budget ? { budget: options.task.budget } : {}),
+    ...(options.task.deadline !== undefined ? { deadline: options.task.deadline } : {}),
+    signal: timeout.signal,
+    toolGrant: new Set(agent.card.tools),
+  });
+  // Context transfer can call a model (a summary): it fails, times out and is charged like the attempt.
+  let context: TransferredContext | undefined;
+  let contextError: unknown;
+  try {
+    context = await raceSignal(options.context(), childScope.signal);
+  } catch (caught) {
+    contextError = caught;
+  }
   if (scope.emitting) {
     scope.emit({
       type: 'attempt-start',
@@ -282,34 +314,15 @@ async function runAttempt(options: {
       agentId: agent.id,
       attempt: options.index,
       rung: options.rung,
-      contextCharacters: options.context.info.characters,
+      contextCharacters: context?.info.characters ?? 0,
     });
   }
-  const timeout = options.timeoutMs === undefined ? undefined : new AbortController();
-  const onParentAbort = () => timeout?.abort(scope.signal.reason);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeout && options.timeoutMs !== undefined) {
-    if (scope.signal.aborted) timeout.abort(scope.signal.reason);
-    else scope.signal.addEventListener('abort', onParentAbort, { once: true });
-    const timeoutMs = options.timeoutMs;
-    timer = setTimeout(() => {
-      timeout.abort(new BatonError('timeout', `${agent.id} did not finish within ${timeoutMs} ms.`));
-    }, timeoutMs);
-  }
-  const self = options.rung === 'self';
-  const childScope = scope.child({
-    ...(self ? {} : { agentId: agent.id, nest: true }),
-    parentEventId: attemptId,
-    ...(options.task.budget ? { budget: options.task.budget } : {}),
-    ...(options.task.deadline !== undefined ? { deadline: options.task.deadline } : {}),
-    ...(timeout ? { signal: timeout.signal } : {}),
-    toolGrant: new Set(agent.card.tools),
-  });
   const runId = createId('run');
   let output: AgentOutput | undefined;
   let error: BatonError | undefined;
   let verdicts: Verdict[] = [];
   try {
+    if (!context) throw contextError;
     childScope.ensureCanProceed();
     const runScope = childScope.child({ parentEventId: runId });
     if (scope.emitting) {
@@ -327,7 +340,7 @@ async function runAttempt(options: {
         agent.run(
           {
             task: options.task,
-            context: options.context,
+            context,
             previousAttempts: options.previous,
             ...(options.handoff ? { handoff: true } : {}),
           },
@@ -368,8 +381,7 @@ async function runAttempt(options: {
     error = toBatonError(caught);
     verdicts = [];
   } finally {
-    if (timer) clearTimeout(timer);
-    scope.signal.removeEventListener('abort', onParentAbort);
+    timeout.dispose();
   }
   const passed =
     output !== undefined && output.status !== 'needs-human' && verdicts.every((verdict) => verdict.passed);
@@ -433,9 +445,11 @@ async function transferContext(
   const summary = selection.summary === undefined ? undefined : redact(selection.summary);
   let fields: Record<string, unknown> | undefined;
   if (selection.fields) {
-    fields = {};
-    for (const [key, value] of Object.entries(selection.fields))
-      fields[key] = typeof value === 'string' ? redact(value) : value;
+    fields = cleared
+      ? selection.fields
+      : (redactDeep(selection.fields, (found) => {
+          redactions += found;
+        }) as Record<string, unknown>);
   }
   let characters = summary?.length ?? 0;
   for (const message of messages) characters += message.content.length;
@@ -448,10 +462,41 @@ async function transferContext(
   };
 }
 
+function redactText(text: string): string {
+  return redactPii(text).text;
+}
+
 function redactTask(task: TaskSpec): TaskSpec {
-  const goal = redactPii(task.goal);
-  if (goal.count === 0) return task;
-  return { ...task, goal: goal.text };
+  return {
+    ...task,
+    goal: redactText(task.goal),
+    ...(task.instructions !== undefined ? { instructions: redactText(task.instructions) } : {}),
+    constraints: task.constraints.map(redactText),
+    acceptanceCriteria: task.acceptanceCriteria.map(redactText),
+  };
+}
+
+function redactAttempt(attempt: PreviousAttempt): PreviousAttempt {
+  return {
+    ...attempt,
+    ...(attempt.output !== undefined ? { output: redactText(attempt.output) } : {}),
+    ...(attempt.error !== undefined ? { error: redactText(attempt.error) } : {}),
+    verdicts: attempt.verdicts.map((verdict) => ({ ...verdict, reason: redactText(verdict.reason) })),
+  };
+}
+
+/** Redacts every string in a JSON-like value, however deeply nested, counting what it replaced. */
+function redactDeep(value: unknown, count: (found: number) => void): unknown {
+  if (typeof value === 'string') {
+    const result = redactPii(value);
+    count(result.count);
+    return result.text;
+  }
+  if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, count));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, redactDeep(entry, count)]));
+  }
+  return value;
 }
 
 function describeFailure(attempt: AttemptRecord): string {

@@ -1,3 +1,4 @@
+import type { AgentOutput } from './agent.js';
 import { answerDirectly } from './answer-directly.js';
 import { type AssessPolicy, thresholdAssess } from './assess-policy.js';
 import { type ContextPolicy, fullContext } from './context-policy.js';
@@ -33,6 +34,9 @@ export function handoff(
   const transfer = options.transfer ?? fullContext();
   const handBackBelow = options.handBackBelow ?? 0.2;
 
+  const handsBack = (output: AgentOutput) =>
+    output.status === 'hand-back' || (output.confidence !== undefined && output.confidence < handBackBelow);
+
   const runSpecialist = async (
     agentId: string,
     turn: TurnInput,
@@ -65,11 +69,7 @@ export function handoff(
       if (active && roster.has(active)) {
         const result = await runSpecialist(active, turn, context, 'conversation is handed off');
         const output = result.output;
-        const handsBack =
-          !output ||
-          output.status === 'hand-back' ||
-          (output.confidence !== undefined && output.confidence < handBackBelow);
-        if (!handsBack && output) {
+        if (output && !handsBack(output)) {
           return {
             answer: output.text,
             outcome: 'answered',
@@ -133,6 +133,27 @@ export function handoff(
     }
     state[stateKey] = chosen.agentId;
     const result = await runSpecialist(chosen.agentId, turn, context, assessment.reason);
+    if (result.output && handsBack(result.output)) {
+      // Handed straight back: the front desk answers after all, and the specialist does not keep the conversation.
+      delete state[stateKey];
+      if (scope.emitting) {
+        scope.emit({
+          type: 'handoff-end',
+          id: createId('ho'),
+          parentId: scope.parentEventId,
+          agentId: chosen.agentId,
+          reason: result.output.status === 'hand-back' ? result.output.text : 'low confidence',
+        });
+      }
+      const own = await answerDirectly({
+        agent: roster.front,
+        task: defaultSpecify({ text: turn.message, language, selection, delegate: undefined }),
+        turn,
+        scope,
+        transfer,
+      });
+      return { ...own, delegations: [result.record, ...own.delegations] };
+    }
     if (result.output) {
       return {
         answer: result.output.text,

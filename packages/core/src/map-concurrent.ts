@@ -1,5 +1,7 @@
 /**
- * Maps over items with at most `limit` calls in flight, keeping the input order in the result.
+ * Maps over items with at most `limit` calls in flight, keeping the input order in the result. If a
+ * call rejects, no new call starts, the calls in flight are still awaited (none is left running
+ * unobserved), and the first rejection is rethrown.
  */
 export async function mapConcurrent<TItem, TResult>(
   items: readonly TItem[],
@@ -8,13 +10,23 @@ export async function mapConcurrent<TItem, TResult>(
 ): Promise<TResult[]> {
   const results = new Array<TResult>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next;
       next += 1;
-      results[index] = await map(items[index]!, index);
+      try {
+        results[index] = await map(items[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
+  );
+  const rejection = settled.find((outcome) => outcome.status === 'rejected');
+  if (rejection) throw rejection.reason;
   return results;
 }

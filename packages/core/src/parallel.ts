@@ -1,4 +1,5 @@
 import { type AssessPolicy, thresholdAssess } from './assess-policy.js';
+import { toBatonError } from './baton-error.js';
 import type { ContextPolicy } from './context-policy.js';
 import { delegateTurn, type StrategyPolicies } from './define-strategy.js';
 import type { FailureLadder } from './failure-ladder.js';
@@ -79,8 +80,26 @@ export function parallel(options: ParallelOptions = {}): Strategy {
         (group, index) => groups.findIndex((other) => other.agentId === group.agentId) === index,
       );
       if (distinct.length < 2) return delegateTurn(turn, context, policies);
-      const answers = await mapConcurrent(groups, options.concurrency ?? 4, (group) =>
-        delegateTurn(turn, context, policies, group.text),
+      // One branch failing must not lose the others' answers (nor leave them running unawaited):
+      // a branch's failure becomes its own failed answer; only cancellation stops the turn.
+      const answers = await mapConcurrent(
+        groups,
+        options.concurrency ?? 4,
+        async (group): Promise<StrategyAnswer> => {
+          try {
+            return await delegateTurn(turn, context, policies, group.text);
+          } catch (caught) {
+            const error = toBatonError(caught);
+            if (error.code === 'aborted') throw error;
+            return {
+              answer: null,
+              outcome: 'failed',
+              respondedBy: [],
+              delegations: [],
+              error: { code: error.code, message: error.message },
+            };
+          }
+        },
       );
       const texts = answers
         .map((answer) => answer.answer)

@@ -114,6 +114,29 @@ export class RunScope {
     });
   }
 
+  /**
+   * A controller that aborts after `timeoutMs` (with a `timeout` error naming `what`) or when this
+   * scope is cancelled, whichever comes first. Call `dispose()` when the work ends, so no timer or
+   * listener outlives it. Without a timeout the scope's own signal is returned.
+   */
+  timeout(timeoutMs: number | undefined, what: string): { signal: AbortSignal; dispose(): void } {
+    if (timeoutMs === undefined) return { signal: this.signal, dispose: () => undefined };
+    const controller = new AbortController();
+    const onParentAbort = () => controller.abort(this.signal.reason);
+    if (this.signal.aborted) controller.abort(this.signal.reason);
+    else this.signal.addEventListener('abort', onParentAbort, { once: true });
+    const timer = setTimeout(() => {
+      controller.abort(new BatonError('timeout', `${what} did not finish within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    return {
+      signal: controller.signal,
+      dispose: () => {
+        clearTimeout(timer);
+        this.signal.removeEventListener('abort', onParentAbort);
+      },
+    };
+  }
+
   /** Throws if cancelled or past the deadline or out of budget: call before starting any work. */
   ensureCanProceed(estimate: { tokens?: number; costUsd?: number } = {}): void {
     if (this.signal.aborted) throw abortError(this.signal);
@@ -132,8 +155,14 @@ export class RunScope {
     request: ChatRequest,
     options: { agentId: string },
   ): Promise<ChatResponse> {
-    const estimate = estimateTokens(request);
-    this.ensureCanProceed({ tokens: estimate });
+    const tokens = estimateTokens(request);
+    const costUsd = model.estimateCostUsd?.({
+      inputTokens: tokens - outputAllowance(request),
+      outputTokens: outputAllowance(request),
+    });
+    this.ensureCanProceed();
+    // Refused here, before the request leaves, when the estimate does not fit what is left.
+    const reservation = this.budget.reserve({ tokens, ...(costUsd !== undefined ? { costUsd } : {}) });
     const id = createId('call');
     const started = Date.now();
     if (this.emitting) {
@@ -149,7 +178,7 @@ export class RunScope {
     }
     try {
       const response = await raceSignal(model.generate(request, { signal: this.signal }), this.signal);
-      this.budget.charge(response.usage, response.costUsd ?? 0);
+      reservation.settle(response.usage, response.costUsd ?? 0);
       if (this.emitting) {
         this.emit({
           type: 'model-call-end',
@@ -166,6 +195,7 @@ export class RunScope {
       }
       return response;
     } catch (error) {
+      reservation.release();
       const batonError = toBatonError(error, 'model-error');
       this.emit({
         type: 'model-call-end',
@@ -184,16 +214,23 @@ export class RunScope {
   }
 }
 
+/** Output tokens assumed for a call that sets no `maxOutputTokens`, for budget checks. */
+export const defaultOutputAllowance = 512;
+
+function outputAllowance(request: ChatRequest): number {
+  return request.maxOutputTokens ?? defaultOutputAllowance;
+}
+
 /**
- * A rough token estimate (4 characters a token, plus the output allowance) used to refuse calls
- * that cannot fit the budget. Deliberately provider-agnostic: exact tokenizers differ per host.
+ * A rough token estimate (4 characters a token, plus `maxOutputTokens` or a default allowance of
+ * {@link defaultOutputAllowance}) used to refuse calls that cannot fit the budget. Deliberately provider-agnostic: exact tokenizers differ per host.
  */
 export function estimateTokens(request: ChatRequest): number {
   let characters = 0;
   for (const message of request.messages) characters += message.content?.length ?? 0;
   for (const tool of request.tools ?? [])
     characters += tool.description.length + JSON.stringify(tool.parameters).length;
-  return Math.ceil(characters / 4) + (request.maxOutputTokens ?? 0);
+  return Math.ceil(characters / 4) + outputAllowance(request);
 }
 
 /** The error to throw for an aborted signal: a timeout keeps its own code. */

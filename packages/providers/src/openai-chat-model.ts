@@ -37,6 +37,8 @@ export function createOpenAIChatModel(options: OpenAIModelOptions): ChatModel {
     modelId: setup.modelId,
     generate: (request, callOptions) => generate(setup, request, callOptions),
     stream: (request, callOptions) => stream(setup, request, callOptions),
+    // Lets a cost budget refuse a call before it is sent.
+    estimateCostUsd: (usage) => setup.costOf(usage, undefined),
   };
 }
 
