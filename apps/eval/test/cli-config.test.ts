@@ -48,6 +48,17 @@ export default defineConfig({
 `;
 }
 
+/** A custom strategy (config source) that throws on the turn about Sunday (e-t3#0). */
+const brokenStrategy = `broken: () => ({
+      specificationVersion: 'v1',
+      name: 'broken',
+      description: 'throws on questions about Sunday',
+      async respond(turn) {
+        if (turn.message.includes('sunday')) throw new Error('the broken strategy gave up');
+        return { answer: 'We can help with that.', outcome: 'answered', respondedBy: ['desk'], delegations: [] };
+      },
+    }),`;
+
 describe('baton eval with eval.config.ts', () => {
   let temp: Awaited<ReturnType<typeof makeTempFolder>>;
   const baton = (argv: string[]) => runBaton(argv, { cwd: temp.path });
@@ -99,6 +110,48 @@ describe('baton eval with eval.config.ts', () => {
       'parallel',
       'canned',
     ]);
+  });
+
+  it('keeps a turn whose strategy throws as a failed item that scores 0', async () => {
+    await writeFile(
+      join(temp.path, 'eval.config.ts'),
+      configSource("strategies: ['solo', 'broken'],").replace(
+        'customStrategies: {',
+        `customStrategies: {\n    ${brokenStrategy}`,
+      ),
+    );
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.code).toBe(0);
+    const { summary, items } = await readRunFolder(join(temp.path, 'run'));
+    const broken = items.filter((item) => item.strategy === 'broken' && item.itemId === 'e-t3#0');
+    expect(broken).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        answer: null,
+        error: { code: 'delegation-failed', message: 'the broken strategy gave up' },
+      }),
+    ]);
+    expect(broken[0]!.scores).toMatchObject({ answerQuality: 0, humanCleanup: 1, pass: false });
+    expect(summary.strategies[1]).toMatchObject({ name: 'broken', turns: 12, failed: 1 });
+    expect(summary.strategies[1]!.metrics.answerQuality.n).toBe(12);
+  });
+
+  // Bug (doc vs code): summary.json's `errors` is documented as "turns the harness got no result
+  // for (the strategy threw)" (run-summary.ts, item-result.ts `outcome: 'error'`), but core's team
+  // catches a throwing strategy and reports `failed`/`delegation-failed`, so the terminal table's
+  // "turns / errors" shows 0 errors for a strategy that crashed.
+  it.fails('counts a turn whose strategy threw under errors, as summary.json documents', async () => {
+    await writeFile(
+      join(temp.path, 'eval.config.ts'),
+      configSource("strategies: ['solo', 'broken'],").replace(
+        'customStrategies: {',
+        `customStrategies: {\n    ${brokenStrategy}`,
+      ),
+    );
+    const outcome = await baton(['eval', '--out', 'run']);
+    expect(outcome.code).toBe(0);
+    const { summary } = await readRunFolder(join(temp.path, 'run'));
+    expect(summary.strategies[1]).toMatchObject({ name: 'broken', errors: 1 });
   });
 
   it('lets flags override the config and reads a config named with --config', async () => {

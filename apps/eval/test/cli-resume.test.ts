@@ -124,6 +124,22 @@ describe('baton eval interrupted and resumed', () => {
     expect(qualityMeans(rerun.summary)).toEqual(qualityMeans(full.summary));
   });
 
+  // Bug (evaluate.ts): --resume does not compare the options with the run's run.json. With other
+  // strategies it replays whatever units of them are missing, overwrites run.json with the new
+  // strategy list, and only then fails (exit 2, `item … belongs to strategy "route-lexical", which
+  // is not one of …`): the folder is left with a run.json that its own items contradict, so
+  // `baton report` on it fails too.
+  it.fails('refuses --resume with other strategies than the run was made with, before replaying', async () => {
+    await cp(join(temp.path, 'full'), join(temp.path, 'other'), { recursive: true });
+    const outcome = await runBaton(
+      ['eval', ...fastFlags, '--strategies', 'solo,verify-recover', '--out', 'other', '--resume'],
+      { cwd: temp.path },
+    );
+    expect(outcome.code).toBe(2);
+    expect(await readItemLines(join(temp.path, 'other', 'items.jsonl'))).toHaveLength(full.items.length);
+    expect((await runBaton(['report', 'other'], { cwd: temp.path })).code).toBe(0);
+  });
+
   it('refuses an --out that already holds a run unless --resume is given', async () => {
     const outcome = await runBaton(['eval', ...fastFlags, '--out', 'full'], { cwd: temp.path });
     expect(outcome.code).toBe(2);
