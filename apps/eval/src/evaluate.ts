@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
 import { createCassetteFetch, createModel, type Fetch } from '@baton/providers';
@@ -129,6 +129,25 @@ export async function evaluate(
   const itemsFile = join(out, 'items.jsonl');
   const unitsFile = join(out, 'units.jsonl');
   let skipUnits = new Set<string>();
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const runFile = join(out, 'run.json');
+  const run = {
+    version: 1,
+    createdAt: new Date(started).toISOString(),
+    suite: suite.file,
+    source,
+    options: publicOptions(options),
+    strategies: strategies.map((entry) => entry.name),
+    strategyDescriptions: Object.fromEntries(
+      strategies.map((entry) => [entry.name, entry.strategy.description]),
+    ),
+    baseline,
+    scorer: scorer.description,
+    ...(judge
+      ? { summaryScorer: { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } }
+      : {}),
+    agentMode,
+  };
   if (existsSync(itemsFile)) {
     if (!options.resume) {
       throw new EvalError(
@@ -136,15 +155,27 @@ export async function evaluate(
         `${out} already holds a run: pass --resume to continue it, or choose another --out.`,
       );
     }
+    const previous = existsSync(runFile)
+      ? (JSON.parse(await readFile(runFile, 'utf8')) as typeof run)
+      : undefined;
+    const differences = previous ? resumeDifferences(previous, run) : ['run.json is missing'];
+    if (differences.length > 0) {
+      throw new EvalError(
+        'usage',
+        `--resume: ${out} was run with other settings (${differences.join(', ')}); use another --out.`,
+      );
+    }
+    run.createdAt = previous?.createdAt ?? run.createdAt;
+    // An interrupted write can leave half a line; appending after it would corrupt the file.
+    for (const file of [itemsFile, unitsFile]) {
+      const cut = await cutTornTail(file);
+      if (cut > 0) log(`${file}: removed ${cut} bytes of an unfinished line.`);
+    }
     skipUnits = await readDoneUnits(unitsFile);
     log(`Resuming ${out}: ${skipUnits.size} strategy × conversation units already done.`);
   }
   await mkdir(out, { recursive: true });
-  const shard = options.shard ? parseShard(options.shard) : undefined;
-  await writeFile(
-    join(out, 'run.json'),
-    `${JSON.stringify({ version: 1, createdAt: new Date(started).toISOString(), suite: suite.file, source, options: publicOptions(options), strategies: strategies.map((entry) => entry.name), strategyDescriptions: Object.fromEntries(strategies.map((entry) => [entry.name, entry.strategy.description])), baseline, scorer: scorer.description, summaryScorer: judge ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } : undefined, agentMode }, null, 2)}\n`,
-  );
+  await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
 
   const langfuseKeys = Boolean(env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY);
   if (options.langfuse === true && !langfuseKeys) {
@@ -376,6 +407,55 @@ function findSuite(cwd: string): string {
     }
     folder = parent;
   }
+}
+
+/** The settings a resumed run must share with the run it continues. */
+function resumeDifferences(
+  previous: {
+    suite?: unknown;
+    source?: unknown;
+    strategies?: unknown;
+    scorer?: unknown;
+    options?: Partial<EvalOptions>;
+  },
+  current: {
+    suite: string;
+    source: string;
+    strategies: string[];
+    scorer: string;
+    options: Partial<EvalOptions>;
+  },
+): string[] {
+  const differences: string[] = [];
+  if (previous.suite !== current.suite) differences.push('suite');
+  if (previous.source !== current.source) differences.push('dataset');
+  if (JSON.stringify(previous.strategies) !== JSON.stringify(current.strategies))
+    differences.push('strategies');
+  if (previous.scorer !== current.scorer) differences.push('scorer');
+  for (const key of [
+    'split',
+    'shard',
+    'repeat',
+    'limit',
+    'model',
+    'agents',
+    'passThreshold',
+    'cleanupThreshold',
+  ] as const) {
+    if (JSON.stringify(previous.options?.[key]) !== JSON.stringify(current.options[key]))
+      differences.push(key);
+  }
+  return differences;
+}
+
+/** Truncates a file after its last line break; returns the bytes removed. */
+async function cutTornTail(file: string): Promise<number> {
+  if (!existsSync(file)) return 0;
+  const content = await readFile(file);
+  const end = content.lastIndexOf(0x0a) + 1;
+  if (end === content.length) return 0;
+  await truncate(file, end);
+  return content.length - end;
 }
 
 function publicOptions(options: EvalOptions): Partial<EvalOptions> {

@@ -163,7 +163,17 @@ async function runUnit(context: {
         ? { code: caught.code, message: caught.message }
         : { code: 'harness-error', message: caught instanceof Error ? caught.message : String(caught) };
     }
-    const item = await scoreTurn({ name, turn, repeat, result, error, options, signal, roster: team.roster });
+    const item = await scoreTurn({
+      name,
+      turn,
+      repeat,
+      result,
+      error,
+      options,
+      signal,
+      roster: team.roster,
+      delegates: team.strategy.delegates !== false,
+    });
     if (signal.aborted && item.outcome === 'failed' && item.error?.code === 'aborted') return;
     await context.writer.write(JSON.stringify(item));
     context.items.push(slim(item));
@@ -182,6 +192,7 @@ async function scoreTurn(context: {
   options: RunEvaluationOptions;
   signal: AbortSignal;
   roster: Roster;
+  delegates: boolean;
 }): Promise<ItemResult> {
   const { name, turn, repeat, result, options, signal } = context;
   const outcome = result ? result.outcome : 'error';
@@ -209,6 +220,7 @@ async function scoreTurn(context: {
       quality,
       roster: context.roster,
       thresholds: options.thresholds,
+      strategyDelegates: context.delegates,
     }),
   };
   const error = result?.error ?? context.error;
@@ -269,10 +281,15 @@ class LineWriter {
     });
   }
 
-  async write(line: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.stream.write(`${line}\n`))
-      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  /**
+   * Resolves once the line has been handed to the file, not merely buffered: a unit is only
+   * recorded as done (for --resume) after its items are on disk.
+   */
+  write(line: string): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.stream.write(`${line}\n`, (error) => (error ? reject(error) : resolve()));
+    });
   }
 
   close(): Promise<void> {

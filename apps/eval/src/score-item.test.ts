@@ -110,6 +110,21 @@ describe('scoreItem', () => {
     });
   });
 
+  it('keeps errored turns of a strategy that never delegates out of the fallback denominator', () => {
+    expect(score({ outcome: 'error', answer: null, quality: null, strategyDelegates: false })).toMatchObject({
+      delegationAttempted: false,
+      fallback: null,
+      answerQuality: 0,
+      humanCleanup: 1,
+    });
+  });
+
+  it('gives no routing credit to a turn that failed before choosing a delegate', () => {
+    expect(
+      score({ outcome: 'failed', answer: null, quality: null, turn: turn(['general']) }).routingCorrect,
+    ).toBe(false);
+  });
+
   it('records the fallback rungs that ran', () => {
     expect(score({ delegations: [record('billing', ['retry', 'alternative'])] })).toMatchObject({
       fallback: true,

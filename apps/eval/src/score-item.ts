@@ -24,6 +24,8 @@ export function scoreItem(options: {
   quality: ScoreValue;
   roster: Roster;
   thresholds: ScoringThresholds;
+  /** Whether the strategy ever delegates; default true. */
+  strategyDelegates?: boolean;
 }): Record<string, ScoreValue> {
   const { turn, outcome, answer, delegations, roster, thresholds } = options;
   const broken = outcome === 'error' || outcome === 'failed';
@@ -33,8 +35,11 @@ export function scoreItem(options: {
   const cleanup = escalated || broken || answer === null ? 1 : round(humanCleanup(answer, turn.reference));
   const topLevel = delegations.filter((record) => record.depth === 1);
   const rungs = new Set(topLevel.flatMap((record) => record.fallbacks.map((step) => step.rung)));
-  const attempted = outcome === 'error' || topLevel.length > 0;
-  const fallback = outcome === 'error' || rungs.size > 0;
+  // A turn the harness got nothing back for is counted as an attempted delegation that fell back —
+  // the worst case — unless the strategy never delegates at all.
+  const erroredDelegation = outcome === 'error' && options.strategyDelegates !== false;
+  const attempted = erroredDelegation || topLevel.length > 0;
+  const fallback = erroredDelegation || rungs.size > 0;
   const quality = escalated ? null : broken ? 0 : options.quality;
   const scores: Record<string, ScoreValue> = {
     [scoreNames.answerQuality]: quality,
@@ -47,7 +52,7 @@ export function scoreItem(options: {
     [scoreNames.pass]: passes(turn, outcome, quality, thresholds.passThreshold),
   };
   for (const rung of ['retry', 'alternative', 'self', 'human'] as const) {
-    scores[`${fallbackRungScorePrefix}${rung}`] = attempted ? outcome === 'error' || rungs.has(rung) : null;
+    scores[`${fallbackRungScorePrefix}${rung}`] = attempted ? erroredDelegation || rungs.has(rung) : null;
   }
   return scores;
 }
@@ -64,7 +69,8 @@ function routingCorrect(
   roster: Roster,
 ): boolean | null {
   if (turn.gold.domains.length === 0) return null;
-  if (outcome === 'error') return false;
+  // No result, or a failure before any delegate was chosen: nothing was routed correctly.
+  if (outcome === 'error' || (outcome === 'failed' && delegations.length === 0)) return false;
   const served = new Set<string>();
   const chosen = delegations.map((record) => record.chosenAgentId).filter((id): id is string => id !== null);
   if (chosen.length === 0 && outcome !== 'escalated')

@@ -13,6 +13,7 @@ export function solo(options: { transfer?: ContextPolicy } = {}): Strategy {
     specificationVersion: 'v1',
     name: 'solo',
     description: 'the front agent answers alone (baseline)',
+    delegates: false,
     respond: (turn, { roster, scope, language }) =>
       answerDirectly({
         agent: roster.front,

@@ -34,5 +34,10 @@ export interface Strategy {
   readonly specificationVersion: 'v1';
   readonly name: string;
   readonly description: string;
+  /**
+   * `false` for a strategy that never delegates (the `solo` baseline). The harness then keeps its
+   * errored turns out of the fallback-rate denominator, which only counts attempted delegations.
+   */
+  readonly delegates?: boolean;
   respond(turn: TurnInput, context: StrategyContext): Promise<StrategyAnswer>;
 }
