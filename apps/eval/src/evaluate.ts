@@ -18,11 +18,14 @@ import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
+import { replayTurns } from './replay-turn.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
 import type { RunSummary } from './run-summary.js';
 import type { Scorer } from './scorer.js';
+import { stopOnSetupErrors } from './stop-on-setup-errors.js';
 import { builtInStrategies, defaultStrategyNames, type StrategyFactoryContext } from './strategy-registry.js';
+import { parseGateRules } from './summary/gate.js';
 import { writeRunOutputs } from './write-run-outputs.js';
 
 /** Where a run reads from and writes to, and how it reports. */
@@ -100,8 +103,23 @@ export async function evaluate(
       ? createCassetteFetch({ mode: 'record', path: at(options.record) })
       : undefined;
   const modelOptions = { env, ...(cassette ? { fetch: cassette } : {}) };
-  const model: ChatModel | undefined = options.model ? createModel(options.model, modelOptions) : undefined;
-  const judge: ChatModel | undefined = options.judge ? createModel(options.judge, modelOptions) : undefined;
+  // A setup fault (a cassette miss, a rejected key) stops the whole run with exit 2 instead of
+  // failing every turn quietly.
+  const setupFailure = new AbortController();
+  let setupError: Error | undefined;
+  const onSetupError = (error: Error) => {
+    setupError ??= error;
+    setupFailure.abort(error);
+  };
+  const model: ChatModel | undefined = options.model
+    ? stopOnSetupErrors(createModel(options.model, modelOptions), onSetupError)
+    : undefined;
+  const judge: ChatModel | undefined = options.judge
+    ? stopOnSetupErrors(createModel(options.judge, modelOptions), onSetupError)
+    : undefined;
+  const runSignal = environment.signal
+    ? AbortSignal.any([environment.signal, setupFailure.signal])
+    : setupFailure.signal;
   const agentMode = options.agents ?? (model ? 'llm' : 'retrieval');
   const agents = await buildAgents(suite, { mode: agentMode, ...(model ? { model } : {}) });
 
@@ -125,6 +143,8 @@ export async function evaluate(
     ? llmJudgeScorer({ model: judge, ...(rubric ? { rubric } : {}) })
     : referenceScorer({ metric: options.qualityMetric });
 
+  // Gate options are checked before anything is replayed, not after.
+  parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
   const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
   const itemsFile = join(out, 'items.jsonl');
   const unitsFile = join(out, 'units.jsonl');
@@ -200,10 +220,34 @@ export async function evaluate(
     });
   }
 
-  const selected = selectConversations(readConversations(source, readOptions), {
+  const selection = {
     ...(split && options.split !== 'all' ? { split, part: options.split } : {}),
     ...(shard ? { shard } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  };
+  if (environment.onPlan) {
+    // A streaming pre-pass (ids and counts only, memory stays flat) so progress can show a total.
+    let conversations = 0;
+    let turns = 0;
+    let items = 0;
+    const quiet = { ...readOptions, onInvalid: 'skip' as const };
+    for await (const conversation of selectConversations(readConversations(source, quiet), {
+      ...selection,
+      onMismatch: () => undefined,
+    })) {
+      const count = replayTurns(conversation).length;
+      conversations += 1;
+      turns += count;
+      for (let repeat = 0; repeat < options.repeat; repeat += 1) {
+        for (const { name } of strategies)
+          if (!skipUnits.has(unitKey(name, conversation.id, repeat))) items += count;
+      }
+    }
+    environment.onPlan({ conversations, turns, items });
+  }
+  const stream = readConversations(source, readOptions);
+  const selected = selectConversations(stream, {
+    ...selection,
     onMismatch: (message) => log(`warning: ${message}`),
   });
   let done = 0;
@@ -220,7 +264,7 @@ export async function evaluate(
       repeat: options.repeat,
       out,
       skipUnits,
-      ...(environment.signal ? { signal: environment.signal } : {}),
+      signal: runSignal,
       ...(tracing?.listener ? { onEvent: tracing.listener } : {}),
       traceIdOf: (turnId) => traceIds.get(turnId),
       onItem: (item) => {
@@ -233,6 +277,20 @@ export async function evaluate(
   } finally {
     if (tracing) await tracing.shutdown();
   }
+  if (setupError) {
+    throw new EvalError('invalid-input', `stopped: ${setupError.message.split('\n')[0]}`, {
+      cause: setupError,
+    });
+  }
+  const read = stream.summary;
+  if (read.skipped > 0) {
+    log(`Skipped ${read.skipped} invalid conversation${read.skipped === 1 ? '' : 's'} (--on-invalid skip):`);
+    for (const issue of read.issues.slice(0, 10)) log(`  ${issue.message}`);
+    const more = read.issues.length - 10 + read.omittedIssues;
+    if (more > 0) log(`  … and ${more} more`);
+  }
+  if (result.interrupted)
+    await writeFile(runFile, `${JSON.stringify({ ...run, interrupted: true }, null, 2)}\n`);
 
   if (judge && strategies.length > 1 && !result.interrupted) {
     // Pairwise judgements against the baseline, in both orders, after every answer exists.

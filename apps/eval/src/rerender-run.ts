@@ -20,6 +20,7 @@ const runFileSchema = z.looseObject({
   baseline: z.string(),
   scorer: z.string(),
   summaryScorer: z.looseObject({}).optional(),
+  interrupted: z.boolean().optional(),
   options: z.looseObject({
     split: z.string().optional(),
     failUnder: thresholds,
@@ -64,6 +65,8 @@ export async function rerenderRun(
     request.command === 'report'
       ? [resolve(context.cwd, request.dir)]
       : request.dirs.map((dir) => resolve(context.cwd, dir));
+  const duplicate = dirs.find((dir, index) => dirs.indexOf(dir) !== index);
+  if (duplicate) throw new EvalError('usage', `${duplicate} is given twice: each shard can be merged once.`);
   const runs = await Promise.all(dirs.map(readRunFile));
   const first = runs[0]!;
   for (const [index, run] of runs.entries()) {
@@ -130,8 +133,9 @@ export async function rerenderRun(
     },
     model: options.model ?? null,
     startedAt: Date.parse(first.createdAt),
-    interrupted: false,
+    interrupted: runs.some((run) => run.interrupted === true),
     env: context.env,
   });
-  return { summary, out, exitCode: summary.gate.passed ? 0 : 1 };
+  // An interrupted run is incomplete: its gates cannot pass, whatever its numbers say so far.
+  return { summary, out, exitCode: summary.gate.passed && !summary.interrupted ? 0 : 1 };
 }

@@ -39,9 +39,12 @@ export interface StrategySummary {
   /** Turns replayed (× repeats). */
   turns: number;
   conversations: number;
-  /** Turns the harness got no result for (the strategy threw). */
+  /**
+   * Turns the harness got no result for at all (outcome `error`). A strategy that throws inside a
+   * team is caught by the core and counts under `failed`, with its error on the item.
+   */
   errors: number;
-  /** Turns the strategy reported as failed. */
+  /** Turns that ended without an answer or escalation: the strategy failed or threw. */
   failed: number;
   metrics: StrategyMetrics;
 }

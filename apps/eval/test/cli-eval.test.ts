@@ -259,10 +259,7 @@ describe('baton eval run options', () => {
     expect(await readFile(stepSummary, 'utf8')).toBe(`${markdown}\n`);
   });
 
-  // Bug (evaluate.ts, cli/run-cli.ts): EvaluateEnvironment.onPlan is documented but never called,
-  // and run-cli never calls ProgressReporter.plan(), so progress never shows a total (in CI logs:
-  // one line after the first item, then one per hundred items).
-  it.fails('shows progress against the total number of items', async () => {
+  it('shows progress against the total number of items', async () => {
     const outcome = await runBaton(
       ['eval', '--suite', e2eSuite, '--resamples', '200', '--strategies', 'solo', '--out', 'progress'],
       { cwd: temp.path },

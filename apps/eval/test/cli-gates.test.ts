@@ -151,10 +151,7 @@ describe('baton eval usage and input errors', () => {
     leaked.restore();
   });
 
-  // Bug (run-cli.ts): configureOutput() is set on the root command only, after createProgram() made
-  // the subcommands, which keep commander's default output: their parse errors go to
-  // process.stderr instead of the injected stderr.
-  it.fails('explains an unknown flag and an unparsable value on the injected stderr', async () => {
+  it('explains an unknown flag and an unparsable value on the injected stderr', async () => {
     const leaked = silenceProcessOutput();
     const unknown = await evalWith('--frobnicate');
     const unparsable = await evalWith('--concurrency', 'many');
@@ -178,10 +175,7 @@ describe('baton eval usage and input errors', () => {
     expect(outcome.stderr).toContain('answerQuality');
   });
 
-  // Bug (evaluate.ts): gate flags are parsed (parseGateRules) only in writeRunOutputs, after every
-  // turn was replayed: a typo in a metric name costs the whole run and leaves a folder without a
-  // summary that a rerun into the same --out refuses without --resume.
-  it.fails('rejects a gate on an unknown metric before replaying anything', async () => {
+  it('rejects a gate on an unknown metric before replaying anything', async () => {
     const outcome = await evalWith('--strategies', 'solo', '--fail-under', 'quality=0.5');
     expect(outcome.code).toBe(2);
     expect(existsSync(join(temp.path, `run-${runs}`, 'items.jsonl'))).toBe(false);
@@ -247,9 +241,7 @@ describe('baton eval usage and input errors', () => {
       expect(summary.suite).toMatchObject({ conversations: 2, turns: 2, split: null });
     });
 
-    // Bug: evaluate.ts never reads the conversation stream's ReadSummary, so a skipped record is
-    // dropped silently: nothing on stderr, nothing in summary.json.
-    it.fails('reports the skipped record and where it is with --on-invalid skip', async () => {
+    it('reports the skipped record and where it is with --on-invalid skip', async () => {
       const outcome = await evalWith(
         '--dataset',
         'bad.jsonl',
@@ -280,8 +272,7 @@ describe('baton --help', () => {
     for (const command of ['eval', 'report', 'merge']) expect(outcome.stdout).toContain(command);
   });
 
-  // Bug (run-cli.ts, as above): the subcommands' help goes to process.stdout, not the injected stdout.
-  it.fails.each([
+  it.each([
     [['eval'], 'Usage: baton eval [options]'],
     [['report'], 'Usage: baton report [options] <dir>'],
     [['merge'], 'Usage: baton merge [options] <dirs...>'],

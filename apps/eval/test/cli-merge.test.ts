@@ -89,15 +89,11 @@ describe('baton eval --shard and baton merge', () => {
     expect(outcome.stderr).toContain('Gate failed: route-lexical answerQuality');
   });
 
-  // Bug: both sources are named by the same file (rerender-run.ts keeps duplicate folders;
-  // mergeItems in report/parse-items.ts:162 treats a key seen again "from the same file" as a line a
-  // resumed run replaced), so the overlap is not a conflict: exit 0 and a "merged" run that is
-  // only shard 1.
-  it.fails('exits 2 when the same shard is merged twice', async () => {
+  it('exits 2 when the same shard is merged twice', async () => {
     const outcome = await baton(['merge', 'shard-1', 'shard-1', '--out', 'twice']);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(outcome.stderr).toMatch(/^baton: \d+ items appear in more than one shard/);
+    expect(outcome.stderr).toMatch(/^baton: .*shard-1 is given twice/);
   });
 
   it('exits 2 when a shard overlaps the full run', async () => {

@@ -78,10 +78,7 @@ describe('baton eval interrupted and resumed', () => {
     expect(turns).toBe(latestByKey(partialItems).size);
   });
 
-  // Bug (rerender-run.ts): `baton report` and `baton merge` always pass `interrupted: false`, and
-  // run.json does not record the interruption, so re-rendering a cut-off run yields a summary
-  // that looks complete (and whose gates may pass on a fraction of the turns).
-  it.fails('keeps the interrupted mark when an interrupted run is re-rendered with baton report', async () => {
+  it('keeps the interrupted mark when an interrupted run is re-rendered with baton report', async () => {
     const outcome = await runBaton(['report', 'part-copy'], { cwd: temp.path });
     const { summary } = await readRunFolder(join(temp.path, 'part-copy'));
     expect(summary.interrupted).toBe(true);
@@ -124,12 +121,7 @@ describe('baton eval interrupted and resumed', () => {
     expect(qualityMeans(rerun.summary)).toEqual(qualityMeans(full.summary));
   });
 
-  // Bug (evaluate.ts): --resume does not compare the options with the run's run.json. With other
-  // strategies it replays whatever units of them are missing, overwrites run.json with the new
-  // strategy list, and only then fails (exit 2, `item … belongs to strategy "route-lexical", which
-  // is not one of …`): the folder is left with a run.json that its own items contradict, so
-  // `baton report` on it fails too.
-  it.fails('refuses --resume with other strategies than the run was made with, before replaying', async () => {
+  it('refuses --resume with other strategies than the run was made with, before replaying', async () => {
     await cp(join(temp.path, 'full'), join(temp.path, 'other'), { recursive: true });
     const outcome = await runBaton(
       ['eval', ...fastFlags, '--strategies', 'solo,verify-recover', '--out', 'other', '--resume'],

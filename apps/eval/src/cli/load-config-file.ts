@@ -27,9 +27,16 @@ export async function loadConfigFile(cwd: string, file?: string): Promise<EvalCo
       { cause: error },
     );
   }
-  const config = loaded.default;
+  // A config in a CommonJS-scoped folder comes back wrapped once more: { default: { default: config } }.
+  let config = loaded.default;
+  if (isRecord(config) && Object.keys(config).length === 1 && isRecord(config.default))
+    config = config.default;
   if (typeof config !== 'object' || config === null) {
     throw new EvalError('invalid-config', `${path}: export default defineConfig({ … }) is missing.`);
   }
   return config as EvalConfig;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

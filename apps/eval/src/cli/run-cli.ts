@@ -29,10 +29,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = createProgram(async (request) => {
     exitCode = await execute(request, io);
   });
-  program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
-  });
+  // Commander copies output settings into subcommands when they are created, so set them on each.
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -67,6 +70,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
           io.stderr.write(`${line}\n`);
         },
         onItem: (_item, done) => progress.update(done),
+        onPlan: (plan) => progress.plan(plan.items),
       },
     );
     progress.finish();
@@ -84,10 +88,15 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
 }
 
 function verdictLine(
-  summary: { gate: { passed: boolean; checks: { passed: boolean; message: string }[] } },
+  summary: {
+    interrupted?: boolean;
+    gate: { passed: boolean; checks: { passed: boolean; message: string }[] };
+  },
   exitCode: number,
 ): string {
   if (exitCode === 130) return 'Interrupted: the items finished so far are written; continue with --resume.';
+  if (summary.interrupted)
+    return 'Incomplete run (it was interrupted): gates cannot pass; continue it with baton eval --resume.';
   if (summary.gate.checks.length === 0) return 'No gates set.';
   const failed = summary.gate.checks.filter((check) => !check.passed);
   return failed.length === 0
