@@ -345,10 +345,18 @@ describe('createOpenAIChatModel', () => {
 
 describe('createOpenAIChatModel cost estimates', () => {
   it('prices a planned call from the price table, so cost budgets can refuse it before sending', () => {
-    const model = createOpenAIChatModel({ model: 'gpt-4.1-mini', apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
+    const model = createOpenAIChatModel({
+      model: 'gpt-4.1-mini',
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9/v1',
+    });
     const estimate = model.estimateCostUsd?.({ inputTokens: 1_000_000, outputTokens: 0 });
     expect(estimate).toBeGreaterThan(0);
-    const unknown = createOpenAIChatModel({ model: 'no-such-model', apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
+    const unknown = createOpenAIChatModel({
+      model: 'no-such-model',
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9/v1',
+    });
     expect(unknown.estimateCostUsd?.({ inputTokens: 1000, outputTokens: 1000 })).toBeUndefined();
   });
 });
