@@ -192,7 +192,7 @@ describe('createOpenAIChatModel', () => {
 
   it('times out an attempt that gets no answer, and retries it', async () => {
     server.enqueue(reply.hang(), reply.chat({ content: 'Paris.' }));
-    const response = await model({ timeoutMs: 50 }).generate(question);
+    const response = await model({ timeoutMs: 400 }).generate(question);
     expect(response.message.content).toBe('Paris.');
     expect(server.requests).toHaveLength(2);
   });
@@ -208,7 +208,7 @@ describe('createOpenAIChatModel', () => {
       reply.partial('{"id":"chatcmpl-1","choices":[', { ending: 'hang' }),
       reply.chat({ content: 'Paris.' }),
     );
-    const response = await model({ timeoutMs: 50 }).generate(question);
+    const response = await model({ timeoutMs: 400 }).generate(question);
     expect(response.message.content).toBe('Paris.');
     expect(server.requests).toHaveLength(2);
   });
