@@ -290,7 +290,7 @@ describe('delegate', () => {
   });
 
   it('times out a slow delegate and falls back', async () => {
-    const slow = fakeAgent({ card: card('billing'), delayMs: 200, reply: 'too late' });
+    const slow = fakeAgent({ card: card('billing'), delayMs: 2000, reply: 'too late' });
     const { roster, front, scope, candidates } = setup({ billing: slow });
     const result = await delegate({
       ...base,
@@ -302,7 +302,7 @@ describe('delegate', () => {
       ladder: failureLadder({ retries: 0 }),
     });
     expect(result.record.attempts[0]?.error?.code).toBe('timeout');
-    expect(result.record.attempts[0]?.latencyMs).toBeLessThan(150);
+    expect(result.record.attempts[0]?.latencyMs).toBeLessThan(1000);
     expect(result.record.answeredBy).toBe('accounts');
   });
 
