@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LangfuseClient } from '@langfuse/client';
 import { LangfuseAPIError, LangfuseAPITimeoutError } from '@langfuse/core';
 import { z } from 'zod';
@@ -158,7 +159,7 @@ export class LangfuseEvalReporter {
   private readonly waiting: (() => void)[] = [];
   private active = 0;
   private pausedUntil = 0;
-  private abort = new AbortController();
+  private abort = listenable(new AbortController());
   private readonly runIds = new Map<string, string>();
   private readonly counts: EvalReportSummary['operations'] = {
     dataset: { ok: 0, failed: 0, skipped: 0 },
@@ -302,7 +303,7 @@ export class LangfuseEvalReporter {
     const finished = await drained;
     if (!finished) {
       this.abort.abort();
-      this.abort = new AbortController();
+      this.abort = listenable(new AbortController());
     }
     const summary = this.summary(!finished);
     if (summary.incomplete || !finished) {
@@ -461,4 +462,13 @@ export function createLangfuseEvalReporter(
     baseUrl: resolved.baseUrl,
     timeoutMs: resolved.timeoutMs,
   });
+}
+
+/**
+ * Every request in flight listens to the reporter's one abort signal (the client combines it with
+ * its own timeout); a few dozen at once is the design, not a leak, so Node must not warn about it.
+ */
+function listenable(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
