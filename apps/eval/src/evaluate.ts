@@ -303,7 +303,7 @@ export async function evaluate(
     });
     log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);
   }
-  const { summary, items } = await writeRunOutputs({
+  const { summary } = await writeRunOutputs({
     out,
     suite: {
       name: suite.name,
@@ -330,7 +330,7 @@ export async function evaluate(
     env,
     log,
   });
-  if (langfuseOn) await pushToLangfuse({ summary, items, env, log });
+  if (langfuseOn) await pushToLangfuse({ summary, itemsFile, env, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
 }
 

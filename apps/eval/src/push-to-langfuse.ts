@@ -1,6 +1,7 @@
 import { createLangfuseEvalReporter, datasetRunName, type LangfuseEvalReporter } from '@baton/tracing';
 import type { ItemResult } from './item-result.js';
 import { scoreNames } from './item-result.js';
+import { forEachItem } from './report/parse-items.js';
 import type { RunSummary } from './run-summary.js';
 
 /** Numbers and flags pushed as Langfuse scores, per item and per run. */
@@ -21,7 +22,8 @@ const booleanScores = [
  */
 export async function pushToLangfuse(options: {
   summary: RunSummary;
-  items: readonly ItemResult[];
+  /** The run's `items.jsonl`, streamed (the latest line of an item wins). */
+  itemsFile: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
   reporter?: LangfuseEvalReporter;
@@ -40,19 +42,31 @@ export async function pushToLangfuse(options: {
     description: `Recorded user turns of the ${summary.suite.name} suite, replayed by the Baton harness.`,
     metadata: { dataset: summary.suite.dataset, split: summary.suite.split },
   });
-  const seen = new Set<string>();
-  const datasetItems = [];
-  for (const item of options.items) {
-    if (seen.has(item.itemId)) continue;
-    seen.add(item.itemId);
-    datasetItems.push({
-      id: item.itemId,
-      input: { message: item.input, conversationId: item.conversationId, turnIndex: item.turnIndex },
-      expectedOutput: { reference: item.reference, gold: item.gold },
-      metadata: { conversationId: item.conversationId },
+  // One pass over the file: the dataset items (one per turn) and the latest version of every item,
+  // without the bulky records.
+  const datasetItems = new Map<
+    string,
+    { id: string; input: unknown; expectedOutput: unknown; metadata: Record<string, unknown> }
+  >();
+  const latest = new Map<string, ItemResult>();
+  await forEachItem(options.itemsFile, { allowTruncatedTail: true }, (item) => {
+    if (!datasetItems.has(item.itemId)) {
+      datasetItems.set(item.itemId, {
+        id: item.itemId,
+        input: { message: item.input, conversationId: item.conversationId, turnIndex: item.turnIndex },
+        expectedOutput: { reference: item.reference, gold: item.gold },
+        metadata: { conversationId: item.conversationId },
+      });
+    }
+    const { delegations: _records, input: _input, reference: _reference, ...rest } = item;
+    latest.set(JSON.stringify([item.strategy, item.itemId, item.repeat]), {
+      ...rest,
+      input: '',
+      reference: '',
+      delegations: [],
     });
-  }
-  await reporter.upsertItems(datasetName, datasetItems);
+  });
+  await reporter.upsertItems(datasetName, [...datasetItems.values()]);
   const runMetadata = {
     scorer: summary.scorer.answerQuality,
     model: summary.model,
@@ -61,7 +75,7 @@ export async function pushToLangfuse(options: {
   };
   const strategies = new Map(summary.strategies.map((strategy) => [strategy.name, strategy]));
   await Promise.all(
-    options.items
+    [...latest.values()]
       // One dataset run item per turn: repeats beyond the first stay in items.jsonl.
       .filter((item) => item.repeat === 0 && item.traceId !== undefined)
       .map(async (item) => {

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { EvalError } from './eval-error.js';
-import { mergeItems, readItems } from './report/parse-items.js';
+import { forEachItem } from './report/parse-items.js';
 import type { RunSummary } from './run-summary.js';
 import { writeRunOutputs } from './write-run-outputs.js';
 
@@ -81,27 +81,37 @@ export async function rerenderRun(
       );
     }
   }
-  const sources = await Promise.all(
-    dirs.map(async (dir) => {
-      const file = join(dir, 'items.jsonl');
-      return { file, items: (await readItems(file, { allowTruncatedTail: true })).items };
-    }),
-  );
-  const merged = mergeItems(sources);
-  if (merged.conflicts.length > 0) {
-    const conflict = merged.conflicts[0]!;
-    throw new EvalError(
-      'invalid-input',
-      `${merged.conflicts.length} items appear in more than one shard, e.g. ${conflict.itemId} (${conflict.strategy}) in ${conflict.files.join(' and ')}.`,
-    );
-  }
   const out = request.command === 'merge' ? resolve(context.cwd, String(flags.out)) : dirs[0]!;
   if (request.command === 'merge') {
+    // Streamed shard by shard: the merged file is written as the shards are read, and only the
+    // keys are kept to catch shards that overlap (disjoint shards never do).
     await mkdir(out, { recursive: true });
-    await writeFile(
-      join(out, 'items.jsonl'),
-      merged.items.map((item) => JSON.stringify(item)).join('\n') + (merged.items.length > 0 ? '\n' : ''),
+    const merged = createWriteStream(join(out, 'items.jsonl'), { encoding: 'utf8' });
+    const owner = new Map<string, string>();
+    let conflicts = 0;
+    let example = '';
+    for (const dir of dirs) {
+      const file = join(dir, 'items.jsonl');
+      await forEachItem(file, { allowTruncatedTail: true }, (item) => {
+        const key = JSON.stringify([item.strategy, item.itemId, item.repeat]);
+        const previous = owner.get(key);
+        if (previous !== undefined && previous !== file) {
+          conflicts += 1;
+          example ||= `${item.itemId} (${item.strategy}) in ${previous} and ${file}`;
+        }
+        owner.set(key, file);
+        merged.write(`${JSON.stringify(item)}\n`);
+      });
+    }
+    await new Promise<void>((done, fail) =>
+      merged.end((error?: Error | null) => (error ? fail(error) : done())),
     );
+    if (conflicts > 0) {
+      throw new EvalError(
+        'invalid-input',
+        `${conflicts} items appear in more than one shard, e.g. ${example}.`,
+      );
+    }
     await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, mergedFrom: dirs }, null, 2)}\n`);
   }
   const options = first.options;
@@ -109,7 +119,6 @@ export async function rerenderRun(
     (flags[name] as Record<string, number> | undefined) ?? options[name];
   const { summary } = await writeRunOutputs({
     out,
-    items: merged.items,
     suite: {
       name: first.suite,
       dataset: first.source,

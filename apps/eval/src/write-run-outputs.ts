@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemResult } from './item-result.js';
-import { mergeItems, readItems } from './report/parse-items.js';
+import { forEachItem } from './report/parse-items.js';
 import { renderHtml } from './report/render-html.js';
 import { renderJunit } from './report/render-junit.js';
 import { renderMarkdown } from './report/render-markdown.js';
@@ -40,18 +40,14 @@ export interface RunOutputsInput {
  * cut-off predecessors), and appends the Markdown report to the GitHub step summary when
  * `GITHUB_STEP_SUMMARY` is set.
  */
-export async function writeRunOutputs(
-  input: RunOutputsInput,
-): Promise<{ summary: RunSummary; items: ItemResult[] }> {
+export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary: RunSummary }> {
   let items: ItemResult[];
+  let examples: ItemResult[];
   if (input.items) {
     items = [...input.items];
+    examples = items;
   } else {
-    const file = join(input.out, 'items.jsonl');
-    const read = await readItems(file, { allowTruncatedTail: true });
-    if (read.truncatedLine !== undefined)
-      input.log?.(`${file}:${read.truncatedLine}: dropped a cut-off line (an interrupted write).`);
-    items = mergeItems([{ file, items: read.items }]).items;
+    ({ items, examples } = await readRunItems(join(input.out, 'items.jsonl'), input.log));
   }
   const summary = buildRunSummary({
     items,
@@ -75,9 +71,66 @@ export async function writeRunOutputs(
     writeFile(join(input.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
     writeFile(join(input.out, 'report.md'), markdown),
     writeFile(join(input.out, 'junit.xml'), renderJunit(summary)),
-    writeFile(join(input.out, 'report.html'), renderHtml(summary, { items })),
+    writeFile(join(input.out, 'report.html'), renderHtml(summary, { items: examples })),
   ]);
   const stepSummary = input.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) await appendFile(stepSummary, `${markdown}\n`);
-  return { summary, items };
+  return { summary };
+}
+
+/** How many of the most concerning items per strategy are kept whole for the HTML report. */
+const examplesKept = 25;
+
+/**
+ * Streams `items.jsonl` keeping, per (strategy, item, repeat), only the latest line — as
+ * `mergeItems` does — and only what summaries need (scores, ids, usage, latency); answers, inputs
+ * and delegation records stay on disk. So memory grows with the number of turns, in small records,
+ * not with the size of the answers and records. The most concerning items per strategy (errors and
+ * failures, then the lowest quality) are kept whole for the HTML report's examples.
+ */
+async function readRunItems(
+  file: string,
+  log?: (line: string) => void,
+): Promise<{ items: ItemResult[]; examples: ItemResult[] }> {
+  const latest = new Map<string, { item: ItemResult; line: number }>();
+  const worst = new Map<string, Map<string, { item: ItemResult; line: number }>>();
+  const { truncatedLine } = await forEachItem(file, { allowTruncatedTail: true }, (item, line) => {
+    const key = JSON.stringify([item.strategy, item.itemId, item.repeat]);
+    latest.set(key, { item: slim(item), line });
+    let kept = worst.get(item.strategy);
+    if (!kept) {
+      kept = new Map();
+      worst.set(item.strategy, kept);
+    }
+    kept.set(key, { item, line });
+    if (kept.size > examplesKept * 2) {
+      const ranked = [...kept.entries()]
+        .sort((a, b) => concern(b[1].item) - concern(a[1].item))
+        .slice(0, examplesKept);
+      kept.clear();
+      for (const [rankedKey, entry] of ranked) kept.set(rankedKey, entry);
+    }
+  });
+  if (truncatedLine !== undefined) {
+    log?.(`${file}:${truncatedLine}: dropped a cut-off line (an interrupted write).`);
+  }
+  // An example counts only in its latest version (a resumed or re-judged item was written again).
+  const examples = [...worst.values()].flatMap((kept) =>
+    [...kept.entries()]
+      .filter(([key, entry]) => latest.get(key)?.line === entry.line)
+      .map(([, entry]) => entry.item),
+  );
+  return { items: [...latest.values()].map((entry) => entry.item), examples };
+}
+
+/** Higher is more worth a look: errors and failures first, then low answer quality. */
+function concern(item: ItemResult): number {
+  if (item.outcome === 'error' || item.outcome === 'failed') return 2;
+  const quality = item.scores.answerQuality;
+  return typeof quality === 'number' ? 1 - quality : 0;
+}
+
+function slim(item: ItemResult): ItemResult {
+  const { recordedDraft: _draft, scoreDetails: _details, ...rest } = item;
+  return { ...rest, input: '', reference: '', answer: null, delegations: [] };
 }

@@ -39,10 +39,29 @@ export interface ReadItemsResult {
  * ```
  */
 export async function readItems(file: string, options: ReadItemsOptions = {}): Promise<ReadItemsResult> {
+  const items: ItemResult[] = [];
+  const { truncatedLine } = await forEachItem(file, options, (item) => {
+    items.push(item);
+  });
+  return truncatedLine === undefined ? { items } : { items, truncatedLine };
+}
+
+/**
+ * Streams an `items.jsonl` file item by item, with the validation and cut-off-tail handling of
+ * {@link readItems}, without holding the file's items in memory: for large runs, where the caller
+ * keeps only what it needs of each item.
+ *
+ * @param visit - Called with each valid item, in file order.
+ * @returns The truncated line's number, when a cut-off last line was dropped.
+ */
+export async function forEachItem(
+  file: string,
+  options: ReadItemsOptions,
+  visit: (item: ItemResult, line: number) => void,
+): Promise<{ truncatedLine?: number }> {
   const handle = await open(file, 'r').catch((error: unknown) => {
     throw toFileError(error, file);
   });
-  const items: ItemResult[] = [];
   // A line that is not JSON is held back while it might still be the cut-off last line.
   let pending: { line: number; error: DatasetError } | undefined;
   let truncatedLine: number | undefined;
@@ -68,7 +87,7 @@ export async function readItems(file: string, options: ReadItemsOptions = {}): P
         pending = { line: lineNumber, error: invalid };
         continue;
       }
-      items.push(parseItem(value, { file, line: lineNumber }));
+      visit(parseItem(value, { file, line: lineNumber }), lineNumber);
     }
     if (pending !== undefined) {
       if (endsWithLineBreak) throw pending.error;
@@ -79,7 +98,7 @@ export async function readItems(file: string, options: ReadItemsOptions = {}): P
   } finally {
     await handle.close();
   }
-  return truncatedLine === undefined ? { items } : { items, truncatedLine };
+  return truncatedLine === undefined ? {} : { truncatedLine };
 }
 
 /**
