@@ -125,6 +125,8 @@ function unique(values: string[]): string[] {
 function slug(name: string): string {
   return (
     name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '') || 'agent'

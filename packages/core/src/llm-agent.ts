@@ -16,7 +16,7 @@ export interface LlmAgentOptions {
   /** The agent's standing instructions (its system prompt). */
   instructions: string;
   /** Tools the agent may call; only those named in `card.tools` are ever offered or executed. */
-  tools?: readonly AgentTool<never>[];
+  tools?: readonly AgentTool<unknown>[];
   /** Knowledge the agent answers from; the best articles for each task go into its prompt. */
   knowledge?: readonly KnowledgeArticle[];
   /** How many articles to put in the prompt (default 3). */
@@ -135,7 +135,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
 
 async function runTool(
   call: ToolCall,
-  tools: Map<string, AgentTool<never>>,
+  tools: Map<string, AgentTool<unknown>>,
   scope: RunScope,
   agentId: string,
 ): Promise<string> {
@@ -148,11 +148,11 @@ async function runTool(
   } catch {
     return `Error: the arguments for "${call.name}" are not valid JSON.`;
   }
-  const parsed = (tool.parameters as z.ZodType<unknown>).safeParse(parsedJson);
+  const parsed = tool.parameters.safeParse(parsedJson);
   if (!parsed.success) return `Error: invalid arguments for "${call.name}": ${z.prettifyError(parsed.error)}`;
   try {
     scope.ensureCanProceed();
-    return await (tool.execute as AgentTool<unknown>['execute'])(parsed.data, { scope, agentId });
+    return await tool.execute(parsed.data, { scope, agentId });
   } catch (error) {
     if (BatonError.isInstance(error) && (error.code === 'aborted' || error.code === 'budget-exceeded'))
       throw error;
