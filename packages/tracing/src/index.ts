@@ -9,6 +9,8 @@ export type { JsonlSpanRecord } from './jsonl-span-record.js';
 export { jsonlSpanRecordSchema, readJsonlSpans, toJsonlSpanRecord } from './jsonl-span-record.js';
 export type { LangfuseEnv, LangfuseOptions, ResolvedLangfuseOptions } from './langfuse-config.js';
 export { resolveLangfuseOptions } from './langfuse-config.js';
+export type { LangfuseDatasetErrorReason } from './langfuse-dataset-error.js';
+export { LangfuseDatasetError } from './langfuse-dataset-error.js';
 export type {
   CreateLangfuseEvalReporterOptions,
   DatasetItemInput,
@@ -26,6 +28,8 @@ export {
 } from './langfuse-eval-reporter.js';
 export type { LangfuseSpanProcessorOptions } from './langfuse-span-processor.js';
 export { createLangfuseSpanProcessor, shouldExportToLangfuse } from './langfuse-span-processor.js';
+export type { LangfuseDatasetItem, ReadLangfuseDatasetOptions } from './read-langfuse-dataset.js';
+export { readLangfuseDataset } from './read-langfuse-dataset.js';
 export type { ExportStats, ResilientBatchExporterOptions } from './resilient-batch-exporter.js';
 export { ResilientBatchExporter } from './resilient-batch-exporter.js';
 export type {
