@@ -8,12 +8,13 @@ import { addPairwiseJudgements } from './add-pairwise-judgements.js';
 import { buildAgents } from './build-agents.js';
 import { parseColumnMapping } from './dataset/column-mapping.js';
 import type { Conversation } from './dataset/conversation.js';
-import { readConversations } from './dataset/load-conversations.js';
+import { type ReadConversationsOptions, readConversations } from './dataset/load-conversations.js';
 import { loadSuite, type Suite } from './dataset/load-suite.js';
 import { filterBySplit, readSplit } from './dataset/split.js';
 import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
 import type { ItemResult } from './item-result.js';
+import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
@@ -74,13 +75,23 @@ export async function evaluate(
 
   const suiteFile = options.suite ? at(options.suite) : findSuite(cwd);
   const suite = await loadSuite(suiteFile);
-  const source = options.dataset ? at(options.dataset) : suite.conversations;
-  if (source.startsWith('langfuse:') || options.dataset?.startsWith('langfuse:')) {
+  // `langfuse:<name>` reads a Langfuse dataset: all of it (a split file names conversations of the
+  // suite's files, not of a dataset), with the suite's agents, knowledge and training data.
+  const langfuseDataset = options.dataset?.startsWith(langfuseSourcePrefix)
+    ? options.dataset.slice(langfuseSourcePrefix.length)
+    : undefined;
+  if (langfuseDataset?.trim() === '') {
     throw new EvalError(
       'usage',
-      'Langfuse datasets as input are not supported yet: export the dataset to JSONL.',
+      `--dataset ${langfuseSourcePrefix} needs a dataset name, e.g. langfuse:support-v1`,
     );
   }
+  const source =
+    langfuseDataset !== undefined
+      ? `${langfuseSourcePrefix}${langfuseDataset}`
+      : options.dataset
+        ? at(options.dataset)
+        : suite.conversations;
   const mapping = options.map ? parseColumnMapping(options.map) : suite.mapping;
   const readOptions = { onInvalid: options.onInvalid, ...(mapping ? { mapping } : {}) };
   const split =
@@ -120,6 +131,10 @@ export async function evaluate(
   const runSignal = environment.signal
     ? AbortSignal.any([environment.signal, setupFailure.signal])
     : setupFailure.signal;
+  const openConversations = (read: ReadConversationsOptions) =>
+    langfuseDataset !== undefined
+      ? langfuseConversations({ ...read, name: langfuseDataset, env, signal: runSignal })
+      : readConversations(source, read);
   const agentMode = options.agents ?? (model ? 'llm' : 'retrieval');
   const agents = await buildAgents(suite, { mode: agentMode, ...(model ? { model } : {}) });
 
@@ -231,7 +246,7 @@ export async function evaluate(
     let turns = 0;
     let items = 0;
     const quiet = { ...readOptions, onInvalid: 'skip' as const };
-    for await (const conversation of selectConversations(readConversations(source, quiet), {
+    for await (const conversation of selectConversations(openConversations(quiet), {
       ...selection,
       onMismatch: () => undefined,
     })) {
@@ -245,7 +260,7 @@ export async function evaluate(
     }
     environment.onPlan({ conversations, turns, items });
   }
-  const stream = readConversations(source, readOptions);
+  const stream = openConversations(readOptions);
   const selected = selectConversations(stream, {
     ...selection,
     onMismatch: (message) => log(`warning: ${message}`),
