@@ -1,7 +1,6 @@
 // Running evaluations
 export type { AgentMode, SuiteAgents } from './build-agents.js';
 export { buildAgents } from './build-agents.js';
-// Recorded conversations
 export type { ColumnMapping } from './dataset/column-mapping.js';
 export { defineColumnMapping, parseColumnMapping } from './dataset/column-mapping.js';
 export type { AgentTurn, Conversation, ConversationInput, Turn, UserTurn } from './dataset/conversation.js';
@@ -29,6 +28,9 @@ export { evaluate, shardOf } from './evaluate.js';
 // Scoring
 export type { ItemResult, ScoreValue } from './item-result.js';
 export { scoreNames } from './item-result.js';
+// Recorded conversations
+export type { LangfuseConversationsOptions } from './langfuse-conversations.js';
+export { conversationsFromLangfuseItems, langfuseConversations } from './langfuse-conversations.js';
 export { defaultRubric, llmJudgeScorer } from './llm-judge-scorer.js';
 export type { ReferenceMetric } from './reference-scorer.js';
 export { referenceScorer } from './reference-scorer.js';

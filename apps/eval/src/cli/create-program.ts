@@ -74,7 +74,10 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       '--suite <file>',
       'suite file: agents, knowledge, split (default: datasets/support/suite.json, searched upward)',
     )
-    .option('--dataset <path>', 'conversations: a .jsonl/.csv file or folder (default: the suite’s)')
+    .option(
+      '--dataset <path>',
+      'conversations: a .jsonl/.csv file or folder, or langfuse:<dataset> (default: the suite’s)',
+    )
     .option('--map <mapping>', 'CSV column mapping, e.g. text=question,reference=answer,domain=category')
     .addOption(
       new Option('--split <part>', 'which part of the suite’s split to replay').choices([

@@ -2,6 +2,8 @@ export type { TestTracing } from './create-test-tracing.js';
 export { createTestTracing } from './create-test-tracing.js';
 export { delegationEvents, delegationRecord } from './delegation-events.js';
 export type {
+  FakeDatasetItem,
+  FakeDatasetItemInput,
   FakeLangfuseServer,
   FakeLangfuseServerOptions,
   ReceivedSpan,
