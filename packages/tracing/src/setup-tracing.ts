@@ -28,7 +28,10 @@ export interface TextSink {
 
 /** Options of {@link setupTracing}. */
 export interface SetupTracingOptions
-  extends Pick<TracingListenerOptions, 'captureContent' | 'tags' | 'metadata' | 'onTurnEnd'> {
+  extends Pick<
+    TracingListenerOptions,
+    'captureContent' | 'tags' | 'metadata' | 'onTurnEnd' | 'spanBuilding' | 'maxQueuedEvents'
+  > {
   /** `off` returns no listener at all, so the core builds no events. Default: `BATON_TRACING` from `env`, else `on`. */
   tracing?: 'on' | 'off';
   /** Where `LANGFUSE_*` and `BATON_TRACING` are read. Default: `process.env`. */
@@ -84,13 +87,17 @@ export interface TracingShutdownReport {
 export interface Tracing {
   /** Pass to the core; `undefined` when tracing is off, so the core skips building events. */
   listener: TracingListener | undefined;
-  /** The provider behind the listener, e.g. to trace your own code into the same traces. */
+  /**
+   * The provider behind the listener, e.g. to trace your own code into the same traces. Flush
+   * through {@link Tracing.flush} rather than the provider's own `forceFlush`: the listener builds
+   * spans in batches, and only `flush` builds the ones still queued.
+   */
   tracerProvider: BasicTracerProvider | undefined;
   /** Whether spans go to Langfuse. */
   langfuse: boolean;
   /** The local trace file, if any. */
   jsonlPath: string | undefined;
-  /** Exports everything finished so far (bounded by the shutdown timeout). */
+  /** Builds the spans of the events so far and exports everything finished (bounded by the shutdown timeout). */
   flush(): Promise<void>;
   /**
    * Ends open spans, exports what is left within the deadline, prints the summary and stops.
@@ -174,6 +181,9 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
     metadata: options.metadata,
     onTurnEnd: options.onTurnEnd,
     logger,
+    // This object owns flush and shutdown, so spans can be built across turns (the cheapest way).
+    spanBuilding: options.spanBuilding ?? 'batched',
+    maxQueuedEvents: options.maxQueuedEvents,
   });
 
   let report: Promise<TracingShutdownReport> | undefined;
@@ -218,6 +228,7 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
     langfuse: remote !== undefined,
     jsonlPath,
     async flush() {
+      listener.flush();
       await settleAll((processor) => processor.forceFlush());
     },
     shutdown() {

@@ -428,3 +428,109 @@ describe('createTracingListener', () => {
     expect(ms(span!.duration)).toBeCloseTo(11.75, 3);
   });
 });
+
+describe('createTracingListener with spanBuilding: batched', () => {
+  /** A span reduced to what a reader sees, with its parent named rather than numbered. */
+  function described(tracing: ReturnType<typeof createTestTracing>) {
+    const spans = tracing.exporter.getFinishedSpans();
+    const names = new Map(spans.map((span) => [span.spanContext().spanId, span.name]));
+    return spans.map((span) => ({
+      name: span.name,
+      parent: span.parentSpanContext ? names.get(span.parentSpanContext.spanId) : undefined,
+      kind: span.kind,
+      startTime: span.startTime,
+      endTime: span.endTime,
+      status: span.status,
+      attributes: span.attributes,
+      events: span.events.map((event) => [event.name, event.time, event.attributes]),
+    }));
+  }
+
+  it('builds the same spans as immediate building, once flushed', () => {
+    const immediate = createTestTracing({ tags: ['run-42'], metadata: { suite: 'support' } });
+    const batched = createTestTracing({
+      tags: ['run-42'],
+      metadata: { suite: 'support' },
+      spanBuilding: 'batched',
+    });
+    for (const event of retryFallbackFanOut()) {
+      immediate.listener(event);
+      batched.listener(event);
+    }
+    expect(batched.exporter.getFinishedSpans()).toHaveLength(0);
+
+    batched.listener.flush();
+    expect(described(batched)).toEqual(described(immediate));
+  });
+
+  it('builds spans when the queue is full, on the next turn of the event loop, and when asked', async () => {
+    const full = createTestTracing({ spanBuilding: 'batched', maxQueuedEvents: 2 });
+    full.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    full.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+    expect(full.tree()).toBe('turn test');
+
+    const later = createTestTracing({ spanBuilding: 'batched' });
+    later.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    later.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+    expect(later.tree()).toBe('');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(later.tree()).toBe('turn test');
+
+    const asked = createTestTracing({ spanBuilding: 'batched' });
+    asked.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    expect(asked.listener.traceOf('turn')?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    asked.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
+    expect(asked.listener.openSpanCount).toBe(2);
+    expect(asked.listener.endOpenSpans()).toBe(2);
+    expect(asked.exporter.getFinishedSpans()).toHaveLength(2);
+  });
+
+  it('calls onTurnEnd at the end of each turn, with its spans built', () => {
+    const ended: string[] = [];
+    const tracing = createTestTracing({
+      spanBuilding: 'batched',
+      onTurnEnd: (turn) => ended.push(turn.traceId),
+    });
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+
+    expect(ended).toEqual([findSpan(tracing.exporter, 'turn test').spanContext().traceId]);
+  });
+
+  it("records a model call's request as it was when the call started", () => {
+    const tracing = createTestTracing({ spanBuilding: 'batched' });
+    const messages = [{ role: 'user' as const, content: 'hello' }];
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    tracing.listener(e.modelCallStart({ id: 'call', parentId: 'turn', time: at(1), request: { messages } }));
+    messages.push({ role: 'user', content: 'added after the call' });
+    tracing.listener(e.modelCallEnd({ id: 'call', parentId: 'turn', time: at(2) }));
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(3) }));
+    tracing.listener.flush();
+
+    expect(tracing.tree()).toBe('turn test\n  chat model');
+    expect(
+      JSON.parse(String(findSpan(tracing.exporter, 'chat model').attributes['langfuse.observation.input'])),
+    ).toEqual([{ role: 'user', content: 'hello' }]);
+  });
+
+  it('nests a turn under the caller span that was active when the turn started', () => {
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const tracing = createTestTracing({ spanBuilding: 'batched' });
+      const outer = tracing.provider.getTracer('harness').startSpan('experiment item');
+      context.with(trace.setSpan(context.active(), outer), () => {
+        tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+      });
+      tracing.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+      tracing.listener.flush();
+      outer.end();
+
+      expect(findSpan(tracing.exporter, 'turn test').parentSpanContext?.spanId).toBe(
+        outer.spanContext().spanId,
+      );
+    } finally {
+      context.disable();
+    }
+  });
+});
