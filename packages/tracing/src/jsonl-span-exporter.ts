@@ -53,10 +53,17 @@ export class JsonlSpanExporter implements SpanExporter {
       });
       return;
     }
-    let text = '';
-    for (const span of spans) text += `${JSON.stringify(toJsonlSpanRecord(span))}\n`;
+    // One buffer per line rather than one string for the batch: a single non-Latin-1 character
+    // would make the whole joined text two-byte, which encodes to UTF-8 at a fraction of the speed.
+    const lines: Buffer[] = [];
+    let length = 0;
+    for (const span of spans) {
+      const line = Buffer.from(`${JSON.stringify(toJsonlSpanRecord(span))}\n`);
+      lines.push(line);
+      length += line.length;
+    }
     const written = new Promise<void>((resolve) => {
-      stream.write(text, (error) => {
+      stream.write(Buffer.concat(lines, length), (error) => {
         if (error) this.fail(error);
         else this.written += spans.length;
         resultCallback(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS });
