@@ -30,7 +30,13 @@ export interface TextSink {
 export interface SetupTracingOptions
   extends Pick<
     TracingListenerOptions,
-    'captureContent' | 'tags' | 'metadata' | 'onTurnEnd' | 'spanBuilding' | 'maxQueuedEvents'
+    | 'captureContent'
+    | 'tags'
+    | 'metadata'
+    | 'onTurnEnd'
+    | 'spanBuilding'
+    | 'maxQueuedEvents'
+    | 'maxQueueDelayMs'
   > {
   /** `off` returns no listener at all, so the core builds no events. Default: `BATON_TRACING` from `env`, else `on`. */
   tracing?: 'on' | 'off';
@@ -184,6 +190,7 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
     // This object owns flush and shutdown, so spans can be built across turns (the cheapest way).
     spanBuilding: options.spanBuilding ?? 'batched',
     maxQueuedEvents: options.maxQueuedEvents,
+    maxQueueDelayMs: options.maxQueueDelayMs,
   });
 
   let report: Promise<TracingShutdownReport> | undefined;

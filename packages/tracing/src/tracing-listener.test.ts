@@ -463,38 +463,70 @@ describe('createTracingListener with spanBuilding: batched', () => {
     expect(described(batched)).toEqual(described(immediate));
   });
 
-  it('builds spans when the queue is full, on the next turn of the event loop, and when asked', async () => {
+  it('builds spans when the queue is full, after maxQueueDelayMs, and when asked', async () => {
     const full = createTestTracing({ spanBuilding: 'batched', maxQueuedEvents: 2 });
     full.listener(e.turnStart({ id: 'turn', time: at(0) }));
-    full.listener(e.turnEnd({ id: 'turn', time: at(1) }));
-    expect(full.tree()).toBe('turn test');
+    full.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
+    full.listener(e.delegationEnd({ id: 'del', parentId: 'turn', time: at(2) }));
+    expect(full.tree()).toBe('');
+    full.listener(e.turnEnd({ id: 'turn', time: at(3) }));
+    expect(full.tree()).toBe('turn test\n  delegate nobody');
 
-    const later = createTestTracing({ spanBuilding: 'batched' });
+    const later = createTestTracing({ spanBuilding: 'batched', maxQueueDelayMs: 5 });
     later.listener(e.turnStart({ id: 'turn', time: at(0) }));
     later.listener(e.turnEnd({ id: 'turn', time: at(1) }));
     expect(later.tree()).toBe('');
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(later.tree()).toBe('turn test');
 
     const asked = createTestTracing({ spanBuilding: 'batched' });
     asked.listener(e.turnStart({ id: 'turn', time: at(0) }));
-    expect(asked.listener.traceOf('turn')?.traceId).toMatch(/^[0-9a-f]{32}$/);
     asked.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
     expect(asked.listener.openSpanCount).toBe(2);
+    asked.listener(e.delegationEnd({ id: 'del', parentId: 'turn', time: at(2) }));
+    expect(asked.listener.traceOf('turn')?.traceId).toBe(
+      findSpan(asked.exporter, 'delegate nobody').spanContext().traceId,
+    );
+    asked.listener(e.delegationStart({ id: 'del-2', parentId: 'turn', time: at(3) }));
     expect(asked.listener.endOpenSpans()).toBe(2);
-    expect(asked.exporter.getFinishedSpans()).toHaveLength(2);
+    expect(asked.exporter.getFinishedSpans()).toHaveLength(3);
   });
 
-  it('calls onTurnEnd at the end of each turn, with its spans built', () => {
+  it('calls onTurnEnd as each turn ends, with the trace its spans get', () => {
     const ended: string[] = [];
     const tracing = createTestTracing({
       spanBuilding: 'batched',
-      onTurnEnd: (turn) => ended.push(turn.traceId),
+      onTurnEnd: (turn) => ended.push(`${turn.turnId} ${turn.outcome} ${turn.traceId}`),
     });
     tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
-    tracing.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+    tracing.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
+    tracing.listener(e.delegationEnd({ id: 'del', parentId: 'turn', time: at(2) }));
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(3) }));
+    expect(ended).toHaveLength(1);
 
-    expect(ended).toEqual([findSpan(tracing.exporter, 'turn test').spanContext().traceId]);
+    tracing.listener.flush();
+    const { traceId } = findSpan(tracing.exporter, 'turn test').spanContext();
+    expect(findSpan(tracing.exporter, 'delegate nobody').spanContext().traceId).toBe(traceId);
+    expect(ended).toEqual([`turn answered ${traceId}`]);
+  });
+
+  it("calls onTurnEnd for a nested team's turn with the trace of the turn around it", () => {
+    const ended: string[] = [];
+    const tracing = createTestTracing({
+      spanBuilding: 'batched',
+      onTurnEnd: (turn) => ended.push(`${turn.turnId} ${turn.traceId}`),
+    });
+    tracing.listener(e.turnStart({ id: 'outer', time: at(0) }));
+    tracing.listener(e.delegationStart({ id: 'del', parentId: 'outer', time: at(1) }));
+    tracing.listener(e.turnStart({ id: 'inner', parentId: 'del', time: at(2) }));
+    tracing.listener(e.turnEnd({ id: 'inner', parentId: 'del', time: at(3) }));
+    tracing.listener(e.delegationEnd({ id: 'del', parentId: 'outer', time: at(4) }));
+    tracing.listener(e.turnEnd({ id: 'outer', time: at(5) }));
+    tracing.listener.flush();
+
+    const { traceId } = findSpan(tracing.exporter, 'delegate nobody').spanContext();
+    expect(ended).toEqual([`inner ${traceId}`, `outer ${traceId}`]);
+    expect(tracing.tree()).toBe('turn test\n  delegate nobody\n    turn test');
   });
 
   it("records a model call's request as it was when the call started", () => {

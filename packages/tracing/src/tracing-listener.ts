@@ -86,20 +86,22 @@ export interface TracingListenerOptions {
   logger?: TracingLogger;
   /**
    * When events become spans. `immediate` (the default) builds each span as its event arrives.
-   * `batched` queues events and builds their spans together, up to
-   * {@link TracingListenerOptions.maxQueuedEvents} at a time, which costs well under half the CPU
-   * on a fast run (the SDK's code stays hot instead of being evicted by the traced work between
-   * two events); whoever flushes or shuts down the provider must then call
+   * `batched` queues events and builds their spans together — when
+   * {@link TracingListenerOptions.maxQueuedEvents} are queued, or
+   * {@link TracingListenerOptions.maxQueueDelayMs} after the first — which takes well under half
+   * the CPU on a fast run: the SDK's code stays hot instead of being evicted by the traced work
+   * between two events. Whoever flushes or shuts down the provider must then call
    * {@link TracingListener.flush} first, or the last spans miss the export (`setupTracing` does,
-   * and uses this mode). The queue also empties on the next turn of the event loop, before a model
-   * call (whose request the caller may change afterwards), at each top-level turn end when
-   * `onTurnEnd` is set, and in {@link TracingListener.traceOf}, `openSpanCount` and
-   * {@link TracingListener.endOpenSpans}. Spans keep the events' times and the OpenTelemetry
-   * context that was active when each event came.
+   * and uses this mode). {@link TracingListener.traceOf}, `openSpanCount` and
+   * {@link TracingListener.endOpenSpans} build the queued spans first; `onTurnEnd` is still called
+   * as each turn ends. Spans keep the events' times and the OpenTelemetry context that was active
+   * when each event came; a model call's request is read when the call starts.
    */
   spanBuilding?: 'immediate' | 'batched';
   /** With `spanBuilding: 'batched'`, events queued at most before their spans are built. Default 2,000. */
   maxQueuedEvents?: number;
+  /** With `spanBuilding: 'batched'`, how long the first queued event waits at most. Default 200 ms. */
+  maxQueueDelayMs?: number;
 }
 
 /** A core event listener that turns delegation events into OpenTelemetry spans. */
@@ -165,12 +167,11 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   const recentTurns = new Map<string, TurnTrace>();
   const batched = options.spanBuilding === 'batched';
   const maxQueuedEvents = Math.max(1, options.maxQueuedEvents ?? 2_000);
-  // The callback is promised at the end of the turn, not whenever the queue happens to empty.
-  const drainAtRootEnd = options.onTurnEnd !== undefined;
+  const maxQueueDelayMs = Math.max(0, options.maxQueueDelayMs ?? 200);
   /** Events not yet turned into spans, with the context that was active when each came. */
   let queue: DelegationEvent[] = [];
   let queuedContexts: Context[] = [];
-  let drainScheduled = false;
+  let drainTimer: ReturnType<typeof setTimeout> | undefined;
   let draining = false;
   /** The context active when the event being handled came (set while draining the queue). */
   let eventContext: Context | undefined;
@@ -318,13 +319,22 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     if (turn) {
       turn.outcome = event.outcome;
       remember(turn);
-      if (options.onTurnEnd) {
-        try {
-          options.onTurnEnd({ ...turn });
-        } catch {
-          // The callback is the caller's; its failure must not end the run.
-        }
-      }
+    }
+  }
+
+  /** Tells `onTurnEnd` as the turn ends, whether or not its spans are built yet. */
+  function notifyTurnEnd(event: TurnEndEvent): void {
+    const onTurnEnd = options.onTurnEnd;
+    if (!onTurnEnd) return;
+    // The turn's own span exists by now unless its start is still queued (a nested team's turn).
+    if (!open.has(event.id) && !recentTurns.has(event.id)) drain();
+    const turn = open.get(event.id)?.shared.turn ?? recentTurns.get(event.id);
+    if (!turn) return;
+    turn.outcome = event.outcome;
+    try {
+      onTurnEnd({ ...turn });
+    } catch {
+      // The callback is the caller's; its failure must not end the run.
     }
   }
 
@@ -679,33 +689,35 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   }
 
   function scheduledDrain(): void {
-    drainScheduled = false;
+    drainTimer = undefined;
     drain();
   }
 
   const listener = ((event: DelegationEvent) => {
     if (!batched) {
       handleSafely(event);
-      return;
-    }
-    if (event.type === 'model-call-start') {
-      // The caller may append to the request's messages after the call: read them now.
-      drain();
-      handleSafely(event);
-      return;
-    }
-    queue.push(event);
-    queuedContexts.push(otelContext.active());
-    if (
-      queue.length >= maxQueuedEvents ||
-      (drainAtRootEnd && event.parentId === undefined && event.type.endsWith('-end'))
+    } else if (
+      event.type === 'model-call-start' ||
+      (event.type === 'turn-start' && event.parentId === undefined && options.onTurnEnd)
     ) {
-      drain();
-    } else if (!drainScheduled) {
-      // Spans of a run that waits on I/O appear within one turn of the event loop.
-      drainScheduled = true;
-      setImmediate(scheduledDrain);
+      // A model call's request may change after the call (the caller appends to its messages), so
+      // it is read now; for onTurnEnd, a top-level turn's span is made at once so that its trace
+      // id is known when the turn ends. A model call's parents are built first; nothing queued is
+      // the parent of a top-level turn, unless an earlier unit with the same id is still open.
+      if (event.type === 'model-call-start' || open.has(event.id)) drain();
+      handleSafely(event);
+    } else {
+      queue.push(event);
+      queuedContexts.push(otelContext.active());
+      if (queue.length >= maxQueuedEvents) {
+        drain();
+      } else if (drainTimer === undefined) {
+        drainTimer = setTimeout(scheduledDrain, maxQueueDelayMs);
+        // Spans still queued must not keep a finished process alive; shutdown flushes them.
+        drainTimer.unref?.();
+      }
     }
+    if (event.type === 'turn-end') notifyTurnEnd(event);
   }) as TracingListener;
 
   listener.flush = drain;
