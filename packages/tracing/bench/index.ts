@@ -234,8 +234,7 @@ async function measure(group: Group): Promise<Measured[]> {
   );
   const rounds = Math.ceil(group.turns / block);
   for (let round = 0; round < rounds; round++) {
-    const first = group.turns - round * block;
-    const count = Math.min(block, first);
+    const count = Math.min(block, group.turns - round * block);
     for (let step = 0; step < states.length; step++) {
       const at = (round + step) % states.length;
       const { tracer } = states[at]!;
