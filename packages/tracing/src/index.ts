@@ -2,6 +2,7 @@ export type { BatonUnit } from './baton-attributes.js';
 export { BATON_TRACER_NAME, BatonAttributes } from './baton-attributes.js';
 export type { TracingSummary } from './console-summary-processor.js';
 export { ConsoleSummaryProcessor } from './console-summary-processor.js';
+export type { ExperimentContext } from './experiment-context.js';
 export { GenAiAttributes, GenAiOperation } from './gen-ai-attributes.js';
 export type { JsonlSpanExporterOptions } from './jsonl-span-exporter.js';
 export { JsonlSpanExporter } from './jsonl-span-exporter.js';
@@ -19,6 +20,7 @@ export type {
   LangfuseEvalReporterOptions,
   RunItemLink,
   ScoreInput,
+  UpsertedDataset,
 } from './langfuse-eval-reporter.js';
 export {
   createLangfuseEvalReporter,

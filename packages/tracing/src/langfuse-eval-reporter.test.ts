@@ -40,7 +40,7 @@ describe('LangfuseEvalReporter', () => {
       await server.close();
     });
 
-    it('creates or updates a dataset', async () => {
+    it("creates or updates a dataset and gives back Langfuse's id for it", async () => {
       const reporter = reporterFor(server.baseUrl);
       expect(
         await reporter.upsertDataset({
@@ -48,7 +48,7 @@ describe('LangfuseEvalReporter', () => {
           description: 'Support turns',
           metadata: { turns: 2 },
         }),
-      ).toBe(true);
+      ).toEqual({ id: 'dataset-support-v1', name: 'support-v1' });
 
       const [request] = server.requestsTo('/api/public/v2/datasets');
       expect(request?.method).toBe('POST');
@@ -90,6 +90,7 @@ describe('LangfuseEvalReporter', () => {
 
     it('links each item to its trace in one run per strategy and remembers the run id', async () => {
       const reporter = reporterFor(server.baseUrl);
+      await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
       const runName = datasetRunName('lexical', 'r42');
       const link = await reporter.linkRunItem({
         datasetName: 'support-v1',
@@ -160,6 +161,7 @@ describe('LangfuseEvalReporter', () => {
           runItem: { ok: 0, failed: 0, skipped: 0 },
           score: { ok: 5, failed: 0, skipped: 0 },
         },
+        runItemsRemoved: false,
         incomplete: false,
         timedOut: false,
       });
@@ -220,7 +222,7 @@ describe('LangfuseEvalReporter', () => {
       await server.close();
       const reporter = reporterFor(server.baseUrl);
 
-      expect(await reporter.upsertDataset({ name: 'support-v1' })).toBe(false);
+      expect(await reporter.upsertDataset({ name: 'support-v1' })).toBeUndefined();
       expect(await reporter.upsertItems('support-v1', [{ id: 'a', input: 'x' }])).toEqual({
         written: 0,
         failed: 1,
@@ -252,7 +254,7 @@ describe('LangfuseEvalReporter', () => {
       try {
         const reporter = reporterFor(server.baseUrl, { timeoutMs: 200 });
         const started = performance.now();
-        expect(await reporter.upsertDataset({ name: 'support-v1' })).toBe(false);
+        expect(await reporter.upsertDataset({ name: 'support-v1' })).toBeUndefined();
 
         expect(performance.now() - started).toBeLessThan(1_500);
         expect(reporter.summary().firstError).toBe('no answer within 200 ms');
@@ -274,6 +276,75 @@ describe('LangfuseEvalReporter', () => {
         expect(warnings.at(-1)).toMatch(/flush gave up waiting/);
       } finally {
         await server.close();
+      }
+    });
+
+    it('treats a dataset answer without an id as not taken', async () => {
+      const server = await startFakeLangfuseServer({ status: 200 });
+      try {
+        const reporter = reporterFor(server.baseUrl);
+        expect(await reporter.upsertDataset({ name: 'support-v1' })).toBeUndefined();
+
+        expect(reporter.summary().operations.dataset).toEqual({ ok: 1, failed: 1, skipped: 0 });
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/^Langfuse answered a dataset without an id: /);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('stops linking run items, saying so once, when the server has no dataset-run-items (v4)', async () => {
+      const server = await startFakeLangfuseServer({ runItemsStatus: 410 });
+      try {
+        const reporter = reporterFor(server.baseUrl);
+        const links = await Promise.all(
+          ['a', 'b', 'c'].map((itemId) =>
+            reporter.linkRunItem({ datasetName: 'support-v1', itemId, runName: 'r', traceId: 't' }),
+          ),
+        );
+        await reporter.linkRunItem({ datasetName: 'support-v1', itemId: 'd', runName: 'r', traceId: 't' });
+        reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: 1 });
+        const summary = await reporter.flush();
+
+        expect(links).toEqual([undefined, undefined, undefined]);
+        // The requests already in flight when the first answer came; none after it.
+        expect(server.requestsTo('/api/public/dataset-run-items').length).toBeLessThanOrEqual(3);
+        expect(summary).toMatchObject({
+          operations: { runItem: { ok: 0, failed: 0, skipped: 0 }, score: { ok: 1, failed: 0, skipped: 0 } },
+          runItemsRemoved: true,
+          incomplete: false,
+        });
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(
+          /^Langfuse at http:\/\/127\.0\.0\.1:\d+ answered HTTP 410 to a dataset run link: the server has no dataset-run-items endpoint \(Langfuse v4\), so runs appear only as experiments built from the traces' experiment attributes\. No further links are sent\.$/,
+        );
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("tells a removed endpoint (a bare 404) from Langfuse's 404 for a missing dataset item", async () => {
+      const gone = await startFakeLangfuseServer({ runItemsStatus: 404 });
+      const server = await startFakeLangfuseServer();
+      try {
+        const goneReporter = reporterFor(gone.baseUrl);
+        await goneReporter.linkRunItem({ datasetName: 'd', itemId: 'a', runName: 'r', traceId: 't' });
+        expect(goneReporter.summary().runItemsRemoved).toBe(true);
+
+        const reporter = reporterFor(server.baseUrl);
+        const link = { datasetName: 'support-v1', itemId: 'conv-7#2', runName: 'r', traceId: 't' };
+        expect(await reporter.linkRunItem(link)).toBeUndefined();
+        await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
+        expect(await reporter.linkRunItem(link)).toEqual({ datasetRunId: 'run-r' });
+        expect(reporter.summary()).toMatchObject({
+          operations: { runItem: { ok: 1, failed: 1, skipped: 0 } },
+          runItemsRemoved: false,
+        });
+        expect(warnings.at(-1)).toBe(
+          'Langfuse rejected a runItem request (HTTP 404 {"message":"Dataset item not found","error":"LangfuseNotFoundError"}); further rejections are counted, not logged.',
+        );
+      } finally {
+        await Promise.all([gone.close(), server.close()]);
       }
     });
 

@@ -55,10 +55,26 @@ export type ScoreInput = {
 /** The API calls the reporter makes, as counted in {@link EvalReportSummary}. */
 export type EvalReportOperation = 'dataset' | 'item' | 'runItem' | 'score';
 
+/** A dataset as Langfuse stored it. */
+export interface UpsertedDataset {
+  /** Langfuse's id of the dataset: what experiment spans name as their dataset. */
+  id: string;
+  name: string;
+}
+
 /** What reached Langfuse and what did not. */
 export interface EvalReportSummary {
-  /** Per operation: accepted, failed (an error or a rejected input), skipped (paused after a failure). */
+  /**
+   * Per operation: accepted, failed (an error or a rejected input), skipped (paused after a
+   * failure). Dataset run links not sent because the server no longer has that endpoint are in
+   * none of them (see `runItemsRemoved`).
+   */
   operations: Record<EvalReportOperation, { ok: number; failed: number; skipped: number }>;
+  /**
+   * Whether the server answered a dataset run link with 404, 405 or 410: a Langfuse v4 server,
+   * which builds experiment runs from span attributes only, so no further links were sent.
+   */
+  runItemsRemoved: boolean;
   /** Whether anything failed or was skipped. */
   incomplete: boolean;
   firstError?: string;
@@ -85,7 +101,11 @@ export interface LangfuseEvalReporterOptions {
   now?: () => number;
 }
 
+/** Thrown instead of sending a link once the endpoint is known to be gone. */
+const notSent = new Error('dataset run links are not sent to this server');
+
 const runItemResponseSchema = z.object({ datasetRunId: z.string() });
+const datasetResponseSchema = z.object({ id: z.string().min(1), name: z.string() });
 
 const scoreSchema = z
   .object({
@@ -161,6 +181,7 @@ export class LangfuseEvalReporter {
   private pausedUntil = 0;
   private abort = listenable(new AbortController());
   private readonly runIds = new Map<string, string>();
+  private runItemsRemoved = false;
   private readonly counts: EvalReportSummary['operations'] = {
     dataset: { ok: 0, failed: 0, skipped: 0 },
     item: { ok: 0, failed: 0, skipped: 0 },
@@ -181,18 +202,28 @@ export class LangfuseEvalReporter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Creates the dataset, or updates its description and metadata. Resolves whether Langfuse accepted it. */
-  upsertDataset(dataset: {
+  /**
+   * Creates the dataset, or updates its description and metadata. Resolves the dataset's Langfuse
+   * id and name (the id is what experiment spans carry), or `undefined` if Langfuse did not take it.
+   */
+  async upsertDataset(dataset: {
     name: string;
     description?: string;
     metadata?: Record<string, unknown>;
-  }): Promise<boolean> {
-    return this.call('dataset', (requestOptions) =>
+  }): Promise<UpsertedDataset | undefined> {
+    const response = await this.call('dataset', (requestOptions) =>
       this.client.api.datasets.create(
         { name: dataset.name, description: dataset.description, metadata: dataset.metadata },
         requestOptions,
       ),
-    ).then((result) => result !== undefined);
+    );
+    if (response === undefined) return undefined;
+    const parsed = datasetResponseSchema.safeParse(response);
+    if (!parsed.success) {
+      this.reject('dataset', `Langfuse answered a dataset without an id: ${z.prettifyError(parsed.error)}`);
+      return undefined;
+    }
+    return { id: parsed.data.id, name: parsed.data.name };
   }
 
   /**
@@ -225,22 +256,32 @@ export class LangfuseEvalReporter {
   }
 
   /**
-   * Links a dataset item to the trace that answered it in a run (created on first use). Resolves
-   * the run's id, for run-level scores, or `undefined` if Langfuse did not take it.
+   * Links a dataset item to the trace that answered it in a run (created on first use): the legacy
+   * (Langfuse v3) dataset run, which v4 servers no longer have — they build experiment runs from
+   * span attributes (see `experimentOf` of the tracing listener). Resolves the run's id, for
+   * run-level scores, or `undefined` if Langfuse did not take it. Once the server answers 404, 405
+   * or 410 for the endpoint itself, the reporter says so once and sends no further links.
    */
   async linkRunItem(link: RunItemLink): Promise<{ datasetRunId: string } | undefined> {
-    const response = await this.call('runItem', (requestOptions) =>
-      this.client.api.datasetRunItems.create(
-        {
-          runName: link.runName,
-          runDescription: link.runDescription,
-          metadata: link.runMetadata,
-          datasetItemId: langfuseDatasetItemId(link.datasetName, link.itemId),
-          traceId: link.traceId,
-          observationId: link.observationId,
-        },
-        requestOptions,
-      ),
+    if (this.runItemsRemoved) return undefined;
+    const response = await this.call(
+      'runItem',
+      (requestOptions) => {
+        // Links queued behind the one that found the endpoint gone are not sent either.
+        if (this.runItemsRemoved) throw notSent;
+        return this.client.api.datasetRunItems.create(
+          {
+            runName: link.runName,
+            runDescription: link.runDescription,
+            metadata: link.runMetadata,
+            datasetItemId: langfuseDatasetItemId(link.datasetName, link.itemId),
+            traceId: link.traceId,
+            observationId: link.observationId,
+          },
+          requestOptions,
+        );
+      },
+      (error) => this.noteRemovedRunItems(error),
     );
     if (response === undefined) return undefined;
     const parsed = runItemResponseSchema.safeParse(response);
@@ -253,6 +294,24 @@ export class LangfuseEvalReporter {
     }
     this.runIds.set(`${link.datasetName}\u0000${link.runName}`, parsed.data.datasetRunId);
     return parsed.data;
+  }
+
+  /**
+   * Whether the server answered a dataset run link as if the endpoint did not exist (a Langfuse v4
+   * server): recorded, said once, and every later link is not sent. A 404 that names the missing
+   * dataset item, observation or trace is an ordinary rejection of that one link.
+   */
+  private noteRemovedRunItems(error: unknown): boolean {
+    if (error === notSent) return true;
+    if (!(error instanceof LangfuseAPIError) || !endpointRemoved(error.statusCode, error.body)) return false;
+    if (!this.runItemsRemoved) {
+      this.runItemsRemoved = true;
+      this.warnings.warn(
+        'run-items-removed',
+        `Langfuse at ${this.baseUrl} answered HTTP ${error.statusCode} to a dataset run link: the server has no dataset-run-items endpoint (Langfuse v4), so runs appear only as experiments built from the traces' experiment attributes. No further links are sent.`,
+      );
+    }
+    return true;
   }
 
   /** The id of a run that {@link linkRunItem} has seen, for run-level scores. */
@@ -288,7 +347,12 @@ export class LangfuseEvalReporter {
   summary(timedOut = false): EvalReportSummary {
     const operations = structuredClone(this.counts);
     const incomplete = Object.values(operations).some((count) => count.failed + count.skipped > 0);
-    const summary: EvalReportSummary = { operations, incomplete, timedOut };
+    const summary: EvalReportSummary = {
+      operations,
+      runItemsRemoved: this.runItemsRemoved,
+      incomplete,
+      timedOut,
+    };
     if (this.firstError !== undefined) summary.firstError = this.firstError;
     return summary;
   }
@@ -326,6 +390,10 @@ export class LangfuseEvalReporter {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
+  /**
+   * Runs one request within the reporter's bounds. `handled` may claim an error (returning true),
+   * which then counts as neither success nor failure.
+   */
   private call<T>(
     operation: EvalReportOperation,
     request: (requestOptions: {
@@ -333,6 +401,7 @@ export class LangfuseEvalReporter {
       maxRetries: number;
       abortSignal: AbortSignal;
     }) => Promise<T>,
+    handled?: (error: unknown) => boolean,
   ): Promise<T | undefined> {
     const run = async (): Promise<T | undefined> => {
       await this.slot();
@@ -349,7 +418,7 @@ export class LangfuseEvalReporter {
         this.counts[operation].ok += 1;
         return result;
       } catch (error) {
-        this.fail(operation, error);
+        if (!handled?.(error)) this.fail(operation, error);
         return undefined;
       } finally {
         this.release();
@@ -422,6 +491,20 @@ function classify(error: unknown, timeoutSeconds: number): { reason: string; out
     };
   }
   return { reason: error instanceof Error ? error.message : String(error), outage: true };
+}
+
+/**
+ * Whether an answer says the endpoint itself is gone (405, 410, or a 404 that is not Langfuse's own
+ * "dataset item / observation / trace not found" for one link).
+ */
+function endpointRemoved(status: number | undefined, body: unknown): boolean {
+  if (status === 405 || status === 410) return true;
+  if (status !== 404) return false;
+  const message =
+    typeof body === 'object' && body !== null && 'message' in body
+      ? String(body.message)
+      : String(body ?? '');
+  return !/(dataset item|observation|trace) not found/i.test(message);
 }
 
 /** Options of {@link createLangfuseEvalReporter}. */

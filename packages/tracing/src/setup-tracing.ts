@@ -37,6 +37,7 @@ export interface SetupTracingOptions
     | 'spanBuilding'
     | 'maxQueuedEvents'
     | 'maxQueueDelayMs'
+    | 'experimentOf'
   > {
   /** `off` returns no listener at all, so the core builds no events. Default: `BATON_TRACING` from `env`, else `on`. */
   tracing?: 'on' | 'off';
@@ -191,6 +192,7 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
     spanBuilding: options.spanBuilding ?? 'batched',
     maxQueuedEvents: options.maxQueuedEvents,
     maxQueueDelayMs: options.maxQueueDelayMs,
+    experimentOf: options.experimentOf,
   });
 
   let report: Promise<TracingShutdownReport> | undefined;

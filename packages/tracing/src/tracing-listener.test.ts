@@ -1,9 +1,12 @@
-import type { DelegationEvent } from '@baton/core';
+import type { DelegationEvent, TurnStartEvent } from '@baton/core';
+import { LANGFUSE_SDK_EXPERIMENT_ENVIRONMENT } from '@langfuse/core';
+import { LangfuseOtelSpanAttributes as L } from '@langfuse/tracing';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { describe, expect, it } from 'vitest';
 import { at, retryFallbackFanOut } from '../test/delegation-scenarios.js';
 import { BatonAttributes as B } from './baton-attributes.js';
+import type { ExperimentContext } from './experiment-context.js';
 import { GenAiAttributes as G } from './gen-ai-attributes.js';
 import { createTestTracing } from './testing/create-test-tracing.js';
 import { delegationEvents as e } from './testing/delegation-events.js';
@@ -564,5 +567,211 @@ describe('createTracingListener with spanBuilding: batched', () => {
     } finally {
       context.disable();
     }
+  });
+});
+
+describe('createTracingListener with experimentOf (Langfuse v4 experiments)', () => {
+  /** The five attributes Langfuse v4 needs on every observation of an experiment item trace. */
+  const required = [
+    L.EXPERIMENT_ID,
+    L.EXPERIMENT_NAME,
+    L.EXPERIMENT_DATASET_ID,
+    L.EXPERIMENT_ITEM_ID,
+    L.EXPERIMENT_ITEM_ROOT_OBSERVATION_ID,
+  ] as const;
+
+  function experimentFor(turn: TurnStartEvent): ExperimentContext {
+    return {
+      id: `exp-${turn.strategy}`,
+      name: `${turn.strategy}:run-1`,
+      datasetId: 'dataset-1',
+      itemId: `item-${turn.conversationId}#${turn.turnIndex}`,
+      description: `the ${turn.strategy} strategy`,
+      metadata: { runId: 'run-1', scorer: 'token-f1' },
+      expectedOutput: { reference: 'A refund is on its way.' },
+    };
+  }
+
+  /** One turn with a delegation, an attempt, an agent run, a model call and a verification. */
+  function oneTurn(prefix: string, strategy: string, start: number): DelegationEvent[] {
+    const id = (name: string) => `${prefix}-${name}`;
+    return [
+      e.turnStart({ id: id('turn'), time: at(start), strategy, conversationId: prefix, turnIndex: 0 }),
+      e.delegationStart({ id: id('del'), parentId: id('turn'), time: at(start + 1), strategy }),
+      e.attemptStart({ id: id('att'), parentId: id('del'), time: at(start + 2) }),
+      e.agentRunStart({ id: id('run'), parentId: id('att'), time: at(start + 3) }),
+      e.modelCallStart({ id: id('call'), parentId: id('run'), time: at(start + 4) }),
+      e.modelCallEnd({ id: id('call'), parentId: id('run'), time: at(start + 5) }),
+      e.agentRunEnd({ id: id('run'), parentId: id('att'), time: at(start + 6) }),
+      e.verificationEnd({ id: id('ver'), parentId: id('att'), time: at(start + 7) }),
+      e.attemptEnd({ id: id('att'), parentId: id('del'), time: at(start + 8) }),
+      e.delegationEnd({ id: id('del'), parentId: id('turn'), time: at(start + 9) }),
+      e.turnEnd({ id: id('turn'), time: at(start + 10), strategy }),
+    ];
+  }
+
+  /** Two event streams merged one event at a time, as two turns running in parallel emit them. */
+  function interleave(left: DelegationEvent[], right: DelegationEvent[]): DelegationEvent[] {
+    return left.flatMap((event, index) => (right[index] ? [event, right[index]] : [event]));
+  }
+
+  for (const spanBuilding of ['immediate', 'batched'] as const) {
+    it(`puts the five experiment attributes on every span of an item trace (${spanBuilding})`, () => {
+      const tracing = createTestTracing({ spanBuilding, experimentOf: experimentFor });
+      for (const event of retryFallbackFanOut()) tracing.listener(event);
+      tracing.listener.flush();
+
+      const spans = tracing.exporter.getFinishedSpans();
+      const turn = findSpan(tracing.exporter, 'turn lexical');
+      const units = new Set(spans.map((span) => span.attributes[B.UNIT]));
+      expect(units).toEqual(
+        new Set(['turn', 'delegation', 'attempt', 'agent-run', 'model-call', 'verification', 'fallback']),
+      );
+      for (const span of spans) {
+        expect(span.attributes, span.name).toMatchObject({
+          [L.EXPERIMENT_ID]: 'exp-lexical',
+          [L.EXPERIMENT_NAME]: 'lexical:run-1',
+          [L.EXPERIMENT_DATASET_ID]: 'dataset-1',
+          [L.EXPERIMENT_ITEM_ID]: 'item-conv-7#2',
+          [L.EXPERIMENT_ITEM_ROOT_OBSERVATION_ID]: turn.spanContext().spanId,
+          [L.EXPERIMENT_METADATA]: '{"runId":"run-1","scorer":"token-f1"}',
+          [L.ENVIRONMENT]: LANGFUSE_SDK_EXPERIMENT_ENVIRONMENT,
+        });
+      }
+      // Description and expected output belong to the item's root, as the SDK sets them.
+      expect(turn.attributes).toMatchObject({
+        [L.EXPERIMENT_DESCRIPTION]: 'the lexical strategy',
+        [L.EXPERIMENT_ITEM_EXPECTED_OUTPUT]: '{"reference":"A refund is on its way."}',
+        [L.OBSERVATION_INPUT]: 'I was charged twice, and where is my order?',
+        [L.OBSERVATION_OUTPUT]: 'A refund is on its way; your order shipped Monday.',
+      });
+      for (const span of spans.filter((span) => span !== turn)) {
+        expect(span.attributes[L.EXPERIMENT_DESCRIPTION], span.name).toBeUndefined();
+        expect(span.attributes[L.EXPERIMENT_ITEM_EXPECTED_OUTPUT], span.name).toBeUndefined();
+      }
+    });
+
+    it(`keeps two parallel turns of different strategies in their own experiments (${spanBuilding})`, () => {
+      const asked: string[] = [];
+      const tracing = createTestTracing({
+        spanBuilding,
+        experimentOf: (turn) => {
+          asked.push(turn.id);
+          return experimentFor(turn);
+        },
+      });
+      for (const event of interleave(oneTurn('a', 'solo', 0), oneTurn('b', 'verify-recover', 0))) {
+        tracing.listener(event);
+      }
+      tracing.listener.flush();
+
+      const spans = tracing.exporter.getFinishedSpans();
+      expect(spans).toHaveLength(12);
+      expect(asked.sort()).toEqual(['a-turn', 'b-turn']);
+      const traces = new Map<string, typeof spans>();
+      for (const span of spans) {
+        const { traceId } = span.spanContext();
+        traces.set(traceId, [...(traces.get(traceId) ?? []), span]);
+      }
+      expect(traces.size).toBe(2);
+      const experiments = new Set<unknown>();
+      for (const trace of traces.values()) {
+        const root = trace.find((span) => span.attributes[B.UNIT] === 'turn')!;
+        const strategy = root.attributes[B.STRATEGY];
+        for (const span of trace) {
+          expect(span.attributes, span.name).toMatchObject({
+            [L.EXPERIMENT_ID]: `exp-${strategy}`,
+            [L.EXPERIMENT_NAME]: `${strategy}:run-1`,
+            [L.EXPERIMENT_DATASET_ID]: 'dataset-1',
+            [L.EXPERIMENT_ITEM_ID]: strategy === 'solo' ? 'item-a#0' : 'item-b#0',
+            [L.EXPERIMENT_ITEM_ROOT_OBSERVATION_ID]: root.spanContext().spanId,
+          });
+        }
+        experiments.add(root.attributes[L.EXPERIMENT_ID]);
+      }
+      expect(experiments).toEqual(new Set(['exp-solo', 'exp-verify-recover']));
+    });
+  }
+
+  it("gives a nested team's turn and its spans the experiment of the turn around it", () => {
+    const asked: string[] = [];
+    const tracing = createTestTracing({
+      experimentOf: (turn) => {
+        asked.push(turn.id);
+        return experimentFor(turn);
+      },
+    });
+    tracing.listener(e.turnStart({ id: 'outer', time: at(0), conversationId: 'c', turnIndex: 1 }));
+    tracing.listener(e.delegationStart({ id: 'del', parentId: 'outer', time: at(1) }));
+    tracing.listener(e.turnStart({ id: 'inner', parentId: 'del', time: at(2), strategy: 'nested' }));
+    tracing.listener(e.guardrailEnd({ id: 'guard', parentId: 'inner', time: at(3) }));
+    tracing.listener(e.turnEnd({ id: 'inner', parentId: 'del', time: at(4) }));
+    tracing.listener(e.delegationEnd({ id: 'del', parentId: 'outer', time: at(5) }));
+    tracing.listener(e.turnEnd({ id: 'outer', time: at(6) }));
+
+    expect(asked).toEqual(['outer']);
+    expect(tracing.tree({ attributes: [L.EXPERIMENT_ITEM_ID] })).toMatchInlineSnapshot(`
+      "turn test {langfuse.experiment.item.id=item-c#1}
+        delegate nobody {langfuse.experiment.item.id=item-c#1}
+          turn nested {langfuse.experiment.item.id=item-c#1}
+            guardrail guard {langfuse.experiment.item.id=item-c#1}"
+    `);
+    const root = findSpan(tracing.exporter, 'turn test').spanContext().spanId;
+    for (const span of tracing.exporter.getFinishedSpans()) {
+      expect(span.attributes[L.EXPERIMENT_ITEM_ROOT_OBSERVATION_ID], span.name).toBe(root);
+    }
+  });
+
+  it('adds no experiment attribute to a turn without an experiment', () => {
+    const none = createTestTracing();
+    const undecided = createTestTracing({ experimentOf: () => undefined });
+    for (const event of retryFallbackFanOut()) {
+      none.listener(event);
+      undecided.listener(event);
+    }
+
+    for (const span of [...none.exporter.getFinishedSpans(), ...undecided.exporter.getFinishedSpans()]) {
+      const keys = Object.keys(span.attributes);
+      expect(
+        keys.filter((key) => key.startsWith('langfuse.experiment.')),
+        span.name,
+      ).toEqual([]);
+      expect(span.attributes[L.ENVIRONMENT], span.name).toBeUndefined();
+    }
+  });
+
+  it('keeps the expected output out when content is not captured, and survives a broken experimentOf', () => {
+    const quiet = createTestTracing({ captureContent: false, experimentOf: experimentFor });
+    for (const event of oneTurn('a', 'solo', 0)) quiet.listener(event);
+    const turn = findSpan(quiet.exporter, 'turn solo');
+    expect(turn.attributes[L.EXPERIMENT_ITEM_EXPECTED_OUTPUT]).toBeUndefined();
+    expect(turn.attributes[L.EXPERIMENT_ID]).toBe('exp-solo');
+
+    const warnings: string[] = [];
+    const broken = createTestTracing({
+      logger: { warn: (message) => warnings.push(message) },
+      experimentOf: (event) => {
+        if (event.conversationId === 'a') throw new Error('no dataset id yet');
+        return { ...experimentFor(event), datasetId: '' };
+      },
+    });
+    for (const event of [...oneTurn('a', 'solo', 0), ...oneTurn('b', 'solo', 20)]) broken.listener(event);
+    expect(broken.exporter.getFinishedSpans()).toHaveLength(12);
+    for (const span of broken.exporter.getFinishedSpans()) {
+      expect(span.attributes[L.EXPERIMENT_ID], span.name).toBeUndefined();
+    }
+    expect(warnings).toEqual([
+      'experimentOf failed, so turns are traced without experiment: no dataset id yet',
+    ]);
+  });
+
+  it('names the attributes as the Langfuse v4 FAQ lists them', () => {
+    expect(required).toEqual([
+      'langfuse.experiment.id',
+      'langfuse.experiment.name',
+      'langfuse.experiment.dataset.id',
+      'langfuse.experiment.item.id',
+      'langfuse.experiment.item.root_observation_id',
+    ]);
   });
 });

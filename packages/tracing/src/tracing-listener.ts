@@ -32,6 +32,11 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { BatonAttributes as B, BATON_TRACER_NAME, type BatonUnit } from './baton-attributes.js';
+import {
+  type ExperimentContext,
+  experimentContextProblem,
+  experimentSpanAttributes,
+} from './experiment-context.js';
 import { GenAiAttributes as G, GenAiOperation } from './gen-ai-attributes.js';
 import { stderrLogger, type TracingLogger, WarnOnce } from './tracing-logger.js';
 
@@ -102,6 +107,17 @@ export interface TracingListenerOptions {
   maxQueuedEvents?: number;
   /** With `spanBuilding: 'batched'`, how long the first queued event waits at most. Default 200 ms. */
   maxQueueDelayMs?: number;
+  /**
+   * The Langfuse v4 experiment a top-level turn belongs to, if any (an evaluation run). Its turn
+   * span then carries every experiment attribute (it is the item's root observation) and every span
+   * under the turn — delegations, attempts, agent runs, model calls, verifications, guardrails,
+   * fallbacks, handoffs, nested teams' turns — carries the experiment id, name, dataset id, item id
+   * and root observation id, which is how Langfuse v4 builds experiment runs. Called once per
+   * top-level turn when its span is built (with `spanBuilding: 'batched'` that can be after the
+   * event came), so it must not depend on state that changes while the turn runs. Must not throw
+   * (a throw is warned about once and the turn is traced without experiment).
+   */
+  experimentOf?: (turn: TurnStartEvent) => ExperimentContext | undefined;
 }
 
 /** A core event listener that turns delegation events into OpenTelemetry spans. */
@@ -120,6 +136,8 @@ export interface TracingListener extends DelegationEventListener {
 interface TurnShared {
   /** Session, user, tags and caller metadata: Langfuse aggregates (cost by user…) over observations that carry them. */
   propagated: Attributes | undefined;
+  /** The experiment attributes every span of an experiment item's trace carries (one frozen object). */
+  experiment: Readonly<Attributes> | undefined;
   turn: TurnTrace | undefined;
 }
 
@@ -133,7 +151,7 @@ interface OpenUnit {
 }
 
 const L = LangfuseOtelSpanAttributes;
-const noShared: TurnShared = { propagated: undefined, turn: undefined };
+const noShared: TurnShared = { propagated: undefined, experiment: undefined, turn: undefined };
 
 /**
  * Creates a listener for `@baton/core`'s events that opens a span on each `-start` event, ends it
@@ -198,6 +216,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     const span = tracer.startSpan(name, { kind, startTime: event.time }, parentContext);
     span.setAttributes(attributes);
     if (propagate && turnShared.propagated) span.setAttributes(turnShared.propagated);
+    if (turnShared.experiment) span.setAttributes(turnShared.experiment);
     return { span, parentContext, context: undefined, shared: turnShared, fallbackRungs: undefined };
   }
 
@@ -268,7 +287,9 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     }
     if (captureContent) attributes[L.OBSERVATION_INPUT] = event.input;
 
-    const shared: TurnShared = { propagated, turn };
+    // A nested team's turn belongs to the experiment item of the turn around it.
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    const shared: TurnShared = { propagated, experiment: parent?.shared.experiment, turn };
     const { span, parentContext } = openUnit(
       event,
       `turn ${event.strategy}`,
@@ -285,7 +306,33 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     const spanContext = span.spanContext();
     turn.traceId = spanContext.traceId;
     turn.spanId = spanContext.spanId;
+    if (event.parentId === undefined && options.experimentOf) joinExperiment(event, span, shared);
     remember(turn);
+  }
+
+  /** Makes a top-level turn the root of an experiment item, for its spans and every span under it. */
+  function joinExperiment(event: TurnStartEvent, span: Span, shared: TurnShared): void {
+    try {
+      const experiment = options.experimentOf?.(event);
+      if (experiment === undefined) return;
+      const problem = experimentContextProblem(experiment);
+      if (problem !== undefined) {
+        warnings.warn(
+          'experiment',
+          `experimentOf gave an unusable experiment (${problem}); turns are traced without it.`,
+        );
+        return;
+      }
+      const attributes = experimentSpanAttributes(experiment, span.spanContext().spanId, captureContent);
+      shared.experiment = attributes.everySpan;
+      span.setAttributes(attributes.everySpan);
+      span.setAttributes(attributes.root);
+    } catch (error) {
+      warnings.warn(
+        'experiment',
+        `experimentOf failed, so turns are traced without experiment: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   function remember(turn: TurnTrace): void {

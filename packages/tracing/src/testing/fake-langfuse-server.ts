@@ -32,6 +32,11 @@ export interface FakeLangfuseServerOptions {
   status?: number;
   /** Answer 401, as Langfuse does, to requests that do not carry these keys (default: any keys pass). */
   keys?: { publicKey: string; secretKey: string };
+  /**
+   * Answer `POST /api/public/dataset-run-items` with this status instead of a run item, e.g. 410
+   * as a Langfuse v4 server that no longer has the endpoint.
+   */
+  runItemsStatus?: number;
 }
 
 /** A dataset item as the fake server stores and serves it. */
@@ -79,6 +84,9 @@ export interface FakeLangfuseServer {
  * Starts an HTTP server on a free local port that answers like Langfuse's public API for the
  * calls Baton makes — OTLP trace export, datasets, dataset items, dataset run items, scores — and
  * records each request, so tests can assert paths, headers and bodies without the internet.
+ * Creating a dataset answers the stored dataset with its `id` (`dataset-<name>`), as Langfuse
+ * answers with its own id; linking a run item to an unknown dataset item answers 404, as Langfuse
+ * does.
  *
  * Datasets and items that are created (or {@link FakeLangfuseServer.seedDataset seeded}) are kept,
  * and the read endpoints serve them as Langfuse does: `GET /api/public/v2/datasets/{name}` (404 for
@@ -124,6 +132,11 @@ export async function startFakeLangfuseServer(
             message: 'Invalid credentials. Confirm that you have used the correct host.',
           });
         }
+        if (options.runItemsStatus && recorded.method === 'POST' && recorded.path === runItemsPath) {
+          return respond(response, options.runItemsStatus, {
+            message: 'Dataset run items are created through experiment attributes on traces.',
+          });
+        }
         const { status, body: answerBody } = reply(recorded, counter, store);
         respond(response, status, answerBody);
       };
@@ -159,6 +172,7 @@ export async function startFakeLangfuseServer(
 }
 
 const otlpPath = '/api/public/otel/v1/traces';
+const runItemsPath = '/api/public/dataset-run-items';
 
 function reply(
   request: RecordedRequest,
@@ -193,7 +207,11 @@ function reply(
         updatedAt: now,
       });
     }
-    case 'POST /api/public/dataset-run-items':
+    case `POST ${runItemsPath}`:
+      // As Langfuse, which resolves the dataset from the item.
+      if (!store.hasItem(String(body.datasetItemId))) {
+        return { status: 404, body: { message: 'Dataset item not found', error: 'LangfuseNotFoundError' } };
+      }
       return ok({
         id: `run-item-${counter}`,
         datasetRunId: `run-${String(body.runName)}`,
@@ -297,6 +315,10 @@ class DatasetStore {
     // An update keeps the item's place, as Langfuse keeps its createdAt.
     this.itemsById.set(stored.id, stored);
     return stored;
+  }
+
+  hasItem(id: string): boolean {
+    return this.itemsById.has(id);
   }
 
   items(name: string): FakeDatasetItem[] {
