@@ -375,6 +375,21 @@ describe('createTracingListener', () => {
     expect(findSpan(tracing.exporter, 'delegate billing').parentSpanContext).toBeUndefined();
   });
 
+  it("keeps a verification that comes just after its agent run ended in that run's trace", () => {
+    // The core verifies the front agent's own answer after its agent-run-end.
+    const tracing = createTestTracing({
+      experimentOf: () => ({ id: 'exp', name: 'solo:r1', datasetId: 'ds', itemId: 'item' }),
+    });
+    tracing.listener(e.turnStart({ id: 'turn', time: at(0) }));
+    tracing.listener(e.agentRunStart({ id: 'run', parentId: 'turn', time: at(1), agentId: 'desk' }));
+    tracing.listener(e.agentRunEnd({ id: 'run', parentId: 'turn', time: at(2), agentId: 'desk' }));
+    tracing.listener(e.verificationEnd({ id: 'ver', parentId: 'run', time: at(3), agentId: 'desk' }));
+    tracing.listener(e.turnEnd({ id: 'turn', time: at(4) }));
+
+    expect(tracing.tree()).toBe('turn test\n  invoke_agent desk\n    verify desk');
+    expect(findSpan(tracing.exporter, 'verify desk').attributes[L.EXPERIMENT_ID]).toBe('exp');
+  });
+
   it('never throws, and warns once when an event cannot be traced', () => {
     const warnings: string[] = [];
     const tracing = createTestTracing({ logger: { warn: (message) => warnings.push(message) } });

@@ -151,6 +151,8 @@ interface OpenUnit {
 }
 
 const L = LangfuseOtelSpanAttributes;
+/** How many ended units {@link createTracingListener} keeps as parents for late point observations. */
+const maxEndedUnits = 1_000;
 const noShared: TurnShared = { propagated: undefined, experiment: undefined, turn: undefined };
 
 /**
@@ -182,6 +184,12 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   const maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 100_000);
   const warnings = new WarnOnce(options.logger ?? stderrLogger);
   const open = new Map<string, OpenUnit>();
+  /**
+   * Units that ended lately, so that a point observation emitted just after its parent's `-end`
+   * (the core verifies the front agent's own answer after its agent run ended) still joins that
+   * parent's trace — and its experiment — instead of starting a trace of its own.
+   */
+  const ended = new Map<string, OpenUnit>();
   const recentTurns = new Map<string, TurnTrace>();
   const batched = options.spanBuilding === 'batched';
   const maxQueuedEvents = Math.max(1, options.maxQueuedEvents ?? 2_000);
@@ -209,7 +217,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     shared: TurnShared | undefined,
     propagate = propagateToAll,
   ): OpenUnit {
-    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    const parent = parentOf(event);
     // Without a known parent the span joins whatever context is active: a caller's span, or none.
     const parentContext = parent ? contextOf(parent) : (eventContext ?? otelContext.active());
     const turnShared = shared ?? parent?.shared ?? noShared;
@@ -240,8 +248,18 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
 
   function close(event: DelegationEvent): OpenUnit | undefined {
     const unit = open.get(event.id);
-    if (unit) open.delete(event.id);
+    if (unit) {
+      open.delete(event.id);
+      ended.set(event.id, unit);
+      if (ended.size > maxEndedUnits) ended.delete(ended.keys().next().value as string);
+    }
     return unit;
+  }
+
+  /** The unit an event nests under: open, or ended a moment ago. */
+  function parentOf(event: DelegationEvent): OpenUnit | undefined {
+    if (event.parentId === undefined) return undefined;
+    return open.get(event.parentId) ?? ended.get(event.parentId);
   }
 
   function evictOldest(): void {
@@ -288,7 +306,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     if (captureContent) attributes[L.OBSERVATION_INPUT] = event.input;
 
     // A nested team's turn belongs to the experiment item of the turn around it.
-    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    const parent = parentOf(event);
     const shared: TurnShared = { propagated, experiment: parent?.shared.experiment, turn };
     const { span, parentContext } = openUnit(
       event,
@@ -777,6 +795,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     drain();
     const units = [...open.values()].reverse();
     open.clear();
+    ended.clear();
     const now = Date.now();
     for (const unit of units) {
       unit.span.setAttribute(B.UNFINISHED, true);
