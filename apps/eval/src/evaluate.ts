@@ -15,6 +15,7 @@ import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
+import { startLangfuseExperiment } from './langfuse-experiment.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
@@ -27,7 +28,7 @@ import type { Scorer } from './scorer.js';
 import { stopOnSetupErrors } from './stop-on-setup-errors.js';
 import { builtInStrategies, defaultStrategyNames, type StrategyFactoryContext } from './strategy-registry.js';
 import { parseGateRules } from './summary/gate.js';
-import { writeRunOutputs } from './write-run-outputs.js';
+import { runIdOf, writeRunOutputs } from './write-run-outputs.js';
 
 /** Where a run reads from and writes to, and how it reports. */
 export interface EvaluateEnvironment {
@@ -220,6 +221,25 @@ export async function evaluate(
     );
   }
   const langfuseOn = options.langfuse !== false && langfuseKeys;
+  const suiteOfRun = {
+    name: suite.name,
+    dataset: source,
+    split: split && options.split !== 'all' ? options.split : null,
+  };
+  // The dataset exists before the replay, so every trace can name its experiment run and item.
+  const experiment = langfuseOn
+    ? await startLangfuseExperiment({
+        suite: suiteOfRun,
+        runId: runIdOf(out),
+        strategies: strategies.map((entry) => ({
+          name: entry.name,
+          description: entry.strategy.description,
+        })),
+        runMetadata: { scorer: scorer.description, model: options.model ?? null, baseline },
+        env,
+        log,
+      })
+    : undefined;
   const traceIds = new Map<string, string>();
   let tracing: Tracing | undefined;
   if (options.trace || langfuseOn) {
@@ -232,8 +252,10 @@ export async function evaluate(
       onTurnEnd: (trace: { turnId: string; traceId: string }) => {
         traceIds.set(trace.turnId, trace.traceId);
       },
+      ...(experiment ? { experimentOf: experiment.experimentOf } : {}),
     });
   }
+  const listener = tracing?.listener;
 
   const selection = {
     ...(split && options.split !== 'all' ? { split, part: options.split } : {}),
@@ -280,14 +302,19 @@ export async function evaluate(
       out,
       skipUnits,
       signal: runSignal,
-      ...(tracing?.listener ? { onEvent: tracing.listener } : {}),
+      ...(listener ? { onEvent: experiment ? experiment.listen(listener) : listener } : {}),
       traceIdOf: (turnId) => traceIds.get(turnId),
       onItem: (item) => {
         done += 1;
         environment.onItem?.(item, done);
       },
       onUnitDone: (unit) => appendFile(unitsFile, `${JSON.stringify(unit)}\n`),
-      onConversation: (_conversation: Conversation, _turns: readonly ReplayTurn[]) => undefined,
+      ...(experiment
+        ? {
+            onConversation: (_conversation: Conversation, turns: readonly ReplayTurn[]) =>
+              experiment.addTurns(turns),
+          }
+        : {}),
     });
   } finally {
     if (tracing) await tracing.shutdown();
@@ -320,11 +347,7 @@ export async function evaluate(
   }
   const { summary } = await writeRunOutputs({
     out,
-    suite: {
-      name: suite.name,
-      dataset: source,
-      split: split && options.split !== 'all' ? options.split : null,
-    },
+    suite: suiteOfRun,
     strategies: strategies.map((entry) => ({ name: entry.name, description: entry.strategy.description })),
     baseline,
     gates: { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
@@ -345,7 +368,7 @@ export async function evaluate(
     env,
     log,
   });
-  if (langfuseOn) await pushToLangfuse({ summary, itemsFile, env, log });
+  if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
 }
 

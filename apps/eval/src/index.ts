@@ -36,7 +36,12 @@ export type { ReferenceMetric } from './reference-scorer.js';
 export { referenceScorer } from './reference-scorer.js';
 export type { ReplayTurn } from './replay-turn.js';
 export { replayTurns } from './replay-turn.js';
-export type { NamedStrategy, RunEvaluationOptions, RunEvaluationResult } from './run-evaluation.js';
+export type {
+  NamedStrategy,
+  ReplaySource,
+  RunEvaluationOptions,
+  RunEvaluationResult,
+} from './run-evaluation.js';
 export { runEvaluation } from './run-evaluation.js';
 export type {
   Comparison,

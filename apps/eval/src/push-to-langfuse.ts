@@ -1,6 +1,7 @@
-import { createLangfuseEvalReporter, datasetRunName, type LangfuseEvalReporter } from '@baton/tracing';
+import { datasetRunName } from '@baton/tracing';
 import type { ItemResult } from './item-result.js';
 import { scoreNames } from './item-result.js';
+import { datasetItemOf, type LangfuseExperiment, upsertSuiteDataset } from './langfuse-experiment.js';
 import { forEachItem } from './report/parse-items.js';
 import type { RunSummary } from './run-summary.js';
 
@@ -14,50 +15,32 @@ const booleanScores = [
 ] as const;
 
 /**
- * Pushes a run to Langfuse so its run comparison shows the strategies side by side: a dataset with
- * one item per replayed user turn (idempotent, by stable id), one dataset run per strategy with
- * every item linked to the trace that answered it, per-trace scores (quality, cleanup, escalation,
- * fallback, routing, pass, outcome) and run-level means. Never throws: an unreachable Langfuse is
- * reported once and the run's local results stand.
+ * Pushes what a run produced to Langfuse once it has ended: per-trace scores (quality, cleanup,
+ * escalation, fallback, routing, pass, outcome) for every item's first repeat, and the legacy
+ * (Langfuse v3) dataset run per strategy — every item linked to the trace that answered it, with
+ * the run-level means as scores on that run. The traces already belong to the strategy's Langfuse
+ * v4 experiment run through their span attributes (see `startLangfuseExperiment`); the links
+ * are for servers older than v4 and stop at the first answer saying the endpoint is gone. When
+ * Langfuse did not take the dataset before the run, it is created here with its items. Never
+ * throws: an unreachable Langfuse is reported once and the run's local results stand.
  */
 export async function pushToLangfuse(options: {
   summary: RunSummary;
   /** The run's `items.jsonl`, streamed (the latest line of an item wins). */
   itemsFile: string;
-  env: Record<string, string | undefined>;
+  /** What `startLangfuseExperiment` set up before the run. */
+  experiment: LangfuseExperiment;
   log: (line: string) => void;
-  reporter?: LangfuseEvalReporter;
 }): Promise<void> {
-  const reporter =
-    options.reporter ??
-    createLangfuseEvalReporter({
-      env: options.env,
-      logger: { warn: (message) => options.log(`warning: ${message}`) },
-    });
-  if (!reporter) return;
-  const { summary } = options;
-  const datasetName = `baton/${summary.suite.name}${summary.suite.split ? `/${summary.suite.split}` : ''}`;
-  await reporter.upsertDataset({
-    name: datasetName,
-    description: `Recorded user turns of the ${summary.suite.name} suite, replayed by the Baton harness.`,
-    metadata: { dataset: summary.suite.dataset, split: summary.suite.split },
-  });
-  // One pass over the file: the dataset items (one per turn) and the latest version of every item,
-  // without the bulky records.
-  const datasetItems = new Map<
-    string,
-    { id: string; input: unknown; expectedOutput: unknown; metadata: Record<string, unknown> }
-  >();
+  const { summary, experiment } = options;
+  const { reporter, datasetName } = experiment;
+  // Without a dataset before the run there were no items either: build both from the file.
+  const needsDataset = experiment.datasetId === undefined;
+  const datasetItems = new Map<string, ReturnType<typeof datasetItemOf>>();
+  // The latest version of every item, without the bulky records.
   const latest = new Map<string, ItemResult>();
   await forEachItem(options.itemsFile, { allowTruncatedTail: true }, (item) => {
-    if (!datasetItems.has(item.itemId)) {
-      datasetItems.set(item.itemId, {
-        id: item.itemId,
-        input: { message: item.input, conversationId: item.conversationId, turnIndex: item.turnIndex },
-        expectedOutput: { reference: item.reference, gold: item.gold },
-        metadata: { conversationId: item.conversationId },
-      });
-    }
+    if (needsDataset && !datasetItems.has(item.itemId)) datasetItems.set(item.itemId, datasetItemOf(item));
     const { delegations: _records, input: _input, reference: _reference, ...rest } = item;
     latest.set(JSON.stringify([item.strategy, item.itemId, item.repeat]), {
       ...rest,
@@ -66,14 +49,10 @@ export async function pushToLangfuse(options: {
       delegations: [],
     });
   });
-  await reporter.upsertItems(datasetName, [...datasetItems.values()]);
-  const runMetadata = {
-    scorer: summary.scorer.answerQuality,
-    model: summary.model,
-    baseline: summary.baseline,
-    runId: summary.runId,
-  };
-  const strategies = new Map(summary.strategies.map((strategy) => [strategy.name, strategy]));
+  if (needsDataset) {
+    const dataset = await upsertSuiteDataset(reporter, summary.suite);
+    if (dataset) await reporter.upsertItems(datasetName, [...datasetItems.values()]);
+  }
   await Promise.all(
     [...latest.values()]
       // One dataset run item per turn: repeats beyond the first stay in items.jsonl.
@@ -83,9 +62,9 @@ export async function pushToLangfuse(options: {
         await reporter.linkRunItem({
           datasetName,
           itemId: item.itemId,
-          runName: datasetRunName(item.strategy, summary.runId),
-          runDescription: strategies.get(item.strategy)?.description ?? item.strategy,
-          runMetadata,
+          runName: datasetRunName(item.strategy, experiment.runId),
+          runDescription: experiment.descriptionOf(item.strategy),
+          runMetadata: experiment.runMetadata,
           traceId,
         });
         for (const name of numericScores) {
@@ -107,8 +86,11 @@ export async function pushToLangfuse(options: {
         void reporter.score({ traceId, name: 'outcome', dataType: 'CATEGORICAL', value: item.outcome });
       }),
   );
+  // Run-level means need a dataset run id, which only the legacy link gives: Langfuse v4 has no
+  // public call that scores an experiment run built from span attributes (its own SDK scores the
+  // run only when a link returned an id), so on a v4-only server the means stay in summary.json.
   for (const strategy of summary.strategies) {
-    const datasetRunId = reporter.datasetRunId(datasetName, datasetRunName(strategy.name, summary.runId));
+    const datasetRunId = reporter.datasetRunId(datasetName, datasetRunName(strategy.name, experiment.runId));
     if (!datasetRunId) continue;
     const metrics = strategy.metrics;
     const means: Record<string, number | null> = {
@@ -126,8 +108,11 @@ export async function pushToLangfuse(options: {
   const operations = Object.entries(result.operations)
     .map(([operation, counts]) => `${operation} ${counts.ok}/${counts.ok + counts.failed + counts.skipped}`)
     .join(', ');
+  const runs = experiment.datasetId
+    ? `${summary.strategies.length} experiment runs${result.runItemsRemoved ? '' : ' (and legacy dataset runs)'}`
+    : `${summary.strategies.length} dataset runs`;
   options.log(
-    `Langfuse: dataset "${datasetName}", ${summary.strategies.length} runs (${operations})${result.incomplete ? ' — incomplete, see the warning above' : ''}.`,
+    `Langfuse: dataset "${datasetName}", ${runs} (${operations})${result.incomplete ? ' — incomplete, see the warning above' : ''}.`,
   );
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   BatonError,
   createTeam,
-  type DelegationEventListener,
+  type DelegationEvent,
   emptyUsage,
   type Roster,
   type Strategy,
@@ -44,8 +44,11 @@ export interface RunEvaluationOptions {
   /** Units already complete (from an interrupted run): `strategy\u0000conversationId\u0000repeat`. */
   skipUnits?: ReadonlySet<string>;
   signal?: AbortSignal;
-  /** Receives every delegation event (tracing). */
-  onEvent?: DelegationEventListener;
+  /**
+   * Receives every delegation event (tracing), with the turn being replayed and the strategy and
+   * repeat it is replayed for (a tracing listener can ignore the second argument).
+   */
+  onEvent?: (event: DelegationEvent, source: ReplaySource) => void;
   /** Trace id of a turn, when tracing knows it. */
   traceIdOf?: (turnId: string) => string | undefined;
   /** Called once per finished item. */
@@ -54,6 +57,13 @@ export interface RunEvaluationOptions {
   onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
   /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
   onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
+}
+
+/** Which replay emitted an event: the strategy (under its run name), the repeat and the turn. */
+export interface ReplaySource {
+  strategy: string;
+  repeat: number;
+  turn: ReplayTurn;
 }
 
 /** What {@link runEvaluation} did. */
@@ -87,7 +97,6 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       delegates: options.agents.delegates,
       allow: options.agents.allow,
       strategy,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     }),
   }));
   const items: ItemResult[] = [];
@@ -139,8 +148,10 @@ async function runUnit(context: {
   const { name, team, turns, repeat, options, signal } = context;
   // Per-conversation strategy state (a handoff remembers its specialist here).
   const state: Record<string, unknown> = {};
+  const onEvent = options.onEvent;
   for (const turn of turns) {
     if (signal.aborted) return;
+    const source: ReplaySource = { strategy: name, repeat, turn };
     let result: TurnResult | undefined;
     let error: { code: string; message: string } | undefined;
     try {
@@ -154,7 +165,7 @@ async function runUnit(context: {
           ...(turn.gold.language ? { language: turn.gold.language } : {}),
           fields: turn.metadata,
         },
-        { signal, state },
+        { signal, state, ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}) },
       );
     } catch (caught) {
       // A cancelled turn is not an error of the strategy: it is left out and re-run on --resume.

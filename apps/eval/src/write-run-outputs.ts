@@ -34,6 +34,11 @@ export interface RunOutputsInput {
   log?: (line: string) => void;
 }
 
+/** A run's id: the name of its run folder (known before the run starts). */
+export function runIdOf(out: string): string {
+  return out.split(/[\\/]/).filter(Boolean).pop() ?? 'run';
+}
+
 /**
  * Writes `summary.json`, `report.md`, `junit.xml` and `report.html` from the run folder's
  * `items.jsonl` (the latest line of each item wins, so a resumed run's redone items replace their
@@ -53,7 +58,7 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
     items,
     strategies: input.strategies,
     baseline: input.baseline,
-    runId: input.out.split(/[\\/]/).filter(Boolean).pop() ?? 'run',
+    runId: runIdOf(input.out),
     createdAt: new Date(input.startedAt).toISOString(),
     durationMs: Date.now() - input.startedAt,
     suite: input.suite,
