@@ -24,7 +24,9 @@ import {
   type Attributes,
   type Context,
   context as otelContext,
+  ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -141,6 +143,12 @@ interface TurnShared {
   turn: TurnTrace | undefined;
 }
 
+/** What a late child of an ended unit needs of it. */
+interface EndedUnit {
+  spanContext: SpanContext;
+  shared: TurnShared;
+}
+
 interface OpenUnit {
   span: Span;
   parentContext: Context;
@@ -151,8 +159,8 @@ interface OpenUnit {
 }
 
 const L = LangfuseOtelSpanAttributes;
-/** How many ended units {@link createTracingListener} keeps as parents for late point observations. */
-const maxEndedUnits = 1_000;
+/** Ended agent runs per generation that {@link createTracingListener} keeps as parents for late verifications. */
+const maxEndedRuns = 1_000;
 const noShared: TurnShared = { propagated: undefined, experiment: undefined, turn: undefined };
 
 /**
@@ -185,11 +193,13 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   const warnings = new WarnOnce(options.logger ?? stderrLogger);
   const open = new Map<string, OpenUnit>();
   /**
-   * Units that ended lately, so that a point observation emitted just after its parent's `-end`
-   * (the core verifies the front agent's own answer after its agent run ended) still joins that
-   * parent's trace — and its experiment — instead of starting a trace of its own.
+   * Agent runs that ended lately (two generations of up to 1,000 each), because the core verifies
+   * the front agent's own answer after that agent's run ended: the verification still joins the
+   * run's trace (and its experiment) instead of starting a trace of its own. Only what a child
+   * needs is kept, not the span: holding on to ended spans costs garbage collection on every span.
    */
-  const ended = new Map<string, OpenUnit>();
+  let endedRuns = new Map<string, EndedUnit>();
+  let endedRunsBefore = new Map<string, EndedUnit>();
   const recentTurns = new Map<string, TurnTrace>();
   const batched = options.spanBuilding === 'batched';
   const maxQueuedEvents = Math.max(1, options.maxQueuedEvents ?? 2_000);
@@ -217,10 +227,21 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     shared: TurnShared | undefined,
     propagate = propagateToAll,
   ): OpenUnit {
-    const parent = parentOf(event);
-    // Without a known parent the span joins whatever context is active: a caller's span, or none.
-    const parentContext = parent ? contextOf(parent) : (eventContext ?? otelContext.active());
-    const turnShared = shared ?? parent?.shared ?? noShared;
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
+    let parentContext: Context;
+    let parentShared: TurnShared | undefined;
+    if (parent) {
+      parentContext = contextOf(parent);
+      parentShared = parent.shared;
+    } else {
+      const late = event.parentId === undefined ? undefined : endedRun(event.parentId);
+      // Without a known parent the span joins whatever context is active: a caller's span, or none.
+      parentContext = late
+        ? trace.setSpanContext(ROOT_CONTEXT, late.spanContext)
+        : (eventContext ?? otelContext.active());
+      parentShared = late?.shared;
+    }
+    const turnShared = shared ?? parentShared ?? noShared;
     const span = tracer.startSpan(name, { kind, startTime: event.time }, parentContext);
     span.setAttributes(attributes);
     if (propagate && turnShared.propagated) span.setAttributes(turnShared.propagated);
@@ -248,18 +269,21 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
 
   function close(event: DelegationEvent): OpenUnit | undefined {
     const unit = open.get(event.id);
-    if (unit) {
-      open.delete(event.id);
-      ended.set(event.id, unit);
-      if (ended.size > maxEndedUnits) ended.delete(ended.keys().next().value as string);
-    }
+    if (unit) open.delete(event.id);
     return unit;
   }
 
-  /** The unit an event nests under: open, or ended a moment ago. */
-  function parentOf(event: DelegationEvent): OpenUnit | undefined {
-    if (event.parentId === undefined) return undefined;
-    return open.get(event.parentId) ?? ended.get(event.parentId);
+  function rememberEndedRun(id: string, unit: OpenUnit): void {
+    // Two generations instead of evicting one by one: a Map emptied from its front gets slow.
+    if (endedRuns.size >= maxEndedRuns) {
+      endedRunsBefore = endedRuns;
+      endedRuns = new Map();
+    }
+    endedRuns.set(id, { spanContext: unit.span.spanContext(), shared: unit.shared });
+  }
+
+  function endedRun(id: string): EndedUnit | undefined {
+    return endedRuns.get(id) ?? endedRunsBefore.get(id);
   }
 
   function evictOldest(): void {
@@ -306,7 +330,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     if (captureContent) attributes[L.OBSERVATION_INPUT] = event.input;
 
     // A nested team's turn belongs to the experiment item of the turn around it.
-    const parent = parentOf(event);
+    const parent = event.parentId === undefined ? undefined : open.get(event.parentId);
     const shared: TurnShared = { propagated, experiment: parent?.shared.experiment, turn };
     const { span, parentContext } = openUnit(
       event,
@@ -509,6 +533,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   function onAgentRunEnd(event: AgentRunEndEvent): void {
     const unit = close(event);
     if (!unit) return;
+    rememberEndedRun(event.id, unit);
     const { span } = unit;
     if (event.confidence !== undefined) span.setAttribute(B.AGENT_CONFIDENCE, event.confidence);
     if (captureContent && event.output !== undefined) span.setAttribute(L.OBSERVATION_OUTPUT, event.output);
@@ -795,7 +820,8 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     drain();
     const units = [...open.values()].reverse();
     open.clear();
-    ended.clear();
+    endedRuns = new Map();
+    endedRunsBefore = new Map();
     const now = Date.now();
     for (const unit of units) {
       unit.span.setAttribute(B.UNFINISHED, true);
