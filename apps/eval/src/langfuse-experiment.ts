@@ -106,6 +106,9 @@ export async function startLangfuseExperiment(
     options.strategies.map((strategy) => [strategy.name, strategy.description ?? strategy.name]),
   );
   const descriptionOf = (strategy: string) => descriptions.get(strategy) ?? strategy;
+  const experimentIds = new Map(
+    options.strategies.map((strategy) => [strategy.name, langfuseExperimentId(runId, strategy.name)]),
+  );
   // Keyed by the event object itself, so nothing outlives the event.
   const sources = new WeakMap<DelegationEvent, ReplaySource>();
 
@@ -131,7 +134,7 @@ export async function startLangfuseExperiment(
       // Repeats beyond the first stay out of the experiment, as they stay out of the dataset run.
       if (datasetId === undefined || source === undefined || source.repeat !== 0) return undefined;
       return {
-        id: langfuseExperimentId(runId, source.strategy),
+        id: experimentIds.get(source.strategy) ?? langfuseExperimentId(runId, source.strategy),
         name: datasetRunName(source.strategy, runId),
         datasetId,
         itemId: langfuseDatasetItemId(datasetName, source.turn.itemId),

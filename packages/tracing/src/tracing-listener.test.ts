@@ -740,12 +740,17 @@ describe('createTracingListener with experimentOf (Langfuse v4 experiments)', ()
   it('adds no experiment attribute to a turn without an experiment', () => {
     const none = createTestTracing();
     const undecided = createTestTracing({ experimentOf: () => undefined });
+    const batched = createTestTracing({ spanBuilding: 'batched', experimentOf: () => undefined });
     for (const event of retryFallbackFanOut()) {
       none.listener(event);
       undecided.listener(event);
+      batched.listener(event);
     }
+    batched.listener.flush();
 
-    for (const span of [...none.exporter.getFinishedSpans(), ...undecided.exporter.getFinishedSpans()]) {
+    const spans = [none, undecided, batched].flatMap((tracing) => tracing.exporter.getFinishedSpans());
+    expect(spans).toHaveLength(48);
+    for (const span of spans) {
       const keys = Object.keys(span.attributes);
       expect(
         keys.filter((key) => key.startsWith('langfuse.experiment.')),
