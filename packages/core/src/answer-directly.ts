@@ -106,7 +106,8 @@ export async function answerDirectly(options: {
     scope.emit({
       type: 'verification-end',
       id: createId('ver'),
-      parentId: runId,
+      // The agent run has ended by now; the verification belongs to the turn, like the run.
+      parentId: scope.parentEventId,
       agentId: agent.id,
       attempt: 1,
       passed: verdicts.every((verdict) => verdict.passed),

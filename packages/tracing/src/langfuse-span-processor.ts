@@ -55,8 +55,11 @@ export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOption
     options.exporter ??
     new OTLPTraceExporter({
       url: `${options.baseUrl}/api/public/otel/v1/traces`,
-      // The same headers as the Langfuse SDK's default exporter: the server picks its ingestion path by them.
+      // The same headers as the Langfuse SDK's default exporter, plus the v4 ingestion version that
+      // Langfuse asks direct OTLP exporters to send (real-time processing on v4 servers; older
+      // servers ignore it): the server picks its ingestion path by them.
       headers: {
+        'x-langfuse-ingestion-version': '4',
         Authorization: `Basic ${Buffer.from(`${options.publicKey}:${options.secretKey}`).toString('base64')}`,
         'x-langfuse-sdk-name': LANGFUSE_SDK_NAME,
         'x-langfuse-sdk-version': LANGFUSE_SDK_VERSION,

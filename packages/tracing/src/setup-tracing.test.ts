@@ -77,6 +77,8 @@ describe('setupTracing', () => {
         expect(post.headers.authorization).toBe(expectedAuthorization);
         expect(post.headers['x-langfuse-public-key']).toBe('pk-lf-test');
         expect(post.headers['x-langfuse-sdk-name']).toBe('javascript');
+        // Langfuse asks direct OTLP exporters for the v4 ingestion path.
+        expect(post.headers['x-langfuse-ingestion-version']).toBe('4');
         expect(post.headers['content-type']).toMatch(/application\/json/);
       }
       const received = server.spans();

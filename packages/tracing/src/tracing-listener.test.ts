@@ -175,8 +175,12 @@ describe('createTracingListener', () => {
     expect(call.attributes['langfuse.observation.model.name']).toBe('gpt-4.1-mini');
   });
 
-  it('puts session, user, tags and metadata on the turn and carries them to its generations', () => {
-    const tracing = createTestTracing({ tags: ['run-42'], metadata: { suite: 'support' } });
+  it('puts session, user, tags and metadata on the turn and, when asked, only on its generations besides', () => {
+    const tracing = createTestTracing({
+      tags: ['run-42'],
+      metadata: { suite: 'support' },
+      propagateTraceAttributes: 'generations',
+    });
     for (const event of retryFallbackFanOut()) tracing.listener(event);
 
     const turn = findSpan(tracing.exporter, 'turn lexical');
@@ -205,8 +209,8 @@ describe('createTracingListener', () => {
     expect(findSpan(tracing.exporter, 'delegate billing').attributes['session.id']).toBeUndefined();
   });
 
-  it('carries the trace attributes to every span when asked to', () => {
-    const tracing = createTestTracing({ propagateTraceAttributes: 'all' });
+  it('carries the trace attributes to every span by default, as Langfuse v4 filters observations by them', () => {
+    const tracing = createTestTracing();
     for (const event of retryFallbackFanOut()) tracing.listener(event);
 
     for (const span of tracing.exporter.getFinishedSpans()) {

@@ -72,10 +72,10 @@ export interface TracingListenerOptions {
   /** Extra trace tags (the strategy is always a tag), e.g. the eval run id or suite. */
   tags?: readonly string[];
   /**
-   * Which spans carry the trace's session, user, tags and metadata besides the turn. Langfuse
-   * aggregates (cost by user, by session, by tag) over the observations that carry them, and
-   * only generations carry cost, so `generations` (the default) serves those views at a fraction
-   * of the cost of `all`, which also lets you filter every observation type by them.
+   * Which spans carry the trace's session, user, tags and metadata besides the turn. Langfuse v4
+   * is observation-first: it filters and aggregates over the observations that carry them, so
+   * `all` (the default) puts them on every span. `generations` keeps them on the turn and the model
+   * calls only (which still serves cost by user, session and tag) for a little less work per span.
    */
   propagateTraceAttributes?: 'generations' | 'all';
   /** Extra trace metadata (strings), e.g. `{ suite: 'support', runId: 'r42' }`. */
@@ -187,7 +187,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   const extraTags = options.tags ?? [];
   const extraMetadata: Attributes = {};
   for (const key in options.metadata) extraMetadata[`${L.TRACE_METADATA}.${key}`] = options.metadata[key];
-  const propagateToAll = options.propagateTraceAttributes === 'all';
+  const propagateToAll = (options.propagateTraceAttributes ?? 'all') === 'all';
   const recentTurnLimit = Math.max(1, options.recentTurns ?? 10_000);
   const maxOpenSpans = Math.max(1, options.maxOpenSpans ?? 100_000);
   const warnings = new WarnOnce(options.logger ?? stderrLogger);
