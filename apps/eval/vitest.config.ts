@@ -5,5 +5,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@baton/source'] },
   ssr: { resolve: { conditions: ['@baton/source'] } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], passWithNoTests: true },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The test/ folder runs whole evaluations through the CLI (loading eval.config.ts through tsx,
+    // replaying suites): seconds each on a loaded 2-core CI machine. Not a timing assertion.
+    testTimeout: 30_000,
+  },
 });

@@ -5,5 +5,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@baton/source'] },
   ssr: { resolve: { conditions: ['@baton/source'] } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], passWithNoTests: true },
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });

@@ -172,7 +172,8 @@ export async function evaluate(
     createdAt: new Date(started).toISOString(),
     suite: suite.file,
     source,
-    options: publicOptions(options),
+    // Options hold paths and names, never secrets (keys come from the environment).
+    options,
     strategies: strategies.map((entry) => entry.name),
     strategyDescriptions: Object.fromEntries(
       strategies.map((entry) => [entry.name, entry.strategy.description]),
@@ -552,9 +553,4 @@ async function cutTornTail(file: string): Promise<number> {
   if (end === content.length) return 0;
   await truncate(file, end);
   return content.length - end;
-}
-
-function publicOptions(options: EvalOptions): Partial<EvalOptions> {
-  // Options hold paths and names, never secrets (keys come from the environment); keep them all.
-  return { ...options };
 }

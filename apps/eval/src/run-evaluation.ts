@@ -68,8 +68,6 @@ export interface ReplaySource {
 
 /** What {@link runEvaluation} did. */
 export interface RunEvaluationResult {
-  /** Items of this run, without the bulky fields (answers and records stay in items.jsonl). */
-  items: ItemResult[];
   conversations: number;
   interrupted: boolean;
 }
@@ -99,7 +97,6 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       strategy,
     }),
   }));
-  const items: ItemResult[] = [];
   const running = new Set<Promise<void>>();
   let conversations = 0;
   let firstFailure: unknown;
@@ -116,7 +113,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       for (let repeat = 0; repeat < options.repeat; repeat += 1) {
         for (const { name, team } of teams) {
           if (options.skipUnits?.has(unitKey(name, conversation.id, repeat))) continue;
-          const unit = runUnit({ name, team, turns, repeat, options, signal, writer, items }).catch(
+          const unit = runUnit({ name, team, turns, repeat, options, signal, writer }).catch(
             (error: unknown) => {
               firstFailure ??= error;
             },
@@ -132,7 +129,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     await writer.close();
   }
   if (firstFailure && !isAbort(firstFailure)) throw firstFailure;
-  return { items, conversations, interrupted: signal.aborted };
+  // Items are not kept in memory: items.jsonl is the record (see onItem for a live feed).
+  return { conversations, interrupted: signal.aborted };
 }
 
 async function runUnit(context: {
@@ -143,7 +141,6 @@ async function runUnit(context: {
   options: RunEvaluationOptions;
   signal: AbortSignal;
   writer: LineWriter;
-  items: ItemResult[];
 }): Promise<void> {
   const { name, team, turns, repeat, options, signal } = context;
   // Per-conversation strategy state (a handoff remembers its specialist here).
@@ -187,7 +184,6 @@ async function runUnit(context: {
     });
     if (signal.aborted && item.outcome === 'failed' && item.error?.code === 'aborted') return;
     await context.writer.write(JSON.stringify(item));
-    context.items.push(slim(item));
     options.onItem?.(item);
   }
   const first = turns[0];
@@ -268,12 +264,6 @@ async function runScorer(scorer: Scorer, input: Parameters<Scorer['score']>[0]) 
     // A scorer failure must not lose the item: the score is missing, and the item says why.
     return { value: null, details: { error: error instanceof Error ? error.message : String(error) } };
   }
-}
-
-/** The item without its bulky text and records: what summaries need, kept in memory. */
-function slim(item: ItemResult): ItemResult {
-  const { recordedDraft: _draft, scoreDetails: _details, ...rest } = item;
-  return { ...rest, input: '', reference: '', answer: null, delegations: [] };
 }
 
 function isAbort(error: unknown): boolean {

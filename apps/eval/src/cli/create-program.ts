@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EvalError } from '../eval-error.js';
 import { collectThresholds } from './parse-thresholds.js';
 
 /** What the parsed command line asks for; the runner in `run-cli.ts` carries it out. */
@@ -192,9 +191,4 @@ export function toEvalFlags(flags: Record<string, unknown>): Record<string, unkn
   }
   if (result.progress === true) delete result.progress;
   return result;
-}
-
-/** A usage error for the CLI (exit code 2). */
-export function usage(message: string): EvalError {
-  return new EvalError('usage', message);
 }
