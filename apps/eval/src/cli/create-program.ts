@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { packageVersion } from './package-version.js';
 import { collectThresholds } from './parse-thresholds.js';
 
 /** What the parsed command line asks for; the runner in `run-cli.ts` carries it out. */
@@ -56,6 +57,7 @@ function addGateOptions(command: Command): Command {
 export function createProgram(onRequest: (request: CliRequest) => Promise<void>): Command {
   const program = new Command('baton')
     .description('Replay recorded conversations through delegation strategies, score them, compare, gate.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
