@@ -10,6 +10,7 @@ import type {
   DelegationRecord,
   FallbackRung,
   FallbackStep,
+  RemoteCall,
   Verdict,
 } from './delegation-record.js';
 import { type FailureLadder, noFallback } from './failure-ladder.js';
@@ -321,10 +322,15 @@ async function runAttempt(options: {
   let output: AgentOutput | undefined;
   let error: BatonError | undefined;
   let verdicts: Verdict[] = [];
+  // A remote agent reports where it ran while it runs, so a timeout still records the remote task.
+  let remote: RemoteCall | undefined;
+  const onRemote = (call: RemoteCall) => {
+    remote = { ...remote, ...call };
+  };
   try {
     if (!context) throw contextError;
     childScope.ensureCanProceed();
-    const runScope = childScope.child({ parentEventId: runId });
+    const runScope = childScope.child({ parentEventId: runId, onRemote });
     if (scope.emitting) {
       scope.emit({
         type: 'agent-run-start',
@@ -400,6 +406,7 @@ async function runAttempt(options: {
     usage,
     costUsd: output?.costUsd ?? 0,
     latencyMs: Date.now() - started,
+    ...(remote ? { remote: { ...remote } } : {}),
   };
   if (scope.emitting) {
     scope.emit({
@@ -414,6 +421,7 @@ async function runAttempt(options: {
       usage,
       costUsd: record.costUsd,
       latencyMs: record.latencyMs,
+      ...(record.remote ? { remote: record.remote } : {}),
     });
   }
   // Out of budget or time, or cancelled: no further rung could run either (except a human).

@@ -5,6 +5,7 @@ import type {
   DelegationRecord,
   ErrorInfo,
   FallbackRung,
+  RemoteCall,
   Verdict,
 } from './delegation-record.js';
 
@@ -82,6 +83,8 @@ export interface AttemptEndEvent extends EventBase {
   usage: Usage;
   costUsd: number;
   latencyMs: number;
+  /** Set when the agent ran remotely (see {@link RemoteCall}). */
+  remote?: RemoteCall;
 }
 
 /** An agent started running (inside an attempt, or alone in `solo`). */

@@ -28,6 +28,21 @@ export interface ErrorInfo {
   message: string;
 }
 
+/**
+ * Where an attempt's work ran when it left the process: the protocol, the endpoint and the remote
+ * task. Reported by remote agents (an A2A agent) through {@link RunScope.reportRemote}.
+ */
+export interface RemoteCall {
+  /** The wire protocol, e.g. `a2a`. */
+  protocol: string;
+  /** The endpoint the agent was called at (for A2A, the agent's base URL). */
+  url: string;
+  /** The remote side's task id, once the remote assigned one. */
+  taskId?: string;
+  /** The remote side's conversation context id, when the protocol has one. */
+  contextId?: string;
+}
+
 /** One try at getting the task done by one agent. */
 export interface AttemptRecord {
   /** 1-based position among the delegation's attempts. */
@@ -44,6 +59,8 @@ export interface AttemptRecord {
   usage: Usage;
   costUsd: number;
   latencyMs: number;
+  /** Set when the agent ran remotely: where, and the remote task id (absent for local agents). */
+  remote?: RemoteCall;
 }
 
 /** A failure-ladder step that ran. */

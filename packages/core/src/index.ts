@@ -82,6 +82,7 @@ export type {
   ErrorInfo,
   FallbackRung,
   FallbackStep,
+  RemoteCall,
   Verdict,
 } from './delegation-record.js';
 // Text utilities the harness and adapters share

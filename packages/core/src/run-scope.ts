@@ -4,6 +4,7 @@ import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
 import { emptyUsage } from './chat-model.js';
 import { createId } from './create-id.js';
 import type { DelegationEvent, DelegationEventListener } from './delegation-event.js';
+import type { RemoteCall } from './delegation-record.js';
 
 /** Limits that hold for a whole delegation tree. */
 export interface RunLimits {
@@ -37,6 +38,7 @@ export class RunScope {
   /** Tools the current branch may use; `undefined` means no restriction from above. */
   readonly toolGrant: ReadonlySet<string> | undefined;
   private readonly listener: DelegationEventListener | undefined;
+  private readonly onRemote: ((call: RemoteCall) => void) | undefined;
 
   constructor(
     init: {
@@ -49,6 +51,8 @@ export class RunScope {
       listener?: DelegationEventListener;
       parentEventId?: string;
       toolGrant?: ReadonlySet<string>;
+      /** Receives {@link RunScope.reportRemote} calls: the enclosing attempt's record. */
+      onRemote?: (call: RemoteCall) => void;
     } = {},
   ) {
     this.signal = init.signal ?? new AbortController().signal;
@@ -60,6 +64,7 @@ export class RunScope {
     this.listener = init.listener;
     this.parentEventId = init.parentEventId;
     this.toolGrant = init.toolGrant;
+    this.onRemote = init.onRemote;
   }
 
   /** Whether anyone listens; callers skip building event payloads when not. */
@@ -77,6 +82,21 @@ export class RunScope {
     }
   }
 
+  /**
+   * Says that the current attempt's work runs in another process: a remote agent (such as an A2A
+   * agent) calls this once it knows the endpoint, and again when the remote assigns a task id.
+   * Fields merge into the enclosing attempt's {@link AttemptRecord.remote}; a call outside any
+   * attempt does nothing.
+   */
+  reportRemote(call: RemoteCall): void {
+    if (!this.onRemote) return;
+    try {
+      this.onRemote(call);
+    } catch {
+      // Bookkeeping must never fail the work it describes.
+    }
+  }
+
   /** A scope for work nested under this one; limits only ever narrow. */
   child(
     options: {
@@ -87,6 +107,8 @@ export class RunScope {
       deadline?: number;
       toolGrant?: ReadonlySet<string>;
       nest?: boolean;
+      /** Where {@link RunScope.reportRemote} goes from here down (a new attempt); default: inherited. */
+      onRemote?: (call: RemoteCall) => void;
     } = {},
   ): RunScope {
     const deadline =
@@ -111,6 +133,7 @@ export class RunScope {
       listener: this.listener,
       parentEventId: options.parentEventId ?? this.parentEventId,
       toolGrant,
+      ...((options.onRemote ?? this.onRemote) ? { onRemote: options.onRemote ?? this.onRemote } : {}),
     });
   }
 
