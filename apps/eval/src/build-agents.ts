@@ -1,3 +1,4 @@
+import { A2aError, createA2aAgent } from '@baton/a2a';
 import {
   type Agent,
   type ChatModel,
@@ -27,6 +28,7 @@ export type AgentMode = 'retrieval' | 'llm';
  * Builds the suite's agents. In `retrieval` mode every agent answers extractively from its
  * knowledge bases (offline, free); in `llm` mode every agent answers with the model, grounded in the
  * same knowledge. Agents whose card names the `regulated-advice` guardrail get it in both modes.
+ * A deployed agent (`{ "a2a": url }`) is reached over A2A in both modes, its card read from it.
  */
 export async function buildAgents(
   suite: Suite,
@@ -60,7 +62,11 @@ export async function buildAgents(
     return parts.flat();
   };
   const built: Agent[] = [];
-  for (const config of suite.agents) {
+  for (const [index, config] of suite.agents.entries()) {
+    if (config.kind === 'a2a') {
+      built.push(await remoteAgent(suite, index, config.a2a, config.card.id));
+      continue;
+    }
     const articles = await knowledgeOf(config.knowledge);
     const isFront = config.card.id === suite.front;
     let agent: Agent =
@@ -86,4 +92,16 @@ export async function buildAgents(
     );
   const articles = [...(await Promise.all([...cache.values()]))].flat();
   return { front, delegates: built.filter((agent) => agent !== front), allow: suite.allow, articles };
+}
+
+/** A deployed delegate: its card comes from the agent, under the id the suite knows it by. */
+async function remoteAgent(suite: Suite, index: number, url: string, id: string): Promise<Agent> {
+  try {
+    return await createA2aAgent({ url, capabilityCard: { id } });
+  } catch (error) {
+    if (!A2aError.isInstance(error)) throw error;
+    throw new EvalError('invalid-config', `${suite.file}: agents[${index}]: ${error.message}`, {
+      cause: error,
+    });
+  }
 }

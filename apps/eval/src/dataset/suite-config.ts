@@ -5,8 +5,8 @@ import { columnMappingSchema } from './column-mapping.js';
 const agentId = z.string().min(1);
 const relativePath = z.string().refine((path) => path.trim() !== '', { message: 'must not be empty' });
 
-/** One agent of a suite: how it answers, what it can do, which knowledge it is grounded in. */
-export const agentConfigSchema = z.strictObject({
+/** One agent of a suite built here: how it answers, what it can do, which knowledge it is grounded in. */
+const localAgentConfigSchema = z.strictObject({
   /** `retrieval` answers extractively from its knowledge bases; `llm` answers with a model. */
   kind: z.enum(['retrieval', 'llm']),
   /** The capability card the routers select on (core's schema, defaults applied). */
@@ -16,6 +16,49 @@ export const agentConfigSchema = z.strictObject({
   /** Extra instructions for an `llm` agent. */
   instructions: z.string().optional(),
 });
+
+/**
+ * A deployed agent reached over A2A: `{ "a2a": "https://billing.example.com/" }`. Its capability
+ * card is read from the agent when the agents are built; until then the suite knows it by `id`
+ * (default: made from the URL, e.g. `127.0.0.1-4100`), which `front` and `allow` refer to.
+ */
+const remoteAgentConfigSchema = z
+  .strictObject({
+    kind: z.literal('a2a'),
+    a2a: z.url({ protocol: /^https?$/ }),
+    id: capabilityCardSchema.shape.id.optional(),
+  })
+  .transform(({ a2a, id }) => {
+    const agentId = id ?? idFromUrl(a2a);
+    return {
+      kind: 'a2a' as const,
+      a2a,
+      card: capabilityCardSchema.parse({
+        id: agentId,
+        name: agentId,
+        description: `The A2A agent at ${a2a}; its card is read when the agents are built.`,
+      }),
+      knowledge: [] as string[],
+      instructions: undefined,
+    };
+  });
+
+/** One agent of a suite: built here (`retrieval`, `llm`), or deployed elsewhere (`{ "a2a": url }`). */
+export const agentConfigSchema = z.preprocess(
+  (value) =>
+    typeof value === 'object' && value !== null && 'a2a' in value && !('kind' in value)
+      ? { kind: 'a2a', ...value }
+      : value,
+  z.discriminatedUnion('kind', [localAgentConfigSchema, remoteAgentConfigSchema]),
+);
+
+function idFromUrl(url: string): string {
+  const { hostname, port, pathname } = new URL(url);
+  return [hostname, port, ...pathname.split('/')]
+    .filter((part) => part !== '')
+    .join('-')
+    .replace(/[^a-z0-9._-]+/gi, '-');
+}
 
 /** An agent of a suite, validated. */
 export type AgentConfig = z.output<typeof agentConfigSchema>;
