@@ -12,6 +12,8 @@ const turn: ReplayTurn = {
   input: 'I was charged twice.',
   history: [],
   reference: 'A refund is on its way.',
+  nuggets: ['a refund is on its way'],
+  nuggetSource: 'annotated',
   gold: { domains: ['billing'] },
   metadata: {},
 };

@@ -14,7 +14,7 @@ describe('parseColumnMapping', () => {
 
   it('rejects unknown fields, listing the known ones', () => {
     expect(() => parseColumnMapping('txt=question')).toThrow(
-      '--map: unknown field "txt"; fields are conversation_id, turn, role, text, domain, intent, language, draft, reference',
+      '--map: unknown field "txt"; fields are conversation_id, turn, role, text, domain, intent, language, draft, nuggets, reference',
     );
   });
 

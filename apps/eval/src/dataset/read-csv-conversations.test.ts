@@ -76,6 +76,26 @@ describe('readCsvConversations', () => {
     expect(conversations[0]?.turns[2]?.text).toBe('She said "thanks"');
   });
 
+  it('reads the nuggets of an agent row, separated by |', async () => {
+    const file = await csvFile(
+      [
+        'conversation_id,turn,role,text,domain,nuggets',
+        'c1,1,user,How long do refunds take?,billing,',
+        'c1,2,agent,"Refunds take 5–10 business days; start one in Back Office → Orders → Refund.",,"refunds take 5–10 business days | Back Office → Orders → Refund|"',
+        'c1,3,user,Thanks!,general,',
+        'c1,4,agent,You are welcome!,,',
+      ].join('\n'),
+    );
+    const [conversation] = await readAll(file);
+    expect(conversation?.turns[1]).toEqual({
+      role: 'agent',
+      text: 'Refunds take 5–10 business days; start one in Back Office → Orders → Refund.',
+      nuggets: ['refunds take 5–10 business days', 'Back Office → Orders → Refund'],
+    });
+    // An empty cell: no nuggets (they are extracted from the text when the turn is replayed).
+    expect(conversation?.turns[3]).toEqual({ role: 'agent', text: 'You are welcome!' });
+  });
+
   it('tolerates a BOM and CRLF, inside quoted fields too, and keeps line numbers true', async () => {
     const file = await csvFile(
       `\uFEFF${header}\r\nc1,1,user,"two\r\nlines",technical,x,en,\r\n\r\nc1,2,agent,ok,,,,\r\nc2,1,bot,hi,,,,\r\n`,
@@ -243,6 +263,18 @@ describe('readCsvConversations', () => {
             { role: 'agent', text: 'Within 30 days if unused.' },
           ],
         },
+      ]);
+    });
+
+    it('reads a mapped nuggets column onto the answer', async () => {
+      const withNuggets = parseColumnMapping('text=question,reference=answer,nuggets=facts');
+      const file = await csvFile(
+        'question,answer,facts\nHow much is Plus?,"€49 a month, or €490 a year.",€49 a month|€490 a year\nIs there a trial?,Yes.,\n',
+      );
+      const conversations = await readAll(file, { mapping: withNuggets });
+      expect(conversations.map((conversation) => conversation.turns[1])).toEqual([
+        { role: 'agent', text: '€49 a month, or €490 a year.', nuggets: ['€49 a month', '€490 a year'] },
+        { role: 'agent', text: 'Yes.' },
       ]);
     });
 

@@ -131,6 +131,23 @@ describe('readJsonlConversations', () => {
     expect((await readError(file)).message).toBe(`${file}:1: turns[1].text: must not be empty`);
   });
 
+  it('keeps an agent turn’s nuggets, and rejects an empty list or a blank nugget', async () => {
+    const conversation = (nuggets: unknown) =>
+      JSON.stringify({
+        id: 'c1',
+        turns: [
+          { role: 'user', text: 'My reader says E-310' },
+          { role: 'agent', text: 'Put it on the dock for ten minutes.', nuggets },
+        ],
+      });
+    const [read] = await readAll(await jsonlFile(conversation(['dock for 10 minutes'])));
+    expect(read?.turns[1]).toMatchObject({ nuggets: ['dock for 10 minutes'] });
+    expect((await readError(await jsonlFile(conversation([])))).field).toBe('turns[1].nuggets');
+    expect((await readError(await jsonlFile(conversation(['dock', ' '])))).message).toMatch(
+      /turns\[1\]\.nuggets\[1\]: must not be empty$/,
+    );
+  });
+
   it('rejects a domain that is neither a string nor a non-empty list', async () => {
     const turn = { role: 'user', text: 'hi', domain: [] };
     const file = await jsonlFile(JSON.stringify({ id: 'c1', turns: [turn] }));

@@ -66,6 +66,18 @@ describe('clusterBootstrap', () => {
     expect(clusterBootstrap(items, { seed: 12 }).ci95).not.toEqual(first.ci95);
   });
 
+  it('gives a bit-identical result whatever order the turns come in', () => {
+    // Values whose float sums depend on the order they are added in (0.1 + 0.2 + 0.3 ≠ 0.3 + 0.2 + 0.1).
+    const items = Array.from({ length: 60 }, (_, index) => ({
+      cluster: `c${(index * 7) % 13}`,
+      value: [0.1, 0.2, 0.3, 0.7][index % 4]!,
+    }));
+    const forward = clusterBootstrap(items, { seed: 5 });
+    expect(clusterBootstrap([...items].reverse(), { seed: 5 })).toEqual(forward);
+    const rotated = [...items.slice(17), ...items.slice(0, 17)];
+    expect(clusterBootstrap(rotated, { seed: 5 })).toEqual(forward);
+  });
+
   it('covers the true rate of a Bernoulli(0.3) sample with a plausible width', () => {
     // 400 independent Bernoulli(0.3) turns in 100 conversations of 4. Turns within a conversation
     // are independent here, so the clustered interval should match the textbook one:

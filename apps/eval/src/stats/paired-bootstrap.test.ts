@@ -64,6 +64,15 @@ describe('pairedBootstrap', () => {
     expect(unclear.p).toBeLessThan(0.529 + 0.05);
   });
 
+  it('gives a bit-identical result whatever order the turns come in', () => {
+    const baseline = turns(9, 4, (conversation, turn) => [0.1, 0.2, 0.3][(conversation + turn) % 3]!);
+    const candidate = turns(9, 4, (conversation, turn) => [0.7, 0.1, 0.3, 0.2][(conversation * turn) % 4]!);
+    const forward = pairedBootstrap(baseline, candidate, { seed: 3 });
+    expect(pairedBootstrap([...baseline].reverse(), [...candidate].reverse(), { seed: 3 })).toEqual(forward);
+    const rotated = [...candidate.slice(11), ...candidate.slice(0, 11)];
+    expect(pairedBootstrap(baseline, rotated, { seed: 3 })).toEqual(forward);
+  });
+
   it('reports turns that only one strategy has instead of dropping them silently', () => {
     const baseline = turns(2, 2, () => 0); // c0-t0 c0-t1 c1-t0 c1-t1
     const candidate = [...turns(2, 2, () => 1).slice(1), { id: 'c9-t0', cluster: 'c9', value: 1 }];

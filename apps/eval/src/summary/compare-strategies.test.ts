@@ -13,38 +13,56 @@ function find(comparisons: Comparison[], metric: string): Comparison {
 }
 
 describe('compareStrategies', () => {
-  it('pairs quality only on turns both strategies scored', () => {
+  it('keeps escalations and failures in the headline quality it pairs', () => {
     const quality = find(compareStrategies(items, options), 'answerQuality');
-    // c2#0 is out (the baseline escalated it). Differences trained − lexical:
-    // c1#0 .9 − .8 = +.1, c1#2 .7 − .6 = +.1, c3#0 .6 − 0 (error) = +.6, c3#2 0 (failed) − .5 = −.5
-    // → mean .3 / 4 = .075 over 2 conversations.
+    // Every turn is paired. Differences trained − lexical: c1#0 .9 − .8 = +.1, c1#2 .7 − .6 = +.1,
+    // c2#0 .4 − 1 (a needed escalation) = −.6, c3#0 .6 − 0 (error) = +.6, c3#2 0 (failed) − .5 = −.5
+    // → −.3 / 5 = −.06 over 3 conversations.
     expect(quality).toMatchObject({
       baseline: 'lexical',
       candidate: 'trained',
       method: 'paired-bootstrap',
-      n: 2,
+      n: 3,
       higherIsBetter: true,
     });
-    expect(quality.diff).toBeCloseTo(0.075, 12);
-    // Resampling two conversations gives {c1, c1} → .4 / 4 = .1, {c3, c3} → .2 / 4 = .05, or a mix
-    // → .075; each extreme has probability 1/4, so the 2.5th and 97.5th percentiles land on them.
-    expect(quality.ci95![0]).toBeCloseTo(0.05, 12);
+    expect(quality.diff).toBeCloseTo(-0.06, 12);
+    // Conversation sums: c1 +.2 over 2 turns, c2 −.6 over 1, c3 +.1 over 2. Drawing one of them
+    // three times has probability 1/27 ≈ 3.7% > 2.5%, so the percentiles land on the extremes:
+    // c2 c2 c2 → −.6 and c1 c1 c1 → .6 / 6 = .1.
+    expect(quality.ci95![0]).toBeCloseTo(-0.6, 12);
     expect(quality.ci95![1]).toBeCloseTo(0.1, 12);
-    // No resample is ≤ 0: p = 2 × (0 + 1) / (500 + 1).
-    expect(quality.p).toBeCloseTo(2 / 501, 12);
+  });
+
+  it('pairs answered-only quality only on turns both strategies answered', () => {
+    const answered = find(compareStrategies(items, options), 'answeredQuality');
+    // Only c1#0 (+.1) and c1#2 (+.1): the baseline escalated c2#0 and errored on c3#0, the
+    // candidate failed c3#2. One conversation: no p.
+    expect(answered).toMatchObject({ n: 1, p: null, higherIsBetter: true });
+    expect(answered.diff).toBeCloseTo(0.1, 12);
   });
 
   it('uses each metric’s own denominator and direction', () => {
     const comparisons = compareStrategies(items, options);
     // Fallback over turns both attempted (c3#2: the baseline did not delegate): 0, 0, 0 and
-    // c3#0 0 − 1 (error) → −1 / 4, in conversations c1, c2, c3.
+    // c3#0 0 − 1 (the baseline's failed delegation) → −1 / 4, in conversations c1, c2, c3.
     expect(find(comparisons, 'fallbackRate')).toMatchObject({ diff: -0.25, n: 3, higherIsBetter: false });
     // Escalation over all 5: only c2#0, 0 − 1 → −1 / 5.
     expect(find(comparisons, 'escalationRate')).toMatchObject({ diff: -0.2, n: 3, higherIsBetter: false });
+    // Unnecessary escalations over the turns that needed no human (c1#0, c1#2, c3#2): none.
+    expect(find(comparisons, 'unnecessaryEscalationRate')).toMatchObject({ diff: 0, n: 2 });
+    // Missed escalations over c2#0, the one turn that needed a human: the candidate missed it.
+    expect(find(comparisons, 'missedEscalationRate')).toMatchObject({ diff: 1, n: 1, higherIsBetter: false });
     // Cleanup: −.1 −.1 −.4 −.6 +.5 = −.7 / 5.
     expect(find(comparisons, 'humanCleanup').diff).toBeCloseTo(-0.14, 12);
-    // Routing over turns labelled for both (c3#0 is not): 0, +1 (c1#2), 0, 0 → 1 / 4.
-    expect(find(comparisons, 'routingAccuracy')).toMatchObject({ diff: 0.25, n: 3, higherIsBetter: true });
+    // Routing over turns labelled for both (c3#0 is not): 0, +1 (c1#2), −1 (c2#0), 0 → 0 / 4.
+    expect(find(comparisons, 'routingAccuracy')).toMatchObject({ diff: 0, n: 3, higherIsBetter: true });
+    // No token F1 in the example items: nothing paired.
+    expect(find(comparisons, 'tokenF1')).toMatchObject({ diff: null, ci95: null, p: null, n: 0 });
+  });
+
+  it('does not compare the recorded bot’s own true HTER', () => {
+    const metrics = compareStrategies(items, options).map((comparison) => comparison.metric);
+    expect(metrics).not.toContain('recordedHter');
   });
 
   it('tests pass/fail with McNemar on paired turns', () => {
@@ -57,12 +75,26 @@ describe('compareStrategies', () => {
     expect(pass.ci95![1]).toBeGreaterThan(0);
   });
 
-  it('pairs repeats with the same repeat of the baseline', () => {
-    const item = (strategy: string, repeat: number, pass: boolean) =>
-      makeItem({ strategy, conversationId: 'a', turnIndex: 0, repeat, scores: { pass } });
-    const repeated = [item('b', 0, true), item('b', 1, false), item('c', 0, true), item('c', 1, true)];
+  it('pairs each turn once, a turn passing when it passed in most of its repeats', () => {
+    const item = (strategy: string, turnIndex: number, repeat: number, pass: boolean) =>
+      makeItem({ strategy, conversationId: 'a', turnIndex, repeat, scores: { pass } });
+    const repeated = [
+      // a#0: the baseline passes 1 of 2 (no majority: fails), the candidate 2 of 2.
+      item('b', 0, 0, true),
+      item('b', 0, 1, false),
+      item('c', 0, 0, true),
+      item('c', 0, 1, true),
+      // a#1: the baseline passes 2 of 3, the candidate 1 of 3.
+      item('b', 1, 0, true),
+      item('b', 1, 1, true),
+      item('b', 1, 2, false),
+      item('c', 1, 0, false),
+      item('c', 1, 1, true),
+      item('c', 1, 2, false),
+    ];
     const pass = find(compareStrategies(repeated, { ...options, baseline: 'b' }), 'passRate');
-    expect(pass.counts).toEqual({ bothPass: 1, baselineOnly: 0, candidateOnly: 1, bothFail: 0 });
+    expect(pass.counts).toEqual({ bothPass: 0, baselineOnly: 1, candidateOnly: 1, bothFail: 0 });
+    expect(pass.n).toBe(2);
   });
 
   it('is deterministic with the seed and lists candidates in the order given', () => {
@@ -70,19 +102,21 @@ describe('compareStrategies', () => {
     const all = [...items, ...third];
     const first = compareStrategies(all, { ...options, candidates: ['third', 'trained'] });
     expect(compareStrategies(all, { ...options, candidates: ['third', 'trained'] })).toEqual(first);
+    const compared = [
+      'answerQuality',
+      'answeredQuality',
+      'tokenF1',
+      'fallbackRate',
+      'escalationRate',
+      'unnecessaryEscalationRate',
+      'missedEscalationRate',
+      'humanCleanup',
+      'routingAccuracy',
+      'passRate',
+    ];
     expect(first.map((comparison) => `${comparison.candidate} ${comparison.metric}`)).toEqual([
-      'third answerQuality',
-      'third fallbackRate',
-      'third escalationRate',
-      'third humanCleanup',
-      'third routingAccuracy',
-      'third passRate',
-      'trained answerQuality',
-      'trained fallbackRate',
-      'trained escalationRate',
-      'trained humanCleanup',
-      'trained routingAccuracy',
-      'trained passRate',
+      ...compared.map((metric) => `third ${metric}`),
+      ...compared.map((metric) => `trained ${metric}`),
     ]);
   });
 

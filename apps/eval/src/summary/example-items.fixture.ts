@@ -4,15 +4,20 @@ import type { ItemResult, ScoreValue } from '../item-result.js';
 // tests expect is worked out by hand in the test that uses it; the table below is the source.
 //
 // Three conversations (c1 with turns 0 and 2, c2 with turn 0, c3 with turns 0 and 2) replayed by a
-// baseline `lexical` and a candidate `trained`:
+// baseline `lexical` and a candidate `trained`. Gold domains: `billing`, except c2#0 (`human`: the
+// customer needs a person) and c3#0 (unlabelled). The scores are what `scoreItem` gives each
+// outcome: an escalation's quality is 1 when a human was needed, a failure's 0; a failed or errored
+// turn of a delegating strategy is a failed delegation (attempted, and a fallback).
 //
-// | item | lexical                               | trained                                   |
-// |------|---------------------------------------|-------------------------------------------|
-// | c1#0 | answered q .8 cl .2 route ✓ pass      | answered q .9 cl .1 route ✓ pass          |
-// | c1#2 | answered q .6 cl .4 retry route ✗ pass| answered q .7 cl .3 alternative route ✓ pass |
-// | c2#0 | escalated (human) route ✓ pass        | answered q .4 cl .6 retry+self route ✓ fail |
-// | c3#0 | error, unlabelled, fail               | answered q .6 cl .4 unlabelled pass       |
-// | c3#2 | answered, no delegation q .5 cl .5 route ✗ fail | failed retry+alternative route ✗ fail |
+// | item | lexical                                   | trained                                        |
+// |------|-------------------------------------------|------------------------------------------------|
+// | c1#0 | answered q .8 cl .2 route ✓ pass          | answered q .9 cl .1 route ✓ pass               |
+// | c1#2 | answered q .6 cl .4 retry route ✗ pass    | answered q .7 cl .3 alternative route ✓ pass   |
+// | c2#0 | escalated (human needed) q 1 route ✓ pass | answered q .4 cl .6 retry+self route ✗ fail,   |
+// |      |                                           |   a missed escalation                          |
+// | c3#0 | error q 0, failed delegation, fail        | answered q .6 cl .4 unlabelled pass            |
+// | c3#2 | answered, no delegation q .5 cl .5        | failed q 0, failed delegation after            |
+// |      |   route ✗ fail                            |   retry+alternative, route ✗ fail              |
 
 /** Fields of an {@link ItemResult} a test cares about; the rest get plain defaults. */
 export interface ExampleItemInput {
@@ -23,7 +28,10 @@ export interface ExampleItemInput {
   outcome?: ItemResult['outcome'];
   answer?: string | null;
   input?: string;
-  reference?: string;
+  /** The human's reply; `null` for a routing-only turn. Default `reference <id>`. */
+  reference?: string | null;
+  /** The annotated nuggets. Default one (none for a routing-only turn). */
+  nuggets?: string[];
   latencyMs?: number;
   inputTokens?: number;
   outputTokens?: number;
@@ -35,6 +43,10 @@ export interface ExampleItemInput {
 /** Builds an {@link ItemResult} with defaults for everything the test does not set. */
 export function makeItem(input: ExampleItemInput): ItemResult {
   const outcome = input.outcome ?? 'answered';
+  const reference =
+    input.reference === undefined ? `reference ${input.conversationId}#${input.turnIndex}` : input.reference;
+  const nuggets =
+    input.nuggets ?? (reference === null ? [] : [`fact of ${input.conversationId}#${input.turnIndex}`]);
   return {
     itemId: `${input.conversationId}#${input.turnIndex}`,
     conversationId: input.conversationId,
@@ -42,7 +54,9 @@ export function makeItem(input: ExampleItemInput): ItemResult {
     repeat: input.repeat ?? 0,
     strategy: input.strategy,
     input: input.input ?? `question ${input.conversationId}#${input.turnIndex}`,
-    reference: input.reference ?? `reference ${input.conversationId}#${input.turnIndex}`,
+    reference,
+    nuggets,
+    nuggetSource: nuggets.length > 0 ? 'annotated' : 'none',
     gold: { domains: input.domains ?? ['billing'] },
     outcome,
     answer:
@@ -62,29 +76,40 @@ export function makeItem(input: ExampleItemInput): ItemResult {
 }
 
 interface TurnScores {
+  outcome?: ItemResult['outcome'];
   quality: number | null;
   cleanup: number;
   attempted: boolean;
   rungs?: ('retry' | 'alternative' | 'self' | 'human')[];
-  escalated?: boolean;
+  /** Whether the gold label says a human is needed; `null` for an unlabelled turn. Default false. */
+  humanNeeded?: boolean | null;
   routing: boolean | null;
   pass: boolean;
   extra?: Record<string, ScoreValue>;
 }
 
 function scores(turn: TurnScores): Record<string, ScoreValue> {
+  const outcome = turn.outcome ?? 'answered';
   const rungs = turn.rungs ?? [];
+  const escalated = outcome === 'escalated';
+  const failed = turn.attempted && (outcome === 'failed' || outcome === 'error');
+  const needed = turn.humanNeeded === undefined ? false : turn.humanNeeded;
   return {
     answerQuality: turn.quality,
+    answeredQuality: outcome === 'answered' ? turn.quality : null,
     humanCleanup: turn.cleanup,
     needsCleanup: turn.cleanup > 0.3,
+    recordedHter: null,
     delegationAttempted: turn.attempted,
-    fallback: rungs.length > 0,
-    'fallback.retry': rungs.includes('retry'),
-    'fallback.alternative': rungs.includes('alternative'),
-    'fallback.self': rungs.includes('self'),
-    'fallback.human': rungs.includes('human'),
-    escalated: turn.escalated ?? false,
+    fallback: turn.attempted ? failed || rungs.length > 0 : null,
+    delegationFailed: turn.attempted ? failed : null,
+    'fallback.retry': turn.attempted ? rungs.includes('retry') : null,
+    'fallback.alternative': turn.attempted ? rungs.includes('alternative') : null,
+    'fallback.self': turn.attempted ? rungs.includes('self') : null,
+    'fallback.human': turn.attempted ? rungs.includes('human') : null,
+    escalated,
+    unnecessaryEscalation: needed === false ? escalated : null,
+    missedEscalation: needed === true ? !escalated : null,
     routingCorrect: turn.routing,
     pass: turn.pass,
     ...turn.extra,
@@ -120,12 +145,14 @@ export const lexicalItems: ItemResult[] = [
     turnIndex: 0,
     outcome: 'escalated',
     latencyMs: 200,
+    domains: ['human'],
     scores: scores({
-      quality: null,
+      outcome: 'escalated',
+      quality: 1,
       cleanup: 1,
       attempted: true,
       rungs: ['human'],
-      escalated: true,
+      humanNeeded: true,
       routing: true,
       pass: true,
     }),
@@ -140,10 +167,15 @@ export const lexicalItems: ItemResult[] = [
     outputTokens: 0,
     costUsd: 0,
     domains: [],
-    scores: {
-      ...scores({ quality: 0, cleanup: 1, attempted: true, routing: null, pass: false }),
-      fallback: true,
-    },
+    scores: scores({
+      outcome: 'error',
+      quality: 0,
+      cleanup: 1,
+      attempted: true,
+      humanNeeded: null,
+      routing: null,
+      pass: false,
+    }),
   }),
   makeItem({
     strategy: 'lexical',
@@ -196,12 +228,14 @@ export const trainedItems: ItemResult[] = [
     turnIndex: 0,
     latencyMs: 120,
     costUsd: 0.002,
+    domains: ['human'],
     scores: scores({
       quality: 0.4,
       cleanup: 0.6,
       attempted: true,
       rungs: ['retry', 'self'],
-      routing: true,
+      humanNeeded: true,
+      routing: false,
       pass: false,
     }),
   }),
@@ -212,7 +246,14 @@ export const trainedItems: ItemResult[] = [
     latencyMs: 90,
     costUsd: 0.001,
     domains: [],
-    scores: scores({ quality: 0.6, cleanup: 0.4, attempted: true, routing: null, pass: true }),
+    scores: scores({
+      quality: 0.6,
+      cleanup: 0.4,
+      attempted: true,
+      humanNeeded: null,
+      routing: null,
+      pass: true,
+    }),
   }),
   makeItem({
     strategy: 'trained',
@@ -222,6 +263,7 @@ export const trainedItems: ItemResult[] = [
     latencyMs: 600,
     costUsd: 0.006,
     scores: scores({
+      outcome: 'failed',
       quality: 0,
       cleanup: 1,
       attempted: true,

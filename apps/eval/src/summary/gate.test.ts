@@ -48,7 +48,7 @@ describe('parseGateRules', () => {
 
   it('names the valid metrics when one is unknown', () => {
     expect(usageError(() => parseGateRules({ max: ['fallback=0.2'] }))).toBe(
-      '--max "fallback=0.2": unknown metric "fallback"; valid metrics: answerQuality, fallbackRate, escalationRate, humanCleanup, routingAccuracy, passRate',
+      '--max "fallback=0.2": unknown metric "fallback"; valid metrics: answerQuality, answeredQuality, tokenF1, fallbackRate, escalationRate, unnecessaryEscalationRate, missedEscalationRate, humanCleanup, recordedHter, routingAccuracy, passRate',
     );
   });
 
@@ -152,24 +152,26 @@ describe('evaluateGate', () => {
   });
 
   it('passes non-inferiority when the worse bound stays within δ and fails when it crosses', () => {
-    const rules = parseGateRules({ maxRegression: ['answerQuality=0.02'] });
-    // trained − lexical quality: 95% CI [.05, .1] (see compareStrategies' test): low .05 ≥ −.02.
+    const rules = parseGateRules({ maxRegression: ['humanCleanup=0.02'] });
+    // trained − lexical cleanup (lower is better): conversation sums c1 −.2 over 2 turns, c2 −.4
+    // over 1, c3 −.1 over 2; each three-of-a-kind resample has probability 1/27 > 2.5%, so the 95%
+    // CI runs from c2 c2 c2 (−.4) to c3 c3 c3 (−.05): the worse (high) bound −.05 ≤ +.02.
     const passing = evaluateGate({ rules, strategies: [lexical, trained], comparisons, baseline: 'lexical' });
     expect(passing.passed).toBe(true);
     expect(passing.checks[0]).toMatchObject({
       kind: 'max-regression',
-      name: 'answerQuality regression <= 0.02 vs lexical',
+      name: 'humanCleanup regression <= 0.02 vs lexical',
       message:
-        'trained answerQuality vs lexical: CI low +0.05 >= -0.02 (diff +0.075, 95% CI [+0.050, +0.100])',
+        'trained humanCleanup vs lexical: CI high -0.05 <= +0.02 (diff -0.140, 95% CI [-0.400, -0.050])',
     });
-    expect(passing.checks[0]!.actual).toBeCloseTo(0.05, 12);
+    expect(passing.checks[0]!.actual).toBeCloseTo(-0.05, 12);
 
-    // The other way round the interval is [−.1, −.05]: low −.1 < −.02 fails, and δ = .1 passes
+    // The other way round the interval is [.05, .4]: high .4 > .02 fails, and δ = .4 passes
     // (a bound exactly at the margin is "not more than δ").
     const reversed = compareStrategies(items, { baseline: 'trained', ...bootstrap });
     const against = (margin: string) =>
       evaluateGate({
-        rules: parseGateRules({ maxRegression: [`answerQuality=${margin}`] }),
+        rules: parseGateRules({ maxRegression: [`humanCleanup=${margin}`] }),
         strategies: [trained, lexical],
         comparisons: reversed,
         baseline: 'trained',
@@ -177,9 +179,9 @@ describe('evaluateGate', () => {
     expect(against('0.02').checks[0]).toMatchObject({
       passed: false,
       message:
-        'lexical answerQuality vs trained: CI low -0.10 < -0.02 (diff -0.075, 95% CI [-0.100, -0.050])',
+        'lexical humanCleanup vs trained: CI high +0.40 > +0.02 (diff +0.140, 95% CI [+0.050, +0.400])',
     });
-    expect(against('0.1').passed).toBe(true);
+    expect(against('0.4').passed).toBe(true);
   });
 
   it('reads the worse bound on the high side when lower is better', () => {
@@ -249,13 +251,34 @@ describe('evaluateGate', () => {
     const rules = parseGateRules({ failUnder: ['answerQuality=0.5'] });
     const strategies: StrategySummary[] = [lexical, trained];
     const gate = evaluateGate({ rules, strategies, comparisons, baseline: 'lexical', targets: ['lexical'] });
-    // lexical (.8 + .6 + 0 + .5) / 4 = .475 (a hair below in binary, so it prints 0.47) < .5.
-    expect(gate.checks.map((check) => check.message)).toEqual(['lexical answerQuality 0.47 < 0.50']);
+    // lexical (.8 + .6 + 1 + 0 + .5) / 5 = .58 ≥ .5.
+    expect(gate.checks.map((check) => check.message)).toEqual(['lexical answerQuality 0.58 >= 0.50']);
     expect(
       usageError(() =>
         evaluateGate({ rules, strategies, comparisons, baseline: 'lexical', targets: ['nope'] }),
       ),
     ).toBe('gate: no strategy "nope" to check; strategies: lexical, trained');
+  });
+
+  it('never gates a floor probe or the recorded bot, even when they are the only other rows', () => {
+    const rules = parseGateRules({ failUnder: ['answerQuality=0.5'] });
+    const echo: StrategySummary = { ...trained, name: 'echo', role: 'probe' };
+    const recorded: StrategySummary = { ...trained, name: 'recorded', role: 'recorded' };
+    const all = evaluateGate({
+      rules,
+      strategies: [lexical, echo, trained, recorded],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(all.checks.map((check) => check.strategy)).toEqual(['trained']);
+    // With no other strategy, the baseline is the one gated, never the reference rows.
+    const alone = evaluateGate({
+      rules,
+      strategies: [lexical, echo, recorded],
+      comparisons: [],
+      baseline: 'lexical',
+    });
+    expect(alone.checks.map((check) => check.strategy)).toEqual(['lexical']);
   });
 
   it('adds digits until value and threshold no longer print alike', () => {

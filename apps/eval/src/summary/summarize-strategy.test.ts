@@ -11,30 +11,50 @@ describe('summarizeStrategy', () => {
     expect(counts).toEqual({
       name: 'lexical',
       description: '',
+      role: 'strategy',
+      flags: [],
       turns: 5,
       conversations: 3,
       errors: 1,
       failed: 0,
     });
-    // Quality: c2#0 escalated is excluded, c3#0 errored counts 0: (.8 + .6 + 0 + .5) / 4 = .475.
-    expect(metrics.answerQuality.n).toBe(4);
-    expect(metrics.answerQuality.mean).toBeCloseTo(0.475, 12);
-    // Fallback: attempted c1#0, c1#2, c2#0 and the errored c3#0 (c3#2 did not delegate);
-    // fallbacks c1#2 (retry), c2#0 (human), c3#0 (error): 3 / 4.
+    // Headline quality over all 5: the escalation of c2#0 (a human was needed) counts 1, the
+    // errored c3#0 counts 0: (.8 + .6 + 1 + 0 + .5) / 5 = .58.
+    expect(metrics.answerQuality.n).toBe(5);
+    expect(metrics.answerQuality.mean).toBeCloseTo(0.58, 12);
+    // Answered-only quality: c1#0, c1#2, c3#2 → (.8 + .6 + .5) / 3.
+    expect(metrics.answeredQuality.n).toBe(3);
+    expect(metrics.answeredQuality.mean).toBeCloseTo(1.9 / 3, 12);
+    // Fallback: attempted c1#0, c1#2, c2#0 and the errored c3#0, a failed delegation (c3#2 did
+    // not delegate); fallbacks c1#2 (retry), c2#0 (human), c3#0 (failed): 3 / 4.
     expect(metrics.fallbackRate.n).toBe(4);
     expect(metrics.fallbackRate.mean).toBeCloseTo(0.75, 12);
-    // Rungs over the same 4 attempted turns: retry 1, human 1; the error ran no rung.
-    expect(metrics.fallbackRate.rungs).toEqual({ retry: 0.25, alternative: 0, self: 0, human: 0.25 });
+    // Rungs over the same 4 attempted turns: retry 1, human 1; the error ran no rung but is the
+    // one failed delegation.
+    expect(metrics.fallbackRate.rungs).toEqual({
+      retry: 0.25,
+      alternative: 0,
+      self: 0,
+      human: 0.25,
+      failed: 0.25,
+    });
     // Escalation over all 5 turns: c2#0 only.
     expect(metrics.escalationRate).toMatchObject({ mean: 0.2, n: 5 });
+    // Unnecessary escalations over the 3 labelled turns that needed no human (none escalated);
+    // missed escalations over the 1 that needed one (c2#0, escalated).
+    expect(metrics.unnecessaryEscalationRate).toEqual({ mean: 0, ci95: [0, 0], n: 3 });
+    expect(metrics.missedEscalationRate).toEqual({ mean: 0, ci95: [0, 0], n: 1 });
     // Cleanup over all 5: (.2 + .4 + 1 + 1 + .5) / 5 = .62; needs cleanup (> .3): 4 of 5.
     expect(metrics.humanCleanup.n).toBe(5);
     expect(metrics.humanCleanup.mean).toBeCloseTo(0.62, 12);
     expect(metrics.humanCleanup.needsCleanupShare).toBeCloseTo(0.8, 12);
-    // Routing over the 4 labelled turns (c3#0 unlabelled): ✓ ✗ ✓ ✗ = 2 / 4.
+    // Routing over the 4 labelled turns (c3#0 is not): ✓ ✗ ✓ ✗ = 2 / 4.
     expect(metrics.routingAccuracy).toMatchObject({ mean: 0.5, n: 4 });
     // Pass: ✓ ✓ ✓ ✗ ✗ = 3 / 5.
     expect(metrics.passRate).toMatchObject({ mean: 0.6, n: 5 });
+    // No token F1 and no recorded draft in the example items: empty denominators, null means.
+    expect(metrics.tokenF1).toEqual({ mean: null, ci95: null, n: 0 });
+    expect(metrics.recordedHter).toEqual({ mean: null, ci95: null, n: 0 });
     // Latency sorted 50 100 150 200 300: p50 = 150; p95 at h = 4 × .95 = 3.8 → 200 + .8 × 100 = 280.
     expect(metrics.latencyMs.p50).toBe(150);
     expect(metrics.latencyMs.p95).toBeCloseTo(280, 9);
@@ -45,22 +65,35 @@ describe('summarizeStrategy', () => {
     expect(metrics.passHatK).toBeUndefined();
   });
 
-  it('counts a failed turn as 0 and every rung it took (candidate of the example items)', () => {
+  it('counts a failed turn as 0 and as a failed delegation, with every rung it took (candidate of the example items)', () => {
     const { metrics, failed, errors } = summarizeStrategy(trainedItems, options);
     expect({ failed, errors }).toEqual({ failed: 1, errors: 0 });
     // (.9 + .7 + .4 + .6 + 0) / 5 = .52: the failed c3#2 stays in with 0.
     expect(metrics.answerQuality.n).toBe(5);
     expect(metrics.answerQuality.mean).toBeCloseTo(0.52, 12);
+    // Answered only, without the failure: (.9 + .7 + .4 + .6) / 4 = .65.
+    expect(metrics.answeredQuality).toMatchObject({ n: 4 });
+    expect(metrics.answeredQuality.mean).toBeCloseTo(0.65, 12);
     // All 5 attempted; fallbacks c1#2, c2#0, c3#2 = 3 / 5. Rungs: retry c2#0 c3#2, alternative
-    // c1#2 c3#2, self c2#0 — a turn may take several, so the shares add up to more than the rate.
+    // c1#2 c3#2, self c2#0 — a turn may take several, so the shares add up to more than the rate —
+    // and c3#2 failed after its rungs.
     expect(metrics.fallbackRate.mean).toBeCloseTo(0.6, 12);
-    expect(metrics.fallbackRate.rungs).toEqual({ retry: 0.4, alternative: 0.4, self: 0.2, human: 0 });
+    expect(metrics.fallbackRate.rungs).toEqual({
+      retry: 0.4,
+      alternative: 0.4,
+      self: 0.2,
+      human: 0,
+      failed: 0.2,
+    });
     // Nothing escalated: every resample is 0, so the interval collapses.
     expect(metrics.escalationRate).toEqual({ mean: 0, ci95: [0, 0], n: 5 });
+    // c2#0 needed a human and was answered: the one turn that needed a human was missed.
+    expect(metrics.missedEscalationRate).toEqual({ mean: 1, ci95: [1, 1], n: 1 });
     // (.1 + .3 + .6 + .4 + 1) / 5 = .48; needs cleanup .6, .4, 1 → 3 / 5.
     expect(metrics.humanCleanup.mean).toBeCloseTo(0.48, 12);
     expect(metrics.humanCleanup.needsCleanupShare).toBeCloseTo(0.6, 12);
-    expect(metrics.routingAccuracy).toMatchObject({ mean: 0.75, n: 4 });
+    // Routing ✓ ✓ ✗ (c2#0 needed a human) ✗ over the 4 labelled turns.
+    expect(metrics.routingAccuracy).toMatchObject({ mean: 0.5, n: 4 });
     // Latency sorted 80 90 120 400 600: p50 120, p95 400 + .8 × 200 = 560.
     expect(metrics.latencyMs.p50).toBe(120);
     expect(metrics.latencyMs.p95).toBeCloseTo(560, 9);
@@ -106,8 +139,40 @@ describe('summarizeStrategy', () => {
     expect(metrics.passHatK!.k).toBe(2);
     expect(metrics.passHatK!.turns).toBeCloseTo(2 / 3, 12);
     expect(metrics.passHatK!.conversations).toBe(0.5);
-    expect(metrics.passRate).toMatchObject({ n: 7 });
-    expect(metrics.passRate.mean).toBeCloseTo(6 / 7, 12);
+    // The pass rate counts turns, each one unit whatever its repeats: a#0 1, a#1 ½, b#0 1, c#0 1
+    // → 3.5 / 4.
+    expect(metrics.passRate).toMatchObject({ n: 4 });
+    expect(metrics.passRate.mean).toBeCloseTo(3.5 / 4, 12);
+  });
+
+  it('counts a turn’s repeats as one unit, so repeating a deterministic strategy changes nothing', () => {
+    const once = summarizeStrategy(trainedItems, options).metrics;
+    const thrice = summarizeStrategy(
+      [2, 0, 1].flatMap((repeat) => trainedItems.map((item) => ({ ...item, repeat }))),
+      { ...options, repeat: 3 },
+    ).metrics;
+    expect(thrice.answerQuality).toEqual(once.answerQuality);
+    expect(thrice.answerQuality.n).toBe(5);
+    expect(thrice.humanCleanup).toEqual(once.humanCleanup);
+    expect(thrice.custom).toEqual(once.custom);
+  });
+
+  it('gives the same summary whatever order the items come in', () => {
+    const reordered = [
+      lexicalItems[3]!,
+      lexicalItems[0]!,
+      lexicalItems[4]!,
+      lexicalItems[2]!,
+      lexicalItems[1]!,
+    ];
+    expect(summarizeStrategy(reordered, options)).toEqual(summarizeStrategy(lexicalItems, options));
+  });
+
+  it('records what the row is', () => {
+    expect(summarizeStrategy(lexicalItems, { ...options, role: 'probe' })).toMatchObject({
+      role: 'probe',
+      flags: [],
+    });
   });
 
   it('gives null means, never NaN, when a denominator is empty', () => {
@@ -122,7 +187,7 @@ describe('summarizeStrategy', () => {
       mean: null,
       ci95: null,
       n: 0,
-      rungs: { retry: null, alternative: null, self: null, human: null },
+      rungs: { retry: null, alternative: null, self: null, human: null, failed: null },
     });
     expect(metrics.routingAccuracy).toEqual({ mean: null, ci95: null, n: 0 });
 

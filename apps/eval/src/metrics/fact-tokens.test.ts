@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { factTokens, foldText, isStopWord, sameWord } from './fact-tokens.js';
+
+const values = (text: string) => factTokens(text).map((token) => token.value);
+
+describe('factTokens', () => {
+  it('marks numbers, amounts, dates and codes as key tokens and function words as stop words', () => {
+    expect(factTokens('Fees: 1,49 % + €0,10 from 1 March')).toEqual([
+      { value: 'fees', key: false, stop: false },
+      { value: '1.49', key: true, stop: false },
+      { value: '%', key: false, stop: false },
+      { value: '€', key: false, stop: false },
+      { value: '0.1', key: true, stop: false },
+      { value: 'from', key: false, stop: true },
+      { value: 'd0301', key: true, stop: false },
+    ]);
+  });
+
+  it('spells each date one way', () => {
+    expect(values('14 March 2024, 2024-03-14, 14/03/2024, March 14th, 2024')).toEqual([
+      'd0314',
+      '2024',
+      'd0314',
+      '2024',
+      'd0314',
+      '2024',
+      'd0314',
+      '2024',
+    ]);
+    expect(values('le 14 mars, el 14 de marzo, am 14. März, 14/03')).toEqual([
+      'le',
+      'd0314',
+      'el',
+      'd0314',
+      'am',
+      'd0314',
+      'd0314',
+    ]);
+    // Month first only when the first part cannot be a month.
+    expect(values('03/14/2024')).toEqual(['d0314', '2024']);
+  });
+
+  it('spells each time, amount and code one way', () => {
+    expect(values('8pm, 20:00, 8 p.m., 20.00 h, 20h00')).toEqual([
+      't2000',
+      't2000',
+      't2000',
+      't2000',
+      'h',
+      't2000',
+    ]);
+    // A dot is a time only before "h": alone it is an amount.
+    expect(values('12.50 h and 12.50')).toEqual(['t1250', 'h', 'and', '12.5']);
+    expect(values('10,000 EUR, 10.000 euros, €10 000')).toEqual(['10000', '€', '10000', '€', '€', '10000']);
+    expect(values('49,00 € and 1.50 $')).toEqual(['49', '€', 'and', '1.5', '$']);
+    expect(values('E-104, INV-2024-118342, R2, 2FA')).toEqual(['e104', 'inv2024118342', 'r2', '2fa']);
+    expect(values('seven, sieben, sept, 7')).toEqual(['7', '7', '7', '7']);
+  });
+
+  it('drops punctuation and menu-path separators', () => {
+    const path = values('Back Office → Payouts');
+    expect(values('Back Office > Payouts')).toEqual(path);
+    expect(values('Back Office » Payouts.')).toEqual(path);
+    expect(values('"Back Office" / "Payouts"')).toEqual(path);
+  });
+});
+
+describe('sameWord', () => {
+  it('accepts plurals and shared stems, and nothing else', () => {
+    expect(sameWord('payout', 'payouts')).toBe(true);
+    expect(sameWord('box', 'boxes')).toBe(true);
+    expect(sameWord('verify', 'verification')).toBe(true);
+    expect(sameWord('reembolso', 'reembolsos')).toBe(true);
+    expect(sameWord('card', 'care')).toBe(false);
+    expect(sameWord('set', 'settings')).toBe(false);
+  });
+
+  it('matches numbers and codes only exactly', () => {
+    expect(sameWord('10', '10')).toBe(true);
+    expect(sameWord('e104', 'e1045')).toBe(false);
+    expect(sameWord('1.49', '1.4')).toBe(false);
+  });
+});
+
+describe('foldText', () => {
+  it('folds case, accents and compatibility characters', () => {
+    expect(foldText('ÉLECTRONIQUE Ÿ ﬁle Straße')).toBe('electronique y file straße');
+  });
+});
+
+describe('isStopWord', () => {
+  it('knows function words of the corpus languages and chat filler', () => {
+    expect(['the', 'und', 'pour', 'thanks', 'hola'].every(isStopWord)).toBe(true);
+    expect(isStopWord('refund')).toBe(false);
+  });
+});

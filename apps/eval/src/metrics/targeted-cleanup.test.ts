@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { tokenizeWords } from './normalize-text.js';
+import { targetedCleanup } from './targeted-cleanup.js';
+
+/**
+ * Realistic support replies (a POS vendor's help desk, written for these tests): the human's final
+ * reply, its nuggets, and answers a bot might give — the same facts reordered and reworded, the
+ * same reply with one number wrong, and the reply in a language the customer did not write in.
+ */
+const replies = [
+  {
+    name: 'a payout question',
+    reference:
+      'Hi Sam, thanks for getting in touch. A payout is the card sales of the previous business day minus the card fees and any refunds. Card fees on your Plus plan are 1.49 % + €0.10 per transaction. You can see the breakdown for each day in Back Office → Reports → Payouts. Best, Maya',
+    nuggets: [
+      'payout is the card sales of the previous business day minus card fees and refunds',
+      'card fees 1.49 % + €0.10 per transaction',
+      'Back Office → Reports → Payouts',
+    ],
+    paraphrase:
+      'Each day, open Back Office → Reports → Payouts for the breakdown. Your Plus plan charges 1.49 % + €0.10 per card transaction. So a payout equals the previous business day’s card sales minus card fees and refunds.',
+    wrongNumber: ['1.49 %', '1.59 %'],
+    otherLanguage:
+      'Hola Sam, gracias por escribirnos. Un pago es la suma de las ventas con tarjeta del día hábil anterior menos las comisiones y los reembolsos. Las comisiones de tu plan Plus son del 1,49 % + 0,10 € por transacción. Puedes ver el desglose de cada día en Back Office → Informes → Pagos. Saludos, Maya',
+  },
+  {
+    name: 'a card reader error',
+    reference:
+      "E-104 means the card reader lost its Bluetooth connection to the iPad. Hold the reader's power button for 10 seconds to restart it, then open Settings → Hardware → Card reader and tap Reconnect. If it still shows E-104, reply here and we will send you a replacement within 2 business days.",
+    nuggets: [
+      'E-104 means the reader lost its Bluetooth connection',
+      "hold the reader's power button 10 seconds to restart it",
+      'Settings → Hardware → Card reader → Reconnect',
+      'replacement within 2 business days',
+    ],
+    paraphrase:
+      'Restart the reader by holding its power button for 10 seconds, then go to Settings → Hardware → Card reader and tap Reconnect. Error E-104 means the reader has lost its Bluetooth connection to your iPad. If E-104 comes back, reply to this message and we will send a replacement within 2 business days.',
+    wrongNumber: ['10 seconds', '5 seconds'],
+    otherLanguage:
+      'E-104 bedeutet, dass das Kartenlesegerät die Bluetooth-Verbindung zum iPad verloren hat. Halten Sie die Einschalttaste des Lesegeräts 10 Sekunden lang gedrückt, um es neu zu starten, und öffnen Sie dann Einstellungen → Hardware → Kartenleser und tippen Sie auf Neu verbinden. Wenn weiterhin E-104 angezeigt wird, antworten Sie hier, und wir senden Ihnen innerhalb von 2 Werktagen ein Ersatzgerät.',
+  },
+  {
+    name: 'a staff invitation',
+    reference:
+      'To add a manager, go to Back Office → Staff → Invite, enter their e-mail address and choose the Manager role. The invitation link is valid for 7 days. Managers can issue refunds up to €200; larger refunds still need the Owner.',
+    nuggets: [
+      'Back Office → Staff → Invite',
+      'choose the Manager role',
+      'invitation link valid for 7 days',
+      'Managers can refund up to €200',
+    ],
+    paraphrase:
+      'Managers can issue refunds up to €200; bigger refunds still need the Owner. To add a manager, open Back Office → Staff → Invite, enter their e-mail address and pick the Manager role. The invitation link stays valid for 7 days.',
+    wrongNumber: ['€200', '€300'],
+    otherLanguage:
+      'Pour ajouter un manager, allez dans Back Office → Personnel → Inviter, saisissez son adresse e-mail et choisissez le rôle Manager. Le lien d’invitation est valable 7 jours. Les managers peuvent effectuer des remboursements jusqu’à 200 € ; au-delà, il faut le propriétaire.',
+  },
+] as const;
+
+const politeNonAnswer = 'Thank you for reaching out! Is there anything else I can help you with?';
+
+describe.each(replies)('targetedCleanup of $name', (reply) => {
+  const cleanup = (answer: string) => targetedCleanup(answer, reply.reference, reply.nuggets);
+
+  it('costs nothing for the human’s own final reply', () => {
+    expect(cleanup(reply.reference)).toMatchObject({ rate: 0, target: reply.reference });
+  });
+
+  it('costs everything for an empty answer', () => {
+    expect(cleanup('').rate).toBe(1);
+    expect(cleanup('  \n ').rate).toBe(1);
+  });
+
+  it('costs nearly everything for a polite sentence without content', () => {
+    expect(cleanup(politeNonAnswer).rate).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('costs little for a reordered paraphrase that carries every nugget', () => {
+    expect(cleanup(reply.paraphrase).rate).toBeLessThanOrEqual(0.35);
+  });
+
+  it('costs one substitution for one wrong number', () => {
+    const [right, wrong] = reply.wrongNumber;
+    const result = cleanup(reply.reference.replace(right, wrong));
+    expect(result.target).toBe(reply.reference);
+    expect(result.rate).toBe(Math.round((1 / tokenizeWords(reply.reference).length) * 10000) / 10000);
+    expect(result.rate).toBeLessThan(0.05);
+  });
+
+  it('costs about everything for an answer in another language', () => {
+    // Product names, menu labels, codes and numbers survive a translation; little else does.
+    expect(cleanup(reply.otherLanguage).rate).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('targetedCleanup', () => {
+  const reference =
+    'To add a manager, go to Back Office → Staff → Invite, enter their e-mail address and choose the Manager role. The invitation link is valid for 7 days. Managers can issue refunds up to €200; larger refunds still need the Owner.';
+  const nuggets = [
+    'Back Office → Staff → Invite',
+    'invitation link valid for 7 days',
+    'Managers can refund up to €200',
+  ];
+  const [invite, link, refunds] = [
+    'To add a manager, go to Back Office → Staff → Invite, enter their e-mail address and choose the Manager role.',
+    'The invitation link is valid for 7 days.',
+    'Managers can issue refunds up to €200; larger refunds still need the Owner.',
+  ];
+
+  it('keeps supported sentences, rewrites a wrong one, drops an unsupported one', () => {
+    const result = targetedCleanup(
+      `${invite} The invitation link is valid for 30 days. You also get a free coffee machine with the Pro plan. ${refunds}`,
+      reference,
+      nuggets,
+    );
+    expect(result.sentences).toEqual([
+      { text: invite, fate: 'kept' },
+      { text: 'The invitation link is valid for 30 days.', fate: 'rewritten' },
+      { text: 'You also get a free coffee machine with the Pro plan.', fate: 'dropped' },
+      { text: refunds, fate: 'kept' },
+    ]);
+    expect(result.target).toBe(reference);
+  });
+
+  it('adds the reference sentence of a missing nugget where the reference has it', () => {
+    const result = targetedCleanup(`${invite} ${refunds}`, reference, nuggets);
+    expect(result.sentences).toEqual([
+      { text: invite, fate: 'kept' },
+      { text: refunds, fate: 'kept' },
+      { text: link, fate: 'added' },
+    ]);
+    expect(result.target).toBe(reference);
+    // Eight words inserted ("the invitation link is valid for 7 days") over the target's 41.
+    expect(result.rate).toBe(Math.round((8 / tokenizeWords(reference).length) * 10000) / 10000);
+  });
+
+  it('does not add again a sentence the answer holds when the matcher misses its nugget there', () => {
+    // The annotator's nugget says "50% off", the reply does not: the nugget is missing from the
+    // reply itself, and its carrier is the sentence already kept.
+    const happyHour =
+      'Yes — on Pro you can use an automatic discount: Back Office → Discounts → Automatic → New, choose the Cocktails category and Mon–Fri 17:00–19:00.';
+    const result = targetedCleanup(happyHour, happyHour, ['50% off cocktails, Mon–Fri 17:00–19:00']);
+    expect(result).toMatchObject({ rate: 0, target: happyHour });
+  });
+
+  it('leaves alone a correct answer shorter than the human’s', () => {
+    expect(targetedCleanup(link, reference, ['invitation link valid for 7 days'])).toMatchObject({
+      rate: 0,
+      target: link,
+    });
+  });
+
+  it('keeps a pleasantry the human wrote too', () => {
+    const greeting = 'Thanks for reaching out!';
+    const result = targetedCleanup(`${greeting} ${link}`, `Thanks for reaching out! ${reference}`, nuggets);
+    expect(result.sentences[0]).toEqual({ text: greeting, fate: 'kept' });
+  });
+
+  it('rewrites into the reference a sentence too reworded for three quarters of its words to be the human’s', () => {
+    // Right facts, but "keep", "pressed" and "first" are not the human's words: rewritten, and the
+    // cleanup is what turning it into the reference's sentence costs.
+    const result = targetedCleanup(
+      'First restart the reader: keep its power button pressed for 10 seconds.',
+      "Hold the reader's power button for 10 seconds to restart it.",
+      ["hold the reader's power button 10 seconds to restart it"],
+    );
+    expect(result.sentences.map((sentence) => sentence.fate)).toEqual(['rewritten']);
+    expect(result.target).toBe("Hold the reader's power button for 10 seconds to restart it.");
+    expect(result.rate).toBeGreaterThan(0.35);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { makeItem } from './example-items.fixture.js';
+import { compareText, turnUnits } from './turn-units.js';
+
+const item = (conversationId: string, turnIndex: number, repeat: number, quality: number | null) =>
+  makeItem({ strategy: 's', conversationId, turnIndex, repeat, scores: { answerQuality: quality } });
+const quality = (value: ReturnType<typeof item>) => {
+  const score = value.scores.answerQuality;
+  return typeof score === 'number' ? score : null;
+};
+
+describe('turnUnits', () => {
+  it('folds the repeats of a turn into one unit, their mean', () => {
+    const units = turnUnits([item('a', 0, 0, 1), item('a', 0, 1, 0), item('a', 0, 2, 0.5)], quality);
+    expect(units).toEqual([{ id: 'a#0', cluster: 'a', value: 0.5 }]);
+  });
+
+  it('gives exactly the common value when the repeats agree', () => {
+    // 0.1 + 0.1 + 0.1 is not 0.3 in binary, and 0.3 / 3 is not 0.1: agreeing repeats are not averaged.
+    const units = turnUnits([item('a', 0, 0, 0.1), item('a', 0, 1, 0.1), item('a', 0, 2, 0.1)], quality);
+    expect(units[0]!.value).toBe(0.1);
+  });
+
+  it('leaves out items without a value, and a turn without any', () => {
+    const units = turnUnits([item('a', 0, 0, null), item('a', 0, 1, 0.4), item('b', 0, 0, null)], quality);
+    expect(units).toEqual([{ id: 'a#0', cluster: 'a', value: 0.4 }]);
+  });
+
+  it('returns units in canonical order, whatever order the items came in', () => {
+    const items = [item('b', 0, 0, 1), item('a', 2, 0, 0), item('a', 0, 0, 1), item('a', 0, 1, 0)];
+    const forward = turnUnits(items, quality);
+    expect(forward.map((unit) => unit.id)).toEqual(['a#0', 'a#2', 'b#0']);
+    expect(turnUnits([...items].reverse(), quality)).toEqual(forward);
+  });
+});
+
+describe('compareText', () => {
+  it('orders by code point, not by locale', () => {
+    expect(['b', 'B', 'a', 'Ä'].sort(compareText)).toEqual(['B', 'a', 'b', 'Ä']);
+  });
+});
