@@ -380,6 +380,32 @@ describe('createA2aAgent', () => {
     await expect(createA2aAgent({})).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 
+  it('accepts an A2A 0.3 card (endpoint in `url`) through the SDK’s compatibility layer', async () => {
+    const agent = await createA2aAgent({
+      card: {
+        protocolVersion: '0.3.0',
+        name: 'Legacy billing',
+        description: 'An older A2A agent.',
+        url: 'http://127.0.0.1:9/a2a',
+        preferredTransport: 'JSONRPC',
+        version: '2.1.0',
+        capabilities: { streaming: false },
+        defaultInputModes: ['text/plain'],
+        defaultOutputModes: ['text/plain'],
+        skills: [
+          { id: 'refunds', name: 'Refunds', description: 'Refunds.', tags: ['domain:billing'], examples: [] },
+        ],
+      },
+    });
+    expect([agent.id, agent.url, agent.streaming, agent.card.domains, agent.card.version]).toEqual([
+      'legacy-billing',
+      'http://127.0.0.1:9/a2a',
+      false,
+      ['billing'],
+      '2.1.0',
+    ]);
+  });
+
   describe('trace context', () => {
     const manager = new AsyncLocalStorageContextManager();
     beforeAll(() => {
