@@ -10,6 +10,7 @@ import { createLimiterRegistry } from './limiter-registry.js';
 import { CassetteMissError } from './provider-error.js';
 import {
   chatCompletionChunks,
+  createManualClock,
   createMockOpenAIServer,
   type MockOpenAIServer,
   reply,
@@ -184,15 +185,32 @@ describe('createCassetteFetch', () => {
       reply.error(429, { headers: { 'retry-after-ms': '400' } }),
       reply.chat({ content: 'later' }),
     );
-    expect((await modelOn('record').generate(question)).message.content).toBe('later');
+    // Recording waits the 400 ms out, on a clock that its sleep moves forward.
+    const recordingClock = createManualClock();
+    const recorder = createModel('openai:gpt-4.1-mini', {
+      env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+      fetch: createCassetteFetch({ mode: 'record', path: cassettePath }),
+      clock: recordingClock,
+      limiters: createLimiterRegistry({ clock: recordingClock }),
+      retry: { sleep: (ms) => recordingClock.advance(ms) },
+    });
+    expect((await recorder.generate(question)).message.content).toBe('later');
+    expect(recordingClock.now()).toBe(400);
+    // The player's clock never moves: waiting out the Retry-After, in a backoff or as a host
+    // pause, would hold the call for good.
+    const playerClock = createManualClock();
+    const retries: number[] = [];
     const player = createModel('openai:gpt-4.1-mini', {
       env: {},
       fetch: createCassetteFetch({ mode: 'replay', path: cassettePath }),
-      limiters: createLimiterRegistry(),
+      clock: playerClock,
+      limiters: createLimiterRegistry({ clock: playerClock }),
+      retry: { onRetry: (event) => retries.push(event.delayMs) },
     });
-    const started = Date.now();
     expect((await player.generate(question)).message.content).toBe('later');
-    expect(Date.now() - started).toBeLessThan(200);
+    // The recorded 429 was retried as recorded, with no time passing.
+    expect(retries).toEqual([400]);
+    expect(playerClock.now()).toBe(0);
   });
 
   it('keeps the file valid when many calls record at once', async () => {

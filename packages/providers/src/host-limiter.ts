@@ -1,3 +1,4 @@
+import { type CancelTimer, type Clock, systemClock } from './clock.js';
 import { abortReason } from './race-with-abort.js';
 
 /** Limits for the calls to one host. */
@@ -11,6 +12,14 @@ export interface HostLimits {
   requestsPerInterval?: number;
   /** The window of {@link HostLimits.requestsPerInterval} (default 60 000 ms, i.e. per minute). */
   intervalMs?: number;
+}
+
+/** Options of {@link HostLimiter}. */
+export interface HostLimiterOptions {
+  /** Reads the time and wakes waiters after a pause or a refill (default {@link systemClock}). */
+  clock?: Clock;
+  /** Overrides `clock.now` alone (kept for compatibility; prefer `clock`). */
+  now?: () => number;
 }
 
 /** Frees a slot taken by {@link HostLimiter.acquire}. Calling it twice is harmless. */
@@ -45,16 +54,18 @@ export class HostLimiter {
   #active = 0;
   #queue: Waiter[] = [];
   #head = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: CancelTimer | undefined;
   #timerDue = 0;
+  readonly #clock: Clock;
   readonly #now: () => number;
 
   /**
    * @param limits - See {@link HostLimits}.
-   * @param options.now - The clock (default `Date.now`); inject to test rate limits.
+   * @param options - The clock; inject one to test rate limits and pauses (see {@link HostLimiterOptions}).
    */
-  constructor(limits: HostLimits = {}, options: { now?: () => number } = {}) {
-    this.#now = options.now ?? Date.now;
+  constructor(limits: HostLimits = {}, options: HostLimiterOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#now = options.now ?? (() => this.#clock.now());
     this.#lastRefill = this.#now();
     this.configure(limits);
   }
@@ -183,12 +194,12 @@ export class HostLimiter {
   }
 
   #wakeAt(due: number): void {
-    if (this.#timer !== undefined && this.#timerDue <= due) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#cancelTimer !== undefined && this.#timerDue <= due) return;
+    this.#cancelTimer?.();
     this.#timerDue = due;
-    this.#timer = setTimeout(
+    this.#cancelTimer = this.#clock.setTimer(
       () => {
-        this.#timer = undefined;
+        this.#cancelTimer = undefined;
         this.#drain();
       },
       Math.max(0, due - this.#now()),

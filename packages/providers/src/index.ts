@@ -2,8 +2,10 @@ export type { CassetteFetch, CassetteMode, CassetteOptions } from './cassette-fe
 export { cassetteModeOf, createCassetteFetch } from './cassette-fetch.js';
 export type { NormalizedRequest } from './cassette-request.js';
 export { normalizeRequest, requestKey } from './cassette-request.js';
+export type { CancelTimer, Clock } from './clock.js';
+export { systemClock } from './clock.js';
 export { createEmbeddingModel, createModel } from './create-model.js';
-export type { HostLimits, ReleaseSlot } from './host-limiter.js';
+export type { HostLimiterOptions, HostLimits, ReleaseSlot } from './host-limiter.js';
 export { HostLimiter } from './host-limiter.js';
 export type { LimiterRegistry } from './limiter-registry.js';
 export { createLimiterRegistry, defaultLimiterRegistry } from './limiter-registry.js';

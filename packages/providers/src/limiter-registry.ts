@@ -1,4 +1,5 @@
-import { HostLimiter, type HostLimits } from './host-limiter.js';
+import type { Clock } from './clock.js';
+import { HostLimiter, type HostLimiterOptions, type HostLimits } from './host-limiter.js';
 
 /**
  * One {@link HostLimiter} per host, so that every model calling the same host shares its limits.
@@ -16,7 +17,8 @@ export interface LimiterRegistry {
  *
  * @param options.defaults - Limits for hosts not configured explicitly (default: 32 in flight, no rate limit).
  * @param options.hosts - Limits per host, e.g. `{ 'api.openai.com': { requestsPerInterval: 500 } }`.
- * @param options.now - The clock handed to each limiter.
+ * @param options.clock - The clock handed to each limiter (default: the system clock).
+ * @param options.now - Overrides `clock.now` alone (kept for compatibility; prefer `clock`).
  *
  * @example
  * ```ts
@@ -25,10 +27,18 @@ export interface LimiterRegistry {
  * ```
  */
 export function createLimiterRegistry(
-  options: { defaults?: HostLimits; hosts?: Record<string, HostLimits>; now?: () => number } = {},
+  options: {
+    defaults?: HostLimits;
+    hosts?: Record<string, HostLimits>;
+    clock?: Clock;
+    now?: () => number;
+  } = {},
 ): LimiterRegistry {
   const limiters = new Map<string, HostLimiter>();
-  const limiterOptions = options.now === undefined ? {} : { now: options.now };
+  const limiterOptions: HostLimiterOptions = {
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  };
   const registry: LimiterRegistry = {
     get(host) {
       const key = host.toLowerCase();

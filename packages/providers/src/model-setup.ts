@@ -1,10 +1,12 @@
 import OpenAI, { AzureOpenAI } from 'openai';
 import { cassetteModeOf } from './cassette-fetch.js';
+import { type Clock, systemClock } from './clock.js';
 import { defaultLimiterRegistry, type LimiterRegistry } from './limiter-registry.js';
 import { type Preset, type PresetId, type PresetQuirks, resolvePreset } from './presets.js';
 import { computeCost, defaultPriceTable, type PriceTable } from './price-table.js';
 import { ProviderError } from './provider-error.js';
 import type { ResilienceContext } from './resilient-call.js';
+import { sleep } from './sleep.js';
 import type { CostOf } from './to-chat-response.js';
 import { type RetryOptions, resolveRetryOptions } from './with-retry.js';
 
@@ -34,7 +36,15 @@ export interface ProviderModelOptions {
   quirks?: Partial<PresetQuirks>;
   /** Time limit of one attempt in ms (default 120 000); for streams, also the longest gap between chunks. */
   timeoutMs?: number;
+  /** Retries and backoff; a `retry.sleep` given here is used as is, whatever the `clock`. */
   retry?: RetryOptions;
+  /**
+   * Runs the per-attempt timeout and the default retry backoff (default: the system clock).
+   * Inject a fake one in tests, and give the `limiters` registry the same clock so that host
+   * pauses after a 429 follow it too. The SDK's own backstop timer (`timeoutMs` + 1 s, see
+   * `requestOptions`) always runs on real time.
+   */
+  clock?: Clock;
   /** Where the per-host limiter comes from (default {@link defaultLimiterRegistry}). */
   limiters?: LimiterRegistry;
   /** Prices for `costUsd` (default: {@link defaultPriceTable}). */
@@ -83,6 +93,7 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
   const host = hostOf(client.baseURL);
   const hostLabel = `${preset.label} (${host})`;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const clock = options.clock ?? systemClock;
   if (!(timeoutMs > 0)) throw new ProviderError('invalid-argument', 'timeoutMs must be positive.');
   const prices = options.prices ?? defaultPriceTable;
   const costOf: CostOf = (usage, responseModelId) => {
@@ -99,12 +110,14 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
     client,
     resilience: {
       limiter: (options.limiters ?? defaultLimiterRegistry).get(host),
-      retry: resolveRetryOptions(
-        replaying && options.retry?.sleep === undefined
-          ? { ...options.retry, sleep: async () => {} }
-          : options.retry,
-      ),
+      retry: resolveRetryOptions({
+        ...options.retry,
+        sleep:
+          options.retry?.sleep ??
+          (replaying ? async () => {} : (ms: number, signal?: AbortSignal) => sleep(ms, signal, clock)),
+      }),
       timeoutMs,
+      clock,
       hostLabel,
       pauseOnRateLimit: !replaying,
     },

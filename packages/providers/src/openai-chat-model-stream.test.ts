@@ -6,7 +6,9 @@ import { createOpenAIChatModel } from './openai-chat-model.js';
 import { ProviderCallError } from './provider-error.js';
 import {
   chatCompletionChunks,
+  createManualClock,
   createMockOpenAIServer,
+  type ManualClock,
   type MockOpenAIServer,
   reply,
 } from './testing/index.js';
@@ -15,10 +17,16 @@ const question: ChatRequest = { messages: [{ role: 'user', content: 'Tell me abo
 
 let server: MockOpenAIServer;
 let limiters: LimiterRegistry;
+/**
+ * The time of the model and of the server's scripted delays alike: it moves only when a test
+ * advances it, so "the next chunk comes after the timeout" holds however slow the machine is.
+ */
+let clock: ManualClock;
 
 beforeEach(async () => {
-  server = await createMockOpenAIServer();
-  limiters = createLimiterRegistry();
+  clock = createManualClock();
+  server = await createMockOpenAIServer({ clock });
+  limiters = createLimiterRegistry({ clock });
 });
 afterEach(async () => {
   await server.close();
@@ -30,10 +38,21 @@ function model(options: Partial<OpenAIModelOptions> = {}) {
     apiKey: 'sk-test-secret',
     baseURL: server.url,
     limiters,
-    timeoutMs: 2_000,
+    clock,
+    // Our timeout fires only when a test advances the clock; the SDK's own backstop timer
+    // (timeoutMs + 1 s of real time) must never fire, however slow the machine.
+    timeoutMs: 60_000,
     ...options,
     retry: { sleep: async () => {}, ...options.retry },
   });
+}
+
+/**
+ * The chunks of a streamed answer without the role-only chunk, so the first event already carries
+ * text (the assembler does not need the role): tests then know the stream is open at the first part.
+ */
+function chunksStartingWithText(content: string): Record<string, unknown>[] {
+  return chatCompletionChunks({ content }).slice(1);
 }
 
 async function collect(stream: AsyncIterable<ChatStreamPart>): Promise<ChatStreamPart[]> {
@@ -159,21 +178,40 @@ describe('createOpenAIChatModel().stream', () => {
   });
 
   it('times out when the gap between chunks exceeds timeoutMs', async () => {
-    server.enqueue(reply.sse(chatCompletionChunks({ content: 'Paris' }), { eventDelayMs: 200 }));
-    const stream = model({ timeoutMs: 60 }).stream!(question);
-    await expect(collect(stream)).rejects.toMatchObject({ code: 'timeout', isRetryable: true });
+    // 'Pari' comes with the first event, each later event 200 ms after the one before on the shared clock.
+    server.enqueue(reply.sse(chunksStartingWithText('Paris'), { eventDelayMs: 200 }));
+    const iterator = model({ timeoutMs: 60 }).stream!(question)[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: { type: 'text-delta', text: 'Pari' } });
+    // Asking for the next part starts the 60 ms wait for the next chunk.
+    let outcome: unknown = 'waiting';
+    iterator.next().then(
+      () => {
+        outcome = 'no timeout';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    await clock.advance(59);
+    expect(outcome).toBe('waiting');
+    await clock.advance(1);
+    expect(outcome).toMatchObject({ code: 'timeout', isRetryable: true });
+    // Text had reached the caller, so the stream was not reopened.
+    expect(server.requests).toHaveLength(1);
   });
 
   it('does not count a slow consumer’s time against the host’s timeout', async () => {
     server.enqueue(reply.chat({ content: 'Paris is big' }));
     const texts: string[] = [];
-    // The timeout leaves room for a busy machine to deliver the first byte; the consumer then
-    // takes longer than the whole timeout per part.
+    let parts = 0;
+    // The consumer takes longer than the whole timeout per part.
     for await (const part of model({ timeoutMs: 250 }).stream!(question)) {
+      parts++;
       if (part.type === 'text-delta') texts.push(part.text);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await clock.advance(300);
     }
     expect(texts.join('')).toBe('Paris is big');
+    expect(clock.now()).toBe(300 * parts);
   });
 
   it('maps invalid JSON inside the stream to an invalid-response error', async () => {
@@ -182,29 +220,26 @@ describe('createOpenAIChatModel().stream', () => {
   });
 
   it('stops at once when the caller aborts mid-stream', async () => {
-    server.enqueue(
-      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { eventDelayMs: 300 }),
-    );
+    // Every chunk after the first is 300 ms away on a clock that nobody advances, and the model's
+    // own timeout cannot fire either: only the abort can end the stream.
+    server.enqueue(reply.sse(chunksStartingWithText('Paris is lovely in spring.'), { eventDelayMs: 300 }));
     const controller = new AbortController();
     const parts: ChatStreamPart[] = [];
-    let abortedAt = 0;
     const consume = (async () => {
       for await (const part of model().stream!(question, { signal: controller.signal })) {
         parts.push(part);
-        abortedAt = Date.now();
         controller.abort(new Error('enough'));
       }
     })();
     await expect(consume).rejects.toThrow('enough');
-    // The next chunk was 300 ms away; the abort did not wait for it.
-    expect(Date.now() - abortedAt).toBeLessThan(150);
+    expect(clock.now()).toBe(0);
     expect(parts).toHaveLength(1);
+    expect(limiters.get(new URL(server.url).host).active).toBe(0);
   });
 
   it('frees the host limiter’s slot when the consumer stops early', async () => {
-    server.enqueue(
-      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { eventDelayMs: 5 }),
-    );
+    // The rest of the stream is still on its way (on a clock nobody advances) when the consumer stops.
+    server.enqueue(reply.sse(chunksStartingWithText('Paris is lovely in spring.'), { eventDelayMs: 5 }));
     for await (const part of model().stream!(question)) {
       expect(part.type).toBe('text-delta');
       break;

@@ -1,45 +1,69 @@
 import type { ChatRequest } from '@baton/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLimiterRegistry } from './limiter-registry.js';
-import type { OpenAIModelOptions } from './model-setup.js';
+import type { Fetch, OpenAIModelOptions } from './model-setup.js';
 import { createOpenAIChatModel } from './openai-chat-model.js';
 import { ProviderCallError } from './provider-error.js';
-import { chatCompletion, createMockOpenAIServer, type MockOpenAIServer, reply } from './testing/index.js';
+import {
+  chatCompletion,
+  createManualClock,
+  createMockOpenAIServer,
+  type ManualClock,
+  type MockOpenAIServer,
+  reply,
+} from './testing/index.js';
 
 const question: ChatRequest = { messages: [{ role: 'user', content: 'What is the capital of France?' }] };
 
 let server: MockOpenAIServer;
 let delays: number[];
-/** A clock that the recording sleep moves forward, so limiter pauses pass as the sleeps "pass". */
-let clockOffset: number;
-const now = () => Date.now() + clockOffset;
+/**
+ * The only time the model, its limiter and its backoff know: it moves when a test advances it or
+ * when the recording sleep "sleeps", never on its own, so no test depends on the machine's speed.
+ */
+let clock: ManualClock;
 
 beforeEach(async () => {
   server = await createMockOpenAIServer();
   delays = [];
-  clockOffset = 0;
+  clock = createManualClock();
 });
 afterEach(async () => {
   await server.close();
 });
 
-/** A model against the mock server, with its own limiter and a sleep that records instead of waiting. */
+/**
+ * A model against the mock server, on the manual clock, with its own limiter and a sleep that
+ * records its delay and moves the clock by as much instead of waiting.
+ */
 function model(options: Partial<OpenAIModelOptions> = {}) {
   return createOpenAIChatModel({
     model: 'gpt-4.1-mini',
     apiKey: 'sk-test-secret',
     baseURL: server.url,
-    limiters: createLimiterRegistry({ now }),
-    timeoutMs: 2_000,
+    limiters: createLimiterRegistry({ clock }),
+    clock,
+    // Our timeout fires only when a test advances the clock; the SDK's own backstop timer
+    // (timeoutMs + 1 s of real time) must never fire, however slow the machine.
+    timeoutMs: 60_000,
     ...options,
     retry: {
       sleep: async (ms) => {
         delays.push(ms);
-        clockOffset += ms;
+        await clock.advance(ms);
       },
       ...options.retry,
     },
   });
+}
+
+/** A promise the test settles by hand. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProviderCallError> {
@@ -192,15 +216,40 @@ describe('createOpenAIChatModel', () => {
 
   it('times out an attempt that gets no answer, and retries it', async () => {
     server.enqueue(reply.hang(), reply.chat({ content: 'Paris.' }));
-    const response = await model({ timeoutMs: 400 }).generate(question);
+    const retriedAfter: string[] = [];
+    const call = model({ retry: { onRetry: (event) => retriedAfter.push(event.error.code) } }).generate(
+      question,
+    );
+    await server.waitForRequests(1);
+    await clock.advance(59_999);
+    expect([server.requests.length, retriedAfter.length]).toEqual([1, 0]);
+    await clock.advance(1);
+    expect(retriedAfter).toEqual(['timeout']);
+    const response = await call;
     expect(response.message.content).toBe('Paris.');
     expect(server.requests).toHaveLength(2);
   });
 
   it('fails with a retryable timeout error when every attempt hangs', async () => {
     server.setHandler(() => reply.hang());
-    const error = await failureOf(model({ timeoutMs: 30, retry: { maxRetries: 1 } }).generate(question));
+    const retriedAfter: string[] = [];
+    let settled = false;
+    const failure = failureOf(
+      model({
+        retry: { maxRetries: 1, onRetry: (event) => retriedAfter.push(event.error.code) },
+      }).generate(question),
+    ).finally(() => {
+      settled = true;
+    });
+    await server.waitForRequests(1);
+    await clock.advance(60_000);
+    expect(retriedAfter).toEqual(['timeout']);
+    await server.waitForRequests(2);
+    await clock.advance(60_000);
+    expect(settled).toBe(true);
+    const error = await failure;
     expect(error).toMatchObject({ code: 'timeout', status: undefined, isRetryable: true });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('times out a body that stalls half-way, not just a host that never answers', async () => {
@@ -208,7 +257,22 @@ describe('createOpenAIChatModel', () => {
       reply.partial('{"id":"chatcmpl-1","choices":[', { ending: 'hang' }),
       reply.chat({ content: 'Paris.' }),
     );
-    const response = await model({ timeoutMs: 400 }).generate(question);
+    // Tells the test when the first answer's headers are in: from then on only the body is missing.
+    const headersIn = gate();
+    const fetch: Fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      headersIn.open();
+      return response;
+    };
+    const retriedAfter: string[] = [];
+    const call = model({
+      fetch,
+      retry: { onRetry: (event) => retriedAfter.push(event.error.code) },
+    }).generate(question);
+    await headersIn.opened;
+    await clock.advance(60_000);
+    expect(retriedAfter).toEqual(['timeout']);
+    const response = await call;
     expect(response.message.content).toBe('Paris.');
     expect(server.requests).toHaveLength(2);
   });
@@ -255,77 +319,108 @@ describe('createOpenAIChatModel', () => {
     expect(error).toMatchObject({ code: 'provider-call-failed', status: undefined, isRetryable: true });
   });
 
+  // In the three cancellation tests below the host never answers on its own and no time passes
+  // on the clock, so nothing but the abort can end the call: rejecting at all is rejecting at once.
   it('rejects at once with the signal’s reason when the caller cancels an attempt in flight', async () => {
     server.enqueue(reply.hang());
     const controller = new AbortController();
-    const started = Date.now();
-    const call = model({ timeoutMs: 60_000 }).generate(question, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('user left')), 20);
+    const call = model().generate(question, { signal: controller.signal });
+    await server.waitForRequests(1);
+    controller.abort(new Error('user left'));
     await expect(call).rejects.toThrow('user left');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('rejects at once when cancelled during a backoff', async () => {
     server.setHandler(() => reply.error(503));
     const controller = new AbortController();
-    const started = Date.now();
-    const call = model({ retry: { sleep: undefined, initialDelayMs: 60_000, random: () => 0.99 } }).generate(
-      question,
-      {
-        signal: controller.signal,
-      },
-    );
-    setTimeout(() => controller.abort(), 50);
+    const backingOff = gate();
+    const call = model({
+      retry: { sleep: undefined, initialDelayMs: 60_000, random: () => 0.99, onRetry: backingOff.open },
+    }).generate(question, { signal: controller.signal });
+    await backingOff.opened;
+    // Sleeping on the model's clock: the backoff's timer is the only one left.
+    expect(clock.pendingTimers).toBe(1);
+    controller.abort();
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(clock.pendingTimers).toBe(0);
     expect(server.requests).toHaveLength(1);
   });
 
   it('rejects at once when cancelled while waiting in the host limiter’s queue', async () => {
-    const limiters = createLimiterRegistry({ defaults: { maxConcurrency: 1 } });
-    server.enqueue(reply.chat({ content: 'first', delayMs: 150 }));
+    const limiters = createLimiterRegistry({ defaults: { maxConcurrency: 1 }, clock });
+    const answerFirst = gate();
+    server.setHandler(async () => {
+      await answerFirst.opened;
+      return reply.chat({ content: 'first' });
+    });
     const first = model({ limiters }).generate(question);
     const controller = new AbortController();
     const second = model({ limiters }).generate(question, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('not worth the wait')), 20);
-    const started = Date.now();
+    const limiter = limiters.get(new URL(server.url).host);
+    await server.waitForRequests(1);
+    expect([limiter.active, limiter.pending]).toEqual([1, 1]);
+    controller.abort(new Error('not worth the wait'));
     await expect(second).rejects.toThrow('not worth the wait');
-    expect(Date.now() - started).toBeLessThan(100);
+    // The first call still holds the only slot: the second left the queue on its own.
+    expect([limiter.active, limiter.pending]).toEqual([1, 0]);
+    answerFirst.open();
     expect((await first).message.content).toBe('first');
     expect(server.requests).toHaveLength(1);
   });
 
   it('shares one limiter among all models calling the same host', async () => {
-    const limiters = createLimiterRegistry({ defaults: { maxConcurrency: 2 } });
-    server.setHandler(() => reply.chat({ content: 'ok', delayMs: 30 }));
+    const limiters = createLimiterRegistry({ defaults: { maxConcurrency: 2 }, clock });
+    // The host holds every request until the test answers it, and counts those it holds.
+    const answers: Array<() => void> = [];
+    let held = 0;
+    let peak = 0;
+    server.setHandler(async () => {
+      held++;
+      peak = Math.max(peak, held);
+      const answer = gate();
+      answers.push(answer.open);
+      await answer.opened;
+      held--;
+      return reply.chat({ content: 'ok' });
+    });
     const models = [model({ limiters }), model({ limiters, model: 'gpt-4.1' })];
     const limiter = limiters.get(new URL(server.url).host);
-    let peak = 0;
-    const watcher = setInterval(() => {
-      peak = Math.max(peak, limiter.active);
-    }, 2);
-    await Promise.all(Array.from({ length: 6 }, (_, index) => models[index % 2]!.generate(question)));
-    clearInterval(watcher);
+    const calls = Array.from({ length: 6 }, (_, index) => models[index % 2]!.generate(question));
+    expect([limiter.active, limiter.pending]).toEqual([2, 4]);
+    for (let answered = 0; answered < 6; answered++) {
+      // Two requests at the host at a time: each answer lets exactly one more through.
+      await server.waitForRequests(Math.min(answered + 2, 6));
+      answers[answered]!();
+    }
+    await Promise.all(calls);
     expect(peak).toBe(2);
+    expect(server.requests).toHaveLength(6);
   });
 
   it('holds every call to the host while a 429’s Retry-After runs', async () => {
-    const limiters = createLimiterRegistry();
+    const limiters = createLimiterRegistry({ clock });
     const arrivals: number[] = [];
     server.setHandler(() => {
-      arrivals.push(Date.now());
+      arrivals.push(clock.now());
       return arrivals.length === 1
         ? reply.error(429, { headers: { 'retry-after-ms': '100' } })
         : reply.chat();
     });
-    const first = model({ limiters, retry: { sleep: undefined } }).generate(question);
-    while (arrivals.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const backingOff = gate();
+    const first = model({ limiters, retry: { sleep: undefined, onRetry: backingOff.open } }).generate(
+      question,
+    );
+    await backingOff.opened;
     const second = model({ limiters, model: 'gpt-4.1' }).generate(question);
+    const limiter = limiters.get(new URL(server.url).host);
+    expect(limiter.pending).toBe(1);
+    await clock.advance(99);
+    expect([server.requests.length, limiter.pending]).toEqual([1, 1]);
+    await clock.advance(1);
     await Promise.all([first, second]);
-    expect(arrivals).toHaveLength(3);
     // Neither the retry nor the newcomer reached the host before the 100 ms were up.
-    expect(Math.min(arrivals[1]!, arrivals[2]!) - arrivals[0]!).toBeGreaterThanOrEqual(95);
+    expect(arrivals).toEqual([0, 100, 100]);
   });
 
   it('drops parallel_tool_calls and forced tool choice where the preset forbids them', async () => {

@@ -137,7 +137,7 @@ async function openStream(
 ): Promise<OpenedStream> {
   const context = setup.resilience;
   const release = await context.limiter.acquire(signal);
-  const attempt = createAttemptController(context.timeoutMs, signal);
+  const attempt = createAttemptController(context.timeoutMs, signal, context.clock);
   try {
     const opening = async () => {
       const sdkStream = await setup.client.chat.completions.create(

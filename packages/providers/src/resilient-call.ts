@@ -1,3 +1,4 @@
+import { type CancelTimer, type Clock, systemClock } from './clock.js';
 import type { HostLimiter } from './host-limiter.js';
 import { ProviderCallError } from './provider-error.js';
 import { abortReason, raceWithAbort } from './race-with-abort.js';
@@ -26,8 +27,14 @@ export interface AttemptController {
  * Creates the signal for one attempt, linked to the caller's signal and aborted after `timeoutMs`.
  *
  * @param timeoutMs - The attempt's time limit; `Infinity` for none.
+ * @param parentSignal - The caller's signal, if any.
+ * @param clock - Runs the timer (default {@link systemClock}).
  */
-export function createAttemptController(timeoutMs: number, parentSignal?: AbortSignal): AttemptController {
+export function createAttemptController(
+  timeoutMs: number,
+  parentSignal?: AbortSignal,
+  clock: Clock = systemClock,
+): AttemptController {
   const controller = new AbortController();
   let rejectCutoff: (reason: unknown) => void = () => {};
   const cutoff = new Promise<never>((_, reject) => {
@@ -40,10 +47,14 @@ export function createAttemptController(timeoutMs: number, parentSignal?: AbortS
     rejectCutoff(reason);
   };
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: CancelTimer | undefined;
+  const stopTimer = () => {
+    cancelTimer?.();
+    cancelTimer = undefined;
+  };
   const startTimer = () => {
     if (!Number.isFinite(timeoutMs)) return;
-    timer = setTimeout(() => {
+    cancelTimer = clock.setTimer(() => {
       timedOut = true;
       abort(new DOMException(`Timed out after ${timeoutMs} ms.`, 'TimeoutError'));
     }, timeoutMs);
@@ -59,15 +70,12 @@ export function createAttemptController(timeoutMs: number, parentSignal?: AbortS
       return timedOut;
     },
     restartTimer() {
-      if (timer !== undefined) clearTimeout(timer);
+      stopTimer();
       if (!controller.signal.aborted) startTimer();
     },
-    stopTimer() {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-    },
+    stopTimer,
     dispose() {
-      if (timer !== undefined) clearTimeout(timer);
+      stopTimer();
       parentSignal?.removeEventListener('abort', onParentAbort);
     },
   };
@@ -79,6 +87,8 @@ export interface ResilienceContext {
   retry: ResolvedRetryOptions;
   /** Per attempt; `Infinity` for none. */
   timeoutMs: number;
+  /** Runs the per-attempt timer. */
+  clock: Clock;
   hostLabel: string;
   /** Hold every call to the host after a 429 with `Retry-After` (off when replaying a cassette). */
   pauseOnRateLimit: boolean;
@@ -132,7 +142,7 @@ export function resilientCall<T>(
   const run = withRetry(
     async () => {
       const release = await context.limiter.acquire(signal);
-      const controller = createAttemptController(context.timeoutMs, signal);
+      const controller = createAttemptController(context.timeoutMs, signal, context.clock);
       try {
         // Raced as well, so a transport that ignores its signal cannot outlive the timeout.
         return await Promise.race([attempt(controller.signal), controller.cutoff]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderCallError, ProviderError } from './provider-error.js';
 import { backoffDelay, type RetryEvent, resolveRetryOptions, withRetry } from './with-retry.js';
 
@@ -98,13 +98,58 @@ describe('withRetry', () => {
     expect(attempts).toBe(2);
   });
 
-  it('rejects at once when the signal aborts in the middle of a backoff', async () => {
-    const options = resolveRetryOptions({ initialDelayMs: 60_000, random: () => 0.99 });
-    const controller = new AbortController();
-    const started = Date.now();
-    const failure = withRetry(() => Promise.reject(retryable()), options, controller.signal);
-    setTimeout(() => controller.abort(new Error('stop')), 20);
-    await expect(failure).rejects.toThrow('stop');
-    expect(Date.now() - started).toBeLessThan(1000);
+  describe('with the default sleep', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('rejects at once when the signal aborts in the middle of a backoff', async () => {
+      const options = resolveRetryOptions({ initialDelayMs: 60_000, random: () => 0.99 });
+      const controller = new AbortController();
+      let attempts = 0;
+      const failure = withRetry(
+        () => {
+          attempts++;
+          return Promise.reject(retryable());
+        },
+        options,
+        controller.signal,
+      );
+      let outcome: unknown = 'pending';
+      failure.then(
+        () => {
+          outcome = 'resolved';
+        },
+        (error: unknown) => {
+          outcome = error;
+        },
+      );
+      await vi.advanceTimersByTimeAsync(1_000);
+      // Sleeping in the first backoff (59 400 ms), far from its end.
+      expect([attempts, vi.getTimerCount(), outcome]).toEqual([1, 1, 'pending']);
+      controller.abort(new Error('stop'));
+      // No time passes: the rejection cannot come from the backoff ending.
+      await vi.advanceTimersByTimeAsync(0);
+      expect(outcome).toEqual(new Error('stop'));
+      // The backoff's timer is gone rather than left to fire.
+      expect([attempts, vi.getTimerCount()]).toEqual([1, 0]);
+    });
+
+    it('waits the backoff out on the clock before the next attempt', async () => {
+      const options = resolveRetryOptions({ initialDelayMs: 1_000, random: () => 0.5 });
+      let attempts = 0;
+      const result = withRetry(async () => {
+        if (attempts++ === 0) throw retryable();
+        return 'ok';
+      }, options);
+      await vi.advanceTimersByTimeAsync(499);
+      expect(attempts).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(attempts).toBe(2);
+      await expect(result).resolves.toBe('ok');
+    });
   });
 });

@@ -16,7 +16,10 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
   /** Source of jitter in [0, 1) (default `Math.random`); inject for deterministic tests. */
   random?: () => number;
-  /** How to wait (default: a timer that the signal cancels); inject for fast tests. */
+  /**
+   * How to wait (default: a timer that the signal cancels, on the model's `clock` when a model
+   * resolves these options); inject one to record the delays instead of waiting.
+   */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called before each backoff, e.g. for logging or tracing. */
   onRetry?: (event: RetryEvent) => void;

@@ -1,5 +1,7 @@
 export type { ChatModelContractOptions, ContractScript, ContractTestApi } from './chat-model-contract.js';
 export { chatModelContract } from './chat-model-contract.js';
+export type { ManualClock } from './manual-clock.js';
+export { createManualClock } from './manual-clock.js';
 export type {
   MockHandler,
   MockOpenAIServer,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManualClock } from './manual-clock.js';
 import { createMockOpenAIServer, type MockOpenAIServer, reply } from './mock-openai-server.js';
 
 let server: MockOpenAIServer;
@@ -80,8 +81,42 @@ describe('createMockOpenAIServer', () => {
       () => 'answered',
       () => 'dropped',
     );
-    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    await server.waitForRequests(1);
     await server.close();
     expect(await pending).toBe('dropped');
+  });
+
+  it('tells when a number of requests have arrived', async () => {
+    let arrived = false;
+    const two = server.waitForRequests(2).then(() => {
+      arrived = true;
+    });
+    await post('/chat/completions', {});
+    await server.waitForRequests(1);
+    expect(arrived).toBe(false);
+    await post('/chat/completions', {});
+    await two;
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('times latency and scripted delays on the clock it is given', async () => {
+    const clock = createManualClock();
+    const timed = await createMockOpenAIServer({ clock, latencyMs: 50 });
+    try {
+      timed.enqueue(reply.json({ ok: true }, { delayMs: 100 }));
+      let answered = false;
+      const answer = fetch(`${timed.url}/models`).then((response) => {
+        answered = true;
+        return response.json();
+      });
+      await timed.waitForRequests(1);
+      // Nothing is sent before the clock reaches 50 + 100 ms, however long the test takes.
+      await clock.advance(149);
+      expect(answered).toBe(false);
+      await clock.advance(1);
+      expect(await answer).toEqual({ ok: true });
+    } finally {
+      await timed.close();
+    }
   });
 });

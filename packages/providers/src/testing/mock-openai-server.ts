@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CancelTimer, type Clock, systemClock } from '../clock.js';
 import {
   type ChatCompletionOptions,
   chatCompletion,
@@ -181,6 +182,11 @@ export interface MockOpenAIServerOptions {
   handler?: MockHandler;
   /** Added before every reply, e.g. to benchmark against a host with fixed latency. */
   latencyMs?: number;
+  /**
+   * Times `latencyMs`, `delayMs` and `eventDelayMs` (default: the system clock). Share a test's
+   * fake clock with the model under test to script "the next chunk comes after the timeout".
+   */
+  clock?: Clock;
 }
 
 /** A running mock server. */
@@ -189,6 +195,11 @@ export interface MockOpenAIServer {
   readonly url: string;
   /** Every request received, in arrival order. */
   readonly requests: MockRequest[];
+  /**
+   * Resolves once `count` requests have arrived in all (at once if they already have), e.g. to
+   * know that a call is in flight before advancing a fake clock or aborting it.
+   */
+  waitForRequests(count: number): Promise<void>;
   /** Replies still queued. */
   readonly queued: number;
   /** Queues replies for the next requests. */
@@ -222,21 +233,31 @@ export async function createMockOpenAIServer(
   const requests: MockRequest[] = [];
   let queue: MockReply[] = [...(options.replies ?? [])];
   let handler = options.handler;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const clock = options.clock ?? systemClock;
+  const timers = new Set<CancelTimer>();
   const wait = (ms: number, response: ServerResponse) =>
     new Promise<boolean>((resolve) => {
       if (ms <= 0) return resolve(!response.destroyed);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+      const cancel = clock.setTimer(() => {
+        timers.delete(cancel);
         resolve(!response.destroyed);
       }, ms);
-      timers.add(timer);
+      timers.add(cancel);
     });
+  const arrivalWaiters = new Set<{ count: number; resolve: () => void }>();
+  const noteArrival = () => {
+    for (const waiter of arrivalWaiters) {
+      if (requests.length < waiter.count) continue;
+      arrivalWaiters.delete(waiter);
+      waiter.resolve();
+    }
+  };
 
   const server = createServer((incoming, response) => {
     void (async () => {
       const request = await readRequest(incoming);
       requests.push(request);
+      noteArrival();
       const scripted = queue.shift() ?? (await handler?.(request)) ?? defaultReply(request);
       await send(scripted, request, response, options.latencyMs ?? 0, wait);
     })().catch((error: unknown) => {
@@ -256,6 +277,10 @@ export async function createMockOpenAIServer(
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    waitForRequests(count) {
+      if (requests.length >= count) return Promise.resolve();
+      return new Promise<void>((resolve) => arrivalWaiters.add({ count, resolve }));
+    },
     get queued() {
       return queue.length;
     },
@@ -270,7 +295,7 @@ export async function createMockOpenAIServer(
       queue = [];
     },
     close() {
-      for (const timer of timers) clearTimeout(timer);
+      for (const cancel of timers) cancel();
       timers.clear();
       // Closing twice is harmless, so tests may stop the server early and still clean up after.
       closing ??= new Promise<void>((resolve, reject) => {
@@ -330,10 +355,9 @@ async function send(
         'content-length': String(Buffer.byteLength(scripted.body) + 1_000),
         ...scripted.headers,
       });
-      response.write(scripted.body);
+      // Cut only once the bytes have left, so the client always sees the start of the body.
+      await written(response, scripted.body);
       if (scripted.ending === 'hang') return;
-      // Give the bytes a moment to leave before cutting the connection.
-      await wait(5, response);
       response.socket?.destroy();
       return;
     case 'chat':
@@ -344,20 +368,35 @@ async function send(
         'cache-control': 'no-cache',
         ...scripted.headers,
       });
+      let lastWrite: Promise<void> = Promise.resolve();
       for (const [index, event] of scripted.events.entries()) {
         if (scripted.cutAfter !== undefined && index >= scripted.cutAfter) {
-          await wait(5, response);
+          // Cut only once the events before the cut have left, so the client always sees them.
+          await lastWrite;
           response.socket?.destroy();
           return;
         }
         if (index > 0 && !(await wait(scripted.eventDelayMs, response))) return;
-        response.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+        lastWrite = written(
+          response,
+          `data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`,
+        );
       }
       if (scripted.done) response.write('data: [DONE]\n\n');
       response.end();
       return;
     }
   }
+}
+
+/**
+ * Writes `data` and settles once it has been handed to the operating system. (Should the
+ * connection die first, the promise may never settle; nothing is left to send then anyway.)
+ */
+function written(response: ServerResponse, data: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    response.write(data, () => resolve());
+  });
 }
 
 function sendBody(
