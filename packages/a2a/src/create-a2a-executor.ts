@@ -67,7 +67,24 @@ export interface A2aExecutor extends AgentExecutor {
  * ```
  */
 export function createA2aExecutor(target: ServedTarget, options: A2aExecutorOptions = {}): A2aExecutor {
-  const running = new Map<string, { controller: AbortController; contextId: string }>();
+  const running = new Map<
+    string,
+    { controller: AbortController; contextId: string; bus: ExecutionEventBus }
+  >();
+  const publishCanceled = (bus: ExecutionEventBus, taskId: string, contextId: string, text: string) => {
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: {
+          state: TaskState.TASK_STATE_CANCELED,
+          timestamp: new Date().toISOString(),
+          message: agentMessage(text, taskId, contextId),
+        },
+        metadata: {},
+      }),
+    );
+  };
 
   const execute = async (requestContext: RequestContext, eventBus: ExecutionEventBus): Promise<void> => {
     const { taskId, contextId } = requestContext;
@@ -106,7 +123,7 @@ export function createA2aExecutor(target: ServedTarget, options: A2aExecutorOpti
       ),
     );
     const controller = new AbortController();
-    running.set(taskId, { controller, contextId });
+    running.set(taskId, { controller, contextId, bus: eventBus });
     publishStatus(TaskState.TASK_STATE_WORKING);
     try {
       const { input } = readTaskMessage(userMessage);
@@ -153,26 +170,17 @@ export function createA2aExecutor(target: ServedTarget, options: A2aExecutorOpti
   const cancelTask = async (taskId: string, eventBus: ExecutionEventBus): Promise<void> => {
     const entry = running.get(taskId);
     entry?.controller.abort(new BatonError('aborted', 'The A2A client canceled the task.'));
-    eventBus.publish(
-      AgentEvent.statusUpdate({
-        taskId,
-        contextId: entry?.contextId ?? '',
-        status: {
-          state: TaskState.TASK_STATE_CANCELED,
-          timestamp: new Date().toISOString(),
-          message: agentMessage('Canceled at the client’s request.', taskId, entry?.contextId ?? ''),
-        },
-        metadata: {},
-      }),
-    );
+    publishCanceled(eventBus, taskId, entry?.contextId ?? '', 'Canceled at the client’s request.');
   };
 
   return {
     execute,
     cancelTask,
     cancelAll() {
-      for (const { controller } of running.values())
+      for (const [taskId, { controller, contextId, bus }] of running) {
         controller.abort(new BatonError('aborted', 'The A2A server is closing.'));
+        publishCanceled(bus, taskId, contextId, 'Canceled: the server is closing.');
+      }
     },
   };
 }
@@ -211,10 +219,11 @@ async function runTarget(
       costUsd: result.costUsd,
     };
   }
+  const { budget, ...limits } = options.limits ?? {};
   const scope = new RunScope({
     signal,
-    budget: new Budget(options.limits?.budget),
-    ...(options.limits ? { limits: options.limits } : {}),
+    budget: new Budget(budget),
+    limits,
     ...(options.onEvent ? { listener: options.onEvent } : {}),
   });
   scope.ensureCanProceed();

@@ -169,6 +169,35 @@ describe('serveA2a', () => {
     await stream.return(undefined);
   });
 
+  it('cancels what it runs when it closes', async () => {
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let aborted: unknown;
+    const agent = fakeAgent({
+      card,
+      reply: (_input, _call, scope) =>
+        new Promise((_resolve, reject) => {
+          started();
+          scope.signal.addEventListener('abort', () => {
+            aborted = scope.signal.reason;
+            reject(scope.signal.reason);
+          });
+        }),
+    });
+    const server = await serveA2a(agent);
+    const client = await new ClientFactory().createFromUrl(server.url);
+    const stream = client.sendMessageStream(send('Take your time'));
+    const draining = (async () => {
+      for await (const _event of stream) {
+        // until the server goes away
+      }
+    })().catch(() => undefined);
+    await running;
+    await server.close();
+    await draining;
+    expect(BatonError.isInstance(aborted) && aborted.message).toBe('The A2A server is closing.');
+  });
+
   it('serves a team as one agent: each task is one turn, with its events on the server', async () => {
     const events: DelegationEvent[] = [];
     const team = createTeam({
