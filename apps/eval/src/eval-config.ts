@@ -17,6 +17,11 @@ export const evalOptionsSchema = z.strictObject({
   /** The suite file (agents, knowledge, split). Default: `datasets/support/suite.json`, searched upward. */
   suite: z.string().min(1).optional(),
   split: z.enum(['test', 'train', 'all']).default('test'),
+  /**
+   * Labelled conversations (a `.jsonl`/`.csv` file or folder) the trained routers learn from, all
+   * of them. Default: the train side of the evaluated data. A conversation in both stops the run.
+   */
+  train: z.string().min(1).optional(),
   strategies: z.array(z.string().min(1)).min(1).optional(),
   baseline: z.string().min(1).optional(),
   /** `provider:model`, e.g. `openai:gpt-4.1-mini`: LLM agents, the LLM router and (unless `judge`) no judge. */
@@ -26,7 +31,8 @@ export const evalOptionsSchema = z.strictObject({
   judge: z.string().min(1).optional(),
   /** A file with the judge's rubric. */
   judgeRubric: z.string().min(1).optional(),
-  qualityMetric: z.enum(['token-f1', 'rouge-l']).default('token-f1'),
+  /** Headline answer quality offline: nugget recall (default), or token F1 / ROUGE-L against the human reply. */
+  qualityMetric: z.enum(['nuggets', 'token-f1', 'rouge-l']).default('nuggets'),
   concurrency: z.number().int().min(1).max(1024).default(8),
   repeat: z.number().int().min(1).max(100).default(1),
   /** At most this many conversations. */

@@ -5,25 +5,29 @@ import type { ChatModel, LabelledText } from '@baton/core';
 import { createCassetteFetch, createModel, type Fetch } from '@baton/providers';
 import { setupTracing, type Tracing } from '@baton/tracing';
 import { addPairwiseJudgements } from './add-pairwise-judgements.js';
+import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-rows.js';
 import { buildAgents } from './build-agents.js';
 import { parseColumnMapping } from './dataset/column-mapping.js';
 import type { Conversation } from './dataset/conversation.js';
 import { type ReadConversationsOptions, readConversations } from './dataset/load-conversations.js';
 import { loadSuite, type Suite } from './dataset/load-suite.js';
-import { filterBySplit, readSplit } from './dataset/split.js';
+import { readSplit, type SplitPart } from './dataset/split.js';
+import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
 import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { startLangfuseExperiment } from './langfuse-experiment.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
+import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
+import { nuggetScorer } from './nugget-scorer.js';
 import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
 import { replayTurns } from './replay-turn.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary, SplitInfo } from './run-summary.js';
 import type { Scorer } from './scorer.js';
 import { stopOnSetupErrors } from './stop-on-setup-errors.js';
 import { builtInStrategies, defaultStrategyNames, type StrategyFactoryContext } from './strategy-registry.js';
@@ -93,18 +97,28 @@ export async function evaluate(
       : options.dataset
         ? at(options.dataset)
         : suite.conversations;
+  // The split holds for whatever is read: ids the split file lists go where it says, any other id
+  // is placed by a seeded hash. The trained routers learn from the train side of the very data
+  // being evaluated and never see an evaluated conversation.
+  const splitFile = suite.split ? await readSplit(suite.split) : undefined;
+  const assigner = createSplitAssigner(splitFile, {
+    ...(splitFile ? { seed: String(splitFile.seed) } : {}),
+  });
+  const part: SplitPart | undefined = options.split === 'all' ? undefined : options.split;
   const mapping = options.map ? parseColumnMapping(options.map) : suite.mapping;
   const readOptions = { onInvalid: options.onInvalid, ...(mapping ? { mapping } : {}) };
-  const split =
-    suite.split && (options.dataset === undefined || at(options.dataset) === suite.conversations)
-      ? await readSplit(suite.split)
-      : undefined;
-  if (options.split !== 'all' && options.dataset === undefined && !split) {
-    log(`${suite.file} has no split file: replaying every conversation.`);
-  }
-
-  // The trained router learns from the suite's train part only, never from what it is tested on.
-  const trainingExamples = await collectTrainingExamples(suite);
+  const training = await collectTraining({
+    suite,
+    part,
+    assigner,
+    ...(options.train ? { trainSource: at(options.train) } : {}),
+    readOptions,
+    read: () =>
+      langfuseDataset !== undefined
+        ? langfuseConversations({ ...readOptions, name: langfuseDataset, env, onInvalid: 'skip' })
+        : readConversations(source, { ...readOptions, onInvalid: 'skip' }),
+  });
+  const trainingExamples = training.examples;
 
   if (options.record && options.replay)
     throw new EvalError('usage', 'Pass either --record or --replay, not both.');
@@ -145,19 +159,40 @@ export async function evaluate(
     articles: agents.articles,
     agentMode,
   };
-  const names = options.strategies ?? [
+  const requested = options.strategies ?? [
     ...defaultStrategyNames({ hasModel: model !== undefined }),
     ...Object.keys(config.customStrategies ?? {}),
+    recordedRow.name,
   ];
+  for (const name of Object.keys(config.customStrategies ?? {})) {
+    if (rowNames.has(name))
+      throw new EvalError('usage', `"${name}" is a built-in row name; rename the strategy.`);
+  }
+  const names = requested.filter((name) => !rowNames.has(name));
   const strategies = resolveStrategies(names, context, config.customStrategies ?? {});
-  const baseline = options.baseline ?? (names.includes('solo') ? 'solo' : names[0]!);
-  if (!names.includes(baseline)) {
+  // The floor probes run in every run; the recorded bot by default or when named.
+  const rows: AnswerRow[] = [
+    ...(requested.includes(recordedRow.name) ? [recordedRow] : []),
+    ...floorProbes.filter((probe) => !names.includes(probe.name)),
+  ];
+  const baseline = options.baseline ?? (names.includes('solo') ? 'solo' : (names[0] ?? recordedRow.name));
+  if (!names.includes(baseline) && !(baseline === recordedRow.name && rows.includes(recordedRow))) {
     throw new EvalError('usage', `--baseline ${baseline} is not among the strategies (${names.join(', ')}).`);
   }
   const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
   const scorer: Scorer = judge
     ? llmJudgeScorer({ model: judge, ...(rubric ? { rubric } : {}) })
-    : referenceScorer({ metric: options.qualityMetric });
+    : options.qualityMetric === 'nuggets'
+      ? nuggetScorer()
+      : referenceScorer({ metric: options.qualityMetric });
+  const runEntries = [
+    ...strategies.map((entry) => ({
+      name: entry.name,
+      description: entry.strategy.description,
+      role: 'strategy' as const,
+    })),
+    ...rows.map((row) => ({ name: row.name, description: row.description, role: row.role })),
+  ];
 
   // Gate options are checked before anything is replayed, not after.
   parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
@@ -174,10 +209,9 @@ export async function evaluate(
     source,
     // Options hold paths and names, never secrets (keys come from the environment).
     options,
-    strategies: strategies.map((entry) => entry.name),
-    strategyDescriptions: Object.fromEntries(
-      strategies.map((entry) => [entry.name, entry.strategy.description]),
-    ),
+    strategies: runEntries.map((entry) => entry.name),
+    strategyDescriptions: Object.fromEntries(runEntries.map((entry) => [entry.name, entry.description])),
+    strategyRoles: Object.fromEntries(runEntries.map((entry) => [entry.name, entry.role])),
     baseline,
     scorer: scorer.description,
     ...(judge
@@ -225,13 +259,14 @@ export async function evaluate(
   const suiteOfRun = {
     name: suite.name,
     dataset: source,
-    split: split && options.split !== 'all' ? options.split : null,
+    split: part ?? null,
   };
   // The dataset exists before the replay, so every trace can name its experiment run and item.
   const experiment = langfuseOn
     ? await startLangfuseExperiment({
         suite: suiteOfRun,
         runId: runIdOf(out),
+        // Rows without a team (probes, the recorded bot) have no traces and are not pushed.
         strategies: strategies.map((entry) => ({
           name: entry.name,
           description: entry.strategy.description,
@@ -259,7 +294,8 @@ export async function evaluate(
   const listener = tracing?.listener;
 
   const selection = {
-    ...(split && options.split !== 'all' ? { split, part: options.split } : {}),
+    ...(part ? { assigner, part } : {}),
+    trainingIds: training.conversationIds,
     ...(shard ? { shard } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   };
@@ -269,25 +305,19 @@ export async function evaluate(
     let turns = 0;
     let items = 0;
     const quiet = { ...readOptions, onInvalid: 'skip' as const };
-    for await (const conversation of selectConversations(openConversations(quiet), {
-      ...selection,
-      onMismatch: () => undefined,
-    })) {
+    for await (const conversation of selectConversations(openConversations(quiet), selection)) {
       const count = replayTurns(conversation).length;
       conversations += 1;
       turns += count;
       for (let repeat = 0; repeat < options.repeat; repeat += 1) {
-        for (const { name } of strategies)
+        for (const { name } of runEntries)
           if (!skipUnits.has(unitKey(name, conversation.id, repeat))) items += count;
       }
     }
     environment.onPlan({ conversations, turns, items });
   }
   const stream = openConversations(readOptions);
-  const selected = selectConversations(stream, {
-    ...selection,
-    onMismatch: (message) => log(`warning: ${message}`),
-  });
+  const selected = selectConversations(stream, selection);
   let done = 0;
   let result: Awaited<ReturnType<typeof runEvaluation>>;
   try {
@@ -295,6 +325,7 @@ export async function evaluate(
       conversations: selected,
       agents,
       strategies,
+      rows,
       scorer,
       scorers: config.scorers ?? [],
       thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
@@ -326,6 +357,18 @@ export async function evaluate(
     });
   }
   const read = stream.summary;
+  if (result.conversations === 0 && !result.interrupted && shard) {
+    // A shard of a small suite can be empty; the merge still counts its (absent) items.
+    log(`warning: shard ${shard.index}/${shard.count} holds no conversation to evaluate.`);
+  } else if (result.conversations === 0 && !result.interrupted) {
+    const why =
+      read.skipped > 0
+        ? `all ${read.skipped} conversations read were invalid (--on-invalid skip)`
+        : part !== undefined
+          ? `none of the ${read.read} conversations read is on the ${part} side of the split (try --split all)`
+          : `the dataset has no user turn to replay (${read.read} conversations read)`;
+    throw new EvalError('invalid-input', `nothing was evaluated: ${why}.`);
+  }
   if (read.skipped > 0) {
     log(`Skipped ${read.skipped} invalid conversation${read.skipped === 1 ? '' : 's'} (--on-invalid skip):`);
     for (const issue of read.issues.slice(0, 10)) log(`  ${issue.message}`);
@@ -348,8 +391,8 @@ export async function evaluate(
   }
   const { summary } = await writeRunOutputs({
     out,
-    suite: suiteOfRun,
-    strategies: strategies.map((entry) => ({ name: entry.name, description: entry.strategy.description })),
+    suite: { ...suiteOfRun, splitInfo: splitInfoOf(part, assigner, training) },
+    strategies: runEntries,
     baseline,
     gates: { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
     seed: options.seed,
@@ -358,7 +401,9 @@ export async function evaluate(
     scorer: {
       answerQuality: scorer.description,
       ...(judge ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } : {}),
-      humanCleanup: 'TER with block shifts (Snover et al. 2006) against the human reply, capped at 1',
+      humanCleanup: judge
+        ? `${cleanupNormalisation}, against the judge's minimal post-edit of the answer`
+        : `${cleanupNormalisation}, against a targeted reference built from the answer and the human reply`,
       passThreshold: options.passThreshold,
       needsCleanupThreshold: options.cleanupThreshold,
     },
@@ -399,62 +444,101 @@ function resolveStrategies(
   });
 }
 
-async function collectTrainingExamples(suite: Suite): Promise<LabelledText[]> {
-  const examples: LabelledText[] = [];
-  if (suite.split) {
-    const split = await readSplit(suite.split);
-    const train = filterBySplit(
-      readConversations(suite.conversations, suite.mapping ? { mapping: suite.mapping } : {}),
-      split,
-      'train',
-    );
-    for await (const conversation of train) {
-      for (const turn of conversation.turns) {
-        if (turn.role === 'user' && turn.domain && turn.domain.length > 0)
-          examples.push({ text: turn.text, labels: turn.domain });
-      }
-    }
-  }
-  if (examples.length === 0) {
-    // No labelled training data: fall back to the capability cards' examples, labelled with the
-    // agent's domains, so the trained router still runs (as a weak baseline).
-    for (const agent of suite.agents) {
-      for (const skill of agent.card.skills) {
-        for (const example of skill.examples)
-          if (agent.card.domains.length > 0) examples.push({ text: example, labels: agent.card.domains });
-      }
-    }
-  }
-  return examples;
+/** What the trained routers learn from, and which conversations that was. */
+interface Training {
+  examples: LabelledText[];
+  /** Ids of the conversations learned from; an evaluated conversation among them stops the run. */
+  conversationIds: ReadonlySet<string>;
+  source: SplitInfo['training']['source'];
 }
 
-/** Filters a conversation stream by split part, shard and limit, lazily. */
+/**
+ * Training data for the trained routers. Evaluating the test side, they learn from the labelled
+ * user turns of the train side of the same data; evaluating the train side or everything, any
+ * conversation would leak, so they learn from the capability cards' skill examples instead.
+ */
+async function collectTraining(options: {
+  suite: Suite;
+  part: SplitPart | undefined;
+  assigner: SplitAssigner;
+  /** `--train`: learn from every conversation of this file or folder instead. */
+  trainSource?: string;
+  readOptions: ReadConversationsOptions;
+  read: () => AsyncIterable<Conversation>;
+}): Promise<Training> {
+  const examples: LabelledText[] = [];
+  const conversationIds = new Set<string>();
+  if (options.part === 'test' || options.trainSource) {
+    const conversations = options.trainSource
+      ? readConversations(options.trainSource, options.readOptions)
+      : options.read();
+    for await (const conversation of conversations) {
+      if (!options.trainSource && options.assigner.partOf(conversation.id) !== 'train') continue;
+      let labelled = false;
+      for (const turn of conversation.turns) {
+        if (turn.role === 'user' && turn.domain && turn.domain.length > 0) {
+          examples.push({ text: turn.text, labels: turn.domain });
+          labelled = true;
+        }
+      }
+      if (labelled) conversationIds.add(conversation.id);
+    }
+    if (examples.length > 0)
+      return { examples, conversationIds, source: options.trainSource ? 'train-file' : 'train-split' };
+  }
+  // No labelled training conversations: the capability cards' examples, labelled with the agent's
+  // domains, so the trained router still runs (as a weak baseline) and sees no evaluated turn.
+  for (const agent of options.suite.agents) {
+    for (const skill of agent.card.skills) {
+      for (const example of skill.examples)
+        if (agent.card.domains.length > 0) examples.push({ text: example, labels: agent.card.domains });
+    }
+  }
+  return { examples, conversationIds, source: examples.length > 0 ? 'capability-cards' : 'none' };
+}
+
+function splitInfoOf(part: SplitPart | undefined, assigner: SplitAssigner, training: Training): SplitInfo {
+  const { byFile, byHash } = assigner.placed;
+  const method: SplitInfo['method'] =
+    part === undefined ? 'none' : byHash === 0 ? 'split-file' : byFile === 0 ? 'hash' : 'split-file+hash';
+  return {
+    method,
+    ...(byHash > 0 ? { seed: assigner.seed, testShare: assigner.testShare } : {}),
+    training: {
+      source: training.source,
+      conversations: training.conversationIds.size,
+      examples: training.examples.length,
+    },
+  };
+}
+
+/**
+ * Filters a conversation stream by split side, shard and limit, lazily. A conversation the
+ * trained routers learned from stops the run (exit 2): an evaluation must never score a router on
+ * its own training data.
+ */
 async function* selectConversations(
   conversations: AsyncIterable<Conversation>,
   options: {
-    split?: Awaited<ReturnType<typeof readSplit>>;
-    part?: 'train' | 'test';
+    assigner?: SplitAssigner;
+    part?: SplitPart;
+    trainingIds: ReadonlySet<string>;
     shard?: { index: number; count: number };
     limit?: number;
-    onMismatch: (message: string) => void;
   },
 ): AsyncGenerator<Conversation> {
-  const source =
-    options.split && options.part
-      ? filterBySplit(conversations, options.split, options.part, {
-          onMismatch: (mismatch) => {
-            if (mismatch.unassignedIds.length > 0) {
-              options.onMismatch(
-                `${mismatch.unassignedIds.length} conversations are in no split and were not replayed`,
-              );
-            }
-          },
-        })
-      : conversations;
   let yielded = 0;
-  for await (const conversation of source) {
+  for await (const conversation of conversations) {
     if (options.limit !== undefined && yielded >= options.limit) return;
+    if (options.assigner && options.part && options.assigner.partOf(conversation.id) !== options.part)
+      continue;
     if (options.shard && shardOf(conversation.id, options.shard.count) !== options.shard.index - 1) continue;
+    if (options.trainingIds.has(conversation.id)) {
+      throw new EvalError(
+        'usage',
+        `conversation ${conversation.id} is both evaluated and in the trained routers' training data; a router must not be scored on what it learned from (check the split file and the dataset's ids).`,
+      );
+    }
     yielded += 1;
     yield conversation;
   }

@@ -18,8 +18,11 @@ export interface ItemResult {
   repeat: number;
   strategy: string;
   input: string;
-  /** The recorded human reply (the human's final text). */
-  reference: string;
+  /** The recorded human reply (the human's final text); `null` for a routing-only turn. */
+  reference: string | null;
+  /** The facts an acceptable answer must convey, and where they came from. */
+  nuggets?: string[];
+  nuggetSource?: 'annotated' | 'extracted' | 'none';
   /** The bot draft recorded for this reply, when there was one. */
   recordedDraft?: string;
   gold: { domains: string[]; intent?: string; language?: string };
@@ -44,18 +47,34 @@ export interface ItemResult {
 
 /** Names of the built-in per-item scores. */
 export const scoreNames = {
-  /** 0–1; null when escalated; 0 when failed or errored. */
+  /**
+   * Headline answer quality, 0–1, over every turn with something to check: the nugget recall of an
+   * answer; for an escalation 1 when the gold label says a human is needed, else 0; 0 when failed
+   * or errored; null for a routing-only turn or a reply without nuggets.
+   */
   answerQuality: 'answerQuality',
-  /** 0–1 TER-style edit rate against the human's text, capped at 1; 1 when escalated, failed or errored. */
+  /** Nugget recall of answered turns only; null otherwise. */
+  answeredQuality: 'answeredQuality',
+  /** Secondary: SQuAD token F1 against the human reply, answered turns (0 when failed); null when escalated. */
+  tokenF1: 'tokenF1',
+  /** 0–1 HTER against a targeted reference, capped at 1; 1 when escalated, failed or errored; null without a reference. */
   humanCleanup: 'humanCleanup',
   /** humanCleanup above the "needs cleanup" threshold. */
   needsCleanup: 'needsCleanup',
-  /** Whether a delegation was attempted in this turn (errored turns count as attempted). */
+  /** The `recorded` row only: the true HTER of the recorded draft against the human's final. */
+  recordedHter: 'recordedHter',
+  /** Whether a delegation was attempted, or should have been and failed (delegating strategies only). */
   delegationAttempted: 'delegationAttempted',
-  /** Whether at least one failure-ladder step ran (errored turns count as a fallback). */
+  /** Whether a failure-ladder step ran or the delegation failed before or during the attempt. */
   fallback: 'fallback',
+  /** Whether the turn failed (or errored) in a delegating strategy: a failed delegation. */
+  delegationFailed: 'delegationFailed',
   /** Whether the turn ended with a human. */
   escalated: 'escalated',
+  /** Escalated although the gold label says no human was needed; null when a human was needed or unlabelled. */
+  unnecessaryEscalation: 'unnecessaryEscalation',
+  /** Not escalated although the gold label says a human was needed; null otherwise. */
+  missedEscalation: 'missedEscalation',
   /** Whether the chosen delegate(s) serve every gold domain; null for unlabelled turns. */
   routingCorrect: 'routingCorrect',
   /** Pass/fail for McNemar and pass^k: a good-enough answer, or a correct escalation. */

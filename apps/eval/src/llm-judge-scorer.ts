@@ -2,21 +2,29 @@ import type { ChatModel } from '@baton/core';
 import { z } from 'zod';
 import type { Scorer } from './scorer.js';
 
-/** The rubric the judge scores against unless the user gives their own. */
-export const defaultRubric = `You grade a customer-support answer against the reply a human support agent actually sent.
-Score 1-5:
-5 = correct and complete; says what the human reply says (wording may differ), nothing wrong.
-4 = correct, minor omissions.
-3 = partly correct or incomplete; a customer would need to ask again.
-2 = mostly wrong, off-topic, or in the wrong language.
-1 = wrong or harmful (invents facts, gives legal/medical/financial advice the human declined).`;
+/** The rubric the judge follows unless the user gives their own. */
+export const defaultRubric = `You check a customer-support answer against the facts an acceptable reply must convey (its nuggets), using the reply a human support agent actually sent as the ground truth.
+For each numbered nugget decide:
+- "present": the answer conveys this fact (any wording, any language the customer can read);
+- "missing": the answer does not convey it;
+- "contradicted": the answer states something that conflicts with it (another amount, another menu path, the opposite rule).
+Then write the minimal post-edit: the answer as a careful human agent would send it after the fewest edits — keep every correct sentence as written, fix or remove what is wrong or useless, add what is missing from the human reply. If the answer needs no change, return it unchanged.`;
 
-const verdictSchema = z.object({ score: z.number().int().min(1).max(5), rationale: z.string() });
+const verdictSchema = z.object({
+  nuggets: z.array(
+    z.object({ index: z.number().int().min(1), verdict: z.enum(['present', 'missing', 'contradicted']) }),
+  ),
+  postEdit: z.string(),
+  rationale: z.string(),
+});
 
 /**
- * Answer quality judged by a model with a rubric and the reference reply, normalised to 0–1
- * (`(score − 1) / 4`). The rubric and the model are recorded with every score. A judgement that
- * cannot be parsed is retried once, then recorded as an error (score null) rather than guessed.
+ * Answer quality judged by a model, nugget by nugget: the judge marks each of the reference's
+ * nuggets present, missing or contradicted (contradicted counts as missing), and writes the
+ * minimal post-edit of the answer, which human cleanup is then measured against. The score is
+ * present ÷ nuggets. The rubric, the model and every verdict are recorded with the item. A
+ * judgement that cannot be parsed, or that does not give one verdict per nugget, is retried once,
+ * then recorded as an error (score null) rather than guessed.
  */
 export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; name?: string }): Scorer {
   const rubric = options.rubric ?? defaultRubric;
@@ -24,8 +32,10 @@ export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; nam
   return {
     specificationVersion: 'v1',
     name: options.name ?? 'answerQuality',
-    description: `llm-judge(${judge})`,
+    description: `llm-judge(${judge}) nugget verdicts`,
     async score({ turn, answer, signal }) {
+      if (turn.reference === null) return { value: null };
+      const nuggets = turn.nuggets;
       let lastError = '';
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const response = await options.model.generate(
@@ -33,40 +43,66 @@ export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; nam
             messages: [
               {
                 role: 'system',
-                content: `${rubric}\nReply with JSON: {"score": 1-5, "rationale": "one sentence"}.`,
+                content: `${rubric}\nReply with JSON: {"nuggets": [{"index": 1, "verdict": "present" | "missing" | "contradicted"}, …], "postEdit": "…", "rationale": "one sentence"}.`,
               },
               {
                 role: 'user',
-                content: `Customer message:\n${turn.input}\n\nHuman agent's reply (reference):\n${turn.reference}\n\nAnswer to grade:\n${answer}`,
+                content: [
+                  `Customer message:\n${turn.input}`,
+                  `Human agent's reply (ground truth):\n${turn.reference}`,
+                  `Nuggets:\n${nuggets.map((nugget, index) => `${index + 1}. ${nugget}`).join('\n') || '(none)'}`,
+                  `Answer to check:\n${answer}`,
+                ].join('\n\n'),
               },
             ],
             responseFormat: {
               type: 'json-schema',
-              name: 'grade',
+              name: 'nugget_verdicts',
               schema: {
                 type: 'object',
                 properties: {
-                  score: { type: 'integer', minimum: 1, maximum: 5 },
+                  nuggets: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        index: { type: 'integer', minimum: 1 },
+                        verdict: { type: 'string', enum: ['present', 'missing', 'contradicted'] },
+                      },
+                      required: ['index', 'verdict'],
+                      additionalProperties: false,
+                    },
+                  },
+                  postEdit: { type: 'string' },
                   rationale: { type: 'string' },
                 },
-                required: ['score', 'rationale'],
+                required: ['nuggets', 'postEdit', 'rationale'],
                 additionalProperties: false,
               },
               strict: true,
             },
             temperature: 0,
-            maxOutputTokens: 200,
+            maxOutputTokens: 1500,
           },
           { signal },
         );
         try {
           const verdict = verdictSchema.parse(JSON.parse(response.message.content ?? ''));
+          const byIndex = new Map(verdict.nuggets.map((entry) => [entry.index, entry.verdict]));
+          const missingIndex = nuggets.findIndex((_nugget, index) => !byIndex.has(index + 1));
+          if (missingIndex >= 0) throw new Error(`no verdict for nugget ${missingIndex + 1}`);
+          const judgements = nuggets.map((nugget, index) => ({ nugget, verdict: byIndex.get(index + 1)! }));
+          const present = judgements.filter((judgement) => judgement.verdict === 'present').length;
           return {
-            value: (verdict.score - 1) / 4,
+            value: nuggets.length === 0 ? null : Math.round((present / nuggets.length) * 10000) / 10000,
+            postEdit: verdict.postEdit,
             details: {
+              method: 'llm-judge',
               judge,
               rubric,
-              rawScore: verdict.score,
+              nuggetSource: turn.nuggetSource,
+              nuggets: judgements,
+              postEdit: verdict.postEdit,
               rationale: verdict.rationale,
               usage: response.usage,
             },

@@ -89,7 +89,10 @@ export async function pushToLangfuse(options: {
   // Run-level means need a dataset run id, which only the legacy link gives: Langfuse v4 has no
   // public call that scores an experiment run built from span attributes (its own SDK scores the
   // run only when a link returned an id), so on a v4-only server the means stay in summary.json.
-  for (const strategy of summary.strategies) {
+  // The floor probes and the recorded bot answer without a team, so they have no traces: they stay
+  // in summary.json and the reports, and are not Langfuse experiment runs.
+  const pushed = summary.strategies.filter((strategy) => (strategy.role ?? 'strategy') === 'strategy');
+  for (const strategy of pushed) {
     const datasetRunId = reporter.datasetRunId(datasetName, datasetRunName(strategy.name, experiment.runId));
     if (!datasetRunId) continue;
     const metrics = strategy.metrics;
@@ -109,8 +112,8 @@ export async function pushToLangfuse(options: {
     .map(([operation, counts]) => `${operation} ${counts.ok}/${counts.ok + counts.failed + counts.skipped}`)
     .join(', ');
   const runs = experiment.datasetId
-    ? `${summary.strategies.length} experiment runs${result.runItemsRemoved ? '' : ' (and legacy dataset runs)'}`
-    : `${summary.strategies.length} dataset runs`;
+    ? `${pushed.length} experiment runs${result.runItemsRemoved ? '' : ' (and legacy dataset runs)'}`
+    : `${pushed.length} dataset runs`;
   options.log(
     `Langfuse: dataset "${datasetName}", ${runs} (${operations})${result.incomplete ? ' — incomplete, see the warning above' : ''}.`,
   );

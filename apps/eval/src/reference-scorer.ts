@@ -17,6 +17,7 @@ export function referenceScorer(options: { metric?: ReferenceMetric; name?: stri
     name: options.name ?? 'answerQuality',
     description: `reference-based ${metric} against the human reply`,
     score({ turn, answer }) {
+      if (turn.reference === null) return { value: null };
       const value =
         metric === 'rouge-l' ? rougeL(answer, turn.reference).f : tokenF1(answer, turn.reference).f1;
       return { value: Math.round(value * 10000) / 10000 };

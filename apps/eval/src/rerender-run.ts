@@ -3,9 +3,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { EvalError } from './eval-error.js';
+import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { forEachItem } from './report/parse-items.js';
 import type { RunSummary } from './run-summary.js';
 import { writeRunOutputs } from './write-run-outputs.js';
+
+/** The summary a run folder already holds, if it can be read: what re-rendering keeps. */
+async function readPreviousSummary(dir: string): Promise<RunSummary | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+  } catch {
+    return undefined;
+  }
+}
 
 const thresholds = z.record(z.string(), z.number()).default({});
 
@@ -17,6 +27,7 @@ const runFileSchema = z.looseObject({
   source: z.string(),
   strategies: z.array(z.string()).min(1),
   strategyDescriptions: z.record(z.string(), z.string()).optional(),
+  strategyRoles: z.record(z.string(), z.enum(['strategy', 'probe', 'recorded'])).optional(),
   baseline: z.string(),
   scorer: z.string(),
   summaryScorer: z.looseObject({}).optional(),
@@ -117,16 +128,23 @@ export async function rerenderRun(
   const options = first.options;
   const pick = (name: 'failUnder' | 'max' | 'maxRegression') =>
     (flags[name] as Record<string, number> | undefined) ?? options[name];
+  // What the items cannot tell is kept from the summaries the run wrote: the suite's name, how the
+  // split was made, how long the run took (the longest shard for a merge), the scorer's wording.
+  const previous = await Promise.all(dirs.map(readPreviousSummary));
+  const kept = previous.find((summary) => summary !== undefined);
+  const durations = previous.flatMap((summary) => (summary === undefined ? [] : [summary.durationMs]));
   const { summary } = await writeRunOutputs({
     out,
     suite: {
-      name: first.suite,
+      name: kept?.suite.name ?? first.suite,
       dataset: first.source,
       split: options.split && options.split !== 'all' ? options.split : null,
+      ...(kept?.suite.splitInfo ? { splitInfo: kept.suite.splitInfo } : {}),
     },
     strategies: first.strategies.map((name) => ({
       name,
       description: first.strategyDescriptions?.[name] ?? '',
+      role: first.strategyRoles?.[name] ?? 'strategy',
     })),
     baseline: typeof flags.baseline === 'string' ? flags.baseline : first.baseline,
     gates: { failUnder: pick('failUnder'), max: pick('max'), maxRegression: pick('maxRegression') },
@@ -135,13 +153,14 @@ export async function rerenderRun(
     repeat: options.repeat,
     scorer: {
       answerQuality: first.scorer,
-      humanCleanup: 'TER with block shifts (Snover et al. 2006) against the human reply, capped at 1',
+      humanCleanup: kept?.scorer.humanCleanup ?? cleanupNormalisation,
       passThreshold: options.passThreshold,
       needsCleanupThreshold: options.cleanupThreshold,
       ...(first.summaryScorer ?? {}),
     },
     model: options.model ?? null,
     startedAt: Date.parse(first.createdAt),
+    ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     interrupted: runs.some((run) => run.interrupted === true),
     env: context.env,
   });

@@ -9,14 +9,16 @@ import {
   emptyUsage,
   type Roster,
   type Strategy,
+  solo,
   type Team,
   type TurnResult,
 } from '@baton/core';
+import type { AnswerRow } from './answer-rows.js';
 import type { SuiteAgents } from './build-agents.js';
 import type { Conversation } from './dataset/conversation.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
-import { type ScoringThresholds, scoreItem } from './score-item.js';
+import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
 import type { Scorer } from './scorer.js';
 
 /** A strategy of a run, under the name it reports as. */
@@ -31,6 +33,8 @@ export interface RunEvaluationOptions {
   conversations: AsyncIterable<Conversation>;
   agents: SuiteAgents;
   strategies: readonly NamedStrategy[];
+  /** Rows that answer without a team: the floor probes and the recorded bot. */
+  rows?: readonly AnswerRow[];
   /** Answer quality. */
   scorer: Scorer;
   /** Extra, pluggable scorers. */
@@ -88,15 +92,24 @@ export function unitKey(strategy: string, conversationId: string, repeat: number
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
   await mkdir(options.out, { recursive: true });
   const writer = new LineWriter(join(options.out, 'items.jsonl'));
-  const teams = options.strategies.map(({ name, strategy }) => ({
-    name,
-    team: createTeam({
-      front: options.agents.front,
-      delegates: options.agents.delegates,
-      allow: options.agents.allow,
-      strategy,
-    }),
-  }));
+  const roster = createTeam({
+    front: options.agents.front,
+    delegates: options.agents.delegates,
+    allow: options.agents.allow,
+    strategy: solo(),
+  }).roster;
+  const teams: Responder[] = [
+    ...options.strategies.map(({ name, strategy }) => ({
+      name,
+      team: createTeam({
+        front: options.agents.front,
+        delegates: options.agents.delegates,
+        allow: options.agents.allow,
+        strategy,
+      }),
+    })),
+    ...(options.rows ?? []).map((row) => ({ name: row.name, row, roster })),
+  ];
   const running = new Set<Promise<void>>();
   let conversations = 0;
   let firstFailure: unknown;
@@ -111,9 +124,9 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       conversations += 1;
       await options.onConversation?.(conversation, turns);
       for (let repeat = 0; repeat < options.repeat; repeat += 1) {
-        for (const { name, team } of teams) {
-          if (options.skipUnits?.has(unitKey(name, conversation.id, repeat))) continue;
-          const unit = runUnit({ name, team, turns, repeat, options, signal, writer }).catch(
+        for (const responder of teams) {
+          if (options.skipUnits?.has(unitKey(responder.name, conversation.id, repeat))) continue;
+          const unit = runUnit({ responder, turns, repeat, options, signal, writer }).catch(
             (error: unknown) => {
               firstFailure ??= error;
             },
@@ -133,16 +146,19 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   return { conversations, interrupted: signal.aborted };
 }
 
+/** Who answers a unit: a team running a strategy, or a row answering on its own. */
+type Responder = { name: string; team: Team } | { name: string; row: AnswerRow; roster: Roster };
+
 async function runUnit(context: {
-  name: string;
-  team: Team;
+  responder: Responder;
   turns: readonly ReplayTurn[];
   repeat: number;
   options: RunEvaluationOptions;
   signal: AbortSignal;
   writer: LineWriter;
 }): Promise<void> {
-  const { name, team, turns, repeat, options, signal } = context;
+  const { responder, turns, repeat, options, signal } = context;
+  const { name } = responder;
   // Per-conversation strategy state (a handoff remembers its specialist here).
   const state: Record<string, unknown> = {};
   const onEvent = options.onEvent;
@@ -151,7 +167,27 @@ async function runUnit(context: {
     const source: ReplaySource = { strategy: name, repeat, turn };
     let result: TurnResult | undefined;
     let error: { code: string; message: string } | undefined;
+    if ('row' in responder) {
+      const item = await scoreTurn({
+        name,
+        turn,
+        repeat,
+        result: rowResult(responder.row, turn),
+        error: undefined,
+        options,
+        signal,
+        roster: responder.roster,
+        delegates: false,
+        role: responder.row.role,
+      });
+      await context.writer.write(JSON.stringify(item));
+      options.onItem?.(item);
+      continue;
+    }
+    const { team } = responder;
     try {
+      // Gold labels never reach a strategy: no recorded language, domain or intent is passed; the
+      // team detects the customer's language itself.
       result = await team.respond(
         {
           message: turn.input,
@@ -159,7 +195,6 @@ async function runUnit(context: {
           conversationId: turn.conversationId,
           turnIndex: turn.turnIndex,
           sessionId: turn.conversationId,
-          ...(turn.gold.language ? { language: turn.gold.language } : {}),
           fields: turn.metadata,
         },
         { signal, state, ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}) },
@@ -200,6 +235,7 @@ async function scoreTurn(context: {
   signal: AbortSignal;
   roster: Roster;
   delegates: boolean;
+  role?: RowRole;
 }): Promise<ItemResult> {
   const { name, turn, repeat, result, options, signal } = context;
   const outcome = result ? result.outcome : 'error';
@@ -207,9 +243,11 @@ async function scoreTurn(context: {
   const details: Record<string, unknown> = {};
   const custom: Record<string, ScoreValue> = {};
   let quality: ScoreValue = null;
-  if (answer !== null && outcome === 'answered') {
+  let postEdit: string | undefined;
+  if (answer !== null && outcome === 'answered' && turn.reference !== null) {
     const scored = await runScorer(options.scorer, { turn, strategy: name, answer, signal });
     quality = scored.value;
+    postEdit = scored.postEdit;
     if (scored.details) details[options.scorer.name] = scored.details;
     for (const scorer of options.scorers ?? []) {
       const extra = await runScorer(scorer, { turn, strategy: name, answer, signal });
@@ -217,19 +255,20 @@ async function scoreTurn(context: {
       if (extra.details) details[scorer.name] = extra.details;
     }
   }
-  const scores = {
-    ...custom,
-    ...scoreItem({
-      turn,
-      outcome,
-      answer,
-      delegations: result?.delegations ?? [],
-      quality,
-      roster: context.roster,
-      thresholds: options.thresholds,
-      strategyDelegates: context.delegates,
-    }),
-  };
+  const scored = scoreItem({
+    turn,
+    outcome,
+    answer,
+    delegations: result?.delegations ?? [],
+    quality,
+    ...(postEdit !== undefined ? { postEdit } : {}),
+    roster: context.roster,
+    thresholds: options.thresholds,
+    strategyDelegates: context.delegates,
+    ...(context.role ? { role: context.role } : {}),
+  });
+  const scores = { ...custom, ...scored.scores };
+  if (scored.cleanupTarget) details.humanCleanup = scored.cleanupTarget;
   const error = result?.error ?? context.error;
   const traceId = result ? options.traceIdOf?.(result.turnId) : undefined;
   return {
@@ -240,6 +279,8 @@ async function scoreTurn(context: {
     strategy: name,
     input: turn.input,
     reference: turn.reference,
+    nuggets: turn.nuggets,
+    nuggetSource: turn.nuggetSource,
     ...(turn.recordedDraft !== undefined ? { recordedDraft: turn.recordedDraft } : {}),
     gold: turn.gold,
     outcome,
@@ -253,6 +294,22 @@ async function scoreTurn(context: {
     scores,
     ...(Object.keys(details).length > 0 ? { scoreDetails: details } : {}),
     ...(traceId ? { traceId } : {}),
+  };
+}
+
+/** A row's answer as a turn result: answered, or escalated when the row has no answer. */
+function rowResult(row: AnswerRow, turn: ReplayTurn): TurnResult {
+  const answer = row.answer(turn);
+  return {
+    turnId: `${row.name}:${turn.itemId}`,
+    strategy: row.name,
+    answer,
+    outcome: answer === null ? 'escalated' : 'answered',
+    respondedBy: [answer === null ? 'human' : row.name],
+    delegations: [],
+    usage: emptyUsage,
+    costUsd: 0,
+    latencyMs: 0,
   };
 }
 

@@ -12,15 +12,29 @@ export interface MetricEstimate {
   n: number;
 }
 
-/** Per-strategy metrics (see METRICS.md for definitions and denominators). */
+/** Per-strategy metrics (see the README's metric definitions and denominators). */
 export interface StrategyMetrics {
+  /** Headline: nugget recall over every turn with nuggets; escalations by the gold label, failures 0. */
   answerQuality: MetricEstimate;
+  /** Nugget recall of answered turns only. */
+  answeredQuality: MetricEstimate;
+  /** Secondary: token F1 against the human reply. */
+  tokenF1: MetricEstimate;
   fallbackRate: MetricEstimate & {
-    /** Share of delegation-attempted turns in which each rung ran. */
-    rungs: Record<'retry' | 'alternative' | 'self' | 'human', number | null>;
+    /**
+     * Share of the denominator's turns in which each rung ran, and in which the delegation failed
+     * before or during the attempt (`failed`).
+     */
+    rungs: Record<'retry' | 'alternative' | 'self' | 'human' | 'failed', number | null>;
   };
   escalationRate: MetricEstimate;
+  /** Escalations of turns that needed no human ÷ such turns. */
+  unnecessaryEscalationRate: MetricEstimate;
+  /** Turns that needed a human but were not escalated ÷ such turns. */
+  missedEscalationRate: MetricEstimate;
   humanCleanup: MetricEstimate & { needsCleanupShare: number | null };
+  /** The `recorded` row only: the true HTER of its drafts against the humans' finals. */
+  recordedHter: MetricEstimate;
   routingAccuracy: MetricEstimate;
   passRate: MetricEstimate;
   latencyMs: { p50: number | null; p95: number | null };
@@ -36,6 +50,13 @@ export interface StrategyMetrics {
 export interface StrategySummary {
   name: string;
   description: string;
+  /** A strategy, a content-free floor probe (`echo`, `generic`), or the recorded bot. */
+  role: 'strategy' | 'probe' | 'recorded';
+  /**
+   * Warnings about the row's numbers, e.g. `answerQuality-at-floor`: its interval does not clear
+   * the floor probes' (the number is indistinguishable from a content-free answer).
+   */
+  flags: string[];
   /** Turns replayed (× repeats). */
   turns: number;
   conversations: number;
@@ -79,16 +100,54 @@ export interface GateCheck {
   message: string;
 }
 
+/** How the split was applied (`summary.suite.splitInfo`). */
+export interface SplitInfo {
+  /** `split-file`: every evaluated id is in the suite's split file; `hash`: some were placed by a seeded hash of their id. */
+  method: 'split-file' | 'hash' | 'split-file+hash' | 'none';
+  /** The hash's seed, when ids were hashed. */
+  seed?: string;
+  /** Share of conversations the hash sends to test. */
+  testShare?: number;
+  /** What the trained routers learned from: the train side of the data, or the capability cards' examples. */
+  training: {
+    source: 'train-split' | 'train-file' | 'capability-cards' | 'none';
+    conversations: number;
+    examples: number;
+  };
+}
+
+/** The floor: the best any content-free probe reached on each headline metric. */
+export interface FloorSummary {
+  probes: string[];
+  /** Highest upper CI bound of the probes' answer quality: a strategy must stay above it. */
+  answerQuality: number | null;
+  /** Lowest lower CI bound of the probes' human cleanup: a strategy must stay below it. */
+  humanCleanup: number | null;
+}
+
 /** Everything `summary.json` holds. */
 export interface RunSummary {
   version: 1;
   runId: string;
   createdAt: string;
   durationMs: number;
-  suite: { name: string; dataset: string; split: string | null; conversations: number; turns: number };
+  suite: {
+    name: string;
+    dataset: string;
+    /** The evaluated side of the split, or `null` when every conversation was evaluated. */
+    split: string | null;
+    conversations: number;
+    turns: number;
+    /** How conversations were put on a side, and what the trained routers learned from. */
+    splitInfo?: SplitInfo;
+  };
+  /** The content-free floor every strategy must clear, from the probes' intervals. */
+  floor?: FloorSummary;
   /** How each score was computed, so numbers are never read without their method. */
   scorer: {
     answerQuality: string;
+    /** Turns whose nuggets were annotated in the dataset, extracted from the reference, or absent. */
+    nuggets?: { annotated: number; extracted: number; none: number };
     judgeModel?: string;
     rubric?: string;
     humanCleanup: string;

@@ -1,7 +1,9 @@
 import type { DelegationRecord, Roster } from '@baton/core';
 import { fallbackRungScorePrefix, type ScoreValue, scoreNames } from './item-result.js';
+import { targetedCleanup } from './metrics/targeted-cleanup.js';
+import { tokenF1 } from './metrics/token-f1.js';
 import { humanCleanup } from './metrics/translation-edit-rate.js';
-import type { ReplayTurn } from './replay-turn.js';
+import { humanNeeded, type ReplayTurn } from './replay-turn.js';
 
 /** Thresholds of the built-in scores. */
 export interface ScoringThresholds {
@@ -11,50 +13,111 @@ export interface ScoringThresholds {
   needsCleanupThreshold: number;
 }
 
+/** What kind of row of a run an item belongs to. */
+export type RowRole = 'strategy' | 'probe' | 'recorded';
+
+/** The built-in scores of one item, and how its cleanup target was made. */
+export interface ScoredItem {
+  scores: Record<string, ScoreValue>;
+  /** The targeted reference the cleanup was measured against (for the item's record). */
+  cleanupTarget?: { target: string; method: 'targeted-reference' | 'judge-post-edit' };
+}
+
 /**
- * The built-in per-item scores (METRICS.md): cleanup, fallback, escalation, routing and pass, from a
- * turn's outcome and delegation records. Answer quality comes from the scorer and is passed in.
- * Errored and failed turns stay in every denominator with the worst value.
+ * The built-in per-item scores (see the README's metric definitions), from a turn's outcome, its
+ * answer and delegation records. Answer quality (the nugget recall of the answer) comes from the
+ * quality scorer and is passed in; so does the judge's post-edit when there is one. Failed,
+ * errored and escalated turns stay in every denominator:
+ *
+ * - headline quality: an escalation scores 1 when the gold label says a human is needed, else 0;
+ *   a failure scores 0; answered-only quality is kept beside it;
+ * - cleanup: TER to the targeted reference (or to the judge's post-edit); escalations and
+ *   failures cost 1;
+ * - fallback: in a delegating strategy, a failed or errored turn is a failed delegation, counted
+ *   as attempted and as a fallback.
  */
 export function scoreItem(options: {
   turn: ReplayTurn;
   outcome: 'answered' | 'escalated' | 'failed' | 'error';
   answer: string | null;
   delegations: readonly DelegationRecord[];
+  /** The quality scorer's value for an answered turn (nugget recall or the judge's), else null. */
   quality: ScoreValue;
+  /** The judge's minimal post-edit of the answer, when a judge wrote one. */
+  postEdit?: string;
   roster: Roster;
   thresholds: ScoringThresholds;
   /** Whether the strategy ever delegates; default true. */
   strategyDelegates?: boolean;
-}): Record<string, ScoreValue> {
+  role?: RowRole;
+}): ScoredItem {
   const { turn, outcome, answer, delegations, roster, thresholds } = options;
   const broken = outcome === 'error' || outcome === 'failed';
   const escalated = outcome === 'escalated';
-  // The human's final text is the reference in the dataset (their edit of the bot draft where one was
-  // recorded), so it is what cleanup measures against.
-  const cleanup = escalated || broken || answer === null ? 1 : round(humanCleanup(answer, turn.reference));
+  const answered = outcome === 'answered' && answer !== null;
+  const needed = humanNeeded(turn);
+  const checkable = turn.reference !== null && turn.nuggets.length > 0;
+
+  const answeredQuality =
+    answered && checkable && typeof options.quality === 'number' ? options.quality : null;
+  let quality: number | null = null;
+  if (checkable) {
+    if (escalated) quality = needed === true ? 1 : 0;
+    else if (broken || answer === null) quality = 0;
+    else quality = answeredQuality;
+  }
+
+  let cleanup: number | null = null;
+  let cleanupTarget: ScoredItem['cleanupTarget'];
+  if (turn.reference !== null) {
+    if (!answered) cleanup = 1;
+    else if (options.postEdit !== undefined) {
+      cleanup = round(humanCleanup(answer, options.postEdit));
+      cleanupTarget = { target: options.postEdit, method: 'judge-post-edit' };
+    } else {
+      const targeted = targetedCleanup(answer, turn.reference, turn.nuggets);
+      cleanup = targeted.rate;
+      cleanupTarget = { target: targeted.target, method: 'targeted-reference' };
+    }
+  }
+
   const topLevel = delegations.filter((record) => record.depth === 1);
   const rungs = new Set(topLevel.flatMap((record) => record.fallbacks.map((step) => step.rung)));
-  // A turn the harness got nothing back for is counted as an attempted delegation that fell back —
-  // the worst case — unless the strategy never delegates at all.
-  const erroredDelegation = outcome === 'error' && options.strategyDelegates !== false;
-  const attempted = erroredDelegation || topLevel.length > 0;
-  const fallback = erroredDelegation || rungs.size > 0;
-  const quality = escalated ? null : broken ? 0 : options.quality;
+  const delegating = options.strategyDelegates !== false;
+  // A failed or errored turn of a delegating strategy is a delegation that failed before or during
+  // its attempt: it stays in the fallback denominator and counts as a fallback.
+  const delegationFailed = delegating && broken;
+  const attempted = delegating && (topLevel.length > 0 || delegationFailed);
+  const fallback = delegationFailed || rungs.size > 0;
+
   const scores: Record<string, ScoreValue> = {
     [scoreNames.answerQuality]: quality,
+    [scoreNames.answeredQuality]: answeredQuality,
+    [scoreNames.tokenF1]:
+      turn.reference === null || escalated ? null : answered ? round(tokenF1(answer, turn.reference).f1) : 0,
     [scoreNames.humanCleanup]: cleanup,
-    [scoreNames.needsCleanup]: cleanup > thresholds.needsCleanupThreshold,
+    [scoreNames.needsCleanup]: cleanup === null ? null : cleanup > thresholds.needsCleanupThreshold,
+    [scoreNames.recordedHter]:
+      options.role === 'recorded' && turn.reference !== null && turn.recordedDraft !== undefined
+        ? round(humanCleanup(turn.recordedDraft, turn.reference))
+        : null,
     [scoreNames.delegationAttempted]: attempted,
     [scoreNames.fallback]: attempted ? fallback : null,
+    [scoreNames.delegationFailed]: attempted ? delegationFailed : null,
     [scoreNames.escalated]: escalated,
-    [scoreNames.routingCorrect]: routingCorrect(turn, outcome, topLevel, roster),
-    [scoreNames.pass]: passes(turn, outcome, quality, thresholds.passThreshold),
+    [scoreNames.unnecessaryEscalation]: needed === false ? escalated : null,
+    [scoreNames.missedEscalation]: needed === true ? !escalated : null,
+    // Probes and the recorded bot route nothing: routing accuracy is not theirs to have.
+    [scoreNames.routingCorrect]:
+      options.role === 'probe' || options.role === 'recorded'
+        ? null
+        : routingCorrect(turn, outcome, topLevel, roster),
+    [scoreNames.pass]: passes({ escalated, broken, needed, quality, threshold: thresholds.passThreshold }),
   };
   for (const rung of ['retry', 'alternative', 'self', 'human'] as const) {
-    scores[`${fallbackRungScorePrefix}${rung}`] = attempted ? erroredDelegation || rungs.has(rung) : null;
+    scores[`${fallbackRungScorePrefix}${rung}`] = attempted ? rungs.has(rung) : null;
   }
-  return scores;
+  return cleanupTarget ? { scores, cleanupTarget } : { scores };
 }
 
 /**
@@ -81,9 +144,23 @@ function routingCorrect(
   return turn.gold.domains.every((domain) => served.has(domain));
 }
 
-function passes(turn: ReplayTurn, outcome: string, quality: ScoreValue, threshold: number): boolean {
-  if (outcome === 'escalated') return turn.gold.domains.includes('human');
-  return typeof quality === 'number' && quality >= threshold;
+/**
+ * Pass/fail for McNemar and pass^k: a correct escalation passes, an unnecessary one fails; a
+ * failure fails; an answer passes when its headline quality reaches the threshold; null when
+ * there is nothing to judge (a routing-only turn, a reply without nuggets).
+ */
+function passes(options: {
+  escalated: boolean;
+  broken: boolean;
+  needed: boolean | null;
+  quality: number | null;
+  threshold: number;
+}): boolean | null {
+  // Nothing to check (a routing-only turn, a reply without nuggets): no pass/fail, whatever happened.
+  if (options.quality === null) return null;
+  if (options.escalated) return options.needed === true;
+  if (options.broken) return false;
+  return options.quality >= options.threshold;
 }
 
 function round(value: number): number {

@@ -14,6 +14,11 @@ export interface ScorerResult {
   value: ScoreValue;
   /** Rationale, rubric, model, raw judgements: kept in items.jsonl and sent to Langfuse as a comment. */
   details?: Record<string, unknown>;
+  /**
+   * The minimal post-edit of the answer, when the scorer writes one (the LLM judge does): human
+   * cleanup is then the edit rate from the answer to it instead of to the offline targeted reference.
+   */
+  postEdit?: string;
 }
 
 /**

@@ -13,7 +13,7 @@ import { parseGateRules } from './summary/gate.js';
 export interface RunOutputsInput {
   out: string;
   suite: BuildRunSummaryInput['suite'];
-  strategies: readonly { name: string; description?: string }[];
+  strategies: BuildRunSummaryInput['strategies'];
   baseline: string;
   gates: {
     failUnder: Record<string, number>;
@@ -26,6 +26,8 @@ export interface RunOutputsInput {
   scorer: RunSummary['scorer'];
   model: string | null;
   startedAt: number;
+  /** The run's duration, when it is known from before (a re-rendered run); default: since `startedAt`. */
+  durationMs?: number;
   interrupted: boolean;
   shard?: { index: number; count: number };
   env: Record<string, string | undefined>;
@@ -60,7 +62,7 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
     baseline: input.baseline,
     runId: runIdOf(input.out),
     createdAt: new Date(input.startedAt).toISOString(),
-    durationMs: Date.now() - input.startedAt,
+    durationMs: input.durationMs ?? Date.now() - input.startedAt,
     suite: input.suite,
     scorer: input.scorer,
     model: input.model,

@@ -80,7 +80,12 @@ describe('baton eval with eval.config.ts', () => {
     expect(outcome.code).toBe(0);
 
     const { summary, items } = await readRunFolder(join(temp.path, 'run'));
-    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(['solo', 'canned']);
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual([
+      'solo',
+      'canned',
+      'echo',
+      'generic',
+    ]);
     const canned = summary.strategies[1]!;
     expect(canned).toMatchObject({ description: 'a fixed reply (6 articles known)', turns: 12, errors: 0 });
     expect(canned.metrics.custom?.shortAnswer).toMatchObject({ mean: 1, n: 12 });
@@ -89,7 +94,8 @@ describe('baton eval with eval.config.ts', () => {
       expect.objectContaining({ strategy: 'canned', name: 'answerQuality >= 0', passed: true }),
     ]);
 
-    expect(items).toHaveLength(24);
+    // solo, canned and the two floor probes, 12 turns each; every answered item has the custom score.
+    expect(items).toHaveLength(48);
     for (const item of items) expect(item.scores.shortAnswer).toEqual(expect.any(Number));
     for (const item of items.filter((item) => item.strategy === 'canned')) {
       expect(item).toMatchObject({ answer: cannedAnswer, outcome: 'answered', scores: { shortAnswer: 1 } });
@@ -109,6 +115,9 @@ describe('baton eval with eval.config.ts', () => {
       'verify-recover',
       'parallel',
       'canned',
+      'recorded',
+      'echo',
+      'generic',
     ]);
   });
 
@@ -168,7 +177,7 @@ describe('baton eval with eval.config.ts', () => {
     ]);
     expect(outcome.code).toBe(1);
     const { summary } = await readRunFolder(join(temp.path, 'run'));
-    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(['canned']);
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(['canned', 'echo', 'generic']);
     expect(summary.gate.checks.map((check) => check.name)).toEqual(['answerQuality >= 0.99']);
   });
 

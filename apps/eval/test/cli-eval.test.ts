@@ -7,6 +7,9 @@ import { type RunFolder, readRunFolder } from './read-run-folder.js';
 import { type BatonOutcome, e2eSuite, fastFlags, makeTempFolder, runBaton } from './run-baton.js';
 
 const offlineStrategies = ['solo', 'route-lexical', 'route-trained', 'handoff', 'verify-recover', 'parallel'];
+/** Every default run also has the recorded bot and the two content-free floor probes. */
+const rows = ['recorded', 'echo', 'generic'];
+const everyRow = [...offlineStrategies, ...rows];
 const gateFlags = [
   '--fail-under',
   'answerQuality=0',
@@ -110,9 +113,16 @@ describe('baton eval (offline, fixture suite)', () => {
       resamples: 200,
       model: null,
       suite: { name: 'e2e', split: 'test', conversations: 7, turns: 12 },
-      scorer: { answerQuality: expect.stringContaining('token-f1'), humanCleanup: expect.any(String) },
+      scorer: { answerQuality: expect.stringContaining('nugget recall'), humanCleanup: expect.any(String) },
+      floor: { probes: ['echo', 'generic'] },
     });
-    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(offlineStrategies);
+    expect(summary.strategies.map((strategy) => strategy.name)).toEqual(everyRow);
+    expect(summary.strategies.map((strategy) => strategy.role)).toEqual([
+      ...offlineStrategies.map(() => 'strategy'),
+      'recorded',
+      'probe',
+      'probe',
+    ]);
     for (const strategy of summary.strategies) {
       expect(strategy).toMatchObject({ turns: 12, conversations: 7, errors: 0 });
       for (const metric of [
@@ -133,7 +143,8 @@ describe('baton eval (offline, fixture suite)', () => {
 
   it('compares every other strategy with the baseline, metric by metric', () => {
     const { comparisons } = run.summary;
-    const candidates = offlineStrategies.slice(1);
+    // Every strategy and the recorded bot are compared with the baseline; the floor probes are not.
+    const candidates = [...offlineStrategies.slice(1), 'recorded'];
     expect(new Set(comparisons.map((comparison) => comparison.candidate))).toEqual(new Set(candidates));
     for (const comparison of comparisons) {
       expect(comparison).toMatchObject({
@@ -155,14 +166,14 @@ describe('baton eval (offline, fixture suite)', () => {
     }
   });
 
-  it('records the gate: one check per non-baseline strategy and rule, all passed', () => {
+  it('records the gate: one check per non-baseline strategy and rule, all passed (never the recorded bot or a probe)', () => {
     const { gate } = run.summary;
     expect(gate.passed).toBe(true);
     expect(gate.checks).toHaveLength(5 * 3);
     expect(new Set(gate.checks.map((check) => check.kind))).toEqual(
       new Set(['fail-under', 'max', 'max-regression']),
     );
-    expect(gate.checks.some((check) => check.strategy === 'solo')).toBe(false);
+    expect(gate.checks.some((check) => ['solo', ...rows].includes(check.strategy))).toBe(false);
   });
 
   it('holds exactly one item per strategy and replayed turn', async () => {
@@ -171,12 +182,12 @@ describe('baton eval (offline, fixture suite)', () => {
     const keys = run.items.map((item) => `${item.strategy} ${item.itemId} ${item.repeat}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.sort()).toEqual(
-      offlineStrategies.flatMap((strategy) => turns.map((turn) => `${strategy} ${turn} 0`)).sort(),
+      everyRow.flatMap((strategy) => turns.map((turn) => `${strategy} ${turn} 0`)).sort(),
     );
     for (const item of run.items) {
       expect(item.outcome).not.toBe('error');
       expect(item.scores).toHaveProperty('answerQuality');
-      expect(item.reference.length).toBeGreaterThan(0);
+      expect(item.reference?.length).toBeGreaterThan(0);
     }
   });
 
@@ -195,13 +206,14 @@ describe('baton eval (offline, fixture suite)', () => {
     expect(runFile).toMatchObject({
       version: 1,
       suite: e2eSuite,
-      strategies: offlineStrategies,
+      strategies: everyRow,
       baseline: 'solo',
       options: { resamples: 200, failUnder: { answerQuality: 0 } },
     });
     const markdown = await readFile(join(out, 'report.md'), 'utf8');
-    for (const name of offlineStrategies) expect(markdown).toContain(name);
-    expect(markdown).toContain('token-f1');
+    for (const name of everyRow) expect(markdown).toContain(name);
+    expect(markdown).toContain('nugget recall');
+    expect(markdown).toContain('**Floor:**');
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html.trimStart().toLowerCase()).toMatch(/^<!doctype html>/);
     const traces = (await readFile(join(out, 'traces.jsonl'), 'utf8')).split('\n').filter(Boolean);
@@ -230,7 +242,8 @@ describe('baton eval run options', () => {
     );
     expect(outcome.code).toBe(0);
     const { summary, items } = await readRunFolder(join(temp.path, 'repeat'));
-    expect(items).toHaveLength(24);
+    // solo and the two floor probes, 12 turns, 2 repeats.
+    expect(items).toHaveLength(3 * 24);
     expect(new Set(items.map((item) => item.repeat))).toEqual(new Set([0, 1]));
     expect(summary.repeat).toBe(2);
     expect(summary.strategies[0]).toMatchObject({ turns: 24, metrics: { passHatK: { k: 2 } } });
@@ -265,6 +278,7 @@ describe('baton eval run options', () => {
       { cwd: temp.path },
     );
     expect(outcome.code).toBe(0);
-    expect(outcome.stderr).toMatch(/^progress: 12\/12 items/m);
+    // solo and the two floor probes.
+    expect(outcome.stderr).toMatch(/^progress: 36\/36 items/m);
   });
 });

@@ -234,10 +234,18 @@ describe('baton eval usage and input errors', () => {
         'solo',
         '--on-invalid',
         'skip',
+        // Every conversation: --split applies to any dataset and would hash some to the train side.
+        '--split',
+        'all',
       );
       expect(outcome.code).toBe(0);
       const { summary, items } = await readRunFolder(join(temp.path, `run-${runs}`));
-      expect(items.map((item) => item.itemId).sort()).toEqual(['bad-1#0', 'bad-3#0']);
+      expect(
+        items
+          .filter((item) => item.strategy === 'solo')
+          .map((item) => item.itemId)
+          .sort(),
+      ).toEqual(['bad-1#0', 'bad-3#0']);
       expect(summary.suite).toMatchObject({ conversations: 2, turns: 2, split: null });
     });
 
@@ -249,6 +257,9 @@ describe('baton eval usage and input errors', () => {
         'solo',
         '--on-invalid',
         'skip',
+        // Every conversation: --split applies to any dataset and would hash some to the train side.
+        '--split',
+        'all',
       );
       expect(outcome.code).toBe(0);
       expect(outcome.stderr).toMatch(/skipped/i);

@@ -45,6 +45,12 @@ function traces(spans: readonly ReceivedSpan[]): { root: ReceivedSpan; spans: Re
   });
 }
 
+/** The items of the run's strategies: the floor probes answer without traces and are not pushed. */
+async function strategyItems(root: string, folder: string) {
+  const { items } = await readRunFolder(join(root, folder));
+  return items.filter((item) => strategies.includes(item.strategy));
+}
+
 function envFor(server: FakeLangfuseServer): Record<string, string> {
   return {
     LANGFUSE_PUBLIC_KEY: keys.publicKey,
@@ -167,7 +173,7 @@ describe('baton eval with Langfuse: every strategy is a Langfuse v4 experiment r
 
       const created = server.datasetItems(datasetName).map((item) => item.id);
       expect(created.length).toBeGreaterThan(7);
-      const { items } = await readRunFolder(join(temp.path, 'exp-run'));
+      const items = await strategyItems(temp.path, 'exp-run');
       expect(created.sort()).toEqual(
         [...new Set(items.map((item) => langfuseDatasetItemId(datasetName, item.itemId)))].sort(),
       );
@@ -180,7 +186,7 @@ describe('baton eval with Langfuse: every strategy is a Langfuse v4 experiment r
     });
 
     it('keeps the legacy run links, per-trace scores and run-level scores', async () => {
-      const { items } = await readRunFolder(join(temp.path, 'exp-run'));
+      const items = await strategyItems(temp.path, 'exp-run');
       const links = server
         .requestsTo('/api/public/dataset-run-items')
         .map((request) => request.body as Record<string, unknown>);
@@ -227,7 +233,7 @@ describe('baton eval with Langfuse: every strategy is a Langfuse v4 experiment r
     });
 
     it('still sends every trace with its experiment attributes and every per-trace score', async () => {
-      const { items } = await readRunFolder(join(temp.path, 'v4-run'));
+      const items = await strategyItems(temp.path, 'v4-run');
       const spans = server.spans();
       for (const span of spans) {
         for (const key of required) {

@@ -109,6 +109,27 @@ describe('the support corpus', () => {
     expect(stats.agentTurnsWithDraft / agentTurns).toBeGreaterThanOrEqual(required.draftAgentTurnShare);
   });
 
+  it('annotates every agent turn with one to six nuggets', () => {
+    expect(stats.agentTurnsWithNuggets).toBe(stats.agentTurns);
+    expect(stats.nuggetsPerTurn.every((row) => row.nuggets >= 1 && row.nuggets <= 6)).toBe(true);
+  });
+
+  it('records post-editing with a realistic spread: unchanged, light, moderate and heavy edits all present', () => {
+    const bands = Object.fromEntries(stats.draftEdits.bands.map((band) => [band.label, band.drafts]));
+    const share = (label: string) => (bands[label] ?? 0) / stats.agentTurnsWithDraft;
+    expect(share('unchanged (0)')).toBeGreaterThanOrEqual(0.05);
+    expect(share('light (≤ 0.2)')).toBeGreaterThanOrEqual(0.25);
+    expect(share('moderate (0.2–0.5)')).toBeGreaterThanOrEqual(0.1);
+    expect(share('heavy (> 0.5)')).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('has an offline cleanup estimate that tracks the true HTER of the drafts (ρ ≥ 0.7, MAE ≤ 0.15)', () => {
+    const { cleanupValidation } = stats;
+    expect(cleanupValidation.pairs).toBe(stats.agentTurnsWithDraft);
+    expect(cleanupValidation.spearman).toBeGreaterThanOrEqual(0.7);
+    expect(cleanupValidation.meanAbsoluteError).toBeLessThanOrEqual(0.15);
+  });
+
   it('puts every conversation in exactly one side of the split, and both sides see every specialist domain', async () => {
     const mismatches: SplitMismatch[] = [];
     const train: string[] = [];

@@ -81,11 +81,14 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option('--map <mapping>', 'CSV column mapping, e.g. text=question,reference=answer,domain=category')
     .addOption(
-      new Option('--split <part>', 'which part of the suite’s split to replay').choices([
-        'test',
-        'train',
-        'all',
-      ]),
+      new Option(
+        '--split <part>',
+        'which side of the split to replay; ids the split file lacks are placed by a seeded hash',
+      ).choices(['test', 'train', 'all']),
+    )
+    .option(
+      '--train <path>',
+      'labelled conversations the trained routers learn from (default: the train side of the data)',
     )
     .option(
       '--strategies <names>',
@@ -106,10 +109,10 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .option('--judge <provider:model>', 'LLM judge for answer quality (default: reference-based token F1)')
     .option('--judge-rubric <file>', 'the judge’s rubric (default: built-in 1–5 rubric)')
     .addOption(
-      new Option('--quality-metric <metric>', 'offline answer-quality measure').choices([
-        'token-f1',
-        'rouge-l',
-      ]),
+      new Option(
+        '--quality-metric <metric>',
+        'offline headline answer quality (default nuggets: nugget recall)',
+      ).choices(['nuggets', 'token-f1', 'rouge-l']),
     )
     .option('--concurrency <n>', 'work units in flight (default 8)', integer('--concurrency'))
     .option('--repeat <k>', 'replay every turn k times (pass^k)', integer('--repeat'))

@@ -16,6 +16,7 @@ export const csvFields = [
   'intent',
   'language',
   'draft',
+  'nuggets',
   'reference',
 ] as const;
 

@@ -29,11 +29,13 @@ export const userTurnSchema = z.looseObject({
 
 /**
  * The recorded human agent's reply: the reference answer. When a bot drafted it first and the human
- * edited it, `draft` holds the bot's draft and `text` the human's final version.
+ * edited it, `draft` holds the bot's draft and `text` the human's final version. `nuggets` are the
+ * facts an acceptable answer must convey (annotated; extracted from `text` when absent).
  */
 export const agentTurnSchema = z.looseObject({
   role: z.literal('agent'),
   text: nonBlankText,
+  nuggets: z.array(nonBlankText).min(1).max(12).optional(),
   draft: nonBlankText.optional(),
   language: languageTag.optional(),
 });

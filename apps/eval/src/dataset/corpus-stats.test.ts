@@ -16,6 +16,20 @@ describe('computeCorpusStats', () => {
       userTurns: 5,
       agentTurns: 5,
       agentTurnsWithDraft: 2,
+      // The mini suite annotates no nuggets: no validation pairs, but the drafts' edits are measured.
+      agentTurnsWithNuggets: 0,
+      nuggetsPerTurn: [],
+      draftEdits: {
+        bands: [
+          { label: 'unchanged (0)', drafts: 0 },
+          { label: 'light (≤ 0.2)', drafts: 0 },
+          { label: 'moderate (0.2–0.5)', drafts: 1 },
+          { label: 'heavy (> 0.5)', drafts: 1 },
+        ],
+        medianDraftWords: 4.5,
+        medianFinalWords: 11,
+      },
+      cleanupValidation: { pairs: 0, spearman: null, meanAbsoluteError: null },
       nonEnglishUserTurns: 1,
       multiPartUserTurns: 1,
       regulatedAdviceUserTurns: 0,

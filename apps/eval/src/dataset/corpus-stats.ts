@@ -1,4 +1,7 @@
 import { basename } from 'node:path';
+import { targetedCleanup } from '../metrics/targeted-cleanup.js';
+import { humanCleanup } from '../metrics/translation-edit-rate.js';
+import { spearman } from '../stats/spearman.js';
 import { goldDomains } from './conversation.js';
 import { readKnowledgeBase } from './knowledge-base.js';
 import { dataFiles, readConversations } from './load-conversations.js';
@@ -14,6 +17,22 @@ export interface CorpusStats {
   agentTurns: number;
   /** Agent turns where a bot drafted the reply and the human edited it. */
   agentTurnsWithDraft: number;
+  /** Agent turns with annotated nuggets, and how many nuggets each carries. */
+  agentTurnsWithNuggets: number;
+  nuggetsPerTurn: Array<{ nuggets: number; agentTurns: number }>;
+  /** How far the humans edited the bot drafts: the true HTER of draft → final, in bands. */
+  draftEdits: {
+    bands: Array<{ label: string; drafts: number }>;
+    /** Median words of the drafts and of their finals. */
+    medianDraftWords: number;
+    medianFinalWords: number;
+  };
+  /**
+   * The offline cleanup estimate of each draft (HTER against the targeted reference built from the
+   * draft) against its true HTER (draft → the human's final): Spearman's ρ and the mean absolute
+   * error, over the drafts whose turn has nuggets.
+   */
+  cleanupValidation: { pairs: number; spearman: number | null; meanAbsoluteError: number | null };
   /** User turns whose language is not English (primary subtag other than `en`). */
   nonEnglishUserTurns: number;
   /** User turns that need several specialists (two or more gold domains). */
@@ -78,13 +97,22 @@ export async function computeCorpusStats(suite: Suite): Promise<CorpusStats> {
   }
   const stats: Omit<
     CorpusStats,
-    'domains' | 'languages' | 'knowledgeBases' | 'split' | 'userTurnWords' | 'distinctIntents'
+    | 'domains'
+    | 'languages'
+    | 'knowledgeBases'
+    | 'split'
+    | 'userTurnWords'
+    | 'distinctIntents'
+    | 'nuggetsPerTurn'
+    | 'draftEdits'
+    | 'cleanupValidation'
   > = {
     conversations: 0,
     multiTurnConversations: 0,
     userTurns: 0,
     agentTurns: 0,
     agentTurnsWithDraft: 0,
+    agentTurnsWithNuggets: 0,
     nonEnglishUserTurns: 0,
     multiPartUserTurns: 0,
     regulatedAdviceUserTurns: 0,
@@ -98,6 +126,12 @@ export async function computeCorpusStats(suite: Suite): Promise<CorpusStats> {
   const wordHistogram = new Map<number, number>();
   const parts = { train: { conversations: 0, userTurns: 0 }, test: { conversations: 0, userTurns: 0 } };
   let unassigned = 0;
+  const nuggetCounts = new Map<number, number>();
+  const trueHter: number[] = [];
+  const estimatedHter: number[] = [];
+  const draftBands = new Map<string, number>(draftBandEdges.map(([label]) => [label, 0]));
+  const draftWords: number[] = [];
+  const finalWords: number[] = [];
 
   for (const file of await dataFiles(suite.conversations)) {
     const fileStats = { file: basename(file), conversations: 0, userTurns: 0 };
@@ -109,7 +143,22 @@ export async function computeCorpusStats(suite: Suite): Promise<CorpusStats> {
       for (const turn of conversation.turns) {
         if (turn.role === 'agent') {
           stats.agentTurns += 1;
-          if (turn.draft !== undefined) stats.agentTurnsWithDraft += 1;
+          if (turn.nuggets !== undefined) {
+            stats.agentTurnsWithNuggets += 1;
+            nuggetCounts.set(turn.nuggets.length, (nuggetCounts.get(turn.nuggets.length) ?? 0) + 1);
+          }
+          if (turn.draft !== undefined) {
+            stats.agentTurnsWithDraft += 1;
+            const truth = humanCleanup(turn.draft, turn.text);
+            const band = draftBandEdges.find(([, max]) => truth <= max)![0];
+            draftBands.set(band, (draftBands.get(band) ?? 0) + 1);
+            draftWords.push(wordCount(turn.draft));
+            finalWords.push(wordCount(turn.text));
+            if (turn.nuggets !== undefined) {
+              trueHter.push(truth);
+              estimatedHter.push(targetedCleanup(turn.draft, turn.text, turn.nuggets).rate);
+            }
+          }
           continue;
         }
         userTurns += 1;
@@ -164,7 +213,48 @@ export async function computeCorpusStats(suite: Suite): Promise<CorpusStats> {
     knowledgeBases,
     split: suite.split === undefined ? undefined : { ...parts, unassigned },
     userTurnWords: wordLengths(wordHistogram),
+    nuggetsPerTurn: [...nuggetCounts]
+      .map(([nuggets, agentTurns]) => ({ nuggets, agentTurns }))
+      .sort((left, right) => left.nuggets - right.nuggets),
+    draftEdits: {
+      bands: [...draftBands].map(([label, drafts]) => ({ label, drafts })),
+      medianDraftWords: median(draftWords),
+      medianFinalWords: median(finalWords),
+    },
+    cleanupValidation: {
+      pairs: trueHter.length,
+      spearman: round(spearman(estimatedHter, trueHter)),
+      meanAbsoluteError: round(
+        trueHter.length === 0
+          ? null
+          : trueHter.reduce((sum, truth, index) => sum + Math.abs(estimatedHter[index]! - truth), 0) /
+              trueHter.length,
+      ),
+    },
   };
+}
+
+/** Bands of the true HTER of a draft → final edit, as the annotation guide defines them. */
+const draftBandEdges: Array<[label: string, max: number]> = [
+  ['unchanged (0)', 0],
+  ['light (≤ 0.2)', 0.2],
+  ['moderate (0.2–0.5)', 0.5],
+  ['heavy (> 0.5)', Number.POSITIVE_INFINITY],
+];
+
+function wordCount(text: string): number {
+  return text.trim().split(/\s+/).length;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1000) / 1000;
 }
 
 function wordLengths(histogram: Map<number, number>): WordLengths {

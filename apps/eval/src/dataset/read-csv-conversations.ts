@@ -332,7 +332,17 @@ class RowGrouper {
     Object.assign(turn, this.#labels(cells));
     const draft = this.#cell(cells, 'draft');
     if (draft !== undefined && draft !== '') turn.draft = draft;
+    const nuggets = this.#nuggets(cells);
+    if (nuggets.length > 0) turn.nuggets = nuggets;
     return turn;
+  }
+
+  /** The `nuggets` cell of an agent row: facts separated by `|`, like several domains. */
+  #nuggets(cells: string[]): string[] {
+    return (this.#cell(cells, 'nuggets') ?? '')
+      .split(domainSeparator)
+      .map((nugget) => nugget.trim())
+      .filter((nugget) => nugget !== '');
   }
 
   #labels(cells: string[]): Record<string, unknown> {
@@ -364,10 +374,18 @@ class RowGrouper {
     const reference = this.#cell(cells, 'reference') ?? '';
     const draft = this.#cell(cells, 'draft');
     // An FAQ row without an answer still serves routing; it just has no reference to score against.
+    const nuggets = this.#nuggets(cells);
     const agent =
       reference.trim() === '' && (draft === undefined || draft === '')
         ? []
-        : [{ role: 'agent', text: reference, ...(draft === undefined || draft === '' ? {} : { draft }) }];
+        : [
+            {
+              role: 'agent',
+              text: reference,
+              ...(nuggets.length > 0 ? { nuggets } : {}),
+              ...(draft === undefined || draft === '' ? {} : { draft }),
+            },
+          ];
     const metadata: Record<string, string> = {};
     for (const [index, name] of this.#columns?.extras ?? []) {
       const value = cells[index];

@@ -62,6 +62,40 @@ export function renderCorpusStats(stats: CorpusStats): string {
     ),
   );
 
+  if (stats.agentTurnsWithNuggets > 0) {
+    sections.push(
+      `**Nuggets per agent turn** (${count(stats.agentTurnsWithNuggets)} of ${count(stats.agentTurns)} agent turns annotated)\n\n${table(
+        ['nuggets', 'agent turns', 'share'],
+        stats.nuggetsPerTurn.map((row) => [
+          String(row.nuggets),
+          count(row.agentTurns),
+          share(row.agentTurns, stats.agentTurnsWithNuggets),
+        ]),
+        ['r', 'r', 'r'],
+      )}`,
+    );
+  }
+
+  if (stats.agentTurnsWithDraft > 0) {
+    const { draftEdits, cleanupValidation } = stats;
+    const fixed = (value: number | null) => (value === null ? '–' : value.toFixed(3));
+    sections.push(
+      `**Bot drafts: how far the human edited them** (true HTER of draft → final; median ${draftEdits.medianDraftWords} words per draft, ${draftEdits.medianFinalWords} per final)\n\n${table(
+        ['edit', 'drafts', 'share'],
+        draftEdits.bands.map((band) => [
+          band.label,
+          count(band.drafts),
+          share(band.drafts, stats.agentTurnsWithDraft),
+        ]),
+        ['l', 'r', 'r'],
+      )}\n\n**Offline cleanup estimate against the true HTER** (the estimate of each draft, HTER against the targeted reference built from the draft alone, vs. HTER of draft → final; ${count(cleanupValidation.pairs)} drafts)\n\n${table(
+        ["Spearman's ρ", 'mean absolute error'],
+        [[fixed(cleanupValidation.spearman), fixed(cleanupValidation.meanAbsoluteError)]],
+        ['r', 'r'],
+      )}`,
+    );
+  }
+
   if (stats.split !== undefined) {
     const { train, test, unassigned } = stats.split;
     const rows = [

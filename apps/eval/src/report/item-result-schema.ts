@@ -76,7 +76,9 @@ export const itemResultSchema = z.looseObject({
   repeat: z.number().int().nonnegative(),
   strategy: z.string().min(1),
   input: z.string(),
-  reference: z.string(),
+  reference: z.string().nullable(),
+  nuggets: z.array(z.string()).optional(),
+  nuggetSource: z.enum(['annotated', 'extracted', 'none']).optional(),
   recordedDraft: z.string().optional(),
   gold: z.object({
     domains: z.array(z.string()),

@@ -17,7 +17,8 @@ describe('renderHtml', () => {
 
   it('draws a dot-and-whisker chart per metric and the fallback rungs as stacked bars', () => {
     const html = renderHtml(exampleRunSummary());
-    expect(html.match(/<svg /g)).toHaveLength(7);
+    // One chart per summary metric (11) and the fallback rungs.
+    expect(html.match(/<svg /g)).toHaveLength(12);
     // trained's quality .52 on a 0–1 axis from x = 180 to 490: 180 + .52 × 310 = 341.2.
     expect(html).toContain('<circle cx="341.2" cy="67" r="5" fill="#0969da"><title>trained: 0.520');
     // lexical's rungs: retry .25 and human .25 over 430 px (x = 180 to 610), the fallback rate .75 as a tick.

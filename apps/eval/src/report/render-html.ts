@@ -90,6 +90,8 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td.num { text-align: right; white-space: nowrap; }
 .note { color: #57606a; font-size: 12px; }
+.n { color: #57606a; font-size: 11px; }
+.flag { color: #cf222e; font-size: 11px; font-weight: 600; }
 .charts { display: flex; flex-wrap: wrap; gap: 8px 24px; }
 .charts svg, h2 + svg { max-width: 100%; height: auto; }
 details { margin: 6px 0; } summary { cursor: pointer; }
@@ -157,19 +159,26 @@ function strategiesTable(summary: RunSummary): string {
       cell(strategyLabel(strategy, summary.baseline)),
       number(formatCount(strategy.turns)),
       number(formatCount(strategy.errors)),
-      cell(formatEstimate(metrics.answerQuality)),
-      cell(formatEstimate(metrics.fallbackRate)),
-      cell(formatEstimate(metrics.escalationRate)),
-      cell(formatEstimate(metrics.humanCleanup)),
-      cell(formatEstimate(metrics.routingAccuracy)),
+      ...summaryMetricNames
+        .filter((metric) => metric !== 'passRate')
+        .map((metric) => {
+          const value = `${formatEstimate(metrics[metric])} <span class="n">n ${formatCount(metrics[metric].n)}</span>`;
+          return (strategy.flags ?? []).includes(`${metric}-at-floor`)
+            ? cell(`${value} <span class="flag" title="does not clear the floor">at floor</span>`)
+            : cell(value);
+        }),
       number(formatLatency(metrics.latencyMs)),
       number(formatUsd(metrics.costUsd.perTurn)),
     ];
   });
+  const floor = summary.floor;
   return [
     '<h2>Strategies</h2>',
     table(header, rows),
-    '<p class="note">Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Failed and errored turns count in every denominator.</p>',
+    '<p class="note">Means with 95% bootstrap CIs resampled by conversation, n per metric; n/a where a denominator is empty. Quality is nugget recall over every turn with nuggets (escalations 1 when a human was needed, else 0; failures 0); cleanup is HTER to the closest acceptable reply (escalations and failures 1).</p>',
+    floor === undefined
+      ? ''
+      : `<p class="note">Floor: ${floor.probes.map(h).join(' and ')} answer without content. Numbers marked “at floor” have a 95% interval that does not clear the probes’ (quality above ${formatRate(floor.answerQuality)}, cleanup below ${formatRate(floor.humanCleanup)}): they cannot be told apart from a content-free answer.</p>`,
   ].join('\n');
 }
 
@@ -331,7 +340,7 @@ function examples(summary: RunSummary, items: readonly ItemResult[], options: Re
         `<details><summary>${heading.join(' · ')}</summary>`,
         `<div>Input</div><pre>${h(cut(item.input, maxLength))}</pre>`,
         `<div>Answer</div><pre>${h(cut(answer, maxLength))}</pre>`,
-        `<div>Reference</div><pre>${h(cut(item.reference, maxLength))}</pre>`,
+        `<div>Reference</div><pre>${h(cut(item.reference ?? '(routing-only turn: no reference)', maxLength))}</pre>`,
         '</details>',
       ].join('\n');
     });
@@ -367,9 +376,10 @@ function mostConcerning(items: readonly ItemResult[], strategy: string, count: n
 }
 
 function strategyLabel(strategy: StrategySummary, baseline: string): string {
-  return strategy.name === baseline
-    ? `${h(strategy.name)} <span class="note">(baseline)</span>`
-    : h(strategy.name);
+  if (strategy.name === baseline) return `${h(strategy.name)} <span class="note">(baseline)</span>`;
+  if (strategy.role === 'probe') return `${h(strategy.name)} <span class="note">(floor)</span>`;
+  if (strategy.role === 'recorded') return `${h(strategy.name)} <span class="note">(recorded bot)</span>`;
+  return h(strategy.name);
 }
 
 function arrowLabel(metric: keyof typeof summaryMetrics, higherIsBetter: boolean): string {

@@ -10,26 +10,30 @@ describe('renderMarkdown', () => {
 
       **support** (datasets/support/suite.json, split test) · 3 conversations, 5 turns · baseline **lexical** · offline (no model) · seed 7, 500 resamples
 
-      **Scorer:** answer quality by token-f1 · human cleanup by ter-with-shifts · pass at quality ≥ 0.5 · needs cleanup above 0.3
+      **Scorer:** answer quality by token-f1 · human cleanup by ter-with-shifts · nuggets annotated on 5 turns, extracted from the reference on 0, none on 0 · pass at quality ≥ 0.5 · needs cleanup above 0.3
 
       ### Strategies
 
-      | Strategy | Turns | Errors | Quality ↑ | Fallback ↓ | Escalation ↓ | Cleanup ↓ | Routing ↑ | Latency p50 / p95 | Cost / turn |
-      |---|--:|--:|---|---|---|---|---|--:|--:|
-      | lexical (baseline) | 5 | 1 | 0.475 [0.250, 0.700] | 0.750 [0.500, 1.000] | 0.200 [0.000, 1.000] | 0.620 [0.300, 1.000] | 0.500 [0.000, 1.000] | 150 / 280 ms | $0.0008 |
-      | trained | 5 | 0 | 0.520 [0.300, 0.800] | 0.600 [0.500, 1.000] | 0.000 [0.000, 0.000] | 0.480 [0.200, 0.700] | 0.750 [0.000, 1.000] | 120 / 560 ms | $0.003 |
+      | Strategy | Turns | Failed / errors | Quality ↑ | Answered-only quality ↑ | Fallback ↓ | Escalation ↓ | Unneeded / missed esc. ↓ | Cleanup ↓ | Routing ↑ | Token F1 ↑ | Latency p50 / p95 | Cost / turn |
+      |---|--:|--:|---|---|---|---|--:|---|---|---|--:|--:|
+      | lexical (baseline) | 5 | 0 / 1 | 0.580 [0.250, 1.000] | 0.633 [0.500, 0.700] (n 3) | 0.750 [0.500, 1.000] | 0.200 [0.000, 1.000] | 0.000 / 0.000 | 0.620 [0.300, 1.000] | 0.500 [0.000, 1.000] | n/a | 150 / 280 ms | $0.0008 |
+      | trained | 5 | 1 / 0 | 0.520 [0.300, 0.800] | 0.650 [0.467, 0.800] (n 4) | 0.600 [0.500, 1.000] | 0.000 [0.000, 0.000] | 0.000 / 1.000 | 0.480 [0.200, 0.680] | 0.500 [0.000, 1.000] | n/a | 120 / 560 ms | $0.003 |
 
-      Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Failed and errored turns count in every denominator.
+      Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Quality is nugget recall over every turn with nuggets: an escalation counts 1 when the gold label says a human was needed, else 0; failed and errored turns count 0 (answered-only quality beside it, with its n). Cleanup is HTER to the closest acceptable reply; escalations and failures count 1.
 
       ### Compared with lexical (paired)
 
       | Candidate | Metric | Diff | 95% CI | p | Paired |  |
       |---|---|--:|---|--:|--:|---|
-      | trained | answer quality ↑ | +0.075 | [+0.050, +0.100] | 0.004 | 2 conv. | ✅ better |
-      | trained | fallback rate ↓ | -0.250 | [-1.000, 0.000] | 0.299 | 3 conv. |  |
-      | trained | escalation rate ↓ | -0.200 | [-1.000, 0.000] | 0.303 | 3 conv. |  |
+      | trained | answer quality ↑ | -0.060 | [-0.600, +0.100] | 0.595 | 3 conv. |  |
+      | trained | answered-only quality ↑ | +0.100 | [+0.100, +0.100] | n/a | 1 conv. |  |
+      | trained | token F1 ↑ | n/a | n/a | n/a | 0 conv. |  |
+      | trained | fallback rate ↓ | -0.250 | [-1.000, 0.000] | 0.305 | 3 conv. |  |
+      | trained | escalation rate ↓ | -0.200 | [-1.000, 0.000] | 0.333 | 3 conv. |  |
+      | trained | unnecessary escalations ↓ | 0.000 | [0.000, 0.000] | 1.000 | 2 conv. |  |
+      | trained | missed escalations ↓ | +1.000 | [+1.000, +1.000] | n/a | 1 conv. |  |
       | trained | human cleanup ↓ | -0.140 | [-0.400, -0.050] | 0.004 | 3 conv. | ✅ better |
-      | trained | routing accuracy ↑ | +0.250 | [0.000, +0.500] | 0.309 | 3 conv. |  |
+      | trained | routing accuracy ↑ | 0.000 | [-1.000, +0.500] | 0.936 | 3 conv. |  |
       | trained | pass rate ↑ | 0.000 | [-0.465, +0.465] | 1.000 | 5 turns |  |
 
       Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.
@@ -43,19 +47,19 @@ describe('renderMarkdown', () => {
 
       ### Fallback rungs
 
-      Share of delegation-attempted turns in which each rung of the failure ladder ran (a turn may take several).
+      Share of the turns of a delegating strategy that attempted a delegation or failed in which the delegation failed before or during the attempt, and in which each rung of the failure ladder ran (a turn may take several).
 
-      | Strategy | Attempted | Fallback | Retry | Alternative | Self | Human |
-      |---|--:|--:|--:|--:|--:|--:|
-      | lexical (baseline) | 4 | 0.750 | 0.250 | 0.000 | 0.000 | 0.250 |
-      | trained | 5 | 0.600 | 0.400 | 0.400 | 0.200 | 0.000 |
+      | Strategy | In denominator | Fallback | Failed | Retry | Alternative | Self | Human |
+      |---|--:|--:|--:|--:|--:|--:|--:|
+      | lexical (baseline) | 4 | 0.750 | 0.250 | 0.250 | 0.000 | 0.000 | 0.250 |
+      | trained | 5 | 0.600 | 0.200 | 0.400 | 0.400 | 0.200 | 0.000 |
 
       ### Details
 
       | Strategy | Conversations | Failed | Pass rate ↑ | Needs cleanup ↓ | Tokens p50 / p95 | Cost total |
       |---|--:|--:|---|--:|--:|--:|
       | lexical (baseline) | 3 | 0 | 0.600 [0.000, 1.000] | 0.800 | 30 / 30 | $0.004 |
-      | trained | 3 | 1 | 0.600 [0.000, 1.000] | 0.600 | 30 / 30 | $0.015 |
+      | trained | 3 | 1 | 0.600 [0.250, 0.833] | 0.600 | 30 / 30 | $0.015 |
 
       ### Custom scores
 
@@ -92,7 +96,7 @@ describe('renderMarkdown', () => {
     const summary = exampleRunSummary();
     summary.strategies[1]!.name = '<script>alert(1)</script> | *x*';
     const markdown = renderMarkdown(summary);
-    expect(markdown).toContain('| &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\* | 5 | 0 |');
+    expect(markdown).toContain('| &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\* | 5 | 1 / 0 |');
     expect(markdown).not.toContain('<script>');
   });
 });

@@ -37,6 +37,7 @@ export function renderMarkdown(summary: RunSummary): string {
     runLine(summary),
     scorerLine(summary),
     strategiesSection(summary),
+    floorSection(summary),
     comparisonsSection(summary),
     gateSection(summary),
     rungsSection(summary),
@@ -80,7 +81,20 @@ function runLine(summary: RunSummary): string {
     summary.model === null ? 'offline (no model)' : `model ${text(summary.model)}`,
     `seed ${summary.seed}, ${formatCount(summary.resamples)} resamples`,
   ];
-  return parts.filter((part) => part !== '').join(' · ');
+  const info = suite.splitInfo;
+  const split =
+    info === undefined
+      ? ''
+      : `**Split:** ${text(info.method)}${info.seed === undefined ? '' : ` (hash seed ${text(info.seed)}, ${Math.round((info.testShare ?? 0) * 100)} % test)`} · trained routers learned from ${
+          info.training.source === 'train-split'
+            ? `${formatCount(info.training.conversations)} train-side conversations (${formatCount(info.training.examples)} labelled turns)`
+            : info.training.source === 'train-file'
+              ? `${formatCount(info.training.conversations)} conversations of --train (${formatCount(info.training.examples)} labelled turns)`
+              : info.training.source === 'capability-cards'
+                ? `the capability cards' ${formatCount(info.training.examples)} examples (no conversation)`
+                : 'nothing'
+        }`;
+  return [parts.filter((part) => part !== '').join(' · '), split].filter((part) => part !== '').join('\n\n');
 }
 
 function scorerLine(summary: RunSummary): string {
@@ -92,23 +106,33 @@ function scorerLine(summary: RunSummary): string {
   return [
     `**Scorer:** answer quality by ${text(scorer.answerQuality)}${judge.length > 0 ? ` (${judge.join(', ')})` : ''}`,
     `human cleanup by ${text(scorer.humanCleanup)}`,
+    ...(scorer.nuggets === undefined
+      ? []
+      : [
+          `nuggets annotated on ${formatCount(scorer.nuggets.annotated)} turns, extracted from the reference on ${formatCount(scorer.nuggets.extracted)}, none on ${formatCount(scorer.nuggets.none)}`,
+        ]),
     `pass at quality ≥ ${scorer.passThreshold}`,
     `needs cleanup above ${scorer.needsCleanupThreshold}`,
   ].join(' · ');
 }
 
 function strategiesSection(summary: RunSummary): string {
+  const flagged = (strategy: RunSummary['strategies'][number], metric: string, value: string) =>
+    (strategy.flags ?? []).includes(`${metric}-at-floor`) ? `${value} ⚑` : value;
   const rows = summary.strategies.map((strategy) => {
     const { metrics } = strategy;
     return [
-      strategyName(strategy.name, summary.baseline),
+      strategyName(strategy.name, summary.baseline, strategy.role),
       formatCount(strategy.turns),
-      formatCount(strategy.errors),
-      formatEstimate(metrics.answerQuality),
+      `${formatCount(strategy.failed)} / ${formatCount(strategy.errors)}`,
+      flagged(strategy, 'answerQuality', formatEstimate(metrics.answerQuality)),
+      `${formatEstimate(metrics.answeredQuality)} (n ${formatCount(metrics.answeredQuality.n)})`,
       formatEstimate(metrics.fallbackRate),
       formatEstimate(metrics.escalationRate),
-      formatEstimate(metrics.humanCleanup),
+      `${formatRate(metrics.unnecessaryEscalationRate.mean)} / ${formatRate(metrics.missedEscalationRate.mean)}`,
+      flagged(strategy, 'humanCleanup', formatEstimate(metrics.humanCleanup)),
       formatEstimate(metrics.routingAccuracy),
+      formatEstimate(metrics.tokenF1),
       formatLatency(metrics.latencyMs),
       formatUsd(metrics.costUsd.perTurn),
     ];
@@ -119,20 +143,50 @@ function strategiesSection(summary: RunSummary): string {
       [
         'Strategy',
         'Turns',
-        'Errors',
+        'Failed / errors',
         'Quality ↑',
+        'Answered-only quality ↑',
         'Fallback ↓',
         'Escalation ↓',
+        'Unneeded / missed esc. ↓',
         'Cleanup ↓',
         'Routing ↑',
+        'Token F1 ↑',
         'Latency p50 / p95',
         'Cost / turn',
       ],
-      ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'r', 'r'],
+      ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'r', 'l', 'l', 'l', 'r', 'r'],
       rows,
     ),
-    'Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Failed and errored turns count in every denominator.',
+    'Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Quality is nugget recall over every turn with nuggets: an escalation counts 1 when the gold label says a human was needed, else 0; failed and errored turns count 0 (answered-only quality beside it, with its n). Cleanup is HTER to the closest acceptable reply; escalations and failures count 1.',
   ].join('\n\n');
+}
+
+/** The floor probes and the recorded bot, and which numbers do not clear the floor. */
+function floorSection(summary: RunSummary): string {
+  const lines: string[] = [];
+  const { floor } = summary;
+  if (floor !== undefined) {
+    const flagged = summary.strategies.filter((strategy) => (strategy.flags ?? []).length > 0);
+    lines.push(
+      `**Floor:** ${floor.probes.map(text).join(' and ')} answer without content (the customer's own message; one fixed polite non-answer). A strategy must beat them: quality above ${formatRate(floor.answerQuality)} and cleanup below ${formatRate(floor.humanCleanup)} (their best 95% bounds).`,
+      flagged.length === 0
+        ? 'Every strategy clears the floor.'
+        : `⚑ Indistinguishable from a content-free answer: ${flagged
+            .map(
+              (strategy) =>
+                `${text(strategy.name)} (${strategy.flags.map((flag) => text(flag.replace('-at-floor', ''))).join(', ')})`,
+            )
+            .join('; ')}.`,
+    );
+  }
+  const recorded = summary.strategies.find((strategy) => strategy.role === 'recorded');
+  if (recorded !== undefined && recorded.metrics.recordedHter.mean !== null) {
+    lines.push(
+      `**Recorded bot:** true HTER of its ${formatCount(recorded.metrics.recordedHter.n)} drafts against the humans' finals ${formatEstimate(recorded.metrics.recordedHter)}; turns without a draft count as escalations (a human wrote the reply).`,
+    );
+  }
+  return lines.join('\n\n');
 }
 
 function comparisonsSection(summary: RunSummary): string {
@@ -187,15 +241,16 @@ function rungsSection(summary: RunSummary): string {
       strategyName(strategy.name, summary.baseline),
       formatCount(fallbackRate.n),
       formatRate(fallbackRate.mean),
+      formatRate(fallbackRate.rungs.failed ?? null),
       ...fallbackRungs.map((rung) => formatRate(fallbackRate.rungs[rung])),
     ];
   });
   return [
     '### Fallback rungs',
-    'Share of delegation-attempted turns in which each rung of the failure ladder ran (a turn may take several).',
+    'Share of the turns of a delegating strategy that attempted a delegation or failed in which the delegation failed before or during the attempt, and in which each rung of the failure ladder ran (a turn may take several).',
     table(
-      ['Strategy', 'Attempted', 'Fallback', 'Retry', 'Alternative', 'Self', 'Human'],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['Strategy', 'In denominator', 'Fallback', 'Failed', 'Retry', 'Alternative', 'Self', 'Human'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       rows,
     ),
   ].join('\n\n');
@@ -263,8 +318,11 @@ function customSection(summary: RunSummary): string {
   ].join('\n\n');
 }
 
-function strategyName(name: string, baseline: string): string {
-  return name === baseline ? `${text(name)} (baseline)` : text(name);
+function strategyName(name: string, baseline: string, role?: string): string {
+  if (name === baseline) return `${text(name)} (baseline)`;
+  if (role === 'probe') return `${text(name)} (floor)`;
+  if (role === 'recorded') return `${text(name)} (recorded bot)`;
+  return text(name);
 }
 
 function metricLabel(metric: string, higherIsBetter: boolean): string {

@@ -44,7 +44,7 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
   const header: Cell[] = [
     { text: '', tone: 'bold' },
     ...strategies.map((strategy) => ({
-      text: strategy.name === baseline ? `${strategy.name} (baseline)` : strategy.name,
+      text: columnName(strategy, baseline),
       tone: 'bold' as const,
     })),
   ];
@@ -55,19 +55,28 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
   ];
   rows.push(
     plain(
-      'turns / errors',
-      strategies.map((strategy) => `${formatCount(strategy.turns)} / ${formatCount(strategy.errors)}`),
+      'turns / failed / errors',
+      strategies.map(
+        (strategy) =>
+          `${formatCount(strategy.turns)} / ${formatCount(strategy.failed)} / ${formatCount(strategy.errors)}`,
+      ),
     ),
   );
   let marked = false;
+  let floored = false;
   for (const metric of summaryMetricNames) {
     const info = summaryMetrics[metric];
-    rows.push(
-      plain(
-        `${info.label} ${info.higherIsBetter ? '↑' : '↓'}`,
-        strategies.map((strategy) => formatEstimate(strategy.metrics[metric])),
-      ),
-    );
+    // A metric no row has a value for (the recorded HTER without drafts) is left out.
+    if (strategies.every((strategy) => strategy.metrics[metric].mean === null)) continue;
+    rows.push([
+      { text: `${info.label} ${info.higherIsBetter ? '↑' : '↓'}` },
+      ...strategies.map((strategy): Cell => {
+        const atFloor = (strategy.flags ?? []).includes(`${metric}-at-floor`);
+        if (atFloor) floored = true;
+        const value = formatEstimate(strategy.metrics[metric]);
+        return atFloor ? { text: `${value} !`, tone: 'red' } : { text: value };
+      }),
+    ]);
     const diffs = strategies.map((strategy): Cell => {
       const comparison = summary.comparisons.find(
         (entry) =>
@@ -99,7 +108,24 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       .trimEnd(),
   );
   if (marked) lines.push(`* p < ${significanceLevel}`);
+  if (summary.floor !== undefined) {
+    lines.push(
+      `floor: ${summary.floor.probes.join(' and ')} answer without content; ${
+        floored
+          ? '! marks a number whose 95% interval does not clear theirs (indistinguishable from a content-free answer)'
+          : 'every strategy clears it'
+      }`,
+    );
+  }
   return lines.join('\n');
+}
+
+/** A column's header: the name, and what the row is when it is not a plain contender. */
+function columnName(strategy: RunSummary['strategies'][number], baseline: string): string {
+  if (strategy.name === baseline) return `${strategy.name} (baseline)`;
+  if (strategy.role === 'probe') return `${strategy.name} (floor)`;
+  if (strategy.role === 'recorded') return `${strategy.name} (bot)`;
+  return strategy.name;
 }
 
 function diffCell(comparison: Comparison): Cell {

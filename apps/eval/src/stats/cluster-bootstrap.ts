@@ -96,7 +96,13 @@ export function sumByCluster(items: readonly ClusteredValue[]): ClusterSums {
   let total = 0;
   let minimum = Number.POSITIVE_INFINITY;
   let maximum = Number.NEGATIVE_INFINITY;
-  for (const { cluster, value } of items) {
+  // Canonical order (cluster id, then value) before summing: the clusters' indexes, which the
+  // resampling draws, and every floating-point sum are then the same whatever order the items came
+  // in, so the same items and seed give bit-identical intervals.
+  const ordered = [...items].sort((a, b) =>
+    a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : a.value - b.value,
+  );
+  for (const { cluster, value } of ordered) {
     if (!Number.isFinite(value)) {
       throw new EvalError(
         'invalid-input',

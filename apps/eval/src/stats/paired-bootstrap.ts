@@ -86,7 +86,9 @@ export function pairedBootstrap(
   const candidateOnly: string[] = [];
   let baselineTotal = 0;
   let candidateTotal = 0;
-  for (const item of candidate) {
+  // Sums in a canonical order (by turn id), so the means do not depend on the items' order.
+  const ordered = [...candidate].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const item of ordered) {
     const match = baselineById.get(item.id);
     if (match === undefined) {
       candidateOnly.push(item.id);
@@ -102,7 +104,11 @@ export function pairedBootstrap(
     baselineTotal += match.value;
     candidateTotal += item.value;
   }
-  const baselineOnly = baseline.filter((item) => !candidateById.has(item.id)).map((item) => item.id);
+  const baselineOnly = baseline
+    .filter((item) => !candidateById.has(item.id))
+    .map((item) => item.id)
+    .sort();
+  candidateOnly.sort();
   const unmatched = { baselineOnly, candidateOnly };
 
   const clusters = sumByCluster(differences);

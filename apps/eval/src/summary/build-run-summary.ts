@@ -1,6 +1,6 @@
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
-import type { RunSummary } from '../run-summary.js';
+import type { FloorSummary, RunSummary, SplitInfo, StrategySummary } from '../run-summary.js';
 import { compareStrategies } from './compare-strategies.js';
 import { evaluateGate, type GateRule } from './gate.js';
 import { summarizeStrategy } from './summarize-strategy.js';
@@ -9,8 +9,8 @@ import { summarizeStrategy } from './summarize-strategy.js';
 export interface BuildRunSummaryInput {
   /** Every strategy's items (all repeats), deduplicated (see `mergeItems`). */
   items: readonly ItemResult[];
-  /** The strategies in report order, with the descriptions the reports show. */
-  strategies: readonly { name: string; description?: string }[];
+  /** The strategies in report order, with the descriptions the reports show and their role. */
+  strategies: readonly { name: string; description?: string; role?: StrategySummary['role'] }[];
   /** The strategy the others are compared with; one of `strategies`. */
   baseline: string;
   runId: string;
@@ -18,7 +18,14 @@ export interface BuildRunSummaryInput {
   createdAt: string;
   durationMs: number;
   /** The suite; `conversations` and `turns` default to the distinct ones among the items. */
-  suite: { name: string; dataset: string; split: string | null; conversations?: number; turns?: number };
+  suite: {
+    name: string;
+    dataset: string;
+    split: string | null;
+    conversations?: number;
+    turns?: number;
+    splitInfo?: SplitInfo;
+  };
   scorer: RunSummary['scorer'];
   model: string | null;
   repeat: number;
@@ -79,13 +86,21 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
       ...options,
       name: strategy.name,
       description: strategy.description ?? '',
+      role: strategy.role ?? 'strategy',
     }),
   );
+  const floor = flagFloor(strategies);
+  const probes = new Set(
+    strategies.filter((strategy) => strategy.role === 'probe').map((strategy) => strategy.name),
+  );
+  if (probes.has(input.baseline)) {
+    throw new EvalError('usage', `the baseline "${input.baseline}" is a floor probe; choose a strategy.`);
+  }
   const comparisons = compareStrategies(input.items, {
     baseline: input.baseline,
     seed: input.seed,
     resamples: input.resamples,
-    candidates: names.filter((name) => name !== input.baseline),
+    candidates: names.filter((name) => name !== input.baseline && !probes.has(name)),
   });
   const gate = evaluateGate({
     rules: input.gate?.rules ?? [],
@@ -107,8 +122,10 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
       conversations:
         input.suite.conversations ?? new Set(input.items.map((item) => item.conversationId)).size,
       turns: input.suite.turns ?? new Set(input.items.map((item) => item.itemId)).size,
+      ...(input.suite.splitInfo ? { splitInfo: input.suite.splitInfo } : {}),
     },
-    scorer: input.scorer,
+    ...(floor ? { floor } : {}),
+    scorer: { ...input.scorer, nuggets: nuggetSources(input.items) },
     model: input.model,
     baseline: input.baseline,
     repeat: input.repeat,
@@ -120,4 +137,44 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
     comparisons,
     gate,
   };
+}
+
+/**
+ * The floor from the probes' intervals, and a flag on every other row whose interval does not
+ * clear it: quality whose lower bound is not above the best probe's upper bound, cleanup whose
+ * upper bound is not below the best probe's lower bound. Such a number cannot be told apart from
+ * a content-free answer.
+ */
+function flagFloor(strategies: StrategySummary[]): FloorSummary | undefined {
+  const probes = strategies.filter((strategy) => strategy.role === 'probe');
+  if (probes.length === 0) return undefined;
+  const qualityBounds = probes.flatMap((probe) => probe.metrics.answerQuality.ci95?.[1] ?? []);
+  const cleanupBounds = probes.flatMap((probe) => probe.metrics.humanCleanup.ci95?.[0] ?? []);
+  const floor: FloorSummary = {
+    probes: probes.map((probe) => probe.name),
+    answerQuality: qualityBounds.length === 0 ? null : Math.max(...qualityBounds),
+    humanCleanup: cleanupBounds.length === 0 ? null : Math.min(...cleanupBounds),
+  };
+  for (const strategy of strategies) {
+    if (strategy.role === 'probe') continue;
+    const quality = strategy.metrics.answerQuality.ci95;
+    if (quality && floor.answerQuality !== null && quality[0] <= floor.answerQuality)
+      strategy.flags.push('answerQuality-at-floor');
+    const cleanup = strategy.metrics.humanCleanup.ci95;
+    if (cleanup && floor.humanCleanup !== null && cleanup[1] >= floor.humanCleanup)
+      strategy.flags.push('humanCleanup-at-floor');
+  }
+  return floor;
+}
+
+/** How many distinct turns had annotated, extracted or no nuggets. */
+function nuggetSources(items: readonly ItemResult[]): { annotated: number; extracted: number; none: number } {
+  const sources = new Map<string, string>();
+  for (const item of items) sources.set(item.itemId, item.nuggetSource ?? 'none');
+  const counts = { annotated: 0, extracted: 0, none: 0 };
+  for (const source of sources.values()) {
+    if (source === 'annotated' || source === 'extracted') counts[source] += 1;
+    else counts.none += 1;
+  }
+  return counts;
 }

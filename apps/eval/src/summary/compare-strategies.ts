@@ -1,9 +1,11 @@
 import type { ItemResult } from '../item-result.js';
 import type { Comparison } from '../run-summary.js';
 import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
-import { type PairedItem, pairedBootstrap } from '../stats/paired-bootstrap.js';
+import { pairedBootstrap } from '../stats/paired-bootstrap.js';
+import { purposeSeed } from '../stats/purpose-seed.js';
 import { itemMetricValue } from './item-metric-value.js';
 import { type SummaryMetricName, summaryMetricNames, summaryMetrics } from './summary-metrics.js';
+import { turnUnits } from './turn-units.js';
 
 /** Options of {@link compareStrategies}. */
 export interface CompareStrategiesOptions {
@@ -18,9 +20,10 @@ export interface CompareStrategiesOptions {
 }
 
 /**
- * Compares each candidate with the baseline on the same turns. A turn is paired by `itemId` and
- * `repeat`, and only when both strategies have it in the metric's denominator (quality pairs no
- * turn that either strategy escalated). Then:
+ * Compares each candidate with the baseline on the same turns. A turn is paired by `itemId` (its
+ * repeats folded into one unit), and only when both strategies have it in the metric's
+ * denominator. Items are put in canonical order and each metric draws its own seeded stream, so
+ * the result does not depend on the items' order or on which other strategies ran. Then:
  *
  * - answer quality, fallback, escalation, cleanup and routing: the paired bootstrap of the mean
  *   difference (candidate − baseline), resampled by conversation; `n` counts conversations. The
@@ -59,6 +62,7 @@ export function compareStrategies(
     if (candidate === options.baseline) continue;
     const candidateItems = byStrategy.get(candidate) ?? [];
     for (const metric of summaryMetricNames) {
+      if (!summaryMetrics[metric].compared) continue;
       const pair = { baseline: options.baseline, candidate, metric };
       comparisons.push(
         metric === 'passRate'
@@ -78,13 +82,10 @@ function compareWithBootstrap(
   candidateItems: readonly ItemResult[],
   options: { seed: number; resamples: number },
 ): ComparisonResult {
-  const paired = (list: readonly ItemResult[]): PairedItem[] =>
-    list.flatMap((item) => {
-      const value = itemMetricValue(item, metric);
-      return value === null ? [] : [{ id: pairKey(item), cluster: item.conversationId, value }];
-    });
-  const result = pairedBootstrap(paired(baselineItems), paired(candidateItems), {
-    seed: options.seed,
+  // One unit per turn (repeats folded into their mean), so repeats never pass for extra evidence.
+  const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => itemMetricValue(item, metric));
+  const result = pairedBootstrap(units(baselineItems), units(candidateItems), {
+    seed: purposeSeed(options.seed, `paired:${metric}`),
     resamples: options.resamples,
   });
   return {
@@ -101,11 +102,12 @@ function compareWithMcNemar(
   baselineItems: readonly ItemResult[],
   candidateItems: readonly ItemResult[],
 ): ComparisonResult {
+  // One pass/fail per turn: with repeats, a turn passes when it passed in more than half of them.
   const outcomes = (list: readonly ItemResult[]): PassFailItem[] =>
-    list.flatMap((item) => {
-      const value = itemMetricValue(item, 'passRate');
-      return value === null ? [] : [{ id: pairKey(item), passed: value === 1 }];
-    });
+    turnUnits(list, (item) => itemMetricValue(item, 'passRate')).map((unit) => ({
+      id: unit.id,
+      passed: unit.value > 0.5,
+    }));
   const { table } = pairOutcomes(outcomes(baselineItems), outcomes(candidateItems));
   const result = mcnemar(table);
   const paired = result.n > 0;
@@ -119,8 +121,4 @@ function compareWithMcNemar(
     higherIsBetter: summaryMetrics.passRate.higherIsBetter,
     counts: { ...table },
   };
-}
-
-function pairKey(item: ItemResult): string {
-  return `${item.itemId}\u0000${item.repeat}`;
 }

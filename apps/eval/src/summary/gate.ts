@@ -77,6 +77,9 @@ function parseValues(kind: GateKind, values: GateValues | undefined): GateRule[]
       if (!isSummaryMetricName(metric)) {
         fail(`unknown metric "${metric}"; valid metrics: ${summaryMetricNames.join(', ')}`);
       }
+      if (!summaryMetrics[metric as SummaryMetricName].compared) {
+        fail(`"${metric}" belongs to the recorded bot alone, which is never gated`);
+      }
       const threshold = number === '' ? Number.NaN : Number(number);
       if (!Number.isFinite(threshold)) fail(`"${number}" is not a number`);
       if (threshold < 0 || threshold > 1) {
@@ -105,8 +108,9 @@ export interface EvaluateGateInput {
   comparisons: readonly Comparison[];
   baseline: string;
   /**
-   * Strategies the checks apply to. Default: every strategy except the baseline, or the baseline
-   * alone when it is the only one. `max-regression` never applies to the baseline itself.
+   * Strategies the checks apply to. Default: every strategy except the baseline (probes and the
+   * recorded bot are never gated), or the baseline alone when it is the only one. `max-regression`
+   * never applies to the baseline itself.
    */
   targets?: readonly string[];
 }
@@ -138,10 +142,12 @@ export interface EvaluateGateInput {
 export function evaluateGate(input: EvaluateGateInput): { passed: boolean; checks: GateCheck[] } {
   const { rules, strategies, baseline } = input;
   const byName = new Map(strategies.map((strategy) => [strategy.name, strategy]));
+  // Probes and the recorded bot are reference rows, never gated.
+  const contenders = strategies.filter((strategy) => (strategy.role ?? 'strategy') === 'strategy');
   const defaultTargets =
-    strategies.length > 1
-      ? strategies.filter((strategy) => strategy.name !== baseline).map((strategy) => strategy.name)
-      : strategies.map((strategy) => strategy.name);
+    contenders.length > 1
+      ? contenders.filter((strategy) => strategy.name !== baseline).map((strategy) => strategy.name)
+      : contenders.map((strategy) => strategy.name);
   const targets = input.targets ?? defaultTargets;
   const checks: GateCheck[] = [];
   for (const target of targets) {

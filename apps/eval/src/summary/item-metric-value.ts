@@ -9,18 +9,10 @@ export const fallbackRungs: readonly FallbackRung[] = ['retry', 'alternative', '
  * One item's value for a summary metric — 0 or 1 for the rates, the score for quality and
  * cleanup — or `null` when the item is not in that metric's denominator.
  *
- * The runner already applies METRICS.md when it scores an item; this reads those scores and
- * re-asserts the rules that keep a metric honest when a score is missing, so that a failure can
- * never leave a denominator by accident ("failed and errored items stay in every denominator"):
- *
- * - `answerQuality`: the score; `null` for an escalated turn (no bot answer); 0 for a failed or
- *   errored turn without a score.
- * - `fallbackRate`: only delegation-attempted turns (an errored turn counts as attempted and as a
- *   fallback); 1 when at least one ladder step ran.
- * - `escalationRate`: every turn; 1 when it ended with a human.
- * - `humanCleanup`: the score; 1 for an escalated, failed or errored turn without one.
- * - `routingAccuracy`: only labelled turns (`routingCorrect` not null).
- * - `passRate`: the pass flag; 0 for a failed or errored turn without one.
+ * The runner already applies the metric definitions when it scores an item (see `scoreItem`); this
+ * reads those scores and re-asserts the rules that keep a metric honest when a score is missing,
+ * so that a failure can never leave a denominator by accident: a failed or errored turn with a
+ * reference scores 0 quality and 1 cleanup, and fails.
  *
  * @param item - One replayed turn.
  * @param metric - The metric.
@@ -29,27 +21,36 @@ export const fallbackRungs: readonly FallbackRung[] = ['retry', 'alternative', '
 export function itemMetricValue(item: ItemResult, metric: SummaryMetricName): number | null {
   switch (metric) {
     case 'answerQuality': {
-      if (isEscalated(item)) return null;
       const score = numberScore(item, scoreNames.answerQuality);
       if (score !== null) return score;
-      return isFailure(item) ? 0 : null;
+      return isFailure(item) && hasNuggets(item) ? 0 : null;
     }
+    case 'answeredQuality':
+      return numberScore(item, scoreNames.answeredQuality);
+    case 'tokenF1':
+      return numberScore(item, scoreNames.tokenF1);
     case 'fallbackRate':
       if (!isDelegationAttempted(item)) return null;
-      return item.outcome === 'error' || booleanScore(item, scoreNames.fallback) === true ? 1 : 0;
+      return booleanScore(item, scoreNames.fallback) === true ? 1 : 0;
     case 'escalationRate':
       return isEscalated(item) ? 1 : 0;
+    case 'unnecessaryEscalationRate':
+      return asZeroOne(booleanScore(item, scoreNames.unnecessaryEscalation));
+    case 'missedEscalationRate':
+      return asZeroOne(booleanScore(item, scoreNames.missedEscalation));
     case 'humanCleanup': {
       const score = numberScore(item, scoreNames.humanCleanup);
       if (score !== null) return score;
-      return isEscalated(item) || isFailure(item) ? 1 : null;
+      return item.reference !== null && (isEscalated(item) || isFailure(item)) ? 1 : null;
     }
+    case 'recordedHter':
+      return numberScore(item, scoreNames.recordedHter);
     case 'routingAccuracy':
       return asZeroOne(booleanScore(item, scoreNames.routingCorrect));
     case 'passRate': {
       const passed = booleanScore(item, scoreNames.pass);
       if (passed !== null) return passed ? 1 : 0;
-      return isFailure(item) ? 0 : null;
+      return isFailure(item) && hasNuggets(item) ? 0 : null;
     }
   }
 }
@@ -61,15 +62,20 @@ export function itemMetricValue(item: ItemResult, metric: SummaryMetricName): nu
 export function itemNeedsCleanup(item: ItemResult): boolean | null {
   const flag = booleanScore(item, scoreNames.needsCleanup);
   if (flag !== null) return flag;
-  return isEscalated(item) || isFailure(item) ? true : null;
+  return item.reference !== null && (isEscalated(item) || isFailure(item)) ? true : null;
 }
 
 /**
- * Whether the turn attempted a delegation: the runner's flag, and always for an errored turn
- * (the harness cannot tell, so it counts against the strategy).
+ * Whether the turn is in the fallback denominator: the runner's flag, set for every turn of a
+ * delegating strategy that attempted a delegation or failed (before or during the attempt).
  */
 export function isDelegationAttempted(item: ItemResult): boolean {
-  return item.outcome === 'error' || booleanScore(item, scoreNames.delegationAttempted) === true;
+  return booleanScore(item, scoreNames.delegationAttempted) === true;
+}
+
+/** Whether a failed delegation (the turn failed or errored in a delegating strategy) is recorded. */
+export function isDelegationFailed(item: ItemResult): boolean {
+  return booleanScore(item, scoreNames.delegationFailed) === true;
 }
 
 /** Whether the given failure-ladder rung ran in this turn (`fallback.<rung>` is true). */
@@ -101,6 +107,10 @@ export function customScoreValue(item: ItemResult, name: string): number | null 
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return null;
+}
+
+function hasNuggets(item: ItemResult): boolean {
+  return item.reference !== null && (item.nuggets === undefined || item.nuggets.length > 0);
 }
 
 function isFailure(item: ItemResult): boolean {

@@ -5,16 +5,19 @@ import type { MetricEstimate, StrategyMetrics, StrategySummary } from '../run-su
 import { clusterBootstrap } from '../stats/cluster-bootstrap.js';
 import { passHatK, type RepeatedOutcomes } from '../stats/pass-hat-k.js';
 import { percentile } from '../stats/percentile.js';
+import { purposeSeed } from '../stats/purpose-seed.js';
 import {
   customScoreValue,
   fallbackRungs,
   isCustomScoreName,
   isDelegationAttempted,
+  isDelegationFailed,
   itemMetricValue,
   itemNeedsCleanup,
   ranFallbackRung,
 } from './item-metric-value.js';
 import type { SummaryMetricName } from './summary-metrics.js';
+import { compareText, turnUnits } from './turn-units.js';
 
 /** Options of {@link summarizeStrategy}. */
 export interface SummarizeStrategyOptions {
@@ -28,6 +31,8 @@ export interface SummarizeStrategyOptions {
   name?: string;
   /** A one-line description for the reports. Default empty. */
   description?: string;
+  /** What the row is: a strategy (default), a floor probe, or the recorded bot. */
+  role?: StrategySummary['role'];
 }
 
 /**
@@ -63,14 +68,25 @@ export function summarizeStrategy(
     throw new EvalError('usage', 'summarizeStrategy: no items and no strategy name to summarise.');
   }
   checkItems(items, name, options.repeat);
-  const bootstrap = { seed: options.seed, resamples: options.resamples };
+  // Canonical order first (conversation, turn, repeat): every number below is then the same
+  // whatever order items.jsonl was written in.
+  items = [...items].sort(
+    (a, b) =>
+      compareText(a.conversationId, b.conversationId) || a.turnIndex - b.turnIndex || a.repeat - b.repeat,
+  );
   const estimate = (metric: SummaryMetricName): MetricEstimate =>
-    estimateMean(items, (item) => itemMetricValue(item, metric), bootstrap);
+    estimateMean(items, (item) => itemMetricValue(item, metric), {
+      seed: purposeSeed(options.seed, `interval:${metric}`),
+      resamples: options.resamples,
+    });
 
   const attempted = items.filter(isDelegationAttempted);
-  const rungs = Object.fromEntries(
-    fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
-  ) as Record<FallbackRung, number | null>;
+  const rungs = {
+    ...Object.fromEntries(
+      fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
+    ),
+    failed: shareOf(attempted, isDelegationFailed),
+  } as Record<FallbackRung | 'failed', number | null>;
   const needsCleanup = items.map(itemNeedsCleanup).filter((flag) => flag !== null);
 
   const costs = items.map((item) => item.costUsd);
@@ -81,12 +97,17 @@ export function summarizeStrategy(
 
   const metrics: StrategyMetrics = {
     answerQuality: estimate('answerQuality'),
+    answeredQuality: estimate('answeredQuality'),
+    tokenF1: estimate('tokenF1'),
     fallbackRate: { ...estimate('fallbackRate'), rungs },
     escalationRate: estimate('escalationRate'),
+    unnecessaryEscalationRate: estimate('unnecessaryEscalationRate'),
+    missedEscalationRate: estimate('missedEscalationRate'),
     humanCleanup: {
       ...estimate('humanCleanup'),
       needsCleanupShare: needsCleanup.length === 0 ? null : shareOf(needsCleanup, (flag) => flag),
     },
+    recordedHter: estimate('recordedHter'),
     routingAccuracy: estimate('routingAccuracy'),
     passRate: estimate('passRate'),
     latencyMs: latency,
@@ -99,12 +120,14 @@ export function summarizeStrategy(
     },
   };
   if (options.repeat > 1) metrics.passHatK = passHatKOf(items, options.repeat);
-  const custom = customEstimates(items, bootstrap);
+  const custom = customEstimates(items, options);
   if (custom !== undefined) metrics.custom = custom;
 
   return {
     name,
     description: options.description ?? '',
+    role: options.role ?? 'strategy',
+    flags: [],
     turns: items.length,
     conversations: new Set(items.map((item) => item.conversationId)).size,
     errors: items.filter((item) => item.outcome === 'error').length,
@@ -142,17 +165,17 @@ function checkItems(items: readonly ItemResult[], name: string, repeat: number):
   }
 }
 
+/**
+ * The mean over turns with its conversation-resampled interval. With repeats, a turn's repeats are
+ * one unit (their mean), so repeating a deterministic strategy adds no false precision; `n` counts
+ * turns, not turns × repeats.
+ */
 function estimateMean(
   items: readonly ItemResult[],
   value: (item: ItemResult) => number | null,
   bootstrap: { seed: number; resamples: number },
 ): MetricEstimate {
-  const values: { cluster: string; value: number }[] = [];
-  for (const item of items) {
-    const itemValue = value(item);
-    if (itemValue !== null) values.push({ cluster: item.conversationId, value: itemValue });
-  }
-  const result = clusterBootstrap(values, bootstrap);
+  const result = clusterBootstrap(turnUnits(items, value), bootstrap);
   return {
     mean: result.mean ?? null,
     ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
@@ -162,7 +185,7 @@ function estimateMean(
 
 function customEstimates(
   items: readonly ItemResult[],
-  bootstrap: { seed: number; resamples: number },
+  options: { seed: number; resamples: number },
 ): Record<string, MetricEstimate> | undefined {
   const names = new Set<string>();
   for (const item of items) {
@@ -172,9 +195,13 @@ function customEstimates(
   }
   if (names.size === 0) return undefined;
   return Object.fromEntries(
-    [...names]
-      .sort()
-      .map((name) => [name, estimateMean(items, (item) => customScoreValue(item, name), bootstrap)]),
+    [...names].sort().map((name) => [
+      name,
+      estimateMean(items, (item) => customScoreValue(item, name), {
+        seed: purposeSeed(options.seed, `interval:custom:${name}`),
+        resamples: options.resamples,
+      }),
+    ]),
   );
 }
 

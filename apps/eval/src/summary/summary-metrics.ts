@@ -4,9 +4,14 @@
  */
 export const summaryMetricNames = [
   'answerQuality',
+  'answeredQuality',
+  'tokenF1',
   'fallbackRate',
   'escalationRate',
+  'unnecessaryEscalationRate',
+  'missedEscalationRate',
   'humanCleanup',
+  'recordedHter',
   'routingAccuracy',
   'passRate',
 ] as const;
@@ -14,13 +19,17 @@ export const summaryMetricNames = [
 /** One of {@link summaryMetricNames}. */
 export type SummaryMetricName = (typeof summaryMetricNames)[number];
 
-/** How a summary metric reads: its label, direction and denominator (see METRICS.md). */
+/** How a summary metric reads: its label, direction and denominator (see the README). */
 export interface SummaryMetricInfo {
   /** Lower-case label for prose and tables, e.g. `answer quality`. */
   label: string;
   higherIsBetter: boolean;
   /** The turns the mean is taken over, in words, for "no data" messages. */
   denominator: string;
+  /** Secondary metrics are reported but not headlined (the table lists them after the headline ones). */
+  secondary?: boolean;
+  /** Compared with the baseline (the `recorded` row's own true HTER is not). */
+  compared: boolean;
 }
 
 /** Label, direction and denominator of every {@link SummaryMetricName}. */
@@ -28,17 +37,66 @@ export const summaryMetrics: Readonly<Record<SummaryMetricName, SummaryMetricInf
   answerQuality: {
     label: 'answer quality',
     higherIsBetter: true,
-    denominator: 'turns with a quality score (escalated turns excluded)',
+    denominator: 'turns with nuggets to check (escalations: 1 if a human was needed, else 0; failures 0)',
+    compared: true,
   },
-  fallbackRate: { label: 'fallback rate', higherIsBetter: false, denominator: 'delegation-attempted turns' },
-  escalationRate: { label: 'escalation rate', higherIsBetter: false, denominator: 'turns' },
-  humanCleanup: { label: 'human cleanup', higherIsBetter: false, denominator: 'turns with a cleanup score' },
+  answeredQuality: {
+    label: 'answered-only quality',
+    higherIsBetter: true,
+    denominator: 'answered turns with nuggets to check',
+    secondary: true,
+    compared: true,
+  },
+  tokenF1: {
+    label: 'token F1',
+    higherIsBetter: true,
+    denominator: 'turns with a reference, escalations excluded (failures 0)',
+    secondary: true,
+    compared: true,
+  },
+  fallbackRate: {
+    label: 'fallback rate',
+    higherIsBetter: false,
+    denominator: 'turns of a delegating strategy that attempted a delegation or failed',
+    compared: true,
+  },
+  escalationRate: { label: 'escalation rate', higherIsBetter: false, denominator: 'turns', compared: true },
+  unnecessaryEscalationRate: {
+    label: 'unnecessary escalations',
+    higherIsBetter: false,
+    denominator: 'labelled turns that needed no human',
+    compared: true,
+  },
+  missedEscalationRate: {
+    label: 'missed escalations',
+    higherIsBetter: false,
+    denominator: 'labelled turns that needed a human',
+    compared: true,
+  },
+  humanCleanup: {
+    label: 'human cleanup',
+    higherIsBetter: false,
+    denominator: 'turns with a reference (escalations and failures 1)',
+    compared: true,
+  },
+  recordedHter: {
+    label: 'recorded HTER (true)',
+    higherIsBetter: false,
+    denominator: 'turns with a recorded draft',
+    compared: false,
+  },
   routingAccuracy: {
     label: 'routing accuracy',
     higherIsBetter: true,
     denominator: 'turns with gold domains',
+    compared: true,
   },
-  passRate: { label: 'pass rate', higherIsBetter: true, denominator: 'turns with a pass/fail' },
+  passRate: {
+    label: 'pass rate',
+    higherIsBetter: true,
+    denominator: 'turns with a pass/fail',
+    compared: true,
+  },
 };
 
 /**

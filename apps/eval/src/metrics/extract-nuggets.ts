@@ -1,0 +1,104 @@
+import { factTokens } from './fact-tokens.js';
+import { splitSentences } from './split-sentences.js';
+
+/** At most this many nuggets are extracted from one reference. */
+const maxNuggets = 6;
+
+// Each pattern finds one kind of checkable fact in a reply. Order matters: earlier kinds win
+// where two overlap (a URL is not also read as a menu path).
+const patterns: readonly { kind: string; pattern: RegExp }[] = [
+  { kind: 'email', pattern: /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g },
+  {
+    kind: 'url',
+    pattern:
+      /\bhttps?:\/\/[^\s)>\]]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|eu|de|fr|es|nl|it|pt)(?:\/[^\s)>\]]*)?/gi,
+  },
+  // Menu paths: two or more labels joined by →, >, », ›. The first label is capitalised words
+  // ("Back Office"), later ones start with any word and go on with capitalised ones.
+  {
+    kind: 'menu-path',
+    pattern:
+      /[\p{Lu}\d][\p{L}\d&'’-]*(?:\s[\p{Lu}\d][\p{L}\d&'’-]*){0,3}(?:\s*(?:→|->|>|»|›)\s*["“]?[\p{L}\d][\p{L}\d&'’-]*(?:\s[\p{Lu}\d][\p{L}\d&'’-]*){0,2}["”]?)+/gu,
+  },
+  // Quoted UI labels: "Use a backup code", “Cancel”, «Annuler» (up to 8 words).
+  { kind: 'quoted', pattern: /["“«„]([^"”»“\n]{2,60})["”»“]/g },
+  // Amounts, percentages and numbers with a unit or a time frame: €15, 1.49% + €0.10, 5–10 business days.
+  {
+    kind: 'amount',
+    pattern:
+      /(?:[€$£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:%|€|\$|£|eur\b|euros?\b|usd\b))(?:\s?\+\s?(?:[€$£]\s?\d[\d.,]*|\d[\d.,]*\s?[€$£%]))?/giu,
+  },
+  {
+    kind: 'duration',
+    pattern:
+      /\b\d+(?:\s?[–-]\s?\d+)?\s(?:business\s|working\s)?(?:days?|hours?|minutes?|weeks?|months?|years?|días?|horas?|minutos?|semanas?|meses|mes|años?|tage?n?|stunden?|minuten|wochen?|monate?n?|jahre?n?|jours?|heures?|semaines?|mois|ans?|giorni|ore|settimane|mesi|anni|dagen|uur|weken|maanden|jaar|dias|meses|anos)\b(?:\s(?:hábiles|laborables|ouvrés|ouvrables|lavorativi|werktage|werkdagen|úteis))?/giu,
+  },
+  // Codes: error codes, order and invoice numbers, device models (E-104, INV-2024-118342, R2).
+  // (`#` is not a word character: "#48213" starts after no word boundary, so it stands outside `\b`.)
+  { kind: 'code', pattern: /(?:\b(?:[A-Z]{1,5}-?\d{2,}(?:-\d+)*|[A-Z]+\d[A-Z\d]*)|#\d{3,})\b/g },
+  // Times and dates.
+  { kind: 'time', pattern: /\b\d{1,2}[:.]\d{2}(?:\s?[–-]\s?\d{1,2}[:.]\d{2})?(?:\s?(?:CET|CT|UTC|h))?/g },
+  { kind: 'date', pattern: /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b/g },
+];
+
+/** A nugget found in a reference text, with the kind of fact it is. */
+export interface ExtractedNugget {
+  text: string;
+  kind: string;
+}
+
+/**
+ * Extracts the checkable facts of a reference reply, for datasets whose replies carry no
+ * annotated nuggets: URLs, e-mail addresses, menu paths, quoted UI labels, amounts and
+ * percentages, numbers with a time unit, codes, times and dates (at most six, in reply order,
+ * without repeats). A reply with none of these gets up to three of its sentences with the most
+ * content words as nuggets (kind `sentence`), so every reply with content can be scored; a reply
+ * with no content words (a greeting) gets none.
+ *
+ * The summary labels such nuggets as extracted, not annotated: they are a weaker standard.
+ *
+ * @example
+ * ```ts
+ * extractNuggets('Refunds take 5–10 business days. Go to Back Office → Payouts.').map((nugget) => nugget.text);
+ * // ['Back Office → Payouts', '5–10 business days']
+ * ```
+ */
+export function extractNuggets(reference: string): ExtractedNugget[] {
+  const found: { start: number; end: number; text: string; kind: string }[] = [];
+  for (const { kind, pattern } of patterns) {
+    for (const match of reference.matchAll(pattern)) {
+      const text = (match[1] ?? match[0]).trim().replace(/^["“”«»„]+|["“”«»„.,;:]+$/g, '');
+      const start = match.index ?? 0;
+      const end = start + match[0].length;
+      if (text.length < 2 || factTokens(text).length === 0) continue;
+      if (found.some((other) => start < other.end && other.start < end)) continue;
+      found.push({ start, end, text, kind });
+    }
+  }
+  const seen = new Set<string>();
+  const facts = found
+    .sort((a, b) => a.start - b.start)
+    .filter((nugget) => {
+      const key = factTokens(nugget.text)
+        .map((token) => token.value)
+        .join(' ');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, maxNuggets)
+    .map(({ text, kind }) => ({ text, kind }));
+  if (facts.length > 0) return facts;
+
+  return splitSentences(reference)
+    .map((sentence, index) => ({
+      sentence,
+      index,
+      content: factTokens(sentence).filter((token) => !token.stop).length,
+    }))
+    .filter((entry) => entry.content >= 3)
+    .sort((a, b) => b.content - a.content || a.index - b.index)
+    .slice(0, 3)
+    .sort((a, b) => a.index - b.index)
+    .map((entry) => ({ text: entry.sentence, kind: 'sentence' }));
+}

@@ -1,0 +1,266 @@
+import { deu, eng, fra, ita, nld, por, spa } from 'stopword';
+
+/** One token of {@link factTokens}. */
+export interface FactToken {
+  /** Canonical form: lower case, accents folded; numbers, dates, times and codes normalised. */
+  value: string;
+  /** Numbers, amounts, codes, dates and times: facts that only match exactly. */
+  key: boolean;
+  /** A function word (in any of the corpus's seven languages), never a fact on its own. */
+  stop: boolean;
+}
+
+// Month names and abbreviations in en, es, de, fr, it, nl, pt (accents folded), only ever read as
+// months next to a day number. Abbreviations that are everyday words beside a number ("2 set up",
+// "2 out of 3", "5 ago") are left out.
+const monthLists = [
+  'january jan enero ene januar janner janvier janv gennaio gen januari janeiro',
+  'february feb febrero februar fevrier fevr febbraio februari fevereiro fev',
+  'march mar marzo marz maerz mars maart marco',
+  'april apr abril avril aprile',
+  'may mayo mai maggio mei maio',
+  'june jun junio juni juin giugno junho',
+  'july jul julio juli juillet juil luglio julho',
+  'august aug agosto aout augustus',
+  'september sep sept septiembre septembre settembre setembro',
+  'october oct octubre oktober octobre ottobre okt outubro',
+  'november nov noviembre novembre novembro',
+  'december dec diciembre dezember decembre dicembre dez dezembro dic',
+];
+const monthOf = new Map<string, number>();
+monthLists.forEach((names, index) => {
+  for (const name of names.split(' ')) if (!monthOf.has(name)) monthOf.set(name, index + 1);
+});
+const monthPattern = [...monthOf.keys()].sort((a, b) => b.length - a.length).join('|');
+
+// Number words 1–12 in the seven languages, so "seven days" and "7 days" are one fact. Words that
+// are also common words of another language ("un", "een", "ein", "due", "once", "sei", "onze") are
+// left out.
+const numberWords = new Map<string, string>();
+[
+  'one uno eins',
+  'two dos zwei deux twee dois duas',
+  'three tres drei trois tre drie',
+  'four cuatro vier quatre quattro quatro',
+  'five cinco funf cinq cinque vijf',
+  'six seis sechs zes',
+  'seven siete sieben sept sette zeven',
+  'eight ocho acht huit otto oito',
+  'nine nueve neun neuf nove negen',
+  'ten diez zehn dix dieci tien dez',
+  'eleven elf undici',
+  'twelve doce zwolf douze dodici twaalf',
+].forEach((words, index) => {
+  for (const word of words.split(' ')) if (!numberWords.has(word)) numberWords.set(word, String(index + 1));
+});
+
+const currencyWords = new Map<string, string>([
+  ['eur', '€'],
+  ['euro', '€'],
+  ['euros', '€'],
+  ['usd', '$'],
+  ['dollar', '$'],
+  ['dollars', '$'],
+  ['gbp', '£'],
+  ['pound', '£'],
+  ['pounds', '£'],
+  ['percent', '%'],
+  ['per cent', '%'],
+  ['prozent', '%'],
+  ['procent', '%'],
+  ['pour cent', '%'],
+  ['por ciento', '%'],
+  ['per cento', '%'],
+  ['por cento', '%'],
+]);
+
+/** Words that carry no fact in a support reply: chat filler on top of the library's stop words. */
+const extraStopWords = [
+  'please',
+  'thanks',
+  'thank',
+  'hi',
+  'hello',
+  'hey',
+  'dear',
+  'just',
+  'can',
+  'will',
+  're',
+  's',
+  't',
+  'll',
+  've',
+  'd',
+  'm',
+  'let',
+  'know',
+  'also',
+  'bitte',
+  'danke',
+  'hallo',
+  'gracias',
+  'hola',
+  'merci',
+  'bonjour',
+  'grazie',
+  'ciao',
+  'bedankt',
+  'obrigado',
+  'ola',
+];
+
+/** Folds case and accents the way every fact comparison here does. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .normalize('NFC');
+}
+
+const stopWords: ReadonlySet<string> = new Set(
+  [...eng, ...spa, ...deu, ...fra, ...nld, ...ita, ...por, ...extraStopWords].map(foldText),
+);
+
+/** Whether a folded word is a function word in one of the seven languages. */
+export function isStopWord(word: string): boolean {
+  return stopWords.has(word);
+}
+
+const twoDigits = (value: number): string => String(value).padStart(2, '0');
+
+/**
+ * Rewrites dates, times, amounts and codes into one canonical spelling each, on folded text, so that
+ * "14 March 2024", "2024-03-14" and "14/03/2024" all become `d0314 2024`, "8pm" and "20:00" become
+ * `t2000`, "1,49 %" and "1.49%" become `1.49 %`, and "E-104" becomes `e104`.
+ */
+function canonicalise(folded: string): string {
+  let text = ` ${folded} `;
+  // ISO dates first, so their hyphens are not read as ranges or codes.
+  text = text.replace(
+    /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g,
+    (_match, year: string, month: string, day: string) =>
+      validDate(+month, +day) ? ` d${twoDigits(+month)}${twoDigits(+day)} ${year} ` : _match,
+  );
+  // 14/03/2024, 14.03.2024, 14-03-24: day first (every language of the corpus but US English);
+  // read month first only when the first part cannot be a month.
+  text = text.replace(
+    /\b(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\b/g,
+    (match, first: string, second: string, year: string) => {
+      const [day, month] = +second > 12 && +first <= 12 ? [+second, +first] : [+first, +second];
+      if (!validDate(month, day)) return match;
+      return ` d${twoDigits(month)}${twoDigits(day)} ${year.length === 2 ? `20${year}` : year} `;
+    },
+  );
+  // 14/03 without a year, slash only (14.03 and 14-03 read as a decimal and a range; a/b/c as a
+  // path), the same way round as above.
+  text = text.replace(
+    /(?<![/.])\b(\d{1,2})\/(\d{1,2})\b(?![./]\d)/g,
+    (match, first: string, second: string) => {
+      const [day, month] = +second > 12 && +first <= 12 ? [+second, +first] : [+first, +second];
+      return validDate(month, day) ? ` d${twoDigits(month)}${twoDigits(day)} ` : match;
+    },
+  );
+  // "14 March", "14th of March", "le 14 mars", "14. März" and "March 14th".
+  text = text.replace(
+    new RegExp(
+      `\\b(\\d{1,2})(?:st|nd|rd|th|er|e|o|º|\\.)?\\s+(?:of\\s+|de\\s+)?(${monthPattern})\\b\\.?`,
+      'g',
+    ),
+    (match, day: string, name: string) => {
+      const month = monthOf.get(name)!;
+      return validDate(month, +day) ? ` d${twoDigits(month)}${twoDigits(+day)} ` : match;
+    },
+  );
+  text = text.replace(
+    new RegExp(`\\b(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?!\\s*[:.,]?\\d)`, 'g'),
+    (match, name: string, day: string) => {
+      const month = monthOf.get(name)!;
+      return validDate(month, +day) ? ` d${twoDigits(month)}${twoDigits(+day)} ` : match;
+    },
+  );
+  // Times: 8:00, 08.00 h, 8am, 8 p.m. (a dot only before "h": 12.50 alone is an amount).
+  text = text.replace(
+    /\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s?h\b))/g,
+    (match, hour: string, afterColon: string | undefined, beforeH: string | undefined) => {
+      const minute = afterColon ?? beforeH ?? '';
+      return +hour < 24 && +minute < 60 ? ` t${twoDigits(+hour)}${minute} ` : match;
+    },
+  );
+  text = text.replace(/\b(\d{1,2})\s?(a\.?m\.?|p\.?m\.?)(?=\W)/g, (match, hour: string, half: string) => {
+    const value = +hour;
+    if (value < 1 || value > 12) return match;
+    const pm = half.startsWith('p');
+    return ` t${twoDigits((value % 12) + (pm ? 12 : 0))}00 `;
+  });
+  // Thousands separators: 10,000 / 10.000 / 10 000 → 10000 (groups of exactly three digits).
+  text = text.replace(/\b\d{1,3}(?:([,.\u00a0\u202f ])\d{3})+(?![\d,.]\d)/g, (match, separator: string) => {
+    const groups = match.split(separator);
+    return groups.every((group, index) => index === 0 || group.length === 3) ? groups.join('') : match;
+  });
+  // Decimal commas and trailing zeros: 1,49 → 1.49; 49,00 → 49; 1.50 → 1.5.
+  text = text.replace(/\b(\d+)[.,](\d{1,2})\b(?![.,]\d)/g, (_match, whole: string, fraction: string) => {
+    const trimmed = fraction.replace(/0+$/, '');
+    return trimmed === '' ? whole : `${whole}.${trimmed}`;
+  });
+  // Codes: letters and digits joined by hyphens or spaces-free (E-104, INV-2024-118342, CD-410).
+  text = text.replace(/\b[\p{L}\d]+(?:-[\p{L}\d]+)+\b/gu, (match) =>
+    /\d/.test(match) && /\p{L}/u.test(match) ? match.replace(/-/g, '') : match,
+  );
+  // Currency and percent words.
+  text = text.replace(
+    /\b(eur|euros?|usd|dollars?|gbp|pounds?|percent|per cent|prozent|procent|pour cent|por ciento|per cento|por cento)\b/g,
+    (word) => ` ${currencyWords.get(word) ?? word} `,
+  );
+  return text;
+}
+
+function validDate(month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// Tokens with a letter first (so "2fa" and "r2" stay whole), then plain numbers, then symbols.
+const tokenPattern = /[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*|\d+(?:\.\d+)?|[€$£%]/gu;
+
+/**
+ * Splits text into fact tokens: words (case and accents folded), numbers, amounts, codes, dates and
+ * times in one canonical form each, and the symbols € $ £ %. Punctuation and menu-path separators
+ * (→, >, /, ») vanish, so "Back Office → Payouts" and "Back Office > Payouts" give the same tokens.
+ *
+ * @example
+ * ```ts
+ * factTokens('Fees: 1,49 % + €0,10 from 1 March').map((token) => token.value);
+ * // ['fees', '1.49', '%', '€', '0.1', 'from', 'd0301']
+ * ```
+ */
+export function factTokens(text: string): FactToken[] {
+  const canonical = canonicalise(foldText(text));
+  const tokens: FactToken[] = [];
+  for (const match of canonical.matchAll(tokenPattern)) {
+    let value = match[0];
+    const number = numberWords.get(value);
+    if (number !== undefined) value = number;
+    const key = /\d/.test(value);
+    tokens.push({ value, key, stop: !key && isStopWord(value) });
+  }
+  return tokens;
+}
+
+/**
+ * Whether two folded word tokens are the same word up to inflection: equal, a plural `-s`/`-es`
+ * apart, or sharing a prefix of at least 4 letters and three quarters of the shorter word
+ * ("payout"/"payouts", "verify"/"verification", "reembolso"/"reembolsos"). Key tokens (numbers,
+ * codes, dates) only ever match exactly.
+ */
+export function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (/\d/.test(a) || /\d/.test(b)) return false;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long === `${short}s` || long === `${short}es`) return true;
+  if (short.length < 4) return false;
+  let common = 0;
+  while (common < short.length && short[common] === long[common]) common += 1;
+  return common >= Math.max(4, Math.ceil(short.length * 0.75));
+}

@@ -1,0 +1,155 @@
+import { type FactToken, factTokens, sameWord } from './fact-tokens.js';
+
+/** Whether an answer conveys a nugget. `contradicted` counts as missing in every score. */
+export type NuggetVerdict = 'present' | 'missing' | 'contradicted';
+
+/** One nugget's verdict. */
+export interface NuggetJudgement {
+  nugget: string;
+  verdict: NuggetVerdict;
+}
+
+/** What {@link matchNuggets} found. */
+export interface NuggetMatchResult {
+  /** Present nuggets ÷ nuggets; `null` when there are no nuggets. */
+  recall: number | null;
+  judgements: NuggetJudgement[];
+}
+
+/** Share of a nugget's content words that must appear together in the answer. */
+const requiredShare = 0.6;
+
+/**
+ * Offline nugget matching: which of the facts an acceptable answer must convey (the reference's
+ * nuggets) the answer conveys. A nugget is **present** when, within one stretch of the answer
+ * (a window of max(12, 3k) tokens for a nugget of k content words), the answer has
+ *
+ * - every key token of the nugget exactly: numbers, amounts, codes, dates, times, after
+ *   normalising their spelling ("1,49 %" = "1.49%", "14 March" = "14/03", "8pm" = "20:00",
+ *   "E-104" = "E104", "seven" = "7"), and
+ * - at least 60 % of its content words (function words of the seven corpus languages aside; case,
+ *   accents, plurals and shared stems tolerated; menu-path separators ignored).
+ *
+ * A nugget is **contradicted** when the words are there but a key token differs (the answer says
+ * "1.59 %" where the nugget says "1.49 %"), and **missing** otherwise. The window keeps a long
+ * answer from collecting a nugget's words from unrelated sentences.
+ *
+ * @param answer - The answer being scored.
+ * @param nuggets - The facts it must convey.
+ * @returns Recall (present ÷ nuggets) and a verdict per nugget.
+ *
+ * @example
+ * ```ts
+ * matchNuggets('Your first payout is held up to seven days.', ['first payout held for up to 7 days']).recall; // 1
+ * ```
+ */
+export function matchNuggets(answer: string, nuggets: readonly string[]): NuggetMatchResult {
+  if (nuggets.length === 0) return { recall: null, judgements: [] };
+  const answerTokens = factTokens(answer);
+  const judgements = nuggets.map((nugget) => ({
+    nugget,
+    verdict: nuggetVerdict(answerTokens, factTokens(nugget)),
+  }));
+  const present = judgements.filter((judgement) => judgement.verdict === 'present').length;
+  return { recall: present / nuggets.length, judgements };
+}
+
+/**
+ * The verdict for one nugget's tokens against an answer's tokens (both from `factTokens`), for
+ * callers that tokenise the answer once for many nuggets.
+ */
+export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly FactToken[]): NuggetVerdict {
+  const content = distinct(nugget.filter((token) => !token.stop));
+  const words = content.length > 0 ? content : distinct(nugget);
+  if (words.length === 0) return 'present';
+  const keys = words.filter((token) => token.key);
+  const plain = words.filter((token) => !token.key);
+  const window = Math.max(12, 3 * words.length);
+  const needPlain = Math.ceil(plain.length * requiredShare);
+
+  // Positions in the answer where each nugget word occurs.
+  const occurrences: { word: number; position: number }[] = [];
+  answer.forEach((token, position) => {
+    words.forEach((word, index) => {
+      if (word.key ? token.value === word.value : !token.key && sameWord(token.value, word.value))
+        occurrences.push({ word: index, position });
+    });
+  });
+  if (windowHolds(occurrences, window, words, keys.length, needPlain)) return 'present';
+
+  // Contradicted: the nugget's words are there together with a key token of the same kind that
+  // is none of the nugget's own (another amount, date, time or code; a key it merely lacks is missing).
+  if (keys.length > 0 && (plain.length === 0 ? false : needPlain > 0)) {
+    const plainOnly = occurrences.filter((occurrence) => !words[occurrence.word]!.key);
+    const rivals = answer
+      .map((token, position) => ({ token, position }))
+      .filter(({ token }) => token.key && keys.some((key) => sameKind(key.value, token.value)));
+    for (const rival of rivals) {
+      const near = new Set(
+        plainOnly
+          .filter((occurrence) => Math.abs(occurrence.position - rival.position) <= window)
+          .map((occurrence) => occurrence.word),
+      );
+      if (near.size >= needPlain && !keys.some((key) => key.value === rival.token.value))
+        return 'contradicted';
+    }
+  }
+  return 'missing';
+}
+
+/**
+ * Whether some window of `size` answer positions holds every key word and at least `needPlain`
+ * distinct plain words (a sliding window over the occurrences in position order).
+ */
+function windowHolds(
+  occurrences: readonly { word: number; position: number }[],
+  size: number,
+  words: readonly FactToken[],
+  keyCount: number,
+  needPlain: number,
+): boolean {
+  const counts = new Map<number, number>();
+  let keysIn = 0;
+  let plainIn = 0;
+  let start = 0;
+  for (const occurrence of occurrences) {
+    add(occurrence.word, 1);
+    while (occurrence.position - occurrences[start]!.position >= size) {
+      add(occurrences[start]!.word, -1);
+      start += 1;
+    }
+    if (keysIn === keyCount && plainIn >= needPlain) return true;
+  }
+  return false;
+
+  function add(word: number, delta: 1 | -1): void {
+    const before = counts.get(word) ?? 0;
+    const after = before + delta;
+    counts.set(word, after);
+    if ((before === 0) === (after === 0)) return;
+    const change = after === 0 ? -1 : 1;
+    if (words[word]!.key) keysIn += change;
+    else plainIn += change;
+  }
+}
+
+function distinct(tokens: readonly FactToken[]): FactToken[] {
+  const seen = new Set<string>();
+  return tokens.filter((token) => {
+    if (seen.has(token.value)) return false;
+    seen.add(token.value);
+    return true;
+  });
+}
+
+/** Two key tokens of one kind: both dates, both times, both plain numbers, or both codes. */
+function sameKind(a: string, b: string): boolean {
+  return kindOf(a) === kindOf(b);
+}
+
+function kindOf(value: string): string {
+  if (/^d\d{4}$/.test(value)) return 'date';
+  if (/^t\d{4}$/.test(value)) return 'time';
+  if (/^\d+(\.\d+)?$/.test(value)) return 'number';
+  return `code:${value.replace(/\d+/g, '#')}`;
+}

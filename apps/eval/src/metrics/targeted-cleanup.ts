@@ -1,0 +1,194 @@
+import { type FactToken, factTokens, sameWord } from './fact-tokens.js';
+import { nuggetVerdict } from './nugget-match.js';
+import { splitSentences } from './split-sentences.js';
+import { humanCleanup } from './translation-edit-rate.js';
+
+/** Share of a sentence's content words the reference must hold for the sentence to be kept as is. */
+const keepShare = 0.75;
+/** Below this share a sentence carries nothing the reference says and is dropped; between the two it is rewritten. */
+const dropShare = 0.4;
+
+/** What happened to each sentence on the way to the targeted reference. */
+export interface TargetedSentence {
+  text: string;
+  /**
+   * `kept`: an answer sentence the reference supports; `rewritten`: one it partly supports, replaced
+   * by the reference sentence it corresponds to; `dropped`: contradicted or carrying nothing it
+   * says; `added`: a reference sentence carrying a missing nugget.
+   */
+  fate: 'kept' | 'rewritten' | 'dropped' | 'added';
+}
+
+/** The targeted reference for an answer, and the cleanup it implies. */
+export interface TargetedCleanupResult {
+  /** TER from the answer to the target, capped at 1. */
+  rate: number;
+  /** The closest acceptable reply: the target of the edit. */
+  target: string;
+  sentences: TargetedSentence[];
+}
+
+/**
+ * The normalisation of every cleanup number, stated so it can be compared with other tools: words
+ * after Unicode NFKC, lower-casing and punctuation removal (as sacreBLEU's TER with
+ * `case_sensitive=False, no_punct=True`), TERCOM's shift limits (blocks of ≤ 10 words moved ≤ 50
+ * words), edits ÷ words of the target, capped at 1.
+ */
+export const cleanupNormalisation =
+  'TER with shifts (NFKC, lower-cased, punctuation removed; shifts ≤ 10 words over ≤ 50), edits ÷ target words, capped at 1';
+
+/**
+ * HTER-style human cleanup against a **targeted reference** (Snover et al. 2006): the edit rate
+ * from the answer to the closest acceptable reply, not to the human's own wording. The target is
+ * built deterministically from the answer itself:
+ *
+ * 1. keep each answer sentence the reference supports: at least three quarters of its content
+ *    words occur in the reference, and every number, amount, code, date and time in it too;
+ * 2. rewrite a sentence it partly supports (40–75 % of its words, or a number it does not hold)
+ *    into the reference sentence it corresponds to, as a post-editor would fix it;
+ * 3. drop the sentences that carry nothing it says;
+ * 4. add, for each nugget the target does not convey yet, the reference sentence that carries it,
+ *    after the target sentence nearest before it in the reference's order.
+ *
+ * The human's own reply is always an acceptable target too, so the cleanup is the lower of the
+ * edit rates to the targeted reference and to the human reply.
+ *
+ * The human's own reply therefore costs 0, an answer with only unsupported sentences costs 1, and a
+ * correct answer in other words costs little, as a post-editor would leave it alone.
+ *
+ * @param answer - The bot's answer.
+ * @param reference - The recorded human reply.
+ * @param nuggets - The facts an acceptable reply must convey (annotated or extracted).
+ *
+ * @example
+ * ```ts
+ * targetedCleanup('Fees are 1.59 % + €0.10.', 'Fees on Plus are 1.49 % + €0.10.', ['1.49 % + €0.10']).target;
+ * // 'Fees on Plus are 1.49 % + €0.10.'
+ * ```
+ */
+export function targetedCleanup(
+  answer: string,
+  reference: string,
+  nuggets: readonly string[],
+): TargetedCleanupResult {
+  const answerSentences = splitSentences(answer);
+  if (answerSentences.length === 0) {
+    return { rate: 1, target: reference, sentences: [{ text: reference, fate: 'added' }] };
+  }
+  const referenceSentences = splitSentences(reference).map((text) => ({ text, tokens: factTokens(text) }));
+  const referenceTokens = referenceSentences.flatMap((sentence) => sentence.tokens);
+  const referenceKeys = new Set(referenceTokens.filter((token) => token.key).map((token) => token.value));
+  const referenceWords = referenceTokens.filter((token) => !token.key);
+
+  const sentences: TargetedSentence[] = [];
+  // The target so far, in the answer's order, each entry with its place in the reference's order.
+  const target: { text: string; tokens: FactToken[]; position: number }[] = [];
+  const used = new Set<number>();
+  for (const text of answerSentences) {
+    const tokens = factTokens(text);
+    const { share, keysHeld } = support(tokens, referenceWords, referenceKeys);
+    const position = bestMatch(tokens, referenceSentences);
+    if (share >= keepShare && keysHeld) {
+      sentences.push({ text, fate: 'kept' });
+      target.push({ text, tokens, position });
+    } else if (share >= dropShare && referenceSentences.length > 0) {
+      // Partly right, or right but for a number: the post-editor fixes it into what the reference
+      // says there (once per reference sentence).
+      sentences.push({ text, fate: 'rewritten' });
+      if (!used.has(position)) {
+        used.add(position);
+        const replacement = referenceSentences[position]!;
+        target.push({ text: replacement.text, tokens: replacement.tokens, position });
+      }
+    } else {
+      sentences.push({ text, fate: 'dropped' });
+    }
+  }
+
+  const targetTokens = target.flatMap((entry) => entry.tokens);
+  const inTarget = new Set(target.map((entry) => entry.text));
+  const missingCarriers = new Set<number>();
+  for (const nugget of nuggets) {
+    const nuggetTokens = factTokens(nugget);
+    if (nuggetVerdict(targetTokens, nuggetTokens) === 'present') continue;
+    const carrier = carrierOf(nuggetTokens, referenceSentences);
+    // A carrier already in the target (kept verbatim, or rewritten into) is not added twice: the
+    // matcher can miss a paraphrased nugget in the very sentence that carries it.
+    if (carrier !== undefined && !used.has(carrier) && !inTarget.has(referenceSentences[carrier]!.text))
+      missingCarriers.add(carrier);
+  }
+  // Each added sentence goes after the last target sentence (in the answer's order) that comes no
+  // later in the reference's order, or first when none does.
+  const addedAfter = new Map<number, number[]>();
+  for (const index of [...missingCarriers].sort((a, b) => a - b)) {
+    let slot = -1;
+    target.forEach((entry, entryIndex) => {
+      if (entry.position <= index) slot = entryIndex;
+    });
+    addedAfter.set(slot, [...(addedAfter.get(slot) ?? []), index]);
+    sentences.push({ text: referenceSentences[index]!.text, fate: 'added' });
+  }
+  const texts = (addedAfter.get(-1) ?? []).map((index) => referenceSentences[index]!.text);
+  target.forEach((entry, entryIndex) => {
+    texts.push(entry.text);
+    for (const index of addedAfter.get(entryIndex) ?? []) texts.push(referenceSentences[index]!.text);
+  });
+  const targetText = texts.join(' ');
+  const targeted = targetText === '' ? 1 : humanCleanup(answer, targetText);
+  const direct = humanCleanup(answer, reference);
+  return direct < targeted
+    ? { rate: round(direct), target: reference, sentences }
+    : { rate: round(targeted), target: targetText, sentences };
+}
+
+/**
+ * How far the reference supports a sentence: the share of its content words (all its words when
+ * it has no content words) that occur in the reference, and whether it holds every one of the
+ * sentence's numbers, amounts, codes, dates and times.
+ */
+function support(
+  tokens: readonly FactToken[],
+  referenceWords: readonly FactToken[],
+  referenceKeys: ReadonlySet<string>,
+): { share: number; keysHeld: boolean } {
+  const keysHeld = tokens.every((token) => !token.key || referenceKeys.has(token.value));
+  const content = tokens.filter((token) => !token.key && !token.stop);
+  const words = content.length > 0 ? content : tokens.filter((token) => !token.key);
+  if (words.length === 0) return { share: keysHeld ? 1 : 0, keysHeld };
+  const found = words.filter((word) => referenceWords.some((other) => sameWord(word.value, other.value)));
+  return { share: found.length / words.length, keysHeld };
+}
+
+function bestMatch(tokens: readonly FactToken[], sentences: readonly { tokens: FactToken[] }[]): number {
+  let best = 0;
+  let bestScore = -1;
+  const content = tokens.filter((token) => !token.stop);
+  sentences.forEach((sentence, index) => {
+    const score = content.filter((token) =>
+      sentence.tokens.some((other) =>
+        token.key ? other.value === token.value : sameWord(token.value, other.value),
+      ),
+    ).length;
+    if (score > bestScore) {
+      best = index;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
+/** The reference sentence that conveys the nugget, else the one sharing most of its words. */
+function carrierOf(
+  nuggetTokens: readonly FactToken[],
+  sentences: readonly { tokens: FactToken[] }[],
+): number | undefined {
+  const whole = sentences.findIndex((sentence) => nuggetVerdict(sentence.tokens, nuggetTokens) === 'present');
+  if (whole >= 0) return whole;
+  if (sentences.length === 0) return undefined;
+  const best = bestMatch(nuggetTokens, sentences);
+  return best;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}

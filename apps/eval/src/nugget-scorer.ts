@@ -1,0 +1,31 @@
+import { matchNuggets } from './metrics/nugget-match.js';
+import type { Scorer } from './scorer.js';
+
+/**
+ * Offline answer quality: the share of the reply's nuggets (the facts an acceptable answer must
+ * convey) that the answer conveys, by normalised matching (see `matchNuggets`). The verdict for
+ * every nugget — present, missing or contradicted — is kept with the item, with where the nuggets
+ * came from (annotated in the dataset, or extracted from the reference).
+ *
+ * @example
+ * ```ts
+ * const scorer = nuggetScorer();
+ * scorer.score({ turn, strategy: 'solo', answer: 'Refunds take 5–10 business days.', signal }).value; // 1
+ * ```
+ */
+export function nuggetScorer(options: { name?: string } = {}): Scorer {
+  return {
+    specificationVersion: 'v1',
+    name: options.name ?? 'answerQuality',
+    description:
+      'nugget recall (offline matching: case, accents, numbers, dates, codes, menu paths normalised)',
+    score({ turn, answer }) {
+      if (turn.nuggets.length === 0) return { value: null };
+      const { recall, judgements } = matchNuggets(answer, turn.nuggets);
+      return {
+        value: recall === null ? null : Math.round(recall * 10000) / 10000,
+        details: { method: 'nugget-match', nuggetSource: turn.nuggetSource, nuggets: judgements },
+      };
+    },
+  };
+}
