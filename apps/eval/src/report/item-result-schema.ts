@@ -28,6 +28,14 @@ const attemptSchema = z.object({
   ),
   output: z.string().optional(),
   confidence: z.number().optional(),
+  remote: z
+    .object({
+      protocol: z.string(),
+      url: z.string(),
+      taskId: z.string().optional(),
+      contextId: z.string().optional(),
+    })
+    .optional(),
   usage: usageSchema,
   costUsd: z.number(),
   latencyMs: z.number(),

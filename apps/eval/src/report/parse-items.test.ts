@@ -49,6 +49,19 @@ describe('readItems', () => {
     expect(item).toMatchObject({ itemId: 'c1#0', judgeRun: 'r7' });
   });
 
+  it('keeps where a remote attempt ran (protocol, URL, remote task)', async () => {
+    const withRecord = lexicalItems.find((item) => item.delegations[0]?.attempts[0] !== undefined)!;
+    const record = withRecord.delegations[0]!;
+    const remote = { protocol: 'a2a', url: 'http://127.0.0.1:4100', taskId: 't-1', contextId: 'c-1' };
+    const item: ItemResult = {
+      ...withRecord,
+      delegations: [{ ...record, attempts: [{ ...record.attempts[0]!, remote }] }],
+    };
+    const file = await write('remote.jsonl', `${JSON.stringify(item)}\n`);
+    const [read] = (await readItems(file)).items;
+    expect(read?.delegations[0]?.attempts[0]?.remote).toEqual(remote);
+  });
+
   it('names file, line and field of an invalid item', async () => {
     const broken = { ...lexicalItems[1], outcome: 'maybe' };
     const file = await write('invalid.jsonl', `${lines([lexicalItems[0], broken])}\n`);
