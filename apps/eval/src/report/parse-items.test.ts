@@ -50,12 +50,44 @@ describe('readItems', () => {
   });
 
   it('keeps where a remote attempt ran (protocol, URL, remote task)', async () => {
-    const withRecord = lexicalItems.find((item) => item.delegations[0]?.attempts[0] !== undefined)!;
-    const record = withRecord.delegations[0]!;
     const remote = { protocol: 'a2a', url: 'http://127.0.0.1:4100', taskId: 't-1', contextId: 'c-1' };
-    const item: ItemResult = {
-      ...withRecord,
-      delegations: [{ ...record, attempts: [{ ...record.attempts[0]!, remote }] }],
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    const item = {
+      ...lexicalItems[0]!,
+      delegations: [
+        {
+          id: 'd1',
+          mode: 'delegate',
+          strategy: 'route-lexical',
+          delegatorId: 'desk',
+          depth: 1,
+          task: { goal: 'refund' },
+          candidates: [{ agentId: 'billing', score: 1 }],
+          chosenAgentId: 'billing',
+          reason: 'best match',
+          context: { policy: 'full', messages: 1, characters: 10, redactions: 0 },
+          attempts: [
+            {
+              index: 0,
+              agentId: 'billing',
+              rung: 'primary',
+              outcome: 'accepted',
+              verdicts: [],
+              usage,
+              costUsd: 0,
+              latencyMs: 5,
+              remote,
+            },
+          ],
+          fallbacks: [],
+          outcome: 'completed',
+          excluded: [],
+          usage,
+          costUsd: 0,
+          latencyMs: 5,
+          startedAt: 0,
+        },
+      ],
     };
     const file = await write('remote.jsonl', `${JSON.stringify(item)}\n`);
     const [read] = (await readItems(file)).items;
