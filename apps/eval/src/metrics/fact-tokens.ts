@@ -242,7 +242,7 @@ export function factTokens(text: string): FactToken[] {
     let value = match[0];
     const number = numberWords.get(value);
     if (number !== undefined) value = number;
-    const key = /\d/.test(value);
+    const key = hasDigit(value);
     tokens.push({ value, key, stop: !key && isStopWord(value) });
   }
   return tokens;
@@ -256,11 +256,59 @@ export function factTokens(text: string): FactToken[] {
  */
 export function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  if (/\d/.test(a) || /\d/.test(b)) return false;
+  if (hasDigit(a) || hasDigit(b)) return false;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (long === `${short}s` || long === `${short}es`) return true;
   if (short.length < 4) return false;
   let common = 0;
   while (common < short.length && short[common] === long[common]) common += 1;
   return common >= Math.max(4, Math.ceil(short.length * 0.75));
+}
+
+function hasDigit(word: string): boolean {
+  for (let index = 0; index < word.length; index += 1) {
+    const code = word.charCodeAt(index);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
+}
+
+/**
+ * A set of folded words that answers "does it hold this word, up to inflection?" exactly as
+ * {@link sameWord} would against every member, without comparing against every member: equal and
+ * plural forms are looked up, and shared stems are only compared within the words that start with
+ * the same four letters (a stem match needs at least four in common).
+ *
+ * @example
+ * ```ts
+ * new WordSet(['payouts', 'verification']).has('payout'); // true
+ * ```
+ */
+export class WordSet {
+  readonly #exact = new Set<string>();
+  readonly #byStart = new Map<string, string[]>();
+
+  constructor(words: Iterable<string>) {
+    for (const word of words) {
+      if (this.#exact.has(word)) continue;
+      this.#exact.add(word);
+      if (word.length >= 4 && !hasDigit(word)) {
+        const start = word.slice(0, 4);
+        const bucket = this.#byStart.get(start);
+        if (bucket) bucket.push(word);
+        else this.#byStart.set(start, [word]);
+      }
+    }
+  }
+
+  has(word: string): boolean {
+    if (this.#exact.has(word)) return true;
+    if (hasDigit(word)) return false;
+    if (this.#exact.has(`${word}s`) || this.#exact.has(`${word}es`)) return true;
+    if (word.endsWith('es') && this.#exact.has(word.slice(0, -2))) return true;
+    if (word.endsWith('s') && this.#exact.has(word.slice(0, -1))) return true;
+    if (word.length < 4) return false;
+    for (const other of this.#byStart.get(word.slice(0, 4)) ?? []) if (sameWord(word, other)) return true;
+    return false;
+  }
 }

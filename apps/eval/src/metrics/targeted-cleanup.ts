@@ -1,4 +1,4 @@
-import { type FactToken, factTokens, sameWord } from './fact-tokens.js';
+import { type FactToken, factTokens, WordSet } from './fact-tokens.js';
 import { nuggetVerdict } from './nugget-match.js';
 import { splitSentences } from './split-sentences.js';
 import { humanCleanup } from './translation-edit-rate.js';
@@ -75,10 +75,15 @@ export function targetedCleanup(
   if (answerSentences.length === 0) {
     return { rate: 1, target: reference, sentences: [{ text: reference, fate: 'added' }] };
   }
-  const referenceSentences = splitSentences(reference).map((text) => ({ text, tokens: factTokens(text) }));
+  const referenceSentences = splitSentences(reference).map((text) => {
+    const tokens = factTokens(text);
+    return { text, tokens, words: new WordSet(tokens.map((token) => token.value)) };
+  });
   const referenceTokens = referenceSentences.flatMap((sentence) => sentence.tokens);
   const referenceKeys = new Set(referenceTokens.filter((token) => token.key).map((token) => token.value));
-  const referenceWords = referenceTokens.filter((token) => !token.key);
+  const referenceWords = new WordSet(
+    referenceTokens.filter((token) => !token.key).map((token) => token.value),
+  );
 
   const sentences: TargetedSentence[] = [];
   // The target so far, in the answer's order, each entry with its place in the reference's order.
@@ -148,27 +153,24 @@ export function targetedCleanup(
  */
 function support(
   tokens: readonly FactToken[],
-  referenceWords: readonly FactToken[],
+  referenceWords: WordSet,
   referenceKeys: ReadonlySet<string>,
 ): { share: number; keysHeld: boolean } {
   const keysHeld = tokens.every((token) => !token.key || referenceKeys.has(token.value));
   const content = tokens.filter((token) => !token.key && !token.stop);
   const words = content.length > 0 ? content : tokens.filter((token) => !token.key);
   if (words.length === 0) return { share: keysHeld ? 1 : 0, keysHeld };
-  const found = words.filter((word) => referenceWords.some((other) => sameWord(word.value, other.value)));
+  const found = words.filter((word) => referenceWords.has(word.value));
   return { share: found.length / words.length, keysHeld };
 }
 
-function bestMatch(tokens: readonly FactToken[], sentences: readonly { tokens: FactToken[] }[]): number {
+function bestMatch(tokens: readonly FactToken[], sentences: readonly { words: WordSet }[]): number {
   let best = 0;
   let bestScore = -1;
   const content = tokens.filter((token) => !token.stop);
   sentences.forEach((sentence, index) => {
-    const score = content.filter((token) =>
-      sentence.tokens.some((other) =>
-        token.key ? other.value === token.value : sameWord(token.value, other.value),
-      ),
-    ).length;
+    // Key tokens only match exactly, which WordSet.has does for anything with a digit.
+    const score = content.filter((token) => sentence.words.has(token.value)).length;
     if (score > bestScore) {
       best = index;
       bestScore = score;
@@ -180,7 +182,7 @@ function bestMatch(tokens: readonly FactToken[], sentences: readonly { tokens: F
 /** The reference sentence that conveys the nugget, else the one sharing most of its words. */
 function carrierOf(
   nuggetTokens: readonly FactToken[],
-  sentences: readonly { tokens: FactToken[] }[],
+  sentences: readonly { tokens: FactToken[]; words: WordSet }[],
 ): number | undefined {
   const whole = sentences.findIndex((sentence) => nuggetVerdict(sentence.tokens, nuggetTokens) === 'present');
   if (whole >= 0) return whole;
