@@ -2,6 +2,9 @@
  * The core's own overhead per delegation, with a scripted zero-latency model: whatever time is
  * measured here is Baton's (selection, context transfer, monitoring, verification, records), not a
  * model's. Target: median under 50 µs per delegation. Run with `npm run bench`.
+ *
+ * Also the wall-clock side of the parallel strategy, which the tests check on a fake clock only:
+ * three branches of 20 ms each should answer in about 20 ms, not 60.
  */
 import { Bench } from 'tinybench';
 import {
@@ -12,11 +15,12 @@ import {
   defineTask,
   delegate,
   failureLadder,
+  parallel,
   Roster,
   RunScope,
   routeLexical,
 } from '../src/index.js';
-import { scriptedChatModel } from '../src/testing/index.js';
+import { fakeAgent, scriptedChatModel } from '../src/testing/index.js';
 
 const model = scriptedChatModel(() => ({
   content: 'Refunds take 5–10 business days.',
@@ -64,6 +68,24 @@ const tracedTeam = createTeam({
   },
 });
 
+const branchMs = 20;
+const slowBranch = (id: string, words: string) =>
+  fakeAgent({ card: card(id, words), delayMs: branchMs, reply: `${id} done` });
+const parallelTeam = createTeam({
+  front,
+  delegates: [
+    slowBranch('billing', 'invoice refund charge'),
+    slowBranch('technical', 'printer paper jam'),
+    slowBranch('orders', 'parcel delivery tracking'),
+  ],
+  strategy: parallel({ concurrency: 3 }),
+});
+const threeParts = {
+  message:
+    'My invoice shows a double charge, I need a refund. Also the printer has a paper jam. And also where is my parcel delivery tracking?',
+  history: [],
+};
+
 const bench = new Bench({ time: 1500, warmup: true, warmupTime: 300 });
 bench
   .add('delegate(): one delegation, verified, ladder armed', async () => {
@@ -85,6 +107,10 @@ bench
   })
   .add('team.respond() with an event listener', async () => {
     await tracedTeam.respond(turn);
+  })
+  .add(`parallel(): three branches of ${branchMs} ms`, async () => {
+    const result = await parallelTeam.respond(threeParts);
+    if (result.delegations.length !== 3) throw new Error('expected three parallel delegations');
   });
 
 await bench.run();
@@ -104,3 +130,9 @@ console.table(rows);
 const delegation = Number(rows[0]?.['median µs']);
 const verdict = delegation < 50 ? 'meets' : 'MISSES';
 console.log(`core overhead per delegation: median ${delegation.toFixed(1)} µs — ${verdict} the 50 µs target`);
+const parallelMs = Number(rows[3]?.['median µs']) / 1000;
+console.log(
+  `parallel strategy, three branches of ${branchMs} ms: median ${parallelMs.toFixed(1)} ms — ${
+    parallelMs < 2 * branchMs ? 'concurrent' : 'NOT concurrent'
+  } (one after another would take ${3 * branchMs} ms)`,
+);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Agent } from './agent.js';
 import { Budget } from './budget.js';
 import { confidenceVerifier } from './confidence-verifier.js';
@@ -289,27 +289,53 @@ describe('delegate', () => {
     expect(() => child.ensure({ tokens: 300 })).toThrow(/tokens budget would be exceeded/);
   });
 
-  it('times out a slow delegate and falls back', async () => {
-    const slow = fakeAgent({ card: card('billing'), delayMs: 2000, reply: 'too late' });
-    const { roster, front, scope, candidates } = setup({ billing: slow });
-    const result = await delegate({
-      ...base,
-      roster,
-      delegator: front,
-      scope,
-      candidates,
-      attemptTimeoutMs: 20,
-      ladder: failureLadder({ retries: 0 }),
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
     });
-    expect(result.record.attempts[0]?.error?.code).toBe('timeout');
-    expect(result.record.attempts[0]?.latencyMs).toBeLessThan(1000);
-    expect(result.record.answeredBy).toBe('accounts');
+
+    it('times out a slow delegate and falls back', async () => {
+      vi.useFakeTimers();
+      const slow = fakeAgent({ card: card('billing'), delayMs: 2000, reply: 'too late' });
+      const { roster, front, scope, candidates, alternative } = setup({ billing: slow });
+      let settled = false;
+      const delegating = delegate({
+        ...base,
+        roster,
+        delegator: front,
+        scope,
+        candidates,
+        attemptTimeoutMs: 20,
+        ladder: failureLadder({ retries: 0 }),
+      }).finally(() => {
+        settled = true;
+      });
+
+      await vi.advanceTimersByTimeAsync(19);
+      expect(alternative.inputs).toHaveLength(0);
+      expect(settled).toBe(false);
+      // At 20 ms the attempt times out and the alternative answers at once (no 2 s wait).
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      const result = await delegating;
+      expect(result.record.attempts[0]?.error?.code).toBe('timeout');
+      // The record measures the attempt on the same (fake) clock: it ended at the timeout.
+      expect(result.record.attempts[0]?.latencyMs).toBe(20);
+      expect(result.record.answeredBy).toBe('accounts');
+    });
   });
 
   it('stops at once when the caller aborts, even if the delegate ignores its signal', async () => {
+    let running!: () => void;
+    const delegateRunning = new Promise<void>((resolve) => {
+      running = resolve;
+    });
     const stubborn: Agent = {
       ...fakeAgent({ card: card('billing') }),
-      run: () => new Promise(() => undefined),
+      run: () => {
+        running();
+        return new Promise(() => undefined);
+      },
     };
     const { roster, front, candidates } = setup({ billing: stubborn });
     const controller = new AbortController();
@@ -322,7 +348,9 @@ describe('delegate', () => {
       candidates,
       ladder: failureLadder(),
     });
-    setTimeout(() => controller.abort(), 10);
+    // Abort while the delegate is running (and will never settle by itself).
+    await delegateRunning;
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
   });
 

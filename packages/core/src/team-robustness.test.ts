@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Budget } from './budget.js';
 import { confidenceVerifier } from './confidence-verifier.js';
 import type { ContextPolicy } from './context-policy.js';
@@ -189,16 +189,32 @@ describe('robustness', () => {
     expect(state).toEqual({});
   });
 
-  it('applies the attempt timeout to the front agent answering alone', async () => {
-    const team = createTeam({
-      front: fakeAgent({ card: card('front'), delayMs: 3000, reply: 'late' }),
-      delegates: [],
-      strategy: solo(),
-      limits: { attemptTimeoutMs: 20 },
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
     });
-    const started = Date.now();
-    const result = await team.respond({ message: 'hello', history: [] });
-    expect(result.error?.code).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(1500);
+
+    it('applies the attempt timeout to the front agent answering alone', async () => {
+      vi.useFakeTimers();
+      const team = createTeam({
+        front: fakeAgent({ card: card('front'), delayMs: 3000, reply: 'late' }),
+        delegates: [],
+        strategy: solo(),
+        limits: { attemptTimeoutMs: 20 },
+      });
+      let settled = false;
+      const responding = team.respond({ message: 'hello', history: [] }).finally(() => {
+        settled = true;
+      });
+
+      await vi.advanceTimersByTimeAsync(19);
+      expect(settled).toBe(false);
+      // The timeout ends the turn at 20 ms, long before the front agent's 3 s reply.
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      const result = await responding;
+      expect(result.error?.code).toBe('timeout');
+      expect(result.answer).toBeNull();
+    });
   });
 });

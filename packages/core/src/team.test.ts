@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DelegationEvent } from './delegation-event.js';
 import { handoff } from './handoff.js';
 import { parallel } from './parallel.js';
@@ -113,77 +113,105 @@ describe('createTeam', () => {
     expect(result.delegations).toEqual([]);
   });
 
-  it('runs parallel sub-tasks concurrently: N branches of latency L take about L', async () => {
-    const latency = 200;
-    const slow = (id: string, words: string) =>
-      fakeAgent({
-        card: {
-          id,
-          name: id,
-          description: words,
-          domains: [id],
-          skills: [{ id, name: id, description: words, examples: [words] }],
-        },
-        delayMs: latency,
-        reply: `${id} done`,
-      });
-    const team = createTeam({
-      front: fakeAgent({ card: cards.front, reply: 'front' }),
-      delegates: [
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('runs parallel sub-tasks concurrently: N branches of latency L finish after L, not N·L', async () => {
+      vi.useFakeTimers();
+      const latency = 200;
+      const slow = (id: string, words: string) =>
+        fakeAgent({
+          card: {
+            id,
+            name: id,
+            description: words,
+            domains: [id],
+            skills: [{ id, name: id, description: words, examples: [words] }],
+          },
+          delayMs: latency,
+          reply: `${id} done`,
+        });
+      const branches = [
         slow('billing', 'invoice refund charge'),
         slow('technical', 'printer paper jam'),
         slow('orders', 'parcel delivery tracking'),
-      ],
-      strategy: parallel({ concurrency: 3 }),
-    });
-    const started = performance.now();
-    const result = await team.respond({
-      message:
-        'My invoice shows a double charge, I need a refund. Also the printer has a paper jam. And also where is my parcel delivery tracking?',
-      history: [],
-    });
-    const elapsed = performance.now() - started;
-    expect(result.delegations).toHaveLength(3);
-    expect(result.answer).toBe('billing done\n\ntechnical done\n\norders done');
-    // Sequential would take at least 3·L = 600 ms; concurrent is one L plus overhead (generous slack
-    // for a loaded CI machine, still well below the sequential time).
-    expect(elapsed).toBeLessThan(latency * 2.25);
-  });
-
-  it('bounds parallel concurrency', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const agent = (id: string, words: string) =>
-      fakeAgent({
-        card: {
-          id,
-          name: id,
-          description: words,
-          domains: [id],
-          skills: [{ id, name: id, description: words, examples: [words] }],
-        },
-        reply: async () => {
-          inFlight += 1;
-          peak = Math.max(peak, inFlight);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-          inFlight -= 1;
-          return 'ok';
-        },
+      ];
+      const team = createTeam({
+        front: fakeAgent({ card: cards.front, reply: 'front' }),
+        delegates: branches,
+        strategy: parallel({ concurrency: 3 }),
       });
-    const team = createTeam({
-      front: fakeAgent({ card: cards.front }),
-      delegates: [
-        agent('billing', 'invoice refund'),
-        agent('technical', 'printer paper'),
-        agent('orders', 'parcel tracking'),
-      ],
-      strategy: parallel({ concurrency: 2 }),
+      let settled = false;
+      const responding = team
+        .respond({
+          message:
+            'My invoice shows a double charge, I need a refund. Also the printer has a paper jam. And also where is my parcel delivery tracking?',
+          history: [],
+        })
+        .finally(() => {
+          settled = true;
+        });
+
+      // Just before L has passed, every branch has started and none has finished: all three are in
+      // flight at once. Run one after another, the second would not even have started yet.
+      await vi.advanceTimersByTimeAsync(latency - 1);
+      expect(branches.map((branch) => branch.inputs.length)).toEqual([1, 1, 1]);
+      expect(settled).toBe(false);
+      // At L the turn is answered (sequential would need 3·L).
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      const result = await responding;
+      expect(result.delegations).toHaveLength(3);
+      expect(result.answer).toBe('billing done\n\ntechnical done\n\norders done');
     });
-    await team.respond({
-      message: 'Invoice refund please. Also printer paper issue. Also parcel tracking missing.',
-      history: [],
+
+    it('bounds parallel concurrency', async () => {
+      vi.useFakeTimers();
+      let started = 0;
+      let inFlight = 0;
+      let peak = 0;
+      const agent = (id: string, words: string) =>
+        fakeAgent({
+          card: {
+            id,
+            name: id,
+            description: words,
+            domains: [id],
+            skills: [{ id, name: id, description: words, examples: [words] }],
+          },
+          reply: async () => {
+            started += 1;
+            inFlight += 1;
+            peak = Math.max(peak, inFlight);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            inFlight -= 1;
+            return 'ok';
+          },
+        });
+      const team = createTeam({
+        front: fakeAgent({ card: cards.front }),
+        delegates: [
+          agent('billing', 'invoice refund'),
+          agent('technical', 'printer paper'),
+          agent('orders', 'parcel tracking'),
+        ],
+        strategy: parallel({ concurrency: 2 }),
+      });
+      const responding = team.respond({
+        message: 'Invoice refund please. Also printer paper issue. Also parcel tracking missing.',
+        history: [],
+      });
+      // Two branches start at once; the third waits for a free slot.
+      await vi.advanceTimersByTimeAsync(9);
+      expect([started, inFlight]).toEqual([2, 2]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect([started, inFlight]).toEqual([3, 1]);
+      await vi.advanceTimersByTimeAsync(10);
+      await responding;
+      expect([started, inFlight, peak]).toEqual([3, 0, 2]);
     });
-    expect(peak).toBe(2);
   });
 
   it('keeps a handed-off conversation with the specialist until it hands back', async () => {
