@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LangfuseDatasetError } from './langfuse-dataset-error.js';
 import { createLangfuseEvalReporter, langfuseDatasetItemId } from './langfuse-eval-reporter.js';
 import { type LangfuseDatasetItem, readLangfuseDataset } from './read-langfuse-dataset.js';
@@ -224,7 +224,8 @@ describe('readLangfuseDataset', () => {
   });
 
   it('reports a Langfuse that does not answer in time as unreachable', async () => {
-    const slow = await startFakeLangfuseServer({ delayMs: 2_000 });
+    // Answers only after the test is over: the client's timeout is the only way the read can end.
+    const slow = await startFakeLangfuseServer({ delayMs: 60_000 });
     try {
       const error = await readError(
         readLangfuseDataset({
@@ -242,6 +243,8 @@ describe('readLangfuseDataset', () => {
     }
   });
 
+  // The client's backoff before its retry (about a second, not configurable) is real time: the test
+  // counts requests and never measures the wait, and its timeout leaves room for a loaded machine.
   it('reports a Langfuse that keeps failing as unreachable once the retries are spent', async () => {
     const failing = await startFakeLangfuseServer({ status: 503 });
     try {
@@ -282,14 +285,16 @@ describe('readLangfuseDataset', () => {
   });
 
   it('stops with the signal’s reason when aborted mid-request', async () => {
-    const slow = await startFakeLangfuseServer({ delayMs: 5_000 });
+    const slow = await startFakeLangfuseServer({ delayMs: 60_000 });
     const controller = new AbortController();
     const reason = new Error('stop reading');
     try {
       const reading = readError(
         readLangfuseDataset({ name: 'support-v1', env: envFor(slow.baseUrl), signal: controller.signal }),
       );
-      setTimeout(() => controller.abort(reason), 50);
+      // Abort once the server holds the request (and will not answer it during the test).
+      await vi.waitFor(() => expect(slow.requests).toHaveLength(1), { timeout: 4_000 });
+      controller.abort(reason);
 
       expect(await reading).toBe(reason);
     } finally {

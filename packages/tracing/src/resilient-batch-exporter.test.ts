@@ -1,6 +1,6 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ResilientBatchExporter } from './resilient-batch-exporter.js';
 
 /** A destination that records batches and answers as told. */
@@ -61,13 +61,45 @@ describe('ResilientBatchExporter', () => {
     expect(exporter.stats()).toEqual({ sent: 7, dropped: 0, failedExports: 0, pending: 0 });
   });
 
-  it('sends a partial batch after the flush interval', async () => {
-    const { destination, exporter, hand } = setup({ flushIntervalMs: 5 });
-    hand(1);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
 
-    expect(destination.batches).toEqual([1]);
-    expect(exporter.stats().sent).toBe(1);
+    it('sends a partial batch after the flush interval', async () => {
+      vi.useFakeTimers();
+      const { destination, exporter, hand } = setup({ flushIntervalMs: 5 });
+      hand(1);
+      await vi.advanceTimersByTimeAsync(4);
+      expect(destination.batches).toEqual([]);
+
+      await vi.advanceTimersByTimeAsync(1);
+      expect(destination.batches).toEqual([1]);
+      expect(exporter.stats().sent).toBe(1);
+    });
+
+    it('counts an export that never answers as failed after its timeout', async () => {
+      vi.useFakeTimers();
+      const { destination, exporter, hand } = setup({ timeoutMs: 20 });
+      destination.answer = 'never';
+      hand(3);
+      let flushed = false;
+      const flushing = exporter.forceFlush().then(() => {
+        flushed = true;
+      });
+      await vi.advanceTimersByTimeAsync(19);
+      expect(flushed).toBe(false);
+      expect(exporter.stats()).toMatchObject({ dropped: 0, failedExports: 0, pending: 3 });
+
+      await vi.advanceTimersByTimeAsync(1);
+      await flushing;
+      expect(exporter.stats()).toMatchObject({
+        dropped: 3,
+        failedExports: 1,
+        pending: 0,
+        firstError: 'no answer within 20 ms',
+      });
+    });
   });
 
   it('warns once on failure, then drops spans without trying until the cooldown has passed', async () => {
@@ -106,19 +138,6 @@ describe('ResilientBatchExporter', () => {
     await exporter.forceFlush();
 
     expect(exporter.stats()).toMatchObject({ sent: 3, dropped: 3, failedExports: 1 });
-  });
-
-  it('counts an export that never answers as failed after its timeout', async () => {
-    const { destination, exporter, hand } = setup({ timeoutMs: 20 });
-    destination.answer = 'never';
-    hand(3);
-    await exporter.forceFlush();
-
-    expect(exporter.stats()).toMatchObject({
-      dropped: 3,
-      failedExports: 1,
-      firstError: 'no answer within 20 ms',
-    });
   });
 
   it('survives an exporter that throws', async () => {

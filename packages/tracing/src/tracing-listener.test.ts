@@ -3,7 +3,7 @@ import { LANGFUSE_SDK_EXPERIMENT_ENVIRONMENT } from '@langfuse/core';
 import { LangfuseOtelSpanAttributes as L } from '@langfuse/tracing';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { at, retryFallbackFanOut } from '../test/delegation-scenarios.js';
 import { BatonAttributes as B } from './baton-attributes.js';
 import type { ExperimentContext } from './experiment-context.js';
@@ -452,6 +452,10 @@ describe('createTracingListener', () => {
 });
 
 describe('createTracingListener with spanBuilding: batched', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   /** A span reduced to what a reader sees, with its parent named rather than numbered. */
   function described(tracing: ReturnType<typeof createTestTracing>) {
     const spans = tracing.exporter.getFinishedSpans();
@@ -486,6 +490,7 @@ describe('createTracingListener with spanBuilding: batched', () => {
   });
 
   it('builds spans when the queue is full, after maxQueueDelayMs, and when asked', async () => {
+    vi.useFakeTimers();
     const full = createTestTracing({ spanBuilding: 'batched', maxQueuedEvents: 2 });
     full.listener(e.turnStart({ id: 'turn', time: at(0) }));
     full.listener(e.delegationStart({ id: 'del', parentId: 'turn', time: at(1) }));
@@ -497,8 +502,9 @@ describe('createTracingListener with spanBuilding: batched', () => {
     const later = createTestTracing({ spanBuilding: 'batched', maxQueueDelayMs: 5 });
     later.listener(e.turnStart({ id: 'turn', time: at(0) }));
     later.listener(e.turnEnd({ id: 'turn', time: at(1) }));
+    await vi.advanceTimersByTimeAsync(4);
     expect(later.tree()).toBe('');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.advanceTimersByTimeAsync(1);
     expect(later.tree()).toBe('turn test');
 
     const asked = createTestTracing({ spanBuilding: 'batched' });

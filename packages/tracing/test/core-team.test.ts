@@ -1,6 +1,6 @@
 import { createTeam, parallel, verifyRecover } from '@baton/core';
 import { fakeAgent } from '@baton/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestTracing } from '../src/testing/create-test-tracing.js';
 import { findSpans } from '../src/testing/find-span.js';
 
@@ -52,41 +52,57 @@ describe('tracing a @baton/core team', () => {
     expect(tracing.listener.openSpanCount).toBe(0);
   });
 
-  it('keeps parallel delegations as siblings while their events interleave', async () => {
-    const billing = fakeAgent({
-      card: card('billing', 'invoice refund charge payment'),
-      reply: 'Refund issued.',
-      delayMs: 20,
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
     });
-    const technical = fakeAgent({
-      card: card('technical', 'printer reader crash error'),
-      reply: 'Restart the reader.',
-      delayMs: 5,
+
+    it('keeps parallel delegations as siblings while their events interleave', async () => {
+      // Fake time makes the interleaving certain: billing starts first, technical ends first.
+      vi.useFakeTimers();
+      const billing = fakeAgent({
+        card: card('billing', 'invoice refund charge payment'),
+        reply: 'Refund issued.',
+        delayMs: 20,
+      });
+      const technical = fakeAgent({
+        card: card('technical', 'printer reader crash error'),
+        reply: 'Restart the reader.',
+        delayMs: 5,
+      });
+      const team = createTeam({ front, delegates: [billing, technical], strategy: parallel() });
+      const tracing = createTestTracing();
+
+      const responding = team.respond(
+        {
+          message: 'I want a refund for the double charge. Also my card reader shows a crash error.',
+          history: [],
+        },
+        { onEvent: tracing.listener },
+      );
+      await vi.advanceTimersByTimeAsync(20);
+      await responding;
+
+      // Both delegations start at the same fake instant, so the tree lists them in the order they ended.
+      expect(tracing.tree()).toMatchInlineSnapshot(`
+        "turn parallel
+          delegate technical
+            attempt 1 technical (primary)
+              invoke_agent technical
+          delegate billing
+            attempt 1 billing (primary)
+              invoke_agent billing"
+      `);
+      const delegations = findSpans(
+        tracing.exporter,
+        (span) => span.attributes['baton.unit'] === 'delegation',
+      );
+      const turn = findSpans(tracing.exporter, (span) => span.attributes['baton.unit'] === 'turn')[0];
+      expect(delegations.map((span) => span.parentSpanContext?.spanId)).toEqual(
+        delegations.map(() => turn?.spanContext().spanId),
+      );
+      // Spans are exported as they end: technical's delegation ended while billing's was still open.
+      expect(delegations.map((span) => span.name)).toEqual(['delegate technical', 'delegate billing']);
     });
-    const team = createTeam({ front, delegates: [billing, technical], strategy: parallel() });
-    const tracing = createTestTracing();
-
-    await team.respond(
-      {
-        message: 'I want a refund for the double charge. Also my card reader shows a crash error.',
-        history: [],
-      },
-      { onEvent: tracing.listener },
-    );
-
-    expect(tracing.tree()).toMatchInlineSnapshot(`
-      "turn parallel
-        delegate billing
-          attempt 1 billing (primary)
-            invoke_agent billing
-        delegate technical
-          attempt 1 technical (primary)
-            invoke_agent technical"
-    `);
-    const delegations = findSpans(tracing.exporter, (span) => span.attributes['baton.unit'] === 'delegation');
-    const turn = findSpans(tracing.exporter, (span) => span.attributes['baton.unit'] === 'turn')[0];
-    expect(delegations.map((span) => span.parentSpanContext?.spanId)).toEqual(
-      delegations.map(() => turn?.spanContext().spanId),
-    );
   });
 });
