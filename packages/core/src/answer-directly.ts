@@ -41,7 +41,7 @@ export async function answerDirectly(options: {
   }
   let output: AgentOutput | undefined;
   // The front agent answering itself gets the same time limit as any delegate.
-  const timeout = scope.timeout(scope.limits.attemptTimeoutMs, agent.id);
+  const timeout = scope.guard(agent.id, scope.limits.attemptTimeoutMs);
   try {
     scope.ensureCanProceed();
     output = await raceSignal(

@@ -80,8 +80,17 @@ export class BudgetExceededError extends BatonError {
   readonly needed: number;
   readonly remaining: number;
 
-  constructor(resource: 'tokens' | 'costUsd' | 'wallTimeMs', needed: number, remaining: number) {
-    super('budget-exceeded', `The ${resource} budget would be exceeded: needs ${needed}, ${remaining} left.`);
+  constructor(
+    resource: 'tokens' | 'costUsd' | 'wallTimeMs',
+    needed: number,
+    remaining: number,
+    /** Replaces the default message (e.g. for a budget that ran out while work was running). */
+    message?: string,
+  ) {
+    super(
+      'budget-exceeded',
+      message ?? `The ${resource} budget would be exceeded: needs ${needed}, ${remaining} left.`,
+    );
     this.name = 'BudgetExceededError';
     this.resource = resource;
     this.needed = needed;

@@ -36,12 +36,24 @@ export const capabilityCardSchema = z.object({
   guardrails: z.array(z.string().min(1)).default([]),
   cost: z
     .object({
-      /** Rough relative cost, used to break ties between equally able delegates. */
+      /** Rough relative cost: breaks ties between equally scored delegates (cheaper first). */
       tier: z.enum(['low', 'medium', 'high']).optional(),
+      /**
+       * Typical cost of one call: breaks ties after the tier, and the default specify step gives a
+       * task a cost budget of a few calls.
+       */
       usdPerCall: z.number().nonnegative().optional(),
     })
     .optional(),
-  latency: z.object({ p50Ms: z.number().nonnegative().optional() }).optional(),
+  latency: z
+    .object({
+      /**
+       * Median latency: breaks ties after cost (faster first), and the default specify step gives a
+       * task a wall-time budget of a few times this.
+       */
+      p50Ms: z.number().nonnegative().optional(),
+    })
+    .optional(),
   version: z.string().optional(),
 });
 

@@ -65,6 +65,12 @@ export async function delegateTurn(
   const { roster, scope, language } = context;
   const front = roster.front;
   const candidates = roster.delegatesOf(front.id);
+  const team = [front, ...candidates];
+  const shared = {
+    team,
+    scope,
+    ...(context.replyLanguages ? { replyLanguages: context.replyLanguages } : {}),
+  };
   const transfer = policies.transfer ?? lastMessages(6);
   const ladder = policies.ladder ?? noFallback;
   const specify = policies.specify ?? defaultSpecify;
@@ -85,7 +91,7 @@ export async function delegateTurn(
   if (assessment.action === 'self') {
     return answerDirectly({
       agent: front,
-      task: specify({ text, language, selection, delegate: undefined }),
+      task: specify({ text, language, selection, delegate: undefined, ...shared }),
       turn,
       scope,
       transfer,
@@ -98,7 +104,8 @@ export async function delegateTurn(
     text,
     language,
     selection,
-    delegate: chosen ? roster.get(chosen.agentId) : undefined,
+    delegate: chosen && roster.allows(front.id, chosen.agentId) ? roster.get(chosen.agentId) : undefined,
+    ...shared,
   });
   const result = await delegate({
     roster,

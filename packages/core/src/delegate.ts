@@ -11,6 +11,7 @@ import type {
   FallbackRung,
   FallbackStep,
   RemoteCall,
+  TaskRecord,
   Verdict,
 } from './delegation-record.js';
 import { type FailureLadder, noFallback } from './failure-ladder.js';
@@ -79,14 +80,16 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
   const transfer = options.transfer ?? defaultTransfer;
   const mode = options.mode ?? 'delegate';
   const id = createId('del');
-  const startedAt = Date.now();
+  const startedAt = scope.clock.now();
   const depth = scope.depth + 1;
 
   const excluded: DelegationRecord['excluded'] = [];
   const eligible: CandidateScore[] = [];
   for (const candidate of options.candidates) {
     if (candidate.agentId === delegator.id) continue;
-    if (!roster.has(candidate.agentId) || !roster.allows(delegator.id, candidate.agentId)) {
+    if (!roster.has(candidate.agentId)) {
+      excluded.push({ agentId: candidate.agentId, reason: 'unknown-agent' });
+    } else if (!roster.allows(delegator.id, candidate.agentId)) {
       excluded.push({ agentId: candidate.agentId, reason: 'not-allowed' });
     } else if (scope.path.includes(candidate.agentId)) {
       excluded.push({ agentId: candidate.agentId, reason: 'cycle' });
@@ -104,11 +107,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     strategy: options.strategy,
     delegatorId: delegator.id,
     depth,
-    task: {
-      goal: options.task.goal,
-      ...(options.task.domain !== undefined ? { domain: options.task.domain } : {}),
-      ...(options.task.language !== undefined ? { language: options.task.language } : {}),
-    },
+    task: taskRecord(options.task),
     candidates: [...options.candidates],
     chosenAgentId: chosen?.agentId ?? null,
     reason: chosen
@@ -239,7 +238,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     }
   } finally {
     // Whatever happened, the delegation ends in its record and its event (a span never stays open).
-    record.latencyMs = Date.now() - startedAt;
+    record.latencyMs = scope.clock.now() - startedAt;
     if (scope.emitting) scope.emit({ type: 'delegation-end', id, parentId: scope.parentEventId, record });
   }
   if (scope.signal.aborted) throw toBatonError(scope.signal.reason, 'aborted');
@@ -288,17 +287,21 @@ async function runAttempt(options: {
 }): Promise<{ record: AttemptRecord; output?: AgentOutput; fatal: boolean }> {
   const { agent, scope } = options;
   const attemptId = createId('att');
-  const started = Date.now();
-  const timeout = scope.timeout(options.timeoutMs, agent.id);
+  const started = scope.clock.now();
   const self = options.rung === 'self';
-  const childScope = scope.child({
+  // The attempt's own budget account (drawing from every enclosing one) so that what this attempt
+  // spent can be told apart from concurrent branches, and its task's limits apply to it alone.
+  const limited = scope.child({
     ...(self ? {} : { agentId: agent.id, nest: true }),
     parentEventId: attemptId,
-    ...(options.task.budget ? { budget: options.task.budget } : {}),
+    budget: options.task.budget ?? {},
     ...(options.task.deadline !== undefined ? { deadline: options.task.deadline } : {}),
-    signal: timeout.signal,
     toolGrant: new Set(agent.card.tools),
   });
+  // The attempt's signal fires when its timeout, the deadline or the wall-time budget passes, so a
+  // slow delegate is stopped at the limit rather than noticed after it finishes.
+  const timeout = limited.guard(agent.id, options.timeoutMs);
+  const childScope = limited.child({ signal: timeout.signal });
   // Context transfer can call a model (a summary): it fails, times out and is charged like the attempt.
   let context: TransferredContext | undefined;
   let contextError: unknown;
@@ -354,6 +357,7 @@ async function runAttempt(options: {
         ),
         childScope.signal,
       );
+      chargeReported(limited, output);
     } finally {
       if (scope.emitting) {
         scope.emit({
@@ -392,7 +396,10 @@ async function runAttempt(options: {
   const passed =
     output !== undefined && output.status !== 'needs-human' && verdicts.every((verdict) => verdict.passed);
   const outcome: AttemptRecord['outcome'] = error ? 'error' : passed ? 'accepted' : 'rejected';
-  const usage: Usage = output?.usage ?? emptyUsage;
+  // What the attempt spent through its scope (model calls, a context summary, verifiers), so an
+  // attempt that timed out mid-call still shows what it cost.
+  const spent = limited.budget.spent();
+  const usage: Usage = output?.usage ?? spent.usage;
   const record: AttemptRecord = {
     index: options.index,
     agentId: agent.id,
@@ -404,8 +411,8 @@ async function runAttempt(options: {
     ...(output ? { output: output.text } : {}),
     ...(output?.confidence !== undefined ? { confidence: output.confidence } : {}),
     usage,
-    costUsd: output?.costUsd ?? 0,
-    latencyMs: Date.now() - started,
+    costUsd: Math.max(output?.costUsd ?? 0, spent.costUsd),
+    latencyMs: scope.clock.now() - started,
     ...(remote ? { remote: { ...remote } } : {}),
   };
   if (scope.emitting) {
@@ -430,6 +437,39 @@ async function runAttempt(options: {
     (error !== undefined &&
       (error.code === 'budget-exceeded' || error.code === 'deadline-exceeded' || error.code === 'aborted'));
   return { record, ...(output ? { output } : {}), fatal };
+}
+
+/**
+ * Charges what an agent reports having spent beyond the calls it made through its scope — a remote
+ * or third-party agent's own model calls — so the turn's usage and cost count it too.
+ */
+function chargeReported(scope: RunScope, output: AgentOutput): void {
+  const spent = scope.budget.spent();
+  const costUsd = Math.max(0, output.costUsd - spent.costUsd);
+  const inputTokens = Math.max(0, output.usage.inputTokens - spent.usage.inputTokens);
+  const outputTokens = Math.max(0, output.usage.outputTokens - spent.usage.outputTokens);
+  if (costUsd > 0 || inputTokens > 0 || outputTokens > 0)
+    scope.budget.charge({ inputTokens, outputTokens }, costUsd);
+}
+
+/** What the record keeps of a task: everything but the output schema, which is not plain data. */
+function taskRecord(task: TaskSpec): TaskRecord {
+  return {
+    goal: task.goal,
+    ...(task.domain !== undefined ? { domain: task.domain } : {}),
+    ...(task.language !== undefined ? { language: task.language } : {}),
+    ...(task.replyLanguages ? { replyLanguages: [...task.replyLanguages] } : {}),
+    ...(task.instructions !== undefined ? { instructions: task.instructions } : {}),
+    ...(task.constraints.length > 0 ? { constraints: [...task.constraints] } : {}),
+    ...(task.acceptanceCriteria.length > 0 ? { acceptanceCriteria: [...task.acceptanceCriteria] } : {}),
+    ...(task.criteria && task.criteria.length > 0
+      ? { criteria: task.criteria.map((criterion) => ({ ...criterion })) }
+      : {}),
+    ...(task.format ? { format: task.format } : {}),
+    ...(task.output ? { outputSchema: true } : {}),
+    ...(task.budget ? { budget: { ...task.budget } } : {}),
+    ...(task.deadline !== undefined ? { deadline: task.deadline } : {}),
+  };
 }
 
 async function transferContext(

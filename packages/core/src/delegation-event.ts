@@ -127,6 +127,28 @@ export interface ModelCallEndEvent extends EventBase {
   latencyMs: number;
 }
 
+/** An embedding call started (a selector embedding the request or the cards). */
+export interface EmbeddingCallStartEvent extends EventBase {
+  type: 'embedding-call-start';
+  agentId: string;
+  provider: string;
+  modelId: string;
+  /** How many texts are embedded. */
+  values: number;
+}
+
+/** An embedding call ended. */
+export interface EmbeddingCallEndEvent extends EventBase {
+  type: 'embedding-call-end';
+  agentId: string;
+  provider: string;
+  modelId: string;
+  error?: ErrorInfo;
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+}
+
 /** Verifiers judged an attempt (a point in time; parent is the attempt). */
 export interface VerificationEndEvent extends EventBase {
   type: 'verification-end';
@@ -182,6 +204,8 @@ export type DelegationEvent =
   | AgentRunEndEvent
   | ModelCallStartEvent
   | ModelCallEndEvent
+  | EmbeddingCallStartEvent
+  | EmbeddingCallEndEvent
   | VerificationEndEvent
   | FallbackStartEvent
   | GuardrailEndEvent

@@ -1,10 +1,33 @@
+import type { BudgetLimits } from './budget.js';
 import type { Usage } from './chat-model.js';
+import type { AcceptanceCriterion } from './verify/acceptance-criterion.js';
 
 /** A rung of the failure ladder, in the order they are tried. */
 export type FallbackRung = 'retry' | 'alternative' | 'self' | 'human';
 
 /** Why an attempt was made: the first choice, or a ladder rung. */
 export type AttemptRung = 'primary' | 'retry' | 'alternative' | 'self';
+
+/** Why a proposed delegate was refused. */
+export type ExclusionReason = 'unknown-agent' | 'not-allowed' | 'cycle' | 'depth';
+
+/** What a delegation's record keeps of its task spec: everything but the output schema. */
+export interface TaskRecord {
+  goal: string;
+  domain?: string;
+  language?: string;
+  replyLanguages?: string[];
+  instructions?: string;
+  constraints?: string[];
+  acceptanceCriteria?: string[];
+  criteria?: AcceptanceCriterion[];
+  format?: 'text' | 'json';
+  /** Whether the task asked for a structured result matching an output schema. */
+  outputSchema?: boolean;
+  budget?: BudgetLimits;
+  /** Absolute deadline (epoch milliseconds). */
+  deadline?: number;
+}
 
 /** A delegate considered during selection, with its score in [0, 1]. */
 export interface CandidateScore {
@@ -20,6 +43,11 @@ export interface Verdict {
   /** A score in [0, 1] where the verifier has one (confidence, groundedness…). */
   score?: number;
   reason: string;
+  /**
+   * Set when the verifier passed the result on a fallback it allows rather than the ideal, e.g.
+   * `reply-language`: the answer is in a supported reply language, not the customer's.
+   */
+  fallback?: string;
 }
 
 /** An error as it is kept in records and events: serialisable, with its code. */
@@ -93,7 +121,8 @@ export interface DelegationRecord {
   strategy: string;
   delegatorId: string;
   depth: number;
-  task: { goal: string; domain?: string; language?: string };
+  /** The task as specified (step 3), without its output schema (not serialisable). */
+  task: TaskRecord;
   candidates: CandidateScore[];
   /** The first-choice delegate, or null when none was eligible. */
   chosenAgentId: string | null;
@@ -105,8 +134,12 @@ export interface DelegationRecord {
   outcome: 'completed' | 'escalated' | 'failed';
   /** The agent whose result was accepted (or `human`). */
   answeredBy?: string;
-  /** Candidates that selection proposed but the allowlist, cycle or depth rules excluded. */
-  excluded: { agentId: string; reason: 'not-allowed' | 'cycle' | 'depth' }[];
+  /**
+   * Candidates that selection proposed (a selector, or a model by tool call) but the rules refused:
+   * not on the roster (`unknown-agent`), outside the delegation allowlist (`not-allowed`), already on
+   * the delegation path (`cycle`) or too deep (`depth`). Every refusal is here, whoever proposed it.
+   */
+  excluded: { agentId: string; reason: ExclusionReason }[];
   usage: Usage;
   costUsd: number;
   latencyMs: number;

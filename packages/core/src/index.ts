@@ -16,6 +16,7 @@ export { thresholdAssess } from './assess-policy.js';
 // Errors
 export type { BatonErrorCode } from './baton-error.js';
 export { BatonError, BudgetExceededError, NoSuchAgentError, toBatonError } from './baton-error.js';
+export { breakTies } from './break-ties.js';
 // Teams, rosters, monitoring
 export type { BudgetLimits } from './budget.js';
 export { Budget } from './budget.js';
@@ -43,6 +44,8 @@ export type {
   Usage,
 } from './chat-model.js';
 export { addUsage, emptyUsage } from './chat-model.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
 // Verification
 export { confidenceVerifier } from './confidence-verifier.js';
 export type { ContextPolicy, ContextSelection } from './context-policy.js';
@@ -62,6 +65,8 @@ export type {
   DelegationEvent,
   DelegationEventListener,
   DelegationStartEvent,
+  EmbeddingCallEndEvent,
+  EmbeddingCallStartEvent,
   EventBase,
   FallbackStartEvent,
   GuardrailEndEvent,
@@ -80,30 +85,29 @@ export type {
   ContextTransferInfo,
   DelegationRecord,
   ErrorInfo,
+  ExclusionReason,
   FallbackRung,
   FallbackStep,
   RemoteCall,
+  TaskRecord,
   Verdict,
 } from './delegation-record.js';
-// Text utilities the harness and adapters share
-export { detectLanguage } from './detect-language.js';
 // Selection
 export { embeddingSelector } from './embedding-selector.js';
 export type { FailureLadder } from './failure-ladder.js';
 export { failureLadder, noFallback, reviseWithFeedback } from './failure-ladder.js';
-export { groundednessVerifier } from './groundedness-verifier.js';
 export type { Guardrail, GuardrailResult } from './guardrail.js';
 export { handoff } from './handoff.js';
 export type { KnowledgeArticle } from './knowledge-article.js';
 export { knowledgeArticleSchema } from './knowledge-article.js';
 export type { KnowledgeHit } from './knowledge-index.js';
 export { KnowledgeIndex } from './knowledge-index.js';
-export { languageVerifier } from './language-verifier.js';
+// Languages: detection and the reply-language policy
+export { detectableLanguages, detectLanguage, guessLanguage, replyLanguages } from './language/index.js';
 export { lexicalSelector } from './lexical-selector.js';
 export type { LlmAgentOptions } from './llm-agent.js';
 export { createLlmAgent } from './llm-agent.js';
 export { llmSelector } from './llm-selector.js';
-export { llmVerifier } from './llm-verifier.js';
 export type { ParallelOptions } from './parallel.js';
 export { parallel } from './parallel.js';
 export type { PiiRedaction } from './redact-pii.js';
@@ -114,18 +118,18 @@ export type { RetrievalAgentOptions } from './retrieval-agent.js';
 export { createRetrievalAgent } from './retrieval-agent.js';
 export type { DelegationAllowlist } from './roster.js';
 export { Roster } from './roster.js';
+export { routeEmbedding } from './route-embedding.js';
 export { routeLexical } from './route-lexical.js';
 export { routeLlm } from './route-llm.js';
 export { routeTrained } from './route-trained.js';
 export type { RunLimits } from './run-scope.js';
 export { estimateTokens, RunScope } from './run-scope.js';
-export { schemaVerifier } from './schema-verifier.js';
 export type { Selection, SelectionRequest, Selector } from './selector.js';
 export { preferLanguage } from './selector.js';
 export { smallTalkReply } from './small-talk.js';
 export { solo } from './solo.js';
-export type { SpecifyPolicy } from './specify-policy.js';
-export { defaultSpecify } from './specify-policy.js';
+export type { SpecifyFromCardOptions, SpecifyPolicy, SpecifyRequest } from './specify-policy.js';
+export { defaultSpecify, specifyFromCard } from './specify-policy.js';
 export { splitRequest } from './split-request.js';
 export type { Strategy, StrategyAnswer, StrategyContext } from './strategy.js';
 export type { TaskSpec } from './task-spec.js';
@@ -137,5 +141,15 @@ export { TextClassifier } from './text-classifier.js';
 export { trainedSelector } from './trained-selector.js';
 export type { ConversationMessage, TurnInput } from './turn-input.js';
 export type { Verifier } from './verifier.js';
+export type { AcceptanceCriterion } from './verify/index.js';
+export {
+  acceptanceCriterionSchema,
+  conveys,
+  criteriaVerifier,
+  groundednessVerifier,
+  languageVerifier,
+  llmVerifier,
+  schemaVerifier,
+} from './verify/index.js';
 export { verifyRecover } from './verify-recover.js';
 export { withGuardrails } from './with-guardrails.js';

@@ -13,7 +13,8 @@ const escalateArguments = z.object({ reason: z.string().default('') });
  * Lets a model choose the delegate by tool call: it sees the allowed delegates' capability cards as
  * the `agent` enum of a `delegate` tool (so it cannot name any other agent), phrases the sub-task,
  * may escalate with `escalate_to_human`, or answers directly. An id outside the allowed list is
- * dropped, never executed.
+ * never executed: it is proposed alone, so the delegation records its refusal (`excluded`), and any
+ * text the model wrote beside that call is dropped.
  *
  * @example
  * ```ts
@@ -89,10 +90,19 @@ export function llmSelector(options: { model: ChatModel; instructions?: string }
         const parsed = escalateArguments.safeParse(safeJson(escalation.arguments));
         return { candidates: [], human: 1, reason: parsed.success ? parsed.data.reason : 'model escalated' };
       }
+      let refused: string | undefined;
       for (const call of calls) {
         if (call.name !== 'delegate') continue;
-        const parsed = delegateArguments.safeParse(safeJson(call.arguments));
-        if (!parsed.success || !ids.includes(parsed.data.agent)) continue;
+        const raw = safeJson(call.arguments);
+        const parsed = delegateArguments.safeParse(raw);
+        if (!parsed.success) {
+          refused ??= agentNamed(raw);
+          continue;
+        }
+        if (!ids.includes(parsed.data.agent)) {
+          refused ??= parsed.data.agent;
+          continue;
+        }
         return {
           candidates: [
             { agentId: parsed.data.agent, score: 1, reason: parsed.data.reason || 'chosen by the model' },
@@ -102,12 +112,31 @@ export function llmSelector(options: { model: ChatModel; instructions?: string }
           reason: parsed.data.reason || `model chose ${parsed.data.agent}`,
         };
       }
-      const text = response.message.content?.trim();
+      if (refused !== undefined) {
+        // The model named an agent it may not use. It is proposed alone, so the delegation refuses
+        // it and records why (`not-allowed` or `unknown-agent`) and nobody else is picked in its
+        // place; the text the model wrote beside the call ("transferring you to the admin agent…")
+        // is dropped, never sent to the customer.
+        return {
+          candidates: [{ agentId: refused, score: 1, reason: 'proposed by the model' }],
+          reason: `the model proposed ${refused}, which is not an allowed delegate`,
+        };
+      }
+      // Text beside a delegate call that could not be read is not an answer either.
+      const text = calls.some((call) => call.name === 'delegate')
+        ? undefined
+        : response.message.content?.trim();
       return text
         ? { candidates: [], self: 1, directAnswer: text, reason: 'the model answered itself' }
         : { candidates: [], self: 1, reason: 'the model chose no valid delegate' };
     },
   };
+}
+
+function agentNamed(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('agent' in value)) return undefined;
+  const { agent } = value as { agent: unknown };
+  return typeof agent === 'string' && agent.trim() !== '' ? agent : undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -1,5 +1,5 @@
-import { detectLanguage } from './detect-language.js';
 import type { Guardrail, GuardrailResult } from './guardrail.js';
+import { detectLanguage } from './language/index.js';
 
 /** The kinds of regulated advice the guardrail recognises. */
 export type RegulatedTopic = 'medical' | 'legal' | 'financial';

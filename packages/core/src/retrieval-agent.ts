@@ -2,9 +2,9 @@ import type { Agent, AgentInput, AgentOutput } from './agent.js';
 import { BatonError } from './baton-error.js';
 import { type CapabilityCardInput, capabilityCardSchema } from './capability-card.js';
 import { emptyUsage } from './chat-model.js';
-import { detectLanguage } from './detect-language.js';
 import type { KnowledgeArticle } from './knowledge-article.js';
 import { KnowledgeIndex } from './knowledge-index.js';
+import { detectLanguage } from './language/index.js';
 import type { RunScope } from './run-scope.js';
 import { smallTalkReply } from './small-talk.js';
 import { contentTerms, splitSentences, stem, termCoverage, tokenize } from './text-terms.js';
@@ -72,8 +72,15 @@ export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
       const article = top.article;
       const text = quote(article, query, maxSentences);
       let confidence = termCoverage(goal, `${article.title} ${article.tags.join(' ')} ${article.body}`);
-      // Answering in another language than the customer's is a poor answer whatever the match.
-      if (article.language !== language && !card.languages.includes(language)) confidence *= 0.5;
+      // Answering in another language than the customer's is a poor answer whatever the match —
+      // unless the task allows that language as a reply language (no agent speaks the customer's).
+      const allowed = input.task.replyLanguages ?? [language];
+      if (
+        article.language !== language &&
+        !card.languages.includes(language) &&
+        !allowed.includes(article.language)
+      )
+        confidence *= 0.5;
       return {
         text,
         status: 'answered',

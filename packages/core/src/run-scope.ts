@@ -1,7 +1,8 @@
-import { BatonError, toBatonError } from './baton-error.js';
+import { BatonError, BudgetExceededError, toBatonError } from './baton-error.js';
 import { Budget, type BudgetLimits } from './budget.js';
-import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
+import type { ChatModel, ChatRequest, ChatResponse, EmbeddingModel } from './chat-model.js';
 import { emptyUsage } from './chat-model.js';
+import { type Clock, systemClock } from './clock.js';
 import { createId } from './create-id.js';
 import type { DelegationEvent, DelegationEventListener } from './delegation-event.js';
 import type { RemoteCall } from './delegation-record.js';
@@ -16,7 +17,7 @@ export interface RunLimits {
 
 type WithoutTime<T> = T extends DelegationEvent ? Omit<T, 'time'> : never;
 
-const clock =
+const eventClock =
   typeof performance === 'undefined' ? Date : { now: () => performance.timeOrigin + performance.now() };
 
 /**
@@ -37,6 +38,8 @@ export class RunScope {
   readonly parentEventId: string | undefined;
   /** Tools the current branch may use; `undefined` means no restriction from above. */
   readonly toolGrant: ReadonlySet<string> | undefined;
+  /** Where time and timers come from (deadlines, timeouts, wall-time budgets). */
+  readonly clock: Clock;
   private readonly listener: DelegationEventListener | undefined;
   private readonly onRemote: ((call: RemoteCall) => void) | undefined;
 
@@ -53,12 +56,15 @@ export class RunScope {
       toolGrant?: ReadonlySet<string>;
       /** Receives {@link RunScope.reportRemote} calls: the enclosing attempt's record. */
       onRemote?: (call: RemoteCall) => void;
+      /** Default: {@link systemClock}. Children inherit it. */
+      clock?: Clock;
     } = {},
   ) {
+    this.clock = init.clock ?? systemClock;
     this.signal = init.signal ?? new AbortController().signal;
     this.depth = init.depth ?? 0;
     this.path = init.path ?? [];
-    this.budget = init.budget ?? new Budget();
+    this.budget = init.budget ?? new Budget({}, undefined, () => this.clock.now());
     this.deadline = init.deadline;
     this.limits = { maxDepth: 3, ...init.limits };
     this.listener = init.listener;
@@ -76,7 +82,7 @@ export class RunScope {
   emit(event: WithoutTime<DelegationEvent>): void {
     if (!this.listener) return;
     try {
-      this.listener({ ...event, time: clock.now() } as DelegationEvent);
+      this.listener({ ...event, time: eventClock.now() } as DelegationEvent);
     } catch {
       // Tracing must never fail the work it observes.
     }
@@ -133,6 +139,7 @@ export class RunScope {
       listener: this.listener,
       parentEventId: options.parentEventId ?? this.parentEventId,
       toolGrant,
+      clock: this.clock,
       ...((options.onRemote ?? this.onRemote) ? { onRemote: options.onRemote ?? this.onRemote } : {}),
     });
   }
@@ -148,13 +155,72 @@ export class RunScope {
     const onParentAbort = () => controller.abort(this.signal.reason);
     if (this.signal.aborted) controller.abort(this.signal.reason);
     else this.signal.addEventListener('abort', onParentAbort, { once: true });
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       controller.abort(new BatonError('timeout', `${what} did not finish within ${timeoutMs} ms.`));
     }, timeoutMs);
     return {
       signal: controller.signal,
       dispose: () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
+        this.signal.removeEventListener('abort', onParentAbort);
+      },
+    };
+  }
+
+  /**
+   * A signal for one unit of work (an attempt) that aborts as soon as the first of these passes:
+   * this scope's cancellation, `timeoutMs` (error `timeout`), this scope's deadline
+   * (`deadline-exceeded`) or what is left of its wall-time budget (`budget-exceeded`). So a deadline
+   * or a wall-time budget stops the running work when it passes, not only the next call. Call
+   * `dispose()` when the work ends, so no timer or listener outlives it.
+   */
+  guard(what: string, timeoutMs?: number): { signal: AbortSignal; dispose(): void } {
+    const limits: { inMs: number; error: () => BatonError }[] = [];
+    if (timeoutMs !== undefined) {
+      limits.push({
+        inMs: timeoutMs,
+        error: () => new BatonError('timeout', `${what} did not finish within ${timeoutMs} ms.`),
+      });
+    }
+    if (this.deadline !== undefined) {
+      const deadline = this.deadline;
+      limits.push({
+        inMs: deadline - this.clock.now(),
+        error: () =>
+          new BatonError(
+            'deadline-exceeded',
+            `The deadline (${new Date(deadline).toISOString()}) passed while ${what} was running; the attempt was aborted.`,
+          ),
+      });
+    }
+    const wallTime = this.budget.remaining().wallTimeMs;
+    if (Number.isFinite(wallTime)) {
+      limits.push({
+        inMs: wallTime,
+        error: () =>
+          new BudgetExceededError(
+            'wallTimeMs',
+            0,
+            0,
+            `The wall-time budget ran out while ${what} was running; the attempt was aborted.`,
+          ),
+      });
+    }
+    const first = limits.sort((a, b) => a.inMs - b.inMs)[0];
+    if (!first) return { signal: this.signal, dispose: () => undefined };
+    const controller = new AbortController();
+    const onParentAbort = () => controller.abort(this.signal.reason);
+    if (this.signal.aborted) controller.abort(this.signal.reason);
+    else this.signal.addEventListener('abort', onParentAbort, { once: true });
+    // A limit already passed aborts at once; one due now (a zero timeout) on the next timer tick.
+    if (first.inMs < 0 && !controller.signal.aborted) controller.abort(first.error());
+    const timer = controller.signal.aborted
+      ? undefined
+      : this.clock.setTimeout(() => controller.abort(first.error()), first.inMs);
+    return {
+      signal: controller.signal,
+      dispose: () => {
+        if (timer !== undefined) this.clock.clearTimeout(timer);
         this.signal.removeEventListener('abort', onParentAbort);
       },
     };
@@ -163,7 +229,7 @@ export class RunScope {
   /** Throws if cancelled or past the deadline or out of budget: call before starting any work. */
   ensureCanProceed(estimate: { tokens?: number; costUsd?: number } = {}): void {
     if (this.signal.aborted) throw abortError(this.signal);
-    if (this.deadline !== undefined && Date.now() >= this.deadline) {
+    if (this.deadline !== undefined && this.clock.now() >= this.deadline) {
       throw new BatonError('deadline-exceeded', 'The deadline passed before the call could start.');
     }
     this.budget.ensure(estimate);
@@ -187,7 +253,7 @@ export class RunScope {
     // Refused here, before the request leaves, when the estimate does not fit what is left.
     const reservation = this.budget.reserve({ tokens, ...(costUsd !== undefined ? { costUsd } : {}) });
     const id = createId('call');
-    const started = Date.now();
+    const started = this.clock.now();
     if (this.emitting) {
       this.emit({
         type: 'model-call-start',
@@ -213,7 +279,7 @@ export class RunScope {
           response,
           usage: response.usage,
           costUsd: response.costUsd ?? 0,
-          latencyMs: Date.now() - started,
+          latencyMs: this.clock.now() - started,
         });
       }
       return response;
@@ -230,7 +296,72 @@ export class RunScope {
         error: { code: batonError.code, message: batonError.message },
         usage: emptyUsage,
         costUsd: 0,
-        latencyMs: Date.now() - started,
+        latencyMs: this.clock.now() - started,
+      });
+      throw batonError;
+    }
+  }
+
+  /**
+   * Embeds texts under this scope's limits, like {@link RunScope.callModel}: refuses before the call
+   * when the estimated tokens (4 characters a token) exceed the budget, emits
+   * `embedding-call-start`/`-end`, charges usage and cost, honours the signal.
+   */
+  async callEmbedding(
+    model: EmbeddingModel,
+    request: { values: string[] },
+    options: { agentId: string },
+  ): Promise<{ embeddings: number[][]; usage: { inputTokens: number }; costUsd?: number }> {
+    let characters = 0;
+    for (const value of request.values) characters += value.length;
+    const tokens = Math.ceil(characters / 4);
+    this.ensureCanProceed();
+    const reservation = this.budget.reserve({ tokens });
+    const id = createId('embed');
+    const started = this.clock.now();
+    if (this.emitting) {
+      this.emit({
+        type: 'embedding-call-start',
+        id,
+        parentId: this.parentEventId,
+        agentId: options.agentId,
+        provider: model.provider,
+        modelId: model.modelId,
+        values: request.values.length,
+      });
+    }
+    try {
+      const response = await raceSignal(model.embed(request, { signal: this.signal }), this.signal);
+      const usage = { inputTokens: response.usage.inputTokens, outputTokens: 0 };
+      reservation.settle(usage, response.costUsd ?? 0);
+      if (this.emitting) {
+        this.emit({
+          type: 'embedding-call-end',
+          id,
+          parentId: this.parentEventId,
+          agentId: options.agentId,
+          provider: model.provider,
+          modelId: model.modelId,
+          usage,
+          costUsd: response.costUsd ?? 0,
+          latencyMs: this.clock.now() - started,
+        });
+      }
+      return response;
+    } catch (error) {
+      reservation.release();
+      const batonError = toBatonError(error, 'model-error');
+      this.emit({
+        type: 'embedding-call-end',
+        id,
+        parentId: this.parentEventId,
+        agentId: options.agentId,
+        provider: model.provider,
+        modelId: model.modelId,
+        error: { code: batonError.code, message: batonError.message },
+        usage: emptyUsage,
+        costUsd: 0,
+        latencyMs: this.clock.now() - started,
       });
       throw batonError;
     }

@@ -1,4 +1,5 @@
 import type { Agent } from './agent.js';
+import { breakTies } from './break-ties.js';
 import type { CandidateScore } from './delegation-record.js';
 import type { RunScope } from './run-scope.js';
 import type { TurnInput } from './turn-input.js';
@@ -42,8 +43,8 @@ export interface Selector {
 
 /**
  * Penalises delegates that do not speak the request's language, so that a Spanish request goes to a
- * Spanish-speaking delegate before an English specialist of the same domain. Returns a new, re-sorted
- * list.
+ * Spanish-speaking delegate before an English specialist of the same domain. Returns a new list,
+ * best first, equal scores ordered by the cards' cost and latency ({@link breakTies}).
  */
 export function preferLanguage(
   candidates: readonly CandidateScore[],
@@ -51,11 +52,10 @@ export function preferLanguage(
   language: string,
   penalty = 0.5,
 ): CandidateScore[] {
-  return candidates
-    .map((candidate) => {
-      const agent = agents.get(candidate.agentId);
-      if (!agent || agent.card.languages.includes(language)) return candidate;
-      return { ...candidate, score: candidate.score * penalty };
-    })
-    .sort((a, b) => b.score - a.score);
+  const penalised = candidates.map((candidate) => {
+    const agent = agents.get(candidate.agentId);
+    if (!agent || agent.card.languages.includes(language)) return candidate;
+    return { ...candidate, score: candidate.score * penalty };
+  });
+  return breakTies(penalised, agents);
 }

@@ -11,6 +11,8 @@ export interface StrategyContext {
   state: Record<string, unknown>;
   /** The turn's language (given or detected). */
   language: string;
+  /** The languages the team may answer in when no delegate speaks `language` (see `createTeam`). */
+  replyLanguages?: readonly string[];
 }
 
 /** How a strategy answered one turn. */

@@ -4,10 +4,11 @@ import { Budget, type BudgetLimits } from './budget.js';
 import type { CapabilityCardInput } from './capability-card.js';
 import { capabilityCardSchema } from './capability-card.js';
 import type { Usage } from './chat-model.js';
+import { type Clock, systemClock } from './clock.js';
 import { createId } from './create-id.js';
 import type { DelegationEventListener } from './delegation-event.js';
 import type { ErrorInfo } from './delegation-record.js';
-import { detectLanguage } from './detect-language.js';
+import { guessLanguage } from './language/index.js';
 import { type DelegationAllowlist, Roster } from './roster.js';
 import { type RunLimits, RunScope } from './run-scope.js';
 import type { Strategy, StrategyAnswer } from './strategy.js';
@@ -27,6 +28,15 @@ export interface TeamOptions {
   };
   /** Receives every event (tracing plugs in here). */
   onEvent?: DelegationEventListener;
+  /**
+   * The languages the team may answer in, preferred first (BCP 47). The customer's language is
+   * always preferred; when no agent of the team speaks it, a reply in one of these is accepted (and
+   * the verdict records the fallback) instead of failing verification. Default: none, so replies
+   * must be in the customer's language.
+   */
+  replyLanguages?: readonly string[];
+  /** Time and timers for deadlines, timeouts and wall-time budgets. Default: the system clock. */
+  clock?: Clock;
   /** Called when a turn ends with a human (open a ticket, page someone). Errors are ignored. */
   onEscalate?: (escalation: { turn: TurnInput; reason: string; strategy: string }) => void | Promise<void>;
 }
@@ -85,6 +95,7 @@ export function createTeam(options: TeamOptions): Team {
     attemptTimeoutMs: options.limits?.attemptTimeoutMs ?? 60_000,
   };
   const { strategy } = options;
+  const clock = options.clock ?? systemClock;
 
   const respond: Team['respond'] = async (turn, respondOptions = {}) => {
     const listener = respondOptions.onEvent ?? options.onEvent;
@@ -94,13 +105,14 @@ export function createTeam(options: TeamOptions): Team {
       ? parent.child({ parentEventId: turnId, budget: options.limits?.budget ?? {} })
       : new RunScope({
           ...(respondOptions.signal ? { signal: respondOptions.signal } : {}),
-          budget: new Budget(options.limits?.budget),
+          budget: new Budget(options.limits?.budget, undefined, () => clock.now()),
+          clock,
           limits,
           ...(listener ? { listener } : {}),
           parentEventId: turnId,
         });
-    const started = Date.now();
-    const language = turn.language ?? detectLanguage(turn.message);
+    const started = scope.clock.now();
+    const language = turn.language ?? turnLanguage(turn);
     if (scope.emitting) {
       scope.emit({
         type: 'turn-start',
@@ -116,7 +128,13 @@ export function createTeam(options: TeamOptions): Team {
     }
     let answer: StrategyAnswer;
     try {
-      answer = await strategy.respond(turn, { roster, scope, state: respondOptions.state ?? {}, language });
+      answer = await strategy.respond(turn, {
+        roster,
+        scope,
+        state: respondOptions.state ?? {},
+        language,
+        ...(options.replyLanguages ? { replyLanguages: options.replyLanguages } : {}),
+      });
     } catch (caught) {
       const error = toBatonError(caught);
       if (error.code === 'aborted' || error.isUserError) {
@@ -174,6 +192,21 @@ export function createTeam(options: TeamOptions): Team {
   };
 }
 
+/**
+ * The customer's language: from the message, or — when the message gives no evidence ("ok",
+ * an order number) — from their most recent earlier messages; English when nothing tells.
+ */
+function turnLanguage(turn: TurnInput): string {
+  const own = guessLanguage(turn.message);
+  if (own) return own;
+  const earlier = turn.history.filter((message) => message.role === 'user').slice(-3);
+  for (const message of earlier.reverse()) {
+    const found = guessLanguage(message.content);
+    if (found) return found;
+  }
+  return 'en';
+}
+
 function failed(error: BatonError): StrategyAnswer {
   const info: ErrorInfo = { code: error.code, message: error.message };
   return { answer: null, outcome: 'failed', respondedBy: [], delegations: [], error: info };
@@ -194,7 +227,7 @@ function emitEnd(
     strategy,
     usage: spent.usage,
     costUsd: spent.costUsd,
-    latencyMs: Date.now() - started,
+    latencyMs: scope.clock.now() - started,
   };
   if (scope.emitting) {
     scope.emit({

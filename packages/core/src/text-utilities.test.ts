@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from './detect-language.js';
+import { detectLanguage } from './language/index.js';
 import { redactPii } from './redact-pii.js';
 import { smallTalkReply } from './small-talk.js';
 import { splitRequest } from './split-request.js';

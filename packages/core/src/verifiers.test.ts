@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AgentOutput } from './agent.js';
 import { emptyUsage } from './chat-model.js';
-import { groundednessVerifier } from './groundedness-verifier.js';
-import { languageVerifier } from './language-verifier.js';
-import { llmVerifier } from './llm-verifier.js';
 import { RunScope } from './run-scope.js';
-import { schemaVerifier } from './schema-verifier.js';
 import { defineTask } from './task-spec.js';
 import { fakeAgent } from './testing/fake-agent.js';
 import { scriptedChatModel } from './testing/scripted-chat-model.js';
+import { groundednessVerifier, languageVerifier, llmVerifier, schemaVerifier } from './verify/index.js';
 
 const agent = fakeAgent({ card: { id: 'a', name: 'a', description: 'a' } });
 const output = (fields: Partial<AgentOutput>): AgentOutput => ({

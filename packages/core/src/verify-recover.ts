@@ -3,15 +3,15 @@ import { confidenceVerifier } from './confidence-verifier.js';
 import type { ContextPolicy } from './context-policy.js';
 import { defineStrategy } from './define-strategy.js';
 import { type FailureLadder, failureLadder } from './failure-ladder.js';
-import { languageVerifier } from './language-verifier.js';
 import { lexicalSelector } from './lexical-selector.js';
 import type { Selector } from './selector.js';
 import type { Strategy } from './strategy.js';
 import type { Verifier } from './verifier.js';
+import { criteriaVerifier, languageVerifier } from './verify/index.js';
 
 /**
- * Delegation done carefully: select, then verify every result (by default: the delegate's confidence
- * and the answer's language) and recover along the full failure ladder — retry with revised
+ * Delegation done carefully: select, then verify every result (by default: the delegate's confidence,
+ * the answer's language and the task's typed acceptance criteria) and recover along the full failure ladder — retry with revised
  * instructions, the next-best delegate, the front agent itself, a human.
  *
  * @example
@@ -35,7 +35,7 @@ export function verifyRecover(
     description: `${select.name} selection, verification and the full failure ladder`,
     select,
     assess: options.assess ?? thresholdAssess(),
-    verify: options.verify ?? [confidenceVerifier({ min: 0.5 }), languageVerifier()],
+    verify: options.verify ?? [confidenceVerifier({ min: 0.5 }), languageVerifier(), criteriaVerifier()],
     ladder: options.ladder ?? failureLadder(),
     ...(options.transfer ? { transfer: options.transfer } : {}),
     ...(options.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: options.attemptTimeoutMs } : {}),

@@ -1,6 +1,6 @@
-import type { KnowledgeArticle } from './knowledge-article.js';
-import { contentTerms, stem } from './text-terms.js';
-import type { Verifier } from './verifier.js';
+import type { KnowledgeArticle } from '../knowledge-article.js';
+import { contentTerms, stem } from '../text-terms.js';
+import type { Verifier } from '../verifier.js';
 
 /**
  * Rejects answers whose content words are mostly absent from the sources they cite: a cheap,

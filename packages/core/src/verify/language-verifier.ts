@@ -1,27 +1,46 @@
-import { detectLanguage } from './detect-language.js';
-import { tokenize } from './text-terms.js';
-import type { Verifier } from './verifier.js';
+import { guessLanguage } from '../language/index.js';
+import { tokenize } from '../text-terms.js';
+import type { Verifier } from '../verifier.js';
 
 /**
- * Rejects answers written in another language than the task asks for (a Spanish-speaking customer
- * answered in English). Very short answers pass: a few words are not evidence.
+ * Rejects answers written in another language than the task allows. The customer's language
+ * (`task.language`) is preferred; when the task also lists supported reply languages
+ * (`task.replyLanguages`, filled when no delegate of the team speaks the customer's language) an
+ * answer in one of them passes too, and the verdict records that fallback (`fallback:
+ * 'reply-language'`). Very short answers pass: a few words are not evidence.
+ *
+ * @example
+ * ```ts
+ * const verify = [confidenceVerifier({ min: 0.2 }), languageVerifier()];
+ * ```
  */
 export function languageVerifier(options: { minWords?: number } = {}): Verifier {
   const minWords = options.minWords ?? 6;
   return {
     name: 'language',
     verify(output, { task }) {
-      if (!task.language || tokenize(output.text).length < minWords) {
+      const wanted = task.language;
+      if (!wanted || tokenize(output.text).length < minWords) {
         return { verifier: 'language', passed: true, reason: 'nothing to compare' };
       }
-      const found = detectLanguage(output.text, task.language);
-      const passed = found === task.language;
+      const found = guessLanguage(output.text);
+      if (found === undefined) return { verifier: 'language', passed: true, reason: 'no language evidence' };
+      if (found === wanted) return { verifier: 'language', passed: true, reason: `answer is in ${found}` };
+      const allowed = task.replyLanguages ?? [wanted];
+      if (allowed.includes(found)) {
+        return {
+          verifier: 'language',
+          passed: true,
+          fallback: 'reply-language',
+          reason: `answer is in ${found}, a supported reply language: no delegate speaks ${wanted}`,
+        };
+      }
       return {
         verifier: 'language',
-        passed,
-        reason: passed
-          ? `answer is in ${found}`
-          : `answer is in ${found}, the customer writes ${task.language}`,
+        passed: false,
+        reason: `answer is in ${found}, the customer writes ${wanted}${
+          allowed.length > 1 ? ` (replies may be in ${allowed.join(', ')})` : ''
+        }`,
       };
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ChatModel } from './chat-model.js';
-import type { Verifier } from './verifier.js';
+import type { ChatModel } from '../chat-model.js';
+import type { Verifier } from '../verifier.js';
 
 const judgement = z.object({
   passed: z.boolean(),

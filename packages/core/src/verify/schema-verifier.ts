@@ -1,4 +1,4 @@
-import type { Verifier } from './verifier.js';
+import type { Verifier } from '../verifier.js';
 
 /**
  * Checks a structured result against the task's output schema (agents built with Baton already

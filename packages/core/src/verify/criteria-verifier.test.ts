@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AgentOutput } from '../agent.js';
+import { emptyUsage } from '../chat-model.js';
+import { RunScope } from '../run-scope.js';
+import { defineTask } from '../task-spec.js';
+import { createTeam } from '../team.js';
+import { fakeAgent } from '../testing/fake-agent.js';
+import { verifyRecover } from '../verify-recover.js';
+import { criteriaVerifier } from './criteria-verifier.js';
+
+const agent = fakeAgent({ card: { id: 'billing', name: 'Billing', description: 'billing' } });
+const answer = (text: string, data?: unknown): AgentOutput => ({
+  text,
+  status: 'answered',
+  usage: emptyUsage,
+  costUsd: 0,
+  ...(data !== undefined ? { data } : {}),
+});
+
+describe('criteriaVerifier', () => {
+  const verifier = criteriaVerifier();
+  const verify = (output: AgentOutput, task: ReturnType<typeof defineTask>) =>
+    verifier.verify(output, { task, agent }, new RunScope());
+
+  it('rejects an answer that ignores the required facts and says which are missing', async () => {
+    const task = defineTask({
+      goal: 'When does my refund arrive?',
+      criteria: [
+        {
+          type: 'required-facts',
+          facts: ['refunds arrive in 5–10 business days', 'refund reference RF-2291'],
+        },
+      ],
+    });
+    const ignored = await verify(answer('Thanks for reaching out! We value you as a customer.'), task);
+    expect(ignored.passed).toBe(false);
+    expect(ignored.reason).toMatch(
+      /misses required facts: refunds arrive in 5–10 business days \| refund reference RF-2291/,
+    );
+    const met = await verify(answer('Your refund (reference RF-2291) arrives in 5–10 business days.'), task);
+    expect(met).toMatchObject({ passed: true, score: 1 });
+  });
+
+  it('checks the output schema, the reply language, the length and forbidden phrases', async () => {
+    const task = defineTask({
+      goal: 'Summarise the charge',
+      output: z.object({ amount: z.number() }),
+      criteria: [
+        { type: 'output-schema' },
+        { type: 'reply-language', languages: ['de'] },
+        { type: 'max-length', words: 8 },
+        { type: 'must-not-contain', phrases: ['[email]', 'as an AI'] },
+      ],
+    });
+    const verdict = await verify(
+      answer('As an AI I think you were charged twice, write to [email] for the refund.', { amount: 'x' }),
+      task,
+    );
+    expect(verdict.passed).toBe(false);
+    expect(verdict.score).toBe(0);
+    expect(verdict.reason.split('; ')).toEqual([
+      'the result does not match the output schema',
+      'is in en, not de',
+      'is 15 words long, more than 8',
+      'contains "[email]", "as an AI"',
+    ]);
+  });
+
+  it('passes a task without typed criteria', async () => {
+    expect(await verify(answer('ok'), defineTask({ goal: 'x' }))).toMatchObject({ passed: true });
+  });
+
+  it('is one of verify-recover’s default verifiers, and the default specify step fills the criteria', async () => {
+    const rambling = `${'We are very sorry for the trouble. '.repeat(60)}`;
+    const billing = fakeAgent({
+      card: { id: 'billing', name: 'Billing', description: 'invoices refunds charges', domains: ['billing'] },
+      reply: rambling,
+    });
+    const team = createTeam({
+      front: fakeAgent({
+        card: { id: 'front', name: 'Front', description: 'front desk' },
+        reply: 'Front answer.',
+      }),
+      delegates: [billing],
+      strategy: verifyRecover({
+        select: { name: 'fixed', select: () => ({ candidates: [{ agentId: 'billing', score: 1 }] }) },
+      }),
+    });
+    const result = await team.respond({
+      message: 'Why was I charged twice for my invoice refunds?',
+      history: [],
+    });
+    const [record] = result.delegations;
+    expect(record?.task).toMatchObject({
+      goal: 'Why was I charged twice for my invoice refunds?',
+      instructions: 'You handle this for the customer as Billing (billing).',
+      format: 'text',
+      criteria: [
+        { type: 'max-length', words: 250 },
+        { type: 'must-not-contain', phrases: expect.arrayContaining(['[email]', '[phone]']) },
+      ],
+    });
+    const verdict = record?.attempts[0]?.verdicts.find((entry) => entry.verifier === 'criteria');
+    expect(verdict).toMatchObject({ passed: false });
+    expect(verdict?.reason).toMatch(/more than 250/);
+    expect(result.answer).toBe('Front answer.');
+  });
+});

@@ -1,0 +1,115 @@
+import { guessLanguage } from '../language/index.js';
+import { contentTerms, tokenize } from '../text-terms.js';
+import type { Verifier } from '../verifier.js';
+import type { AcceptanceCriterion } from './acceptance-criterion.js';
+
+/**
+ * Checks the task's typed acceptance criteria (`task.criteria`) without a model: required facts
+ * (every number and code of a fact exactly, and at least `factCoverage` of its content words),
+ * the output schema, the reply language, the maximum length and phrases the answer must not
+ * contain. One verdict lists every criterion that failed. Free-text criteria
+ * (`task.acceptanceCriteria`) are not read here: the LLM verifier checks those when configured.
+ *
+ * @example
+ * ```ts
+ * const task = defineTask({
+ *   goal: 'When does my refund arrive?',
+ *   criteria: [{ type: 'required-facts', facts: ['5–10 business days'] }, { type: 'max-length', words: 120 }],
+ * });
+ * const strategy = verifyRecover({ verify: [criteriaVerifier()] });
+ * ```
+ */
+export function criteriaVerifier(
+  options: { factCoverage?: number; minLanguageWords?: number } = {},
+): Verifier {
+  const factCoverage = options.factCoverage ?? 0.6;
+  const minLanguageWords = options.minLanguageWords ?? 6;
+  return {
+    name: 'criteria',
+    verify(output, { task }) {
+      const criteria = task.criteria ?? [];
+      if (criteria.length === 0) return { verifier: 'criteria', passed: true, reason: 'no typed criteria' };
+      const failures: string[] = [];
+      for (const criterion of criteria) {
+        const failure = check(criterion);
+        if (failure) failures.push(failure);
+      }
+      const checked = criteria.length;
+      return failures.length === 0
+        ? {
+            verifier: 'criteria',
+            passed: true,
+            score: 1,
+            reason: `meets all ${checked} typed criteria`,
+          }
+        : {
+            verifier: 'criteria',
+            passed: false,
+            score: (checked - failures.length) / checked,
+            reason: failures.join('; '),
+          };
+
+      function check(criterion: AcceptanceCriterion): string | undefined {
+        switch (criterion.type) {
+          case 'required-facts': {
+            const missing = criterion.facts.filter((fact) => !conveys(output.text, fact, factCoverage));
+            return missing.length === 0 ? undefined : `misses required facts: ${missing.join(' | ')}`;
+          }
+          case 'output-schema': {
+            if (!task.output) return undefined;
+            const parsed = task.output.safeParse(output.data);
+            return parsed.success ? undefined : 'the result does not match the output schema';
+          }
+          case 'reply-language': {
+            if (tokenize(output.text).length < minLanguageWords) return undefined;
+            const found = guessLanguage(output.text);
+            return found === undefined || criterion.languages.includes(found)
+              ? undefined
+              : `is in ${found}, not ${criterion.languages.join(' or ')}`;
+          }
+          case 'max-length': {
+            const words = output.text.split(/\s+/).filter(Boolean).length;
+            if (criterion.characters !== undefined && output.text.length > criterion.characters)
+              return `is ${output.text.length} characters long, more than ${criterion.characters}`;
+            if (criterion.words !== undefined && words > criterion.words)
+              return `is ${words} words long, more than ${criterion.words}`;
+            return undefined;
+          }
+          case 'must-not-contain': {
+            const text = fold(output.text);
+            const found = criterion.phrases.filter((phrase) => text.includes(fold(phrase)));
+            return found.length === 0
+              ? undefined
+              : `contains ${found.map((phrase) => `"${phrase}"`).join(', ')}`;
+          }
+        }
+      }
+    },
+  };
+}
+
+/** Whether `text` conveys `fact`: its numbers and codes verbatim, and most of its content words. */
+export function conveys(text: string, fact: string, coverage = 0.6): boolean {
+  const tokens = new Set(tokenize(text));
+  const exact = tokenize(fact).filter((token) => /\d/.test(token));
+  if (exact.some((token) => !tokens.has(token))) return false;
+  const wanted = new Set(
+    contentTerms(fact)
+      .filter((term) => !/\d/.test(term))
+      .map(prefix),
+  );
+  if (wanted.size === 0) return true;
+  const present = new Set([...tokens].map(prefix));
+  let hits = 0;
+  for (const term of wanted) if (present.has(term)) hits += 1;
+  return hits / wanted.size >= coverage;
+}
+
+/** Five letters are enough to meet `refund`/`refunds`, `arrive`/`arrives`, `reembolso`/`reembolsar`. */
+function prefix(term: string): string {
+  return term.slice(0, 5);
+}
+
+function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
