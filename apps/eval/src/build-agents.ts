@@ -19,6 +19,8 @@ export interface SuiteAgents {
   allow: Record<string, string[]>;
   /** Every article of every knowledge base the agents use, for groundedness checks. */
   articles: KnowledgeArticle[];
+  /** The suite's reply-language policy (`replyLanguages`), for the teams built on these agents. */
+  replyLanguages?: string[];
 }
 
 /** How the suite's agents answer: extractively from their knowledge (offline) or with a model. */
@@ -91,7 +93,13 @@ export async function buildAgents(
       `${suite.file}: front agent "${suite.front}" is not among the agents`,
     );
   const articles = [...(await Promise.all([...cache.values()]))].flat();
-  return { front, delegates: built.filter((agent) => agent !== front), allow: suite.allow, articles };
+  return {
+    front,
+    delegates: built.filter((agent) => agent !== front),
+    allow: suite.allow,
+    articles,
+    ...(suite.replyLanguages ? { replyLanguages: suite.replyLanguages } : {}),
+  };
 }
 
 /** A deployed delegate: its card comes from the agent, under the id the suite knows it by. */

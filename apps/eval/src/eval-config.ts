@@ -27,6 +27,8 @@ export const evalOptionsSchema = z.strictObject({
   /** `provider:model`, e.g. `openai:gpt-4.1-mini`: LLM agents, the LLM router and (unless `judge`) no judge. */
   model: z.string().min(1).optional(),
   agents: z.enum(['retrieval', 'llm']).optional(),
+  /** `provider:model` of the embedding model for `route-embedding`, e.g. `openai:text-embedding-3-small`. */
+  embeddingModel: z.string().min(1).optional(),
   /** `provider:model` of the LLM judge for answer quality. Default: reference-based scoring. */
   judge: z.string().min(1).optional(),
   /** A file with the judge's rubric. */

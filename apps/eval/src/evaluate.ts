@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
-import { createCassetteFetch, createModel, type Fetch } from '@baton/providers';
+import { createCassetteFetch, createEmbeddingModel, createModel, type Fetch } from '@baton/providers';
 import { setupTracing, type Tracing } from '@baton/tracing';
 import { addPairwiseJudgements } from './add-pairwise-judgements.js';
 import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-rows.js';
@@ -143,6 +143,10 @@ export async function evaluate(
   const judge: ChatModel | undefined = options.judge
     ? stopOnSetupErrors(createModel(options.judge, modelOptions), onSetupError)
     : undefined;
+  // Embedding calls share the cassette with the chat models, so `--replay` covers route-embedding.
+  const embeddingModel = options.embeddingModel
+    ? createEmbeddingModel(options.embeddingModel, modelOptions)
+    : undefined;
   const runSignal = environment.signal
     ? AbortSignal.any([environment.signal, setupFailure.signal])
     : setupFailure.signal;
@@ -155,12 +159,16 @@ export async function evaluate(
 
   const context: StrategyFactoryContext = {
     ...(model ? { model } : {}),
+    ...(embeddingModel ? { embeddingModel } : {}),
     trainingExamples,
     articles: agents.articles,
     agentMode,
   };
   const requested = options.strategies ?? [
-    ...defaultStrategyNames({ hasModel: model !== undefined }),
+    ...defaultStrategyNames({
+      hasModel: model !== undefined,
+      hasEmbeddingModel: embeddingModel !== undefined,
+    }),
     ...Object.keys(config.customStrategies ?? {}),
     recordedRow.name,
   ];
@@ -433,6 +441,12 @@ function resolveStrategies(
     if (!entry) {
       const known = [...Object.keys(builtInStrategies), ...Object.keys(custom)].join(', ');
       throw new EvalError('usage', `Unknown strategy "${name}". Known: ${known}.`);
+    }
+    if (entry.needsEmbeddingModel && !context.embeddingModel) {
+      throw new EvalError(
+        'usage',
+        `Strategy "${name}" needs an embedding model: pass --embedding-model (e.g. --embedding-model openai:text-embedding-3-small).`,
+      );
     }
     if (entry.needsModel && !context.model) {
       throw new EvalError(

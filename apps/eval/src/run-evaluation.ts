@@ -106,6 +106,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
         delegates: options.agents.delegates,
         allow: options.agents.allow,
         strategy,
+        ...(options.agents.replyLanguages ? { replyLanguages: options.agents.replyLanguages } : {}),
       }),
     })),
     ...(options.rows ?? []).map((row) => ({ name: row.name, row, roster })),

@@ -1,12 +1,15 @@
 import {
   type ChatModel,
   confidenceVerifier,
+  criteriaVerifier,
+  type EmbeddingModel,
   groundednessVerifier,
   handoff,
   type KnowledgeArticle,
   type LabelledText,
   languageVerifier,
   parallel,
+  routeEmbedding,
   routeLexical,
   routeLlm,
   routeTrained,
@@ -22,6 +25,8 @@ import { EvalError } from './eval-error.js';
 export interface StrategyFactoryContext {
   /** The model, when the run has one (`--model`). */
   model?: ChatModel;
+  /** The embedding model, when the run has one (`--embedding-model`). */
+  embeddingModel?: EmbeddingModel;
   /** Labelled user turns of the training split (the trained router learns only from these). */
   trainingExamples: readonly LabelledText[];
   /** Every knowledge article of the suite. */
@@ -35,6 +40,8 @@ export interface StrategyEntry {
   description: string;
   /** Strategies that call a model themselves only run when one is configured. */
   needsModel: boolean;
+  /** Strategies that embed text only run when an embedding model is configured. */
+  needsEmbeddingModel?: boolean;
   create(context: StrategyFactoryContext): Strategy;
 }
 
@@ -61,8 +68,8 @@ function verifiersFor(context: StrategyFactoryContext) {
   // costs a full human rewrite). Rerun the sweep with a config file of `verifyRecover` variants and
   // `baton eval --split train` when the agents or the corpus change.
   return context.agentMode === 'llm'
-    ? [groundednessVerifier({ articles: context.articles, min: 0.5 }), languageVerifier()]
-    : [confidenceVerifier({ min: 0.2 }), languageVerifier()];
+    ? [groundednessVerifier({ articles: context.articles, min: 0.5 }), languageVerifier(), criteriaVerifier()]
+    : [confidenceVerifier({ min: 0.2 }), languageVerifier(), criteriaVerifier()];
 }
 
 /**
@@ -88,6 +95,15 @@ export const builtInStrategies: Readonly<Record<string, StrategyEntry>> = {
       return routeLlm({ model: context.model });
     },
   },
+  'route-embedding': {
+    description: 'embedding similarity to the capability cards, no verification',
+    needsModel: false,
+    needsEmbeddingModel: true,
+    create: (context) => {
+      if (!context.embeddingModel) throw new EvalError('usage', 'route-embedding needs --embedding-model.');
+      return routeEmbedding({ model: context.embeddingModel });
+    },
+  },
   handoff: {
     description: 'trained routing; the specialist keeps the conversation until it hands back',
     needsModel: false,
@@ -110,8 +126,9 @@ export const builtInStrategies: Readonly<Record<string, StrategyEntry>> = {
 };
 
 /** The strategies a run uses when none are named: every built-in one the configuration can run. */
-export function defaultStrategyNames(options: { hasModel: boolean }): string[] {
+export function defaultStrategyNames(options: { hasModel: boolean; hasEmbeddingModel?: boolean }): string[] {
   return Object.entries(builtInStrategies)
     .filter(([, entry]) => options.hasModel || !entry.needsModel)
+    .filter(([, entry]) => options.hasEmbeddingModel === true || entry.needsEmbeddingModel !== true)
     .map(([name]) => name);
 }

@@ -106,6 +106,10 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
         'llm',
       ]),
     )
+    .option(
+      '--embedding-model <provider:model>',
+      'embedding model for the route-embedding strategy, e.g. openai:text-embedding-3-small',
+    )
     .option('--judge <provider:model>', 'LLM judge for answer quality (default: reference-based token F1)')
     .option('--judge-rubric <file>', 'the judge’s rubric (default: built-in 1–5 rubric)')
     .addOption(

@@ -25,6 +25,8 @@ export interface Suite {
   /** Delegation allowlist with the default applied: agent id → ids it may delegate to. */
   allow: Record<string, string[]>;
   escalation: { name: string; description: string };
+  /** The languages the team may answer in when no agent speaks the customer's (`replyLanguages`). */
+  replyLanguages?: string[];
 }
 
 /** Options of {@link loadSuite}. */
@@ -149,6 +151,7 @@ export async function loadSuite(file: string, options: LoadSuiteOptions = {}): P
     agents: config.agents,
     allow,
     escalation: config.escalation,
+    ...(config.replyLanguages ? { replyLanguages: config.replyLanguages } : {}),
   };
 }
 

@@ -86,6 +86,12 @@ export const suiteConfigSchema = z.strictObject({
   agents: z.array(agentConfigSchema).min(1),
   /** Delegation allowlist: agent id → the agent ids it may delegate to. Default: front → every other agent. */
   allow: z.record(agentId, z.array(agentId)).optional(),
+  /**
+   * The languages the team may answer in, preferred first (BCP 47). The customer's language is
+   * always preferred; when no agent speaks it, a reply in one of these passes verification (and the
+   * record says so). Default: none, so replies must be in the customer's language.
+   */
+  replyLanguages: z.array(z.string().min(2)).optional(),
   /** The human team the failure ladder ends with. */
   escalation: z.strictObject({ name: z.string().min(1), description: z.string().min(1) }),
 });
