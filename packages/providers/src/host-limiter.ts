@@ -1,4 +1,5 @@
 import { type CancelTimer, type Clock, systemClock } from './clock.js';
+import { onAbort, type Unsubscribe } from './on-abort.js';
 import { abortReason } from './race-with-abort.js';
 
 /** Limits for the calls to one host. */
@@ -28,8 +29,7 @@ export type ReleaseSlot = () => void;
 interface Waiter {
   resolve: (release: ReleaseSlot) => void;
   reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  unsubscribe: Unsubscribe | undefined;
   settled: boolean;
 }
 
@@ -113,15 +113,15 @@ export class HostLimiter {
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<ReleaseSlot>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, settled: false };
+      const waiter: Waiter = { resolve, reject, unsubscribe: undefined, settled: false };
       if (signal !== undefined) {
-        waiter.onAbort = () => {
+        // One listener on the signal however many calls wait with it (see onAbort).
+        waiter.unsubscribe = onAbort(signal, () => {
           if (waiter.settled) return;
           waiter.settled = true;
           reject(abortReason(signal));
           this.#drain();
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       this.#queue.push(waiter);
       this.#drain();
@@ -168,7 +168,7 @@ export class HostLimiter {
       }
       this.#shift();
       waiter.settled = true;
-      if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.unsubscribe?.();
       this.#active++;
       waiter.resolve(this.#releaser());
     }

@@ -34,8 +34,18 @@ export interface ProviderModelOptions {
   apiVersion?: string;
   /** Corrections to the preset's quirks, e.g. `{ structuredOutput: 'json-schema' }` for a newer host. */
   quirks?: Partial<PresetQuirks>;
-  /** Time limit of one attempt in ms (default 120 000); for streams, also the longest gap between chunks. */
+  /**
+   * Time limit of one attempt in ms (default 120 000): the headers and the whole body, or for a
+   * stream the wait for its first chunk.
+   */
   timeoutMs?: number;
+  /**
+   * The longest silence of a host in the middle of an answer, in ms (default 20 000, at most
+   * `timeoutMs`): between the bytes of a body once its headers are in, and between a stream's
+   * chunks once the first one is in. A hung connection then fails in seconds and is retried,
+   * while a slow model still has `timeoutMs` to start answering.
+   */
+  idleTimeoutMs?: number;
   /** Retries and backoff; a `retry.sleep` given here is used as is, whatever the `clock`. */
   retry?: RetryOptions;
   /**
@@ -73,6 +83,7 @@ export interface ModelSetup {
 }
 
 const defaultTimeoutMs = 120_000;
+const defaultIdleTimeoutMs = 20_000;
 /** Local servers accept any key, but the SDK refuses to start without one. */
 const placeholderKey = 'baton-no-key';
 
@@ -95,6 +106,8 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const clock = options.clock ?? systemClock;
   if (!(timeoutMs > 0)) throw new ProviderError('invalid-argument', 'timeoutMs must be positive.');
+  const idleTimeoutMs = Math.min(options.idleTimeoutMs ?? defaultIdleTimeoutMs, timeoutMs);
+  if (!(idleTimeoutMs > 0)) throw new ProviderError('invalid-argument', 'idleTimeoutMs must be positive.');
   const prices = options.prices ?? defaultPriceTable;
   const costOf: CostOf = (usage, responseModelId) => {
     if (usage === undefined) return undefined;
@@ -117,6 +130,7 @@ export function resolveModelSetup(options: OpenAIModelOptions): ModelSetup {
           (replaying ? async () => {} : (ms: number, signal?: AbortSignal) => sleep(ms, signal, clock)),
       }),
       timeoutMs,
+      idleTimeoutMs,
       clock,
       hostLabel,
       pauseOnRateLimit: !replaying,

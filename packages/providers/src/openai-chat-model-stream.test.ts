@@ -177,10 +177,10 @@ describe('createOpenAIChatModel().stream', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('times out when the gap between chunks exceeds timeoutMs', async () => {
+  it('times out when the gap between chunks exceeds the idle limit', async () => {
     // 'Pari' comes with the first event, each later event 200 ms after the one before on the shared clock.
     server.enqueue(reply.sse(chunksStartingWithText('Paris'), { eventDelayMs: 200 }));
-    const iterator = model({ timeoutMs: 60 }).stream!(question)[Symbol.asyncIterator]();
+    const iterator = model({ idleTimeoutMs: 60 }).stream!(question)[Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({ done: false, value: { type: 'text-delta', text: 'Pari' } });
     // Asking for the next part starts the 60 ms wait for the next chunk.
     let outcome: unknown = 'waiting';
@@ -196,6 +196,7 @@ describe('createOpenAIChatModel().stream', () => {
     expect(outcome).toBe('waiting');
     await clock.advance(1);
     expect(outcome).toMatchObject({ code: 'timeout', isRetryable: true });
+    expect((outcome as Error).message).toContain('idle timeout');
     // Text had reached the caller, so the stream was not reopened.
     expect(server.requests).toHaveLength(1);
   });
@@ -205,7 +206,7 @@ describe('createOpenAIChatModel().stream', () => {
     const texts: string[] = [];
     let parts = 0;
     // The consumer takes longer than the whole timeout per part.
-    for await (const part of model({ timeoutMs: 250 }).stream!(question)) {
+    for await (const part of model({ timeoutMs: 250, idleTimeoutMs: 250 }).stream!(question)) {
       parts++;
       if (part.type === 'text-delta') texts.push(part.text);
       await clock.advance(300);
@@ -215,8 +216,17 @@ describe('createOpenAIChatModel().stream', () => {
   });
 
   it('maps invalid JSON inside the stream to an invalid-response error', async () => {
-    server.enqueue(reply.sse(['{"choices":[{"index":0,"delta":{"content":"Par', '{}']));
+    const [first] = chunksStartingWithText('Paris');
+    server.enqueue(reply.sse([first!, '{"choices":[{"index":0,"delta":{"content":"Par', '{}']));
     await expect(collect(model().stream!(question))).rejects.toMatchObject({ code: 'invalid-response' });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries once when the first chunk is not valid JSON, as the stream is still opening', async () => {
+    server.enqueue(reply.sse(['{"choices":[{"index":0,"delta":{"content":"Par', '{}']));
+    const parts = await collect(model().stream!(question));
+    expect(parts.at(-1)).toMatchObject({ type: 'finish' });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('stops at once when the caller aborts mid-stream', async () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { ChatRequest } from '@baton/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLimiterRegistry } from './limiter-registry.js';
@@ -252,7 +253,7 @@ describe('createOpenAIChatModel', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('times out a body that stalls half-way, not just a host that never answers', async () => {
+  it('times out a body that stalls half-way after the idle limit, long before the attempt’s limit', async () => {
     server.enqueue(
       reply.partial('{"id":"chatcmpl-1","choices":[', { ending: 'hang' }),
       reply.chat({ content: 'Paris.' }),
@@ -267,14 +268,32 @@ describe('createOpenAIChatModel', () => {
     const retriedAfter: string[] = [];
     const call = model({
       fetch,
-      retry: { onRetry: (event) => retriedAfter.push(event.error.code) },
+      idleTimeoutMs: 5_000,
+      retry: { onRetry: (event) => retriedAfter.push(event.error.message) },
     }).generate(question);
     await headersIn.opened;
-    await clock.advance(60_000);
-    expect(retriedAfter).toEqual(['timeout']);
+    await clock.advance(4_999);
+    expect(retriedAfter).toEqual([]);
+    await clock.advance(1);
+    expect(retriedAfter).toEqual([expect.stringContaining('silent for 5000 ms in the middle of its answer')]);
     const response = await call;
     expect(response.message.content).toBe('Paris.');
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('leaves the wait for the headers to the attempt’s limit: a slow model is not idle', async () => {
+    server.enqueue(reply.hang(), reply.chat({ content: 'Paris.' }));
+    const retriedAfter: string[] = [];
+    const call = model({
+      idleTimeoutMs: 5_000,
+      retry: { onRetry: (event) => retriedAfter.push(event.error.message) },
+    }).generate(question);
+    await server.waitForRequests(1);
+    await clock.advance(59_999);
+    expect(retriedAfter).toEqual([]);
+    await clock.advance(1);
+    expect(retriedAfter).toEqual([expect.stringContaining('did not answer within 60000 ms')]);
+    expect((await call).message.content).toBe('Paris.');
   });
 
   it('retries a body cut off by a connection reset', async () => {
@@ -284,12 +303,22 @@ describe('createOpenAIChatModel', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('maps truncated JSON to an invalid-response error without retrying', async () => {
-    server.enqueue(reply.text('{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assist'));
+  it('retries a 200 whose body is truncated JSON once, and answers from the retry', async () => {
+    server.enqueue(
+      reply.text('{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assist'),
+      reply.chat({ content: 'Paris.' }),
+    );
+    const response = await model().generate(question);
+    expect(response.message.content).toBe('Paris.');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('gives a body that is never valid JSON one retry only, then reports invalid-response', async () => {
+    server.setHandler(() => reply.text('{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assist'));
     const error = await failureOf(model().generate(question));
-    expect(error).toMatchObject({ code: 'invalid-response', status: undefined, isRetryable: false });
+    expect(error).toMatchObject({ code: 'invalid-response', status: 200, isRetryable: true, retryLimit: 1 });
     expect(error.cause).toBeInstanceOf(SyntaxError);
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('maps a body without the documented shape to an invalid-response error naming the field', async () => {
@@ -299,11 +328,13 @@ describe('createOpenAIChatModel', () => {
     expect(error.message).toContain('choices.0.message.content');
   });
 
-  it('maps a non-JSON body to an invalid-response error', async () => {
-    server.enqueue(reply.text('<html>Bad gateway</html>', { headers: { 'content-type': 'text/html' } }));
+  it('maps a non-JSON body to an invalid-response error that quotes its start', async () => {
+    server.setHandler(() =>
+      reply.text('<html>Bad gateway</html>', { headers: { 'content-type': 'text/html' } }),
+    );
     const error = await failureOf(model().generate(question));
     expect(error.code).toBe('invalid-response');
-    expect(error.message).toContain('<html>');
+    expect(error.message).toContain('<html>Bad gateway');
   });
 
   it('retries after the connection is reset', async () => {
@@ -367,6 +398,36 @@ describe('createOpenAIChatModel', () => {
     answerFirst.open();
     expect((await first).message.content).toBe('first');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('puts a single abort listener on a signal that 64 calls share, in flight or queued', async () => {
+    const limiters = createLimiterRegistry({ defaults: { maxConcurrency: 4 }, clock });
+    const answer = gate();
+    server.setHandler(async () => {
+      await answer.opened;
+      return reply.chat({ content: 'ok' });
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const shared = model({ limiters });
+      const calls = Array.from({ length: 64 }, () =>
+        shared.generate(question, { signal: controller.signal }),
+      );
+      await server.waitForRequests(4);
+      expect(limiters.get(new URL(server.url).host).pending).toBe(60);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      answer.open();
+      expect(await Promise.all(calls)).toHaveLength(64);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('shares one limiter among all models calling the same host', async () => {

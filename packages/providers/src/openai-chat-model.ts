@@ -8,6 +8,7 @@ import { type ModelSetup, type OpenAIModelOptions, resolveModelSetup } from './m
 import { chatCompletionChunkSchema, chatCompletionSchema, parseWireBody } from './openai-wire-schemas.js';
 import { ProviderCallError } from './provider-error.js';
 import { abortReason, raceWithAbort } from './race-with-abort.js';
+import { readJsonBody } from './read-json-body.js';
 import {
   type AttemptController,
   classifyAttemptError,
@@ -51,14 +52,15 @@ async function generate(
   const body = toChatCompletionBody(request, { modelId: setup.modelId, quirks: setup.quirks, stream: false });
   const { hostLabel } = setup.resilience;
   const completion = await resilientCall(
-    async (attemptSignal) => {
-      const raw: unknown = await setup.client.chat.completions.create(
-        body as unknown as ChatCompletionCreateParamsNonStreaming,
-        {
+    async (attempt) => {
+      // The raw response, so the body is read under the idle timer (the SDK would read it unguarded).
+      const response = await setup.client.chat.completions
+        .create(body as unknown as ChatCompletionCreateParamsNonStreaming, {
           ...setup.requestOptions,
-          signal: attemptSignal,
-        },
-      );
+          signal: attempt.signal,
+        })
+        .asResponse();
+      const raw = await readJsonBody(response, attempt, hostLabel);
       return parseWireBody(chatCompletionSchema, raw, { hostLabel, what: 'a chat completion' });
     },
     setup.resilience,
@@ -76,7 +78,9 @@ interface OpenedStream {
 
 /**
  * Streams one answer. Retries happen only while opening, i.e. until the first chunk has arrived:
- * once text has reached the caller, a failure is reported rather than silently replayed.
+ * once text has reached the caller, a failure is reported rather than silently replayed. The
+ * attempt's time limit covers the wait for the first chunk; after it, the idle limit covers each
+ * wait for the next one (and the consumer's own time between chunks counts for neither).
  */
 async function* stream(
   setup: ModelSetup,
@@ -101,14 +105,16 @@ async function* stream(
   let finished = false;
   try {
     let next = opened.first;
+    attempt.stopTimer();
     while (!next.done) {
-      attempt.stopTimer();
       yield* assembler.push(parseWireBody(chatCompletionChunkSchema, next.value, what));
-      attempt.restartTimer();
+      attempt.startIdleTimer();
       try {
         next = await Promise.race([iterator.next(), attempt.cutoff]);
       } catch (error) {
         throw classifyAttemptError(error, attempt, signal, context);
+      } finally {
+        attempt.stopIdleTimer();
       }
     }
     // The SDK ends a stream quietly when its signal aborts, so an end may really be a cut-off.
@@ -137,7 +143,7 @@ async function openStream(
 ): Promise<OpenedStream> {
   const context = setup.resilience;
   const release = await context.limiter.acquire(signal);
-  const attempt = createAttemptController(context.timeoutMs, signal, context.clock);
+  const attempt = createAttemptController(context, signal, context.clock);
   try {
     const opening = async () => {
       const sdkStream = await setup.client.chat.completions.create(

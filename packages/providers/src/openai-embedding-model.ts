@@ -2,6 +2,7 @@ import type { ChatCallOptions, EmbeddingModel } from '@baton/core';
 import { type OpenAIModelOptions, resolveModelSetup } from './model-setup.js';
 import { embeddingResponseSchema, parseWireBody } from './openai-wire-schemas.js';
 import { ProviderCallError, ProviderError } from './provider-error.js';
+import { readJsonBody } from './read-json-body.js';
 import { resilientCall } from './resilient-call.js';
 
 /**
@@ -30,12 +31,15 @@ export function createOpenAIEmbeddingModel(options: OpenAIModelOptions): Embeddi
     async embed(request: { values: string[] }, callOptions?: ChatCallOptions) {
       if (request.values.length === 0) return { embeddings: [], usage: { inputTokens: 0 }, costUsd: 0 };
       const response = await resilientCall(
-        async (attemptSignal) => {
-          const raw: unknown = await setup.client.embeddings.create(
-            // Floats explicitly: the SDK would otherwise ask for base64, which not every host speaks.
-            { model: setup.modelId, input: request.values, encoding_format: 'float' },
-            { ...setup.requestOptions, signal: attemptSignal },
-          );
+        async (attempt) => {
+          const response = await setup.client.embeddings
+            .create(
+              // Floats explicitly: the SDK would otherwise ask for base64, which not every host speaks.
+              { model: setup.modelId, input: request.values, encoding_format: 'float' },
+              { ...setup.requestOptions, signal: attempt.signal },
+            )
+            .asResponse();
+          const raw = await readJsonBody(response, attempt, hostLabel);
           return parseWireBody(embeddingResponseSchema, raw, { hostLabel, what: 'an embedding response' });
         },
         setup.resilience,

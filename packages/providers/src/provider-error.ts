@@ -75,17 +75,30 @@ export class ProviderCallError extends ProviderError {
   readonly isRetryable: boolean;
   /** Milliseconds the host asked us to wait (`retry-after-ms` or `Retry-After`), when it said so. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * The most retries a failure of this kind earns within one call, below the call's `maxRetries`
+   * (1 for a body that is not valid JSON: one more try helps a cut-off body, more do not);
+   * undefined when only `maxRetries` applies.
+   */
+  readonly retryLimit: number | undefined;
 
   constructor(
     code: 'provider-call-failed' | 'timeout' | 'invalid-response',
     message: string,
-    details: { status?: number; isRetryable: boolean; retryAfterMs?: number; cause?: unknown },
+    details: {
+      status?: number;
+      isRetryable: boolean;
+      retryAfterMs?: number;
+      retryLimit?: number;
+      cause?: unknown;
+    },
   ) {
     super(code, message, { cause: details.cause });
     this.name = 'ProviderCallError';
     this.status = details.status;
     this.isRetryable = details.isRetryable;
     this.retryAfterMs = details.retryAfterMs;
+    this.retryLimit = details.retryLimit;
   }
 
   /** A rejected key or a malformed request is the caller's to fix; everything else is the host's. */

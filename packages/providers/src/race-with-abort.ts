@@ -1,3 +1,5 @@
+import { onAbort } from './on-abort.js';
+
 /**
  * What a cancelled call rejects with: the signal's own reason (so a caller who aborted with a
  * reason gets it back, as with `fetch`), or a standard `AbortError`.
@@ -21,18 +23,17 @@ export function raceWithAbort<T>(promise: Promise<T>, signal: AbortSignal | unde
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    const unsubscribe = onAbort(signal, () => {
       promise.catch(() => {});
       reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(error);
       },
     );

@@ -1,11 +1,15 @@
 import { type CancelTimer, type Clock, systemClock } from './clock.js';
 import type { HostLimiter } from './host-limiter.js';
+import { onAbort, type Unsubscribe } from './on-abort.js';
 import { ProviderCallError } from './provider-error.js';
 import { abortReason, raceWithAbort } from './race-with-abort.js';
 import { toProviderCallError } from './to-provider-call-error.js';
 import { type ResolvedRetryOptions, withRetry } from './with-retry.js';
 
-/** The signal of one attempt: aborted by the caller's signal or by the attempt's own timer. */
+/** Which limit ended an attempt: its own time limit, or the host's silence in the middle of an answer. */
+export type AttemptTimeout = 'attempt' | 'idle';
+
+/** The signal of one attempt: aborted by the caller's signal or by one of the attempt's timers. */
 export interface AttemptController {
   readonly signal: AbortSignal;
   /**
@@ -13,25 +17,40 @@ export interface AttemptController {
    * a listener per race, and it stops the wait even for a transport that ignores its signal.
    */
   readonly cutoff: Promise<never>;
-  /** True once the timer fired. */
-  readonly timedOut: boolean;
-  /** Starts the timer again (streams: the timeout is per chunk once data flows). */
-  restartTimer(): void;
-  /** Stops the timer, e.g. while a stream's consumer handles a chunk: its pace is not the host's. */
+  /** Which timer fired, once one did; false until then. */
+  readonly timedOut: false | AttemptTimeout;
+  /** Stops the attempt's own timer (streams: once the first chunk is in, the idle timer takes over). */
   stopTimer(): void;
-  /** Stops the timer and unlinks the caller's signal. */
+  /**
+   * Starts the idle timer while waiting for the host's next bytes of an answer already under way:
+   * the host must send something within the idle limit. Stop it when the bytes arrive, so the
+   * consumer's own pace never counts against the host.
+   */
+  startIdleTimer(): void;
+  /** Stops the idle timer. */
+  stopIdleTimer(): void;
+  /** Stops the timers and unlinks the caller's signal. */
   dispose(): void;
 }
 
+/** The limits of one attempt. */
+export interface AttemptLimits {
+  /** The attempt's time limit; `Infinity` for none. */
+  timeoutMs: number;
+  /** The longest silence once an answer is under way (see {@link AttemptController.startIdleTimer}). */
+  idleTimeoutMs: number;
+}
+
 /**
- * Creates the signal for one attempt, linked to the caller's signal and aborted after `timeoutMs`.
+ * Creates the signal for one attempt, linked to the caller's signal and aborted after
+ * `limits.timeoutMs`, or after `limits.idleTimeoutMs` of silence while the idle timer runs.
  *
- * @param timeoutMs - The attempt's time limit; `Infinity` for none.
+ * @param limits - The attempt's time limit and idle limit.
  * @param parentSignal - The caller's signal, if any.
- * @param clock - Runs the timer (default {@link systemClock}).
+ * @param clock - Runs the timers (default {@link systemClock}).
  */
 export function createAttemptController(
-  timeoutMs: number,
+  limits: AttemptLimits,
   parentSignal?: AbortSignal,
   clock: Clock = systemClock,
 ): AttemptController {
@@ -46,37 +65,45 @@ export function createAttemptController(
     controller.abort(reason);
     rejectCutoff(reason);
   };
-  let timedOut = false;
-  let cancelTimer: CancelTimer | undefined;
-  const stopTimer = () => {
-    cancelTimer?.();
-    cancelTimer = undefined;
+  let timedOut: false | AttemptTimeout = false;
+  const timer = (kind: AttemptTimeout, ms: number) => {
+    let cancel: CancelTimer | undefined;
+    return {
+      start() {
+        cancel?.();
+        cancel = undefined;
+        if (!Number.isFinite(ms) || controller.signal.aborted) return;
+        cancel = clock.setTimer(() => {
+          timedOut = kind;
+          abort(new DOMException(`Timed out after ${ms} ms (${kind}).`, 'TimeoutError'));
+        }, ms);
+      },
+      stop() {
+        cancel?.();
+        cancel = undefined;
+      },
+    };
   };
-  const startTimer = () => {
-    if (!Number.isFinite(timeoutMs)) return;
-    cancelTimer = clock.setTimer(() => {
-      timedOut = true;
-      abort(new DOMException(`Timed out after ${timeoutMs} ms.`, 'TimeoutError'));
-    }, timeoutMs);
-  };
-  const onParentAbort = () => abort(parentSignal?.reason);
+  const attemptTimer = timer('attempt', limits.timeoutMs);
+  const idleTimer = timer('idle', Math.min(limits.idleTimeoutMs, limits.timeoutMs));
+  let unlink: Unsubscribe | undefined;
   if (parentSignal?.aborted) abort(parentSignal.reason);
-  else parentSignal?.addEventListener('abort', onParentAbort, { once: true });
-  startTimer();
+  // One listener per signal however many attempts share it (see onAbort).
+  else if (parentSignal) unlink = onAbort(parentSignal, () => abort(parentSignal.reason));
+  attemptTimer.start();
   return {
     signal: controller.signal,
     cutoff,
     get timedOut() {
       return timedOut;
     },
-    restartTimer() {
-      stopTimer();
-      if (!controller.signal.aborted) startTimer();
-    },
-    stopTimer,
+    stopTimer: attemptTimer.stop,
+    startIdleTimer: idleTimer.start,
+    stopIdleTimer: idleTimer.stop,
     dispose() {
-      stopTimer();
-      parentSignal?.removeEventListener('abort', onParentAbort);
+      attemptTimer.stop();
+      idleTimer.stop();
+      unlink?.();
     },
   };
 }
@@ -87,6 +114,8 @@ export interface ResilienceContext {
   retry: ResolvedRetryOptions;
   /** Per attempt; `Infinity` for none. */
   timeoutMs: number;
+  /** The longest silence of the host once an answer is under way (at most `timeoutMs`). */
+  idleTimeoutMs: number;
   /** Runs the per-attempt timer. */
   clock: Clock;
   hostLabel: string;
@@ -105,6 +134,14 @@ export function classifyAttemptError(
   context: ResilienceContext,
 ): unknown {
   if (signal?.aborted) return abortReason(signal);
+  if (attempt.timedOut === 'idle') {
+    const idleMs = Math.min(context.idleTimeoutMs, context.timeoutMs);
+    return new ProviderCallError(
+      'timeout',
+      `${context.hostLabel} went silent for ${idleMs} ms in the middle of its answer (idle timeout).`,
+      { isRetryable: true, cause: error },
+    );
+  }
   if (attempt.timedOut) {
     return new ProviderCallError(
       'timeout',
@@ -132,20 +169,21 @@ export function classifyAttemptError(
  * Runs one request with the host's limiter, a per-attempt timeout and retries. The caller's
  * signal rejects the call at once, wherever it is: queued, in flight or backing off.
  *
- * @param attempt - Sends the request once; must honour the signal it is given.
+ * @param attempt - Sends the request once; must honour the controller's signal, and should run
+ *   its idle timer while reading a body (see {@link AttemptController.startIdleTimer}).
  */
 export function resilientCall<T>(
-  attempt: (attemptSignal: AbortSignal) => Promise<T>,
+  attempt: (attempt: AttemptController) => Promise<T>,
   context: ResilienceContext,
   signal?: AbortSignal,
 ): Promise<T> {
   const run = withRetry(
     async () => {
       const release = await context.limiter.acquire(signal);
-      const controller = createAttemptController(context.timeoutMs, signal, context.clock);
+      const controller = createAttemptController(context, signal, context.clock);
       try {
         // Raced as well, so a transport that ignores its signal cannot outlive the timeout.
-        return await Promise.race([attempt(controller.signal), controller.cutoff]);
+        return await Promise.race([attempt(controller), controller.cutoff]);
       } catch (error) {
         throw classifyAttemptError(error, controller, signal, context);
       } finally {

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
+import { onAbort } from './on-abort.js';
 import { abortReason } from './race-with-abort.js';
 
 /**
@@ -11,17 +12,18 @@ import { abortReason } from './race-with-abort.js';
 export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      cancel();
-      reject(abortReason(signal!));
-    };
     const cancel = clock.setTimer(
       () => {
-        signal?.removeEventListener('abort', onAbort);
+        unsubscribe?.();
         resolve();
       },
       Math.max(0, ms),
     );
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe =
+      signal &&
+      onAbort(signal, () => {
+        cancel();
+        reject(abortReason(signal));
+      });
   });
 }

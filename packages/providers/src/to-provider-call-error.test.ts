@@ -55,10 +55,11 @@ describe('toProviderCallError', () => {
     expect(toProviderCallError(new APIConnectionError({ cause: miss }), host)).toBe(miss);
   });
 
-  it('maps unparseable JSON to invalid-response', () => {
+  it('maps unparseable JSON to an invalid-response that earns one retry', () => {
     expect(toProviderCallError(new SyntaxError('Unexpected end of JSON input'), host)).toMatchObject({
       code: 'invalid-response',
-      isRetryable: false,
+      isRetryable: true,
+      retryLimit: 1,
     });
   });
 

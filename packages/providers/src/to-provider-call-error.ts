@@ -96,16 +96,7 @@ export function toProviderCallError(error: unknown, hostLabel: string): Provider
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) {
-    return new ProviderCallError(
-      'invalid-response',
-      `${hostLabel} sent a body that is not valid JSON: ${error.message}`,
-      {
-        isRetryable: false,
-        cause: error,
-      },
-    );
-  }
+  if (error instanceof SyntaxError) return notJsonError(hostLabel, error);
   if (isNetworkError(error)) {
     return new ProviderCallError(
       'provider-call-failed',
@@ -121,6 +112,32 @@ export function toProviderCallError(error: unknown, hostLabel: string): Provider
     isRetryable: false,
     cause: error,
   });
+}
+
+/**
+ * The error for a body (or a stream's first chunk) that is not valid JSON: retryable, but once
+ * only (`retryLimit: 1`). A body cut short usually comes whole on the next try; a host that keeps
+ * sending something else (an HTML page from a proxy) will not be fixed by more tries.
+ *
+ * @param details - The response's status and the text received, when known (for the message).
+ */
+export function notJsonError(
+  hostLabel: string,
+  cause: unknown,
+  details: { status?: number; text?: string } = {},
+): ProviderCallError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const start = details.text === undefined ? '' : ` (it starts ${JSON.stringify(details.text.slice(0, 80))})`;
+  return new ProviderCallError(
+    'invalid-response',
+    `${hostLabel} sent a body that is not valid JSON${start}: ${reason}`,
+    {
+      ...(details.status === undefined ? {} : { status: details.status }),
+      isRetryable: true,
+      retryLimit: 1,
+      cause,
+    },
+  );
 }
 
 function describeCause(error: unknown): string {

@@ -76,6 +76,25 @@ describe('withRetry', () => {
     expect(attempts).toBe(4);
   });
 
+  it('gives a failure no more retries than its retryLimit, counted per error code', async () => {
+    const { options } = recorder();
+    const notJson = () =>
+      new ProviderCallError('invalid-response', 'not JSON', {
+        status: 200,
+        isRetryable: true,
+        retryLimit: 1,
+      });
+    // invalid body, busy, invalid body: the second invalid body is its code's second retry.
+    const failures = [notJson(), retryable(), notJson(), retryable()];
+    let attempts = 0;
+    const failure = withRetry(async () => {
+      attempts++;
+      throw failures.shift();
+    }, options);
+    await expect(failure).rejects.toMatchObject({ code: 'invalid-response' });
+    expect(attempts).toBe(3);
+  });
+
   it('does not retry errors that are not retryable', async () => {
     const { options } = recorder();
     let attempts = 0;

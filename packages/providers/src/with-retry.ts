@@ -62,7 +62,8 @@ export function backoffDelay(retry: number, options: ResolvedRetryOptions): numb
 
 /**
  * Runs `attempt` until it succeeds, fails with an error that is not a retryable
- * {@link ProviderCallError}, or the retries run out. Honours the host's `Retry-After`. An aborted
+ * {@link ProviderCallError}, or the retries run out: `maxRetries` in all, and no more than an
+ * error's own `retryLimit` for failures of its code. Honours the host's `Retry-After`. An aborted
  * signal rejects at once, even in the middle of a backoff.
  *
  * @param attempt - One try; receives the attempt number (0 for the first).
@@ -72,6 +73,7 @@ export async function withRetry<T>(
   options: ResolvedRetryOptions,
   signal?: AbortSignal,
 ): Promise<T> {
+  const retriesByCode = new Map<string, number>();
   for (let attemptNumber = 0; ; attemptNumber++) {
     try {
       return await attempt(attemptNumber);
@@ -79,6 +81,9 @@ export async function withRetry<T>(
       if (signal?.aborted) throw error;
       if (!(error instanceof ProviderCallError) || !error.isRetryable) throw error;
       if (attemptNumber >= options.maxRetries) throw error;
+      const retriesOfCode = retriesByCode.get(error.code) ?? 0;
+      if (error.retryLimit !== undefined && retriesOfCode >= error.retryLimit) throw error;
+      retriesByCode.set(error.code, retriesOfCode + 1);
       if (error.retryAfterMs !== undefined && error.retryAfterMs > options.maxRetryAfterMs) throw error;
       const retry = attemptNumber + 1;
       const delayMs = error.retryAfterMs ?? backoffDelay(retry, options);
