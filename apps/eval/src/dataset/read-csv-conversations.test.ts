@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,32 +153,123 @@ describe('readCsvConversations', () => {
     expect((await readError(long)).message).toBe(`${long}:2: expected 8 fields as in the header, got 9`);
   });
 
-  it('names the record for broken quoting', async () => {
+  it('names the record’s first line and the column for broken quoting', async () => {
     const unclosed = await csvFile(`${header}\nc1,1,user,hi,,,,\n\nc1,2,agent,"oops,,,,\nc2,1,user,hi,,,,\n`);
+    expect(await readError(unclosed)).toMatchObject({ line: 4, field: 'text' });
     expect((await readError(unclosed)).message).toBe(
-      `${unclosed}:4: a quoted field is never closed (a \`"\` is missing)`,
+      `${unclosed}:4: text: a quoted field is never closed (a \`"\` is missing)`,
     );
     const stray = await csvFile(`${header}\nc1,1,user,say "hi",,,,\n`);
     expect((await readError(stray)).message).toBe(
-      `${stray}:2: a \`"\` inside an unquoted field; quote the whole field and write \`"\` as \`""\``,
+      `${stray}:2: text: a \`"\` inside an unquoted field; quote the whole field and write \`"\` as \`""\``,
     );
     const trailing = await csvFile(`${header}\nc1,1,user,"hi"!,,,,\n`);
-    expect((await readError(trailing)).line).toBe(2);
+    expect(await readError(trailing)).toMatchObject({ line: 2, field: 'text' });
+    const late = await csvFile(`${header}\nc1,1,user,hi,billing,x,en,"draft"?\n`);
+    expect(await readError(late)).toMatchObject({ line: 2, field: 'draft' });
   });
 
   it('rejects a record longer than maxLineBytes', async () => {
     const file = await csvFile(`${header}\nc1,1,user,"${'x\n'.repeat(5000)}",,,,\n`);
     const error = await readError(file, { maxLineBytes: 1000 });
-    expect(error.message).toBe(`${file}:2: record is longer than maxLineBytes (1000 characters)`);
+    expect(error.message).toBe(`${file}:2: text: record is longer than maxLineBytes (1000 characters)`);
   });
 
-  it('rejects an empty file and a file with only a header', async () => {
+  describe('in skip mode, a broken record never takes its valid neighbours with it', () => {
+    async function skipRead(content: string) {
+      const tally = new ReadTally({ onInvalid: 'skip' });
+      const file = await csvFile(content);
+      const ids = (await readAll(file, { tally })).map((conversation) => conversation.id);
+      return { ids, issues: tally.summary.issues.map((issue) => [issue.line, issue.field]), tally };
+    }
+
+    it('keeps the conversation above a stray quote that opens the next one', async () => {
+      const { ids, issues, tally } = await skipRead(
+        [
+          header,
+          'c1,1,user,hi,,,,',
+          'c1,2,agent,hello,,,,',
+          'c2,1,user,say "hi",,,,',
+          'c2,2,agent,hello,,,,',
+          'c3,1,user,hi,,,,',
+          'c3,2,agent,hello,,,,',
+        ].join('\n'),
+      );
+      expect(ids).toEqual(['c1', 'c3']);
+      expect(issues).toEqual([[4, 'text']]);
+      expect(tally.summary).toMatchObject({ read: 2, skipped: 1 });
+    });
+
+    it('reads the rows after a quote that is never closed', async () => {
+      const { ids, issues } = await skipRead(
+        [
+          header,
+          'c1,1,user,hi,,,,',
+          'c1,2,agent,"oops,,,,',
+          'c2,1,user,hi,,,,',
+          'c2,2,agent,"fine",,,,',
+        ].join('\n'),
+      );
+      expect(ids).toEqual(['c2']);
+      expect(issues).toEqual([[3, 'text']]);
+    });
+
+    it('reads the rows after text that follows a closing quote, in a multi-line field', async () => {
+      const { ids, issues } = await skipRead(
+        [
+          header,
+          'c1,1,user,hi,,,,',
+          'c1,2,agent,"one',
+          'two "quoted" three",,,,',
+          'c2,1,user,hi,,,,',
+          'c2,2,agent,hello,,,,',
+        ].join('\n'),
+      );
+      expect(ids).toEqual(['c2']);
+      expect(issues[0]).toEqual([3, 'text']);
+    });
+
+    it('counts a record with several bad quotes once', async () => {
+      const { ids, tally } = await skipRead(
+        [
+          header,
+          'c1,1,user,"a"b"c"d,,,,',
+          'c1,2,agent,hello,,,,',
+          'c2,1,user,hi,,,,',
+          'c2,2,agent,ok,,,,',
+        ].join('\n'),
+      );
+      expect(ids).toEqual(['c2']);
+      expect(tally.summary).toMatchObject({ read: 1, skipped: 1 });
+    });
+  });
+
+  it('rejects an empty file and a file with only a header, in skip mode too', async () => {
     const empty = await csvFile('');
     expect((await readError(empty)).message).toBe(`${empty}: the file is empty`);
-    const bomOnly = await csvFile('\uFEFF');
-    expect((await readError(bomOnly)).message).toBe(`${bomOnly}: the file is empty`);
+    const bomOnly = await csvFile('\uFEFF\n\n');
+    expect((await readError(bomOnly, { onInvalid: 'skip' })).message).toBe(`${bomOnly}: the file is empty`);
     const headerOnly = await csvFile(`${header}\r\n`);
     expect((await readError(headerOnly)).message).toBe(`${headerOnly}: no rows after the header`);
+    expect((await readError(headerOnly, { onInvalid: 'skip' })).message).toBe(
+      `${headerOnly}: no rows after the header`,
+    );
+  });
+
+  it('says a file delimited by semicolons is not comma-separated, in skip mode too', async () => {
+    const file = await csvFile('conversation_id;turn;role;text\nc1;1;user;hi\nc1;2;agent;hello\n');
+    expect((await readError(file, { onInvalid: 'skip' })).message).toBe(
+      `${file}:1: the header is a single column ("conversation_id;turn;role;text"): the file looks delimited by ";", but CSV files must be comma-separated`,
+    );
+  });
+
+  it('stops on bytes that are not UTF-8 in skip mode too, naming the line', async () => {
+    const file = await csvFile(`${header}\nc1,1,user,Caf\u00e9,,,,\n`);
+    const latin1 = Buffer.from(await readFile(file, 'utf8'), 'latin1');
+    await writeFile(file, latin1);
+    expect((await readError(file, { onInvalid: 'skip' })).message).toBe(
+      `${file}:2: not valid UTF-8 (byte 0xE9 at byte 14 of the line); save the file as UTF-8`,
+    );
   });
 
   it('rejects a conversation id that reappears later, naming both lines', async () => {
@@ -204,28 +295,32 @@ describe('readCsvConversations', () => {
         'c1,3,user,hello?,,,,',
         'c1,4,bot,beep,,,,',
         'c2,1,user,"broken,,,,',
+        'c3,1,user,hi,,,,',
+        'c3,2,agent,hello,,,,',
       ].join('\n'),
     );
-    const good = await csvFile(`${header}\nc3,1,user,hi,,,,\nc3,2,agent,hello,,,,\n`);
     const issues: DatasetError[] = [];
     const tally = new ReadTally({ onInvalid: 'skip', onIssue: (issue) => issues.push(issue) });
-    expect(await readAll(file, { tally })).toEqual([]);
-    expect((await readAll(good, { tally })).map((conversation) => conversation.id)).toEqual(['c3']);
+    expect((await readAll(file, { tally })).map((conversation) => conversation.id)).toEqual(['c3']);
     expect(issues.map((issue) => [issue.line, issue.field])).toEqual([
       [3, 'role'],
-      [6, undefined],
+      [6, 'text'],
     ]);
     expect(tally.summary).toMatchObject({ read: 1, skipped: 2 });
   });
 
-  it('reports an unusable header once in skip mode and reads nothing more from that file', async () => {
+  it('stops in skip mode too when no record of the file is valid, naming the first problem', async () => {
+    const file = await csvFile(`${header}\nc1,1,bot,beep,,,,\nc2,1,user,"broken,,,,\n`);
+    expect((await readError(file, { onInvalid: 'skip' })).message).toBe(
+      `${file}: all 2 of its records are invalid, so nothing would be read from it; the first: ${file}:2: role: expected "user" or "agent", got "bot"`,
+    );
+  });
+
+  it('stops at an unusable header in skip mode too', async () => {
     const file = await csvFile('id,message\nc1,hi\nc2,hello\n');
-    const tally = new ReadTally({ onInvalid: 'skip' });
-    expect(await readAll(file, { tally })).toEqual([]);
-    expect(tally.summary.issues.map((issue) => issue.message)).toEqual([
+    expect((await readError(file, { onInvalid: 'skip' })).message).toBe(
       `${file}:1: conversation_id: no column for conversation_id (columns: id, message); name it in the column mapping`,
-    ]);
-    expect(tally.summary.skipped).toBe(0);
+    );
   });
 
   it('is lazy: a consumer that stops early never meets the broken rows further down', async () => {

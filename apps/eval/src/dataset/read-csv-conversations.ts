@@ -1,8 +1,5 @@
-import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { CsvError, type InfoRecord, type Options, parse } from 'csv-parse';
-import { DatasetError, toFileError } from '../eval-error.js';
+import { DatasetError } from '../eval-error.js';
 import {
   type ColumnMapping,
   type CsvField,
@@ -11,8 +8,10 @@ import {
   resolveColumns,
 } from './column-mapping.js';
 import { type Conversation, conversationSchema, type Turn, turnSchema } from './conversation.js';
+import { type BrokenCsvRecord, csvRecords } from './csv-records.js';
 import { describeZodIssue } from './describe-zod-issue.js';
 import { defaultMaxLineBytes } from './read-jsonl-conversations.js';
+import { readLines } from './read-lines.js';
 import { formatLocation, type InvalidRecordOptions, ReadTally } from './read-tally.js';
 
 /** Options of {@link readCsvConversations}. */
@@ -23,16 +22,6 @@ export interface ReadCsvOptions extends InvalidRecordOptions {
   maxLineBytes?: number;
   /** Shared state when several files make one read (see {@link ReadTally}); one per call otherwise. */
   tally?: ReadTally;
-}
-
-interface ParsedRow {
-  cells: string[];
-  /** Physical line the record ends on (a quoted field may span lines). */
-  endLine: number;
-  /** Blank lines csv-parse skipped so far. */
-  emptyLines: number;
-  /** Syntax errors csv-parse skipped before this record, in file order. */
-  errorsBefore: CsvError[];
 }
 
 interface Group {
@@ -50,10 +39,14 @@ interface Group {
  * conversation, emitted when the id changes, so memory holds one conversation at a time. Several
  * domains in one cell are separated by `|`. Tolerates a BOM and CRLF (inside quoted fields too,
  * which become LF); columns no field reads are kept as extra fields on the turn (single-turn mode:
- * in `metadata`).
+ * in `metadata`). A record with broken quoting costs that record (and its conversation) only: the
+ * rows after it are read on their own (see {@link csvRecords}).
  *
- * @throws DatasetError naming file, the record's first line and the column (in `stop` mode), an
- *   EvalError `not-found` or `io` when the file cannot be read.
+ * @throws DatasetError naming file, the record's first line and the column (in `stop` mode); in
+ *   both modes for an empty file, a header without the required columns (e.g. a file delimited by
+ *   `;`), no rows after the header, bytes that are not UTF-8, or a file none of whose records is
+ *   valid (skip mode skips records, never whole files); an EvalError `not-found` or `io` when the
+ *   file cannot be read.
  * @example
  * ```ts
  * const mapping = parseColumnMapping('text=question,reference=answer,domain=category');
@@ -65,73 +58,22 @@ export async function* readCsvConversations(
   options: ReadCsvOptions = {},
 ): AsyncGenerator<Conversation, void, undefined> {
   const tally = options.tally ?? new ReadTally(options);
-  const handle = await open(file, 'r').catch((error: unknown) => {
-    throw toFileError(error, file);
-  });
-  const input = handle.createReadStream();
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
-  let pendingErrors: CsvError[] = [];
-  let lastEnd = 0;
-  let lastEmptyLines = 0;
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    max_record_size: maxLineBytes,
-    // Always recover: `stop` mode then throws the first error in file order, `skip` mode goes on.
-    skip_records_with_error: true,
-    on_skip: (error) => {
-      if (error !== undefined) pendingErrors.push(error);
-    },
-    // Runs synchronously in file order, as does on_skip, so each row carries the errors before it.
-    // The typings only allow returning a record of the input's shape, hence the cast.
-    on_record: ((cells: string[], context: InfoRecord): ParsedRow => {
-      const row = {
-        cells,
-        endLine: context.lines,
-        emptyLines: context.empty_lines,
-        errorsBefore: pendingErrors,
-      };
-      pendingErrors = [];
-      return row;
-    }) as unknown as Options['on_record'],
-  });
-  pipeline(input, new NewlineNormalizer(), parser, () => {
-    // Errors reach the consumer through the parser's iterator below.
-  });
-
-  const startOf = (end: number, emptyLines: number): number => {
-    // csv-parse counts the line a record ends on; blank lines it skipped sit between records.
-    const start = lastEnd + 1 + (emptyLines - lastEmptyLines);
-    lastEnd = end;
-    lastEmptyLines = emptyLines;
-    return start;
-  };
+  tally.startFile();
   const reader = new RowGrouper({ file, tally, mapping: options.mapping ?? {}, maxLineBytes });
-  try {
-    for await (const parsed of parser as AsyncIterable<ParsedRow>) {
-      for (const error of parsed.errorsBefore)
-        reader.syntaxError(error, startOf(Number(error.lines), Number(error.empty_lines)));
-      const line = startOf(parsed.endLine, parsed.emptyLines);
-      for (const conversation of reader.row(parsed.cells, line)) {
-        tally.accept();
-        yield conversation;
-      }
-      if (reader.finished) return;
-    }
-    for (const error of pendingErrors)
-      reader.syntaxError(error, startOf(Number(error.lines), Number(error.empty_lines)));
-    for (const conversation of reader.end()) {
+  const records = csvRecords(readLines(file, { maxLineBytes }), { maxChars: maxLineBytes });
+  for await (const record of records) {
+    const done = record.kind === 'row' ? reader.row(record.cells, record.line) : reader.broken(record);
+    for (const conversation of done) {
       tally.accept();
       yield conversation;
     }
-  } catch (error) {
-    if (error instanceof CsvError) throw reader.describeSyntaxError(error, lastEnd + 1);
-    throw toFileError(error, file);
-  } finally {
-    parser.destroy();
-    input.destroy();
   }
+  for (const conversation of reader.end()) {
+    tally.accept();
+    yield conversation;
+  }
+  tally.endFile(file);
 }
 
 /** Turns rows into conversations: the header, grouping by id, turn order, validation. */
@@ -142,12 +84,10 @@ class RowGrouper {
   readonly #stem: string;
   readonly #maxLineBytes: number;
   #columns: ResolvedColumns | undefined;
-  #headerLength = 0;
+  #header: string[] = [];
   #group: Group | undefined;
   #poisonNext = false;
   #dataRows = 0;
-  /** True once the header failed in `skip` mode: nothing more can be read from this file. */
-  finished = false;
 
   constructor(options: { file: string; tally: ReadTally; mapping: ColumnMapping; maxLineBytes: number }) {
     this.#file = options.file;
@@ -166,7 +106,7 @@ class RowGrouper {
     }
     this.#dataRows += 1;
     const fieldCount = cells.length;
-    const expected = this.#headerLength;
+    const expected = this.#header.length;
     if (columns.mode === 'single-turn') {
       if (fieldCount !== expected) {
         this.#reject(line, undefined, `expected ${expected} fields as in the header, got ${fieldCount}`);
@@ -215,55 +155,69 @@ class RowGrouper {
     return done;
   }
 
-  /** Handles a record csv-parse could not parse, starting at `line`. */
-  syntaxError(error: CsvError, line: number): void {
-    const issue = this.describeSyntaxError(error, line);
-    if (this.#columns?.mode === 'single-turn') {
-      this.#dataRows += 1;
+  /**
+   * Handles a record that could not be parsed; returns the conversations it completed. The record
+   * costs its own conversation and no other: when its loose reading names another conversation
+   * than the one being read, that one is complete and kept, and the named one is dropped.
+   */
+  broken(record: BrokenCsvRecord): Conversation[] {
+    const { line } = record;
+    const field = record.fieldIndex === undefined ? undefined : this.#header[record.fieldIndex];
+    const issue = new DatasetError(
+      { file: this.#file, line, ...(field ? { field } : {}), detail: record.detail },
+      { cause: record.cause },
+    );
+    const columns = this.#columns;
+    if (columns === undefined) throw issue;
+    this.#dataRows += 1;
+    if (columns.mode === 'single-turn') {
       this.#tally.reject(issue);
-      return;
+      return [];
     }
-    // The lost record belongs to the conversation being read, or opens the next one: the first is
-    // dropped here; the second fails its turn numbering, or (without a turn column, or at the very
-    // start) is dropped through poisonNext. Either way the lost record counts as one skip.
+    const id = cell(record.looseCells ?? [], columns.indices.conversation_id)?.trim() || undefined;
     const group = this.#group;
+    if (id !== undefined && id !== group?.id) {
+      // The broken record opens a conversation: the one above it is complete.
+      const finished = this.#finishGroup();
+      this.#startGroup(id, line);
+      this.#poison(this.#group, line, issue.field, issue.detail, record.cause);
+      return finished === undefined ? [] : [finished];
+    }
+    // Its own conversation, or (no readable id) most likely the one above it.
     if (group === undefined) this.#poisonNext = true;
-    else group.poisoned = true;
-    this.#tally.reject(issue);
-  }
-
-  /** The error for a record csv-parse could not parse. */
-  describeSyntaxError(error: CsvError, line: number): DatasetError {
-    const detail =
-      error.code === 'CSV_MAX_RECORD_SIZE'
-        ? `record is longer than maxLineBytes (${this.#maxLineBytes} characters)`
-        : syntaxDetail(error);
-    return new DatasetError({ file: this.#file, line, detail }, { cause: error });
+    this.#poison(group, line, issue.field, issue.detail, record.cause);
+    return [];
   }
 
   /** Called at the end of the file; returns the last conversation. */
   end(): Conversation[] {
-    if (this.#columns === undefined) {
-      this.#tally.reject(new DatasetError({ file: this.#file, detail: 'the file is empty' }), 0);
-      return [];
-    }
-    if (this.#dataRows === 0) {
-      this.#tally.reject(new DatasetError({ file: this.#file, detail: 'no rows after the header' }), 0);
-      return [];
-    }
+    // Whole-file problems stop the read in both modes: skip mode skips records, not files.
+    if (this.#columns === undefined)
+      throw new DatasetError({ file: this.#file, detail: 'the file is empty' });
+    if (this.#dataRows === 0)
+      throw new DatasetError({ file: this.#file, detail: 'no rows after the header' });
     const last = this.#finishGroup();
     return last === undefined ? [] : [last];
   }
 
+  /** Reads the header; a header without the needed columns stops the read in both modes. */
   #readHeader(cells: string[], line: number): void {
     const header = cells.map((name) => name.trim());
     try {
       this.#columns = resolveColumns(this.#mapping, header, { file: this.#file, line });
-      this.#headerLength = header.length;
+      this.#header = header;
     } catch (error) {
-      if (!DatasetError.isInstance(error)) throw error;
-      this.#tally.reject(error as DatasetError, 0);
-      this.finished = true;
+      const only = header.length === 1 ? header[0]! : '';
+      const delimiter = [';', '\t', '|'].find((candidate) => only.includes(candidate));
+      if (!DatasetError.isInstance(error) || delimiter === undefined) throw error;
+      throw new DatasetError(
+        {
+          file: this.#file,
+          line,
+          detail: `the header is a single column (${JSON.stringify(only.slice(0, 60))}): the file looks delimited by ${JSON.stringify(delimiter)}, but CSV files must be comma-separated`,
+        },
+        { cause: error },
+      );
     }
   }
 
@@ -441,44 +395,3 @@ class RowGrouper {
 function cell(cells: string[], index: number | undefined): string | undefined {
   return index === undefined ? undefined : cells[index];
 }
-
-function syntaxDetail(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field is never closed (a `"` is missing)';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'text follows the closing quote of a field; inside a quoted field write `"` as `""`';
-    case 'INVALID_OPENING_QUOTE':
-      return 'a `"` inside an unquoted field; quote the whole field and write `"` as `""`';
-    default:
-      return error.message;
-  }
-}
-
-/**
- * Rewrites CRLF and lone CR as LF before csv-parse sees the bytes: csv-parse miscounts lines on CRLF
- * inside quoted fields, and messages must name the right line.
- */
-class NewlineNormalizer extends Transform {
-  #afterCr = false;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let position = 0;
-    if (this.#afterCr && chunk[0] === 0x0a) position = 1;
-    this.#afterCr = false;
-    while (position < chunk.length) {
-      const cr = chunk.indexOf(0x0d, position);
-      if (cr === -1) {
-        this.push(chunk.subarray(position));
-        break;
-      }
-      if (cr > position) this.push(chunk.subarray(position, cr));
-      this.push(lineFeed);
-      if (cr + 1 === chunk.length) this.#afterCr = true;
-      position = chunk[cr + 1] === 0x0a ? cr + 2 : cr + 1;
-    }
-    callback();
-  }
-}
-
-const lineFeed = Buffer.from('\n');

@@ -195,11 +195,44 @@ describe('readJsonlConversations', () => {
     expect(issues.map((issue) => issue.line)).toEqual([1, 3]);
   });
 
-  it('rejects an empty file', async () => {
+  it('rejects an empty or blank-only file, in skip mode too: skip mode skips lines, not files', async () => {
     const file = await jsonlFile('');
     expect((await readError(file)).message).toBe(`${file}: the file is empty`);
-    const blank = await jsonlFile('\uFEFF\n\n');
-    expect((await readError(blank)).message).toBe(`${blank}: the file is empty`);
+    expect((await readError(file, { onInvalid: 'skip' })).message).toBe(`${file}: the file is empty`);
+    const blank = await jsonlFile('\uFEFF\n \r\n\n');
+    const message = `${blank}: the file holds only blank lines, no conversation`;
+    expect((await readError(blank)).message).toBe(message);
+    expect((await readError(blank, { onInvalid: 'skip' })).message).toBe(message);
+  });
+
+  it('stops in skip mode when every line of the file is invalid, naming the first problem', async () => {
+    const file = await jsonlFile(['not json', JSON.stringify({ id: 'c2', turns: [] })].join('\n'));
+    const error = await readError(file, { onInvalid: 'skip' });
+    expect(error.message).toBe(
+      `${file}: all 2 of its records are invalid, so nothing would be read from it; the first: ${file}:1: invalid JSON: Unexpected token 'o', "not json" is not valid JSON`,
+    );
+  });
+
+  it('stops on bytes that are not UTF-8 in both modes, naming the line and the byte', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from(`${valid('c1')}\n{"id":"c2","turns":[{"role":"user","text":"Caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('"}]}\n'),
+    ]);
+    const file = await jsonlFile(latin1);
+    const expected = `${file}:2: not valid UTF-8 (byte 0xE9 at byte 47 of the line); save the file as UTF-8`;
+    expect((await readError(file)).message).toBe(expected);
+    const issues: DatasetError[] = [];
+    const error = await readError(file, { onInvalid: 'skip', onIssue: (issue) => issues.push(issue) });
+    expect(error.message).toBe(expected);
+    expect(issues).toEqual([]);
+  });
+
+  it('names UTF-16 for a file saved as UTF-16', async () => {
+    const file = await jsonlFile(Buffer.from(`\uFEFF${valid('c1')}\n`, 'utf16le'));
+    expect((await readError(file)).message).toBe(
+      `${file}:1: the file is UTF-16, not UTF-8; save it as UTF-8`,
+    );
   });
 
   it('skips invalid lines in skip mode, reporting each issue and counting them', async () => {

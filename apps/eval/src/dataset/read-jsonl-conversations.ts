@@ -1,9 +1,7 @@
-import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { DatasetError, toFileError } from '../eval-error.js';
+import { DatasetError } from '../eval-error.js';
 import { type Conversation, conversationSchema } from './conversation.js';
 import { describeZodIssue } from './describe-zod-issue.js';
+import { readLines } from './read-lines.js';
 import { formatLocation, type InvalidRecordOptions, ReadTally } from './read-tally.js';
 
 /** Options of {@link readJsonlConversations}. */
@@ -20,17 +18,16 @@ export interface ReadJsonlOptions extends InvalidRecordOptions {
 /** Default {@link ReadJsonlOptions.maxLineBytes}: far above any real conversation, far below a runaway file. */
 export const defaultMaxLineBytes = 16 * 1024 * 1024;
 
-// Raw NUL never occurs in valid JSON text, so a line ending with this marker cannot be a real line.
-const oversizedMarker = '\u0000baton:line-too-long\u0000';
-
 /**
  * Streams the conversations of a JSONL file (one conversation per line), validating each with
  * {@link conversationSchema}. Tolerates a UTF-8 BOM, CRLF line ends and blank lines. Lazy: nothing
  * past the line being read is parsed until the consumer asks for the next conversation, and memory
  * stays flat however large the file.
  *
- * @throws DatasetError naming file, line and field for an invalid line (in `stop` mode), an
- *   EvalError `not-found` or `io` when the file cannot be read.
+ * @throws DatasetError naming file, line and field for an invalid line (in `stop` mode); in both
+ *   modes for a file without a conversation line, bytes that are not UTF-8, or a file none of whose
+ *   lines is valid (skip mode skips lines, never whole files); an EvalError `not-found` or `io`
+ *   when the file cannot be read.
  * @example
  * ```ts
  * for await (const conversation of readJsonlConversations('datasets/support/conversations/a.jsonl')) {
@@ -44,43 +41,34 @@ export async function* readJsonlConversations(
 ): AsyncGenerator<Conversation, void, undefined> {
   const tally = options.tally ?? new ReadTally(options);
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
-  const handle = await open(file, 'r').catch((error: unknown) => {
-    throw toFileError(error, file);
-  });
-  const input = handle.createReadStream();
-  const guard = new LineLengthGuard(maxLineBytes);
-  pipeline(input, guard, () => {
-    // Errors reach the consumer through readline below; this callback only keeps them handled.
-  });
-  const lines = createInterface({ input: guard, crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNumber = 0;
+  tally.startFile();
   let sawContent = false;
-  try {
-    for await (const rawLine of lines) {
-      lineNumber += 1;
-      const line = lineNumber === 1 && rawLine.startsWith('\uFEFF') ? rawLine.slice(1) : rawLine;
-      if (line.trim() === '') continue;
-      sawContent = true;
-      const conversation = parseLine(line, { file, line: lineNumber, maxLineBytes, tally });
-      if (conversation === undefined) continue;
-      tally.accept();
-      yield conversation;
-    }
-  } catch (error) {
-    throw toFileError(error, file);
-  } finally {
-    lines.close();
-    input.destroy();
+  let sawLine = false;
+  for await (const { line, text, tooLong } of readLines(file, { maxLineBytes })) {
+    sawLine = true;
+    if (!tooLong && text.trim() === '') continue;
+    sawContent = true;
+    const conversation = parseLine(tooLong ? undefined : text, { file, line, maxLineBytes, tally });
+    if (conversation === undefined) continue;
+    tally.accept();
+    yield conversation;
   }
-  if (!sawContent) tally.reject(new DatasetError({ file, detail: 'the file is empty' }), 0);
+  if (!sawContent) {
+    throw new DatasetError({
+      file,
+      detail: sawLine ? 'the file holds only blank lines, no conversation' : 'the file is empty',
+    });
+  }
+  tally.endFile(file);
 }
 
+/** Parses one line; `text` is undefined for a line longer than `maxLineBytes`. */
 function parseLine(
-  text: string,
+  text: string | undefined,
   context: { file: string; line: number; maxLineBytes: number; tally: ReadTally },
 ): Conversation | undefined {
   const { file, line, tally } = context;
-  if (text.endsWith(oversizedMarker)) {
+  if (text === undefined) {
     tally.reject(
       new DatasetError({
         file,
@@ -117,47 +105,4 @@ function parseLine(
     return undefined;
   }
   return result.data;
-}
-
-/**
- * Passes bytes through until a line grows past the limit; then drops the rest of that line and ends
- * it with {@link oversizedMarker}, keeping the line break so line numbers stay true. Line breaks are
- * LF, CR or CRLF, as in node:readline.
- */
-class LineLengthGuard extends Transform {
-  readonly #maxLineBytes: number;
-  #lineBytes = 0;
-  #dropping = false;
-
-  constructor(maxLineBytes: number) {
-    super();
-    this.#maxLineBytes = maxLineBytes;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let position = 0;
-    let nextLf = chunk.indexOf(0x0a);
-    let nextCr = chunk.indexOf(0x0d);
-    while (position < chunk.length) {
-      if (nextLf !== -1 && nextLf < position) nextLf = chunk.indexOf(0x0a, position);
-      if (nextCr !== -1 && nextCr < position) nextCr = chunk.indexOf(0x0d, position);
-      const lineBreak = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
-      const end = lineBreak === -1 ? chunk.length : lineBreak;
-      if (!this.#dropping) {
-        if (this.#lineBytes + (end - position) > this.#maxLineBytes) {
-          this.#dropping = true;
-          this.push(oversizedMarker);
-        } else {
-          this.#lineBytes += end - position;
-          if (end > position) this.push(chunk.subarray(position, end));
-        }
-      }
-      if (lineBreak === -1) break;
-      this.push(chunk.subarray(lineBreak, lineBreak + 1));
-      this.#lineBytes = 0;
-      this.#dropping = false;
-      position = lineBreak + 1;
-    }
-    callback();
-  }
 }

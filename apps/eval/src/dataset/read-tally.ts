@@ -1,6 +1,10 @@
-import type { DatasetError, DatasetLocation } from '../eval-error.js';
+import { DatasetError, type DatasetLocation } from '../eval-error.js';
 
-/** What to do with an invalid record: stop with its error (default), or skip it and count it. */
+/**
+ * What to do with an invalid record: stop with its error (default), or skip it and count it. Skip
+ * mode skips records, never whole files: an empty file, a CSV without a usable header, bytes that
+ * are not UTF-8 or a file none of whose records is valid stop the read in both modes.
+ */
 export type InvalidRecordPolicy = 'stop' | 'skip';
 
 /** Options every conversation reader shares. */
@@ -39,6 +43,8 @@ export class ReadTally {
   readonly #options: InvalidRecordOptions;
   // Ids only, not conversations: a few bytes per conversation even for very large files.
   readonly #seenIds = new Map<string, DatasetLocation>();
+  /** The counts of the file being read (see startFile). */
+  #file = { read: 0, skipped: 0, firstIssue: undefined as DatasetError | undefined };
 
   constructor(options: InvalidRecordOptions = {}) {
     this.#options = options;
@@ -47,15 +53,42 @@ export class ReadTally {
   /** Counts a conversation handed to the consumer. */
   accept(): void {
     this.summary.read += 1;
+    this.#file.read += 1;
+  }
+
+  /** Starts counting the records of one file, for {@link ReadTally.endFile}. */
+  startFile(): void {
+    this.#file = { read: 0, skipped: 0, firstIssue: undefined };
+  }
+
+  /**
+   * Ends a file that was read to its end. A file whose records were all invalid would be skipped
+   * whole, which `skip` mode never does: that stops the read, naming the first problem.
+   *
+   * @throws DatasetError when the file had invalid records and no valid one.
+   */
+  endFile(file: string): void {
+    const { read, skipped, firstIssue } = this.#file;
+    if (read > 0 || skipped === 0 || firstIssue === undefined) return;
+    const records = skipped === 1 ? 'its only record is' : `all ${skipped} of its records are`;
+    throw new DatasetError(
+      {
+        file,
+        detail: `${records} invalid, so nothing would be read from it; the first: ${firstIssue.message}`,
+      },
+      { cause: firstIssue },
+    );
   }
 
   /**
    * Handles an invalid record: throws it in `stop` mode; in `skip` mode records it and counts
-   * `skipped` conversations as dropped (0 for a problem that drops none, such as an empty file).
+   * `skipped` conversations as dropped.
    */
   reject(issue: DatasetError, skipped = 1): void {
     if ((this.#options.onInvalid ?? 'stop') === 'stop') throw issue;
     this.summary.skipped += skipped;
+    this.#file.skipped += skipped;
+    this.#file.firstIssue ??= issue;
     if (this.summary.issues.length < (this.#options.maxIssues ?? 100)) this.summary.issues.push(issue);
     else this.summary.omittedIssues += 1;
     this.#options.onIssue?.(issue);
