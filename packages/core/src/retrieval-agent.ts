@@ -42,6 +42,7 @@ export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
     throw new BatonError('invalid-argument', `Retrieval agent "${card.id}" has no knowledge articles.`);
   }
   const maxSentences = options.maxSentences ?? 3;
+  const articleLanguages = new Set(options.articles.map((article) => article.language));
   const followUpTerms = options.followUpTerms ?? 4;
 
   return {
@@ -71,10 +72,26 @@ export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
       }
       const article = top.article;
       const text = quote(article, query, maxSentences);
-      let confidence = termCoverage(goal, `${article.title} ${article.tags.join(' ')} ${article.body}`);
       // Answering in another language than the customer's is a poor answer whatever the match —
       // unless the task allows that language as a reply language (no agent speaks the customer's).
       const allowed = input.task.replyLanguages ?? [language];
+      if (
+        !articleLanguages.has(language) &&
+        article.language !== language &&
+        allowed.includes(article.language)
+      ) {
+        // No article is in the customer's language at all: word overlap between an Italian question
+        // and English articles measures nothing, so the agent reports no confidence rather than a
+        // meaningless near-zero one (the verdict says so).
+        return {
+          text,
+          status: 'answered',
+          sources: [{ id: article.id, title: article.title, score: round(top.score) }],
+          usage: emptyUsage,
+          costUsd: 0,
+        };
+      }
+      let confidence = termCoverage(goal, `${article.title} ${article.tags.join(' ')} ${article.body}`);
       if (
         article.language !== language &&
         !card.languages.includes(language) &&
