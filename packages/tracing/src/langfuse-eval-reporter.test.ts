@@ -62,6 +62,7 @@ describe('LangfuseEvalReporter', () => {
 
     it('upserts one item per user turn under stable ids, so pushing twice does not duplicate', async () => {
       const reporter = reporterFor(server.baseUrl);
+      await reporter.upsertDataset({ name: 'support-v1' });
       const items = [
         {
           id: 'conv-7#0',
@@ -86,10 +87,12 @@ describe('LangfuseEvalReporter', () => {
       expect(ids.slice(0, 2)).toEqual(ids.slice(2));
       expect(new Set(ids).size).toBe(2);
       expect(langfuseDatasetItemId('support-v2', 'conv-7#0')).not.toBe(ids[0]);
+      expect(server.datasetItems('support-v1')).toHaveLength(2);
     });
 
     it('links each item to its trace in one run per strategy and remembers the run id', async () => {
       const reporter = reporterFor(server.baseUrl);
+      await reporter.upsertDataset({ name: 'support-v1' });
       await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
       const runName = datasetRunName('lexical', 'r42');
       const link = await reporter.linkRunItem({
@@ -115,7 +118,7 @@ describe('LangfuseEvalReporter', () => {
       });
     });
 
-    it('sends numeric, boolean and categorical scores with stable ids', async () => {
+    it('sends numeric, boolean and categorical scores with stable ids, batched through the ingestion API', async () => {
       const reporter = reporterFor(server.baseUrl);
       const traceId = '0af7651916cd43dd8448eb211c80319c';
       reporter.score({ traceId, name: 'quality', dataType: 'NUMERIC', value: 0.75, comment: 'token F1' });
@@ -136,9 +139,15 @@ describe('LangfuseEvalReporter', () => {
       reporter.score({ traceId, name: 'quality', dataType: 'NUMERIC', value: 0.8 });
       const summary = await reporter.flush();
 
-      const bodies = server
-        .requestsTo('/api/public/scores')
-        .map((request) => request.body as Record<string, unknown>);
+      // One request: Langfuse's batched ingestion, score-create events as its SDK sends them.
+      const [request, ...more] = server.requestsTo('/api/public/ingestion');
+      expect(more).toEqual([]);
+      const events = (
+        request!.body as { batch: { id: string; type: string; body: Record<string, unknown> }[] }
+      ).batch;
+      expect(events.map((event) => event.type)).toEqual(Array(5).fill('score-create'));
+      expect(new Set(events.map((event) => event.id)).size).toBe(5);
+      const bodies = events.map((event) => event.body);
       expect(bodies.map(({ id: _, ...body }) => body)).toEqual([
         { traceId, name: 'quality', dataType: 'NUMERIC', value: 0.75, comment: 'token F1' },
         { traceId, name: 'fallback', dataType: 'BOOLEAN', value: 1 },
@@ -154,6 +163,8 @@ describe('LangfuseEvalReporter', () => {
       ]);
       // The same target and name give the same id, so a re-push updates the score.
       expect(bodies[4]?.id).toBe(bodies[0]?.id);
+      expect(server.scores()).toHaveLength(4);
+      expect(server.invalidRequests()).toEqual([]);
       expect(summary).toEqual({
         operations: {
           dataset: { ok: 0, failed: 0, skipped: 0 },
@@ -175,7 +186,7 @@ describe('LangfuseEvalReporter', () => {
         await reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: Number.NaN }),
       ).toBe(false);
 
-      expect(server.requestsTo('/api/public/scores')).toEqual([]);
+      expect(server.requests).toEqual([]);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(
         /^Score "quality" is invalid and was not sent: .*traceId, sessionId or datasetRunId/s,
@@ -195,6 +206,7 @@ describe('LangfuseEvalReporter', () => {
       });
       for (const event of retryFallbackFanOut()) tracing.listener?.(event);
       const reporter = reporterFor(server.baseUrl);
+      await reporter.upsertDataset({ name: 'support-v1' });
       await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
       const [turn] = turns;
       await reporter.linkRunItem({
@@ -212,12 +224,13 @@ describe('LangfuseEvalReporter', () => {
       expect(runItem.traceId).toBe(exportedTurn?.traceId);
       expect(runItem.observationId).toBe(exportedTurn?.spanId);
       expect(runItem.datasetItemId).toBe(langfuseDatasetItemId('support-v1', 'conv-7#2'));
-      expect(server.requestsTo('/api/public/scores')[0]?.body).toMatchObject({ traceId: turn?.traceId });
+      expect(server.scores()).toEqual([expect.objectContaining({ traceId: turn?.traceId, name: 'quality' })]);
+      expect(server.invalidRequests()).toEqual([]);
     });
   });
 
   describe('against an unreachable Langfuse', () => {
-    it('never throws, warns once, skips calls during the cooldown and reports what is missing', async () => {
+    it('never throws, warns once, sets work aside during the cooldown and reports what is missing', async () => {
       const server = await startFakeLangfuseServer();
       await server.close();
       const reporter = reporterFor(server.baseUrl);
@@ -245,7 +258,7 @@ describe('LangfuseEvalReporter', () => {
         /^Langfuse at http:\/\/127\.0\.0\.1:\d+ is unreachable or refusing requests \(/,
       );
       expect(warnings[1]).toBe(
-        'Langfuse did not receive everything (datasets 1, items 1, runItems 1, scores 1 missing). Local results are complete.',
+        'Langfuse did not acknowledge everything (datasets 1, items 1, runItems 1, scores 1 missing). Local results are complete.',
       );
     });
 
@@ -269,24 +282,22 @@ describe('LangfuseEvalReporter', () => {
       }
     });
 
-    it('aborts requests still running when flush reaches its deadline', async () => {
+    it('sets aside what is still running when flush reaches an explicit deadline', async () => {
       const server = await startFakeLangfuseServer({ delayMs: never });
       try {
         const reporter = reporterFor(server.baseUrl, { timeoutMs: never });
         reporter.score({ traceId: 't', name: 'quality', dataType: 'NUMERIC', value: 1 });
         const summary = await reporter.flush({ timeoutMs: 200 });
 
-        // Neither the server nor the request's timeout can have ended the score: only the deadline.
-        expect(summary.timedOut).toBe(true);
-        expect(summary.operations.score).toEqual({ ok: 0, failed: 0, skipped: 0 });
-        expect(warnings.at(-1)).toMatch(/flush gave up waiting/);
-        // The deadline aborted the request: a second flush finds it failed, not still waiting.
-        const after = await reporter.flush({ timeoutMs: never });
-        expect(after).toMatchObject({
-          timedOut: false,
-          operations: { score: { ok: 0, failed: 1, skipped: 0 } },
-          firstError: 'The user aborted a request',
+        // Neither the server nor the request's timeout can have ended the score: only the deadline,
+        // which aborted the request and set the score aside (not delivered, not counted as sent).
+        expect(summary).toMatchObject({
+          timedOut: true,
+          operations: { score: { ok: 0, failed: 0, skipped: 1 } },
+          firstError: 'flush gave up waiting after 200 ms',
         });
+        expect(warnings.at(-1)).toMatch(/scores 1 missing\); the reporter gave up waiting/);
+        expect(server.scores()).toEqual([]);
       } finally {
         await server.close();
       }
@@ -347,6 +358,7 @@ describe('LangfuseEvalReporter', () => {
         const reporter = reporterFor(server.baseUrl);
         const link = { datasetName: 'support-v1', itemId: 'conv-7#2', runName: 'r', traceId: 't' };
         expect(await reporter.linkRunItem(link)).toBeUndefined();
+        await reporter.upsertDataset({ name: 'support-v1' });
         await reporter.upsertItems('support-v1', [{ id: 'conv-7#2', input: 'I was charged twice.' }]);
         expect(await reporter.linkRunItem(link)).toEqual({ datasetRunId: 'run-r' });
         expect(reporter.summary()).toMatchObject({

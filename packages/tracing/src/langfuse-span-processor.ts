@@ -22,7 +22,7 @@ export function shouldExportToLangfuse({ otelSpan }: { otelSpan: ReadableSpan })
 }
 
 /** Options of {@link createLangfuseSpanProcessor}. */
-export interface LangfuseSpanProcessorOptions extends ResolvedLangfuseOptions {
+export interface LangfuseSpanProcessorOptions extends Omit<ResolvedLangfuseOptions, 'stallTimeoutMs'> {
   logger?: TracingLogger;
   /** Appended to the first export failure warning (where traces can still be found). */
   failureHint?: string;
@@ -31,15 +31,53 @@ export interface LangfuseSpanProcessorOptions extends ResolvedLangfuseOptions {
   maxQueueSize?: number;
   flushIntervalMs?: number;
   cooldownMs?: number;
+  maxConcurrentExports?: number;
+  /** Spans that could not be delivered (e.g. to keep them in a pending file for a later push). */
+  onUndelivered?: (spans: readonly ReadableSpan[], reason: string) => void;
   /** Replaces the OTLP/HTTP exporter (tests). */
   exporter?: SpanExporter;
 }
 
 /**
+ * The OTLP exporter's gzip setting. Its type is an enum of `@opentelemetry/otlp-exporter-base`,
+ * which this package reaches only through `@opentelemetry/exporter-trace-otlp-http`; the value is
+ * the enum's own string (`CompressionAlgorithm.GZIP === 'gzip'`).
+ */
+type OtlpCompression = NonNullable<
+  NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>['compression']
+>;
+const gzip = 'gzip' as OtlpCompression;
+
+/**
+ * The OTLP/HTTP exporter to Langfuse, as the Langfuse SDK configures it, with gzip (Langfuse's
+ * OTLP endpoint reads `Content-Encoding: gzip`): posts OTLP JSON to
+ * `{baseUrl}/api/public/otel/v1/traces` with Basic auth.
+ */
+export function createLangfuseOtlpExporter(
+  options: Pick<ResolvedLangfuseOptions, 'publicKey' | 'secretKey' | 'baseUrl' | 'timeoutMs'>,
+): OTLPTraceExporter {
+  return new OTLPTraceExporter({
+    url: `${options.baseUrl}/api/public/otel/v1/traces`,
+    // The same headers as the Langfuse SDK's default exporter, plus the v4 ingestion version that
+    // Langfuse asks direct OTLP exporters to send (real-time processing on v4 servers; older
+    // servers ignore it): the server picks its ingestion path by them.
+    headers: {
+      'x-langfuse-ingestion-version': '4',
+      Authorization: `Basic ${Buffer.from(`${options.publicKey}:${options.secretKey}`).toString('base64')}`,
+      'x-langfuse-sdk-name': LANGFUSE_SDK_NAME,
+      'x-langfuse-sdk-version': LANGFUSE_SDK_VERSION,
+      'x-langfuse-public-key': options.publicKey,
+    },
+    timeoutMillis: options.timeoutMs,
+    compression: gzip,
+  });
+}
+
+/**
  * Langfuse's own span processor (masking, environment, release, its app-root marking), set up so
  * that every Baton span is exported and a slow or unreachable Langfuse can never hurt a run: its
- * spans go through a {@link ResilientBatchExporter} around the OTLP/HTTP exporter, posting to
- * `{baseUrl}/api/public/otel/v1/traces` with Basic auth as the Langfuse SDK does.
+ * spans go through a {@link ResilientBatchExporter} around the OTLP/HTTP exporter
+ * ({@link createLangfuseOtlpExporter}: gzip'd OTLP JSON, Basic auth as the Langfuse SDK sends it).
  *
  * @example
  * ```ts
@@ -51,22 +89,7 @@ export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOption
   processor: LangfuseSpanProcessor;
   exporter: ResilientBatchExporter;
 } {
-  const otlp =
-    options.exporter ??
-    new OTLPTraceExporter({
-      url: `${options.baseUrl}/api/public/otel/v1/traces`,
-      // The same headers as the Langfuse SDK's default exporter, plus the v4 ingestion version that
-      // Langfuse asks direct OTLP exporters to send (real-time processing on v4 servers; older
-      // servers ignore it): the server picks its ingestion path by them.
-      headers: {
-        'x-langfuse-ingestion-version': '4',
-        Authorization: `Basic ${Buffer.from(`${options.publicKey}:${options.secretKey}`).toString('base64')}`,
-        'x-langfuse-sdk-name': LANGFUSE_SDK_NAME,
-        'x-langfuse-sdk-version': LANGFUSE_SDK_VERSION,
-        'x-langfuse-public-key': options.publicKey,
-      },
-      timeoutMillis: options.timeoutMs,
-    });
+  const otlp = options.exporter ?? createLangfuseOtlpExporter(options);
   const exporter = new ResilientBatchExporter({
     exporter: otlp,
     destination: `Langfuse at ${options.baseUrl}`,
@@ -76,6 +99,8 @@ export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOption
     maxQueueSize: options.maxQueueSize,
     flushIntervalMs: options.flushIntervalMs,
     cooldownMs: options.cooldownMs,
+    maxConcurrentExports: options.maxConcurrentExports,
+    onUndelivered: options.onUndelivered,
     // Slightly longer than the OTLP exporter's own timeout, which should answer first.
     timeoutMs: options.timeoutMs + 1_000,
   });

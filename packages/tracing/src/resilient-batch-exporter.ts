@@ -11,7 +11,7 @@ export interface ResilientBatchExporterOptions {
   /** Appended to the first failure warning, e.g. where the traces can still be found. */
   failureHint?: string;
   logger?: TracingLogger;
-  /** Spans per export request. Default 512. */
+  /** Spans per export request. Default 1,000. */
   maxBatchSize?: number;
   /** Spans waiting to be sent before new ones are dropped (and counted). Default 50,000. */
   maxQueueSize?: number;
@@ -21,10 +21,16 @@ export interface ResilientBatchExporterOptions {
   timeoutMs?: number;
   /** After a failure, spans are dropped without trying for this long. Default 60,000 ms. */
   cooldownMs?: number;
-  /** Export requests in flight at once. Default 2. */
+  /** Export requests in flight at once. Default 4. */
   maxConcurrentExports?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /**
+   * Receives every span that is not delivered — a failed or timed-out export, the cooldown after a
+   * failure, a full queue, after shutdown, {@link ResilientBatchExporter.abandon} — e.g. to keep it
+   * in a pending file for a later push. Such spans still count as `dropped`.
+   */
+  onUndelivered?: (spans: readonly ReadableSpan[], reason: string) => void;
 }
 
 /** What happened to the spans handed to a {@link ResilientBatchExporter}. */
@@ -39,6 +45,14 @@ export interface ExportStats {
   pending: number;
   /** The first failure's message, if any. */
   firstError?: string;
+}
+
+/** When the destination last answered, for a caller that waits as long as exports make progress. */
+export interface ExportProgress {
+  /** Export requests answered so far (acknowledged or failed). */
+  answeredExports: number;
+  /** When the last export was acknowledged (the injected clock), if one was. */
+  lastAcknowledgedAt: number | undefined;
 }
 
 /**
@@ -63,8 +77,14 @@ export class ResilientBatchExporter implements SpanExporter {
   private readonly cooldownMs: number;
   private readonly maxConcurrentExports: number;
   private readonly now: () => number;
+  private readonly onUndelivered: ((spans: readonly ReadableSpan[], reason: string) => void) | undefined;
   private queue: ReadableSpan[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** The batches in flight, so that {@link abandon} can hand them over. */
+  private readonly inFlightBatches = new Set<ReadableSpan[]>();
+  private readonly abandonedBatches = new WeakSet<ReadableSpan[]>();
+  private answeredExports = 0;
+  private lastAcknowledgedAt: number | undefined;
   private inFlightSpans = 0;
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
@@ -77,13 +97,50 @@ export class ResilientBatchExporter implements SpanExporter {
     this.destination = options.destination;
     this.failureHint = options.failureHint;
     this.warnings = new WarnOnce(options.logger ?? stderrLogger);
-    this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 512);
+    this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 1_000);
     this.maxQueueSize = Math.max(this.maxBatchSize, options.maxQueueSize ?? 50_000);
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.cooldownMs = options.cooldownMs ?? 60_000;
-    this.maxConcurrentExports = Math.max(1, options.maxConcurrentExports ?? 2);
+    this.maxConcurrentExports = Math.max(1, options.maxConcurrentExports ?? 4);
     this.now = options.now ?? Date.now;
+    this.onUndelivered = options.onUndelivered;
+  }
+
+  /** How far exports have got: a caller waits while this moves. */
+  progress(): ExportProgress {
+    return { answeredExports: this.answeredExports, lastAcknowledgedAt: this.lastAcknowledgedAt };
+  }
+
+  /**
+   * Stops waiting for the destination: spans queued or in flight are dropped (handed to
+   * `onUndelivered`), later answers to requests in flight are ignored, and later spans are dropped.
+   */
+  abandon(reason: string): void {
+    this.clearTimer();
+    this.stopped = true;
+    const spans: ReadableSpan[] = [];
+    for (const batch of this.inFlightBatches) {
+      this.abandonedBatches.add(batch);
+      spans.push(...batch);
+    }
+    this.inFlightBatches.clear();
+    // Nobody waits for their answers any more (forceFlush returns at once).
+    this.inFlight.clear();
+    spans.push(...this.queue);
+    this.queue = [];
+    this.inFlightSpans = 0;
+    this.drop(spans, reason);
+  }
+
+  private drop(spans: readonly ReadableSpan[], reason: string): void {
+    if (spans.length === 0) return;
+    this.counts.dropped += spans.length;
+    try {
+      this.onUndelivered?.(spans, reason);
+    } catch {
+      // Keeping undelivered spans is a courtesy; it must never fail an export.
+    }
   }
 
   /** What happened to the spans so far. */
@@ -96,13 +153,13 @@ export class ResilientBatchExporter implements SpanExporter {
   /** Enqueues spans and reports success at once; the outcome of sending shows in {@link stats}. */
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.stopped || this.now() < this.pausedUntil) {
-      this.counts.dropped += spans.length;
+      this.drop(spans, this.stopped ? 'exporter stopped' : 'paused after a failed export');
       resultCallback({ code: ExportResultCode.SUCCESS });
       return;
     }
     const room = this.maxQueueSize - this.queue.length;
     if (room < spans.length) {
-      this.counts.dropped += spans.length - Math.max(0, room);
+      this.drop(spans.slice(Math.max(0, room)), 'queue full');
       this.warnings.warn(
         'queue-full',
         `More than ${this.maxQueueSize} spans were waiting for ${this.destination}; newer spans are dropped until it catches up.`,
@@ -155,14 +212,18 @@ export class ResilientBatchExporter implements SpanExporter {
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight.size < this.maxConcurrentExports) {
       if (this.now() < this.pausedUntil) {
-        this.counts.dropped += this.queue.length;
+        const paused = this.queue;
         this.queue = [];
+        this.drop(paused, 'paused after a failed export');
         break;
       }
       const batch = this.queue.splice(0, this.maxBatchSize);
       this.inFlightSpans += batch.length;
+      this.inFlightBatches.add(batch);
       const sending: Promise<void> = this.send(batch).then(() => {
         this.inFlight.delete(sending);
+        if (this.abandonedBatches.has(batch)) return;
+        this.inFlightBatches.delete(batch);
         this.inFlightSpans -= batch.length;
         if (this.queue.length >= this.maxBatchSize) this.pump();
         else this.schedule();
@@ -179,7 +240,7 @@ export class ResilientBatchExporter implements SpanExporter {
         if (settled) return;
         settled = true;
         clearTimeout(timeout);
-        this.record(batch.length, result);
+        if (!this.abandonedBatches.has(batch)) this.record(batch, result);
         resolve();
       };
       // The inner exporter has its own timeout; this one guards against one that never answers.
@@ -203,15 +264,17 @@ export class ResilientBatchExporter implements SpanExporter {
     });
   }
 
-  private record(count: number, result: ExportResult): void {
+  private record(batch: readonly ReadableSpan[], result: ExportResult): void {
+    this.answeredExports += 1;
     if (result.code === ExportResultCode.SUCCESS) {
-      this.counts.sent += count;
+      this.counts.sent += batch.length;
+      this.lastAcknowledgedAt = this.now();
       return;
     }
-    this.counts.dropped += count;
+    const reason = describeError(result.error);
+    this.drop(batch, reason);
     this.counts.failedExports += 1;
     this.pausedUntil = this.now() + this.cooldownMs;
-    const reason = describeError(result.error);
     this.firstError ??= reason;
     this.warnings.warn(
       'export-failed',

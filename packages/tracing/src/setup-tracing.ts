@@ -8,10 +8,14 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { BATON_TRACER_NAME } from './baton-attributes.js';
+import { type Clock, systemClock } from './clock.js';
 import { ConsoleSummaryProcessor, type TracingSummary } from './console-summary-processor.js';
 import { JsonlSpanExporter } from './jsonl-span-exporter.js';
 import { type LangfuseEnv, type LangfuseOptions, resolveLangfuseOptions } from './langfuse-config.js';
+import type { LangfusePendingLog } from './langfuse-pending.js';
 import { createLangfuseSpanProcessor } from './langfuse-span-processor.js';
+import { toPendingSpan } from './pending-span.js';
+import { redactingLogger } from './redact.js';
 import type { ExportStats } from './resilient-batch-exporter.js';
 import {
   createTracingListener,
@@ -19,7 +23,7 @@ import {
   type TracingListenerOptions,
 } from './tracing-listener.js';
 import { stderrLogger, type TracingLogger } from './tracing-logger.js';
-import { withDeadline } from './with-deadline.js';
+import { waitForProgress } from './wait-for-progress.js';
 
 /** Something text can be written to, e.g. `process.stderr`. */
 export interface TextSink {
@@ -61,8 +65,14 @@ export interface SetupTracingOptions
   serviceName?: string;
   /** Where warnings go (an unreachable Langfuse, a shutdown out of time). Default: stderr. */
   logger?: TracingLogger;
-  /** `shutdown()` gives up waiting for exports after this long. Default 5,000 ms. */
+  /**
+   * A hard deadline for `flush()` and `shutdown()`. Default: none while Langfuse is on — they wait
+   * as long as Langfuse acknowledges spans and give up after its stall timeout
+   * (`stallTimeoutMs`, 30 s) without one — and 5,000 ms without Langfuse.
+   */
   shutdownTimeoutMs?: number;
+  /** Reads the time and runs the stall watch (tests inject one). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Batching and failure handling of the Langfuse export. */
@@ -75,12 +85,27 @@ export interface LangfuseExportTuning {
   flushIntervalMs?: number;
   /** After a failed export, spans are dropped for this long rather than retried. Default 60,000 ms. */
   cooldownMs?: number;
+  /** Export requests in flight at once. Default 4. */
+  maxConcurrentExports?: number;
+  /**
+   * Where spans that do not reach Langfuse are kept (failed exports, the cooldown, a full queue, a
+   * give-up at shutdown), for `pushLangfusePending` to send later. Without it they are only counted.
+   */
+  pending?: LangfusePendingLog;
 }
 
 /** What {@link Tracing.shutdown} did. */
 export interface TracingShutdownReport {
-  /** Whether some exporter was still busy at the deadline (its remaining spans are lost). */
+  /**
+   * Whether shutdown gave up waiting — at the deadline, or after Langfuse acknowledged nothing for
+   * its stall timeout — while an exporter was still busy (its remaining spans are dropped, or kept
+   * in the pending file).
+   */
   timedOut: boolean;
+  /** How long Langfuse had acknowledged no span when shutdown gave up after a stall. */
+  stalledForMs?: number;
+  /** Spans kept in the pending file instead of being delivered (they also count as dropped). */
+  spansKept?: number;
   /** Spans still open at shutdown and ended as unfinished (an interrupted run). */
   unfinishedSpans: number;
   /** Langfuse delivery, when Langfuse was on. */
@@ -132,12 +157,18 @@ export interface Tracing {
  */
 export function setupTracing(options: SetupTracingOptions = {}): Tracing {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? stderrLogger;
-  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 5_000;
+  const clock = options.clock ?? systemClock;
   const mode = options.tracing ?? (env.BATON_TRACING?.trim().toLowerCase() === 'off' ? 'off' : 'on');
   if (mode === 'off') return disabledTracing();
 
-  const langfuse = resolveLangfuseOptions({ explicit: options.langfuse, env, logger });
+  const langfuse = resolveLangfuseOptions({
+    explicit: options.langfuse,
+    env,
+    logger: options.logger ?? stderrLogger,
+  });
+  // Nothing tracing prints may carry a key (URLs lose their credentials when resolved).
+  const logger = redactingLogger(options.logger ?? stderrLogger, [langfuse?.publicKey, langfuse?.secretKey]);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? (langfuse ? undefined : 5_000);
   const jsonlPath =
     options.jsonl === false
       ? undefined
@@ -161,16 +192,31 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
   local.push(summary);
 
   let remote: ReturnType<typeof createLangfuseSpanProcessor> | undefined;
+  const tuning = options.langfuse === false ? undefined : options.langfuse;
+  const pending = tuning?.pending;
+  let spansKept = 0;
   if (langfuse) {
-    const tuning = options.langfuse === false ? undefined : options.langfuse;
     remote = createLangfuseSpanProcessor({
       ...langfuse,
       maxBatchSize: tuning?.maxBatchSize,
       maxQueueSize: tuning?.maxQueueSize,
       flushIntervalMs: tuning?.flushIntervalMs,
       cooldownMs: tuning?.cooldownMs,
+      maxConcurrentExports: tuning?.maxConcurrentExports,
       logger,
-      failureHint: jsonlPath ? `traces stay in ${jsonlPath}` : 'traces are not kept elsewhere',
+      failureHint: pending
+        ? `undelivered spans are kept in ${pending.path} for a later push`
+        : jsonlPath
+          ? `traces stay in ${jsonlPath}`
+          : 'traces are not kept elsewhere',
+      ...(pending
+        ? {
+            onUndelivered: (spans) => {
+              pending.append(spans.map((span) => ({ kind: 'span', span: toPendingSpan(span) })));
+              spansKept += spans.length;
+            },
+          }
+        : {}),
     });
   }
 
@@ -197,33 +243,68 @@ export function setupTracing(options: SetupTracingOptions = {}): Tracing {
 
   let report: Promise<TracingShutdownReport> | undefined;
 
-  async function settleAll(work: (processor: SpanProcessor) => Promise<void>): Promise<boolean> {
+  /**
+   * Runs `work` on every processor and waits: while Langfuse acknowledges spans (giving up after
+   * its stall timeout without one) and, when set, until the hard deadline. On a give-up the
+   * Langfuse exporter stops, handing what it still holds to the pending file.
+   */
+  async function settleAll(
+    work: (processor: SpanProcessor) => Promise<void>,
+  ): Promise<{ finished: boolean; stalledForMs?: number; stats?: ExportStats }> {
     const all = Promise.all(processors.map((processor) => work(processor).catch(() => undefined)));
-    return withDeadline(all, shutdownTimeoutMs);
+    const outcome = await waitForProgress(all, {
+      clock,
+      ...(shutdownTimeoutMs !== undefined ? { deadlineMs: shutdownTimeoutMs } : {}),
+      ...(remote && langfuse
+        ? {
+            stallTimeoutMs: langfuse.stallTimeoutMs,
+            lastProgressAt: () => remote?.exporter.progress().lastAcknowledgedAt,
+          }
+        : {}),
+    });
+    if (outcome.ended === 'done') return { finished: true };
+    // What was still on its way at that moment, before the exporter lets go of it.
+    const stats = remote?.exporter.stats();
+    const pendingSpans = stats?.pending ?? 0;
+    if (outcome.ended === 'deadline') {
+      logger.warn(
+        `Tracing did not finish exporting within ${shutdownTimeoutMs} ms and gave up${
+          stats
+            ? ` (${pendingSpans} spans still on their way to Langfuse${pending ? `, kept in ${pending.path}` : ''})`
+            : ''
+        }.`,
+      );
+    } else {
+      logger.warn(
+        `Langfuse acknowledged no spans for ${Math.round(outcome.stalledForMs / 1000)} s, so tracing stopped waiting (${pendingSpans} spans ${
+          pending ? `kept in ${pending.path} for a later push` : 'not delivered'
+        }).`,
+      );
+    }
+    remote?.exporter.abandon(outcome.ended === 'deadline' ? 'shutdown deadline' : 'Langfuse stalled');
+    return {
+      finished: false,
+      ...(outcome.ended === 'stalled' ? { stalledForMs: outcome.stalledForMs } : {}),
+      ...(stats ? { stats } : {}),
+    };
   }
 
   async function shutdown(): Promise<TracingShutdownReport> {
     const unfinishedSpans = listener.endOpenSpans();
-    const finished = await settleAll((processor) => processor.shutdown());
-    if (!finished) {
-      const stats = remote?.exporter.stats();
-      logger.warn(
-        `Tracing did not finish exporting within ${shutdownTimeoutMs} ms and gave up${
-          stats ? ` (${stats.pending} spans still on their way to Langfuse)` : ''
-        }.`,
-      );
-    }
+    const settled = await settleAll((processor) => processor.shutdown());
     const result: TracingShutdownReport = {
-      timedOut: !finished,
+      timedOut: !settled.finished,
       unfinishedSpans,
       summary: summary.summary(),
     };
-    if (remote) result.langfuse = remote.exporter.stats();
+    if (settled.stalledForMs !== undefined) result.stalledForMs = settled.stalledForMs;
+    if (remote) result.langfuse = settled.stats ?? remote.exporter.stats();
+    if (pending) result.spansKept = spansKept;
     if (jsonlPath !== undefined) result.jsonlPath = jsonlPath;
     if (options.consoleSummary !== false) {
       const stream = options.consoleSummary?.stream ?? process.stderr;
       try {
-        stream.write(summary.format(describeDestinations(result, langfuse?.baseUrl, jsonlExporter)));
+        stream.write(summary.format(describeDestinations(result, langfuse?.baseUrl, jsonlExporter, pending)));
       } catch {
         // The summary is a courtesy; a closed stream must not fail the shutdown.
       }
@@ -251,11 +332,18 @@ function describeDestinations(
   report: TracingShutdownReport,
   langfuseUrl: string | undefined,
   jsonl: JsonlSpanExporter | undefined,
+  pending: LangfusePendingLog | undefined,
 ): string[] {
   const notes: string[] = [];
   if (report.langfuse && langfuseUrl) {
     const { sent, dropped } = report.langfuse;
-    notes.push(`Langfuse (${langfuseUrl}): ${spans(sent)} sent${dropped > 0 ? `, ${dropped} dropped` : ''}`);
+    const kept = report.spansKept ?? 0;
+    const lost = dropped - kept;
+    notes.push(
+      `Langfuse (${langfuseUrl}): ${spans(sent)} sent${lost > 0 ? `, ${lost} dropped` : ''}${
+        kept > 0 && pending ? `, ${kept} kept in ${pending.path}` : ''
+      }`,
+    );
   }
   if (jsonl) notes.push(`trace file: ${jsonl.path} (${spans(jsonl.writtenSpans)})`);
   return notes;

@@ -4,10 +4,13 @@ export { delegationEvents, delegationRecord } from './delegation-events.js';
 export type {
   FakeDatasetItem,
   FakeDatasetItemInput,
+  FakeLangfuseArrivals,
   FakeLangfuseServer,
   FakeLangfuseServerOptions,
   ReceivedSpan,
   RecordedRequest,
+  StoredRunItem,
+  StoredScore,
 } from './fake-langfuse-server.js';
 export { startFakeLangfuseServer } from './fake-langfuse-server.js';
 export type { SpanMatcher } from './find-span.js';
