@@ -1,26 +1,8 @@
-import type { Guardrail, GuardrailResult } from './guardrail.js';
-import { detectLanguage } from './language/index.js';
+import type { Guardrail, GuardrailResult } from '../guardrail.js';
+import { detectLanguage } from '../language/index.js';
+import { type RegulatedTopic, regulatedTopicOf } from './regulated-advice-rules.js';
 
-/** The kinds of regulated advice the guardrail recognises. */
-export type RegulatedTopic = 'medical' | 'legal' | 'financial';
-
-// Phrases that ask for professional judgement, in the languages the corpus covers. Matching is on
-// accent-folded lower case. Patterns name the *advice-seeking* form ("can I legally", "should I take
-// the loan") so that factual product questions ("where is my VAT invoice") pass.
-const patterns: Record<RegulatedTopic, RegExp[]> = {
-  medical: [
-    /\b(ibuprofen|paracetamol|aspirin|antibiotic|antihistamin|medication|medicine|medicines|dosage|dose|overdose|prescription|side effects?|allergic reaction|allergy|pregnan\w*|symptoms?|rash|supplements?)\b/,
-    /\b(medicamento|dosis|receta|alergia|sintomas|embarazada|medikament\w*|dosierung|nebenwirkung\w*|allergisch\w*|schwanger|medicament\w*|posologie|ordonnance|allergique|enceinte|effets secondaires|farmac\w*|medicin\w*)\b/,
-  ],
-  legal: [
-    /\b(is (it|this|that) (legal|illegal|allowed)|can i legally|am i (legally )?allowed to|legally (required|allowed|obliged)|sue\b|lawsuit|lawyer|attorney|employment law|labou?r law|wrongful|unfair dismissal|fire (an?|my|the) (employee|cashier|staff|barista)|dock\b[\w\s'’]{0,25}\b(pay|wages?|salary)|deduct\b[\w\s'’]{0,25}\bfrom (his|her|their|the) (pay|wages?|salary|paycheck)|landlord|my lease|the lease|tenancy|contract dispute|breach of contract|liab(le|ility) (for|if)|gdpr fine)\b/,
-    /\b(es legal|abogad\w*|despedir|demandar|contrato de alquiler|arrendador|derecho laboral|ist das (legal|erlaubt)|darf ich\b.*\b(mitarbeiter|kundin|kunden|lohn)|anwalt|arbeitsrecht|kundigen|kundigung|mietvertrag|vermieter|abmahnung|est-ce legal|ai-je le droit|avocat|licencier|licenciement|droit du travail|bail commercial|proprietaire|prud'?hom\w*)\b/,
-  ],
-  financial: [
-    /\b(should i (take|get|accept|choose|use) (the|a|an)? ?(loan|advance|capital|credit|mortgage|bank loan)|loan or|better (deal|option) than (a|the|my) bank|tax[- ]deduct\w*|deductible|write (it|this|them) off|write-off|depreciat\w*|which vat rate should|what vat rate (should|do) i|how much tax (should|do) i|invest(ment)? advice|should i invest|tax advice|tax return|income tax)\b/,
-    /\b(deducir|desgravar|prestamo o|deberia (pedir|aceptar|coger)|que tipo de iva (debo|tengo)|absetzen|steuerlich|welchen mehrwertsteuersatz (soll|muss)|kredit oder|sollte ich (den|einen) (kredit|vorschuss)|deductible|deduire|quel taux de tva (dois|faut)|pret ou|devrais-je (prendre|accepter))\b/,
-  ],
-};
+export type { RegulatedTopic } from './regulated-advice-rules.js';
 
 const professionals: Record<string, Record<RegulatedTopic, string>> = {
   en: {
@@ -58,8 +40,10 @@ const professionals: Record<string, Record<RegulatedTopic, string>> = {
 };
 
 /**
- * Recognises requests for medical, legal or financial/tax advice (English, Spanish, German, French)
- * and declines them with a pointer to a professional, or escalates to a human. By default medical
+ * Recognises requests for medical, legal or financial/tax advice in English, Spanish, German,
+ * French, Dutch, Italian and Portuguese with hand-written rules ({@link regulatedTopicOf}: a topic
+ * plus a request for judgement, product how-to questions excepted; recall and precision on a
+ * labelled set are in the core README) and declines them with a pointer to a professional, or escalates to a human. By default medical
  * questions escalate (a person should see them) and legal/financial ones are declined.
  *
  * @example
@@ -85,19 +69,17 @@ export function regulatedAdviceGuardrail(
   return {
     name: 'regulated-advice',
     check(input): GuardrailResult {
-      const text = input.task.goal.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-      for (const topic of topics) {
-        if (patterns[topic].some((pattern) => pattern.test(text))) {
-          const language = input.task.language ?? detectLanguage(input.task.goal);
-          const table = { ...professionals, ...options.replies };
-          const replies = table[language] ?? table.en ?? professionals.en!;
-          return {
-            triggered: true,
-            action: actions[topic],
-            reason: `asks for ${topic} advice`,
-            reply: replies[topic],
-          };
-        }
+      const topic = regulatedTopicOf(input.task.goal);
+      if (topic && topics.includes(topic)) {
+        const language = input.task.language ?? detectLanguage(input.task.goal);
+        const table = { ...professionals, ...options.replies };
+        const replies = table[language] ?? table.en ?? professionals.en!;
+        return {
+          triggered: true,
+          action: actions[topic],
+          reason: `asks for ${topic} advice`,
+          reply: replies[topic],
+        };
       }
       return { triggered: false, reason: 'no regulated advice requested' };
     },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { RunScope } from '../run-scope.js';
+import { defineTask } from '../task-spec.js';
+import { fakeAgent } from '../testing/fake-agent.js';
+import { withGuardrails } from '../with-guardrails.js';
 import { regulatedAdviceGuardrail } from './regulated-advice-guardrail.js';
-import { RunScope } from './run-scope.js';
-import { defineTask } from './task-spec.js';
-import { fakeAgent } from './testing/fake-agent.js';
-import { withGuardrails } from './with-guardrails.js';
 
 const input = (goal: string, language = 'en') => ({
   task: defineTask({ goal, language }),
@@ -21,6 +21,9 @@ describe('regulatedAdviceGuardrail', () => {
     ['A customer asks if ibuprofen is ok with her blood pressure medication', 'medical'],
     ['¿Puedo despedir a un empleado por esto?', 'legal'],
     ['Kann ich das steuerlich absetzen?', 'financial'],
+    ['Posso trattenere dallo stipendio della cassiera l’ammanco di cassa?', 'legal'],
+    ['Mag een zwangere klant ibuprofen nemen tegen hoofdpijn?', 'medical'],
+    ['Compensa mais o adiantamento ou um empréstimo no banco?', 'financial'],
   ])('recognises "%s" as %s advice', async (goal, topic) => {
     const result = await guardrail.check(input(goal));
     expect(result).toMatchObject({ triggered: true, reason: `asks for ${topic} advice` });
@@ -30,6 +33,9 @@ describe('regulatedAdviceGuardrail', () => {
     'Where do I download my VAT invoice?',
     'How do I issue a refund to a customer?',
     'Can you send me the DPA?',
+    'how do I get low-stock alerts for paracetamol',
+    'Wie stelle ich den Mehrwertsteuersatz für Speisen zum Mitnehmen ein?',
+    'Cosa dicono le vostre condizioni sulla disdetta dell’abbonamento?',
   ])('lets the product question "%s" through', async (goal) => {
     expect((await guardrail.check(input(goal))).triggered).toBe(false);
   });
