@@ -25,6 +25,27 @@ export type { DatasetLocation, EvalErrorCode } from './eval-error.js';
 export { DatasetError, EvalError } from './eval-error.js';
 export type { EvaluateEnvironment, EvaluateResult } from './evaluate.js';
 export { evaluate, shardOf } from './evaluate.js';
+// Free running (`--free-run`)
+export type {
+  FitJudge,
+  FitReason,
+  FitReasonCode,
+  FitRule,
+  FitVerdict,
+  FreeRunEnding,
+  FreeRunSettings,
+  FreeRunTurn,
+  UserSimulator,
+  UserSimulatorInput,
+  UserSimulatorTurn,
+} from './free-run/index.js';
+export {
+  createFitJudge,
+  createUserSimulator,
+  defaultFitRule,
+  recordingFits,
+  userStopToken,
+} from './free-run/index.js';
 // Scoring
 export type { ItemResult, ScoreValue } from './item-result.js';
 export { scoreNames } from './item-result.js';
@@ -45,8 +66,10 @@ export type {
 export { runEvaluation } from './run-evaluation.js';
 export type {
   Comparison,
+  FreeRunSummary,
   GateCheck,
   MetricEstimate,
+  ReplaySummary,
   RunSummary,
   StrategyMetrics,
   StrategySummary,

@@ -1,4 +1,5 @@
 import type { DelegationRecord, ErrorInfo, Usage } from '@baton/core';
+import type { FreeRunTurn } from './free-run/free-run-turn.js';
 
 /** A score an item carries: a number, a pass/fail, a category, or null when not applicable. */
 export type ScoreValue = number | boolean | string | null;
@@ -43,6 +44,11 @@ export interface ItemResult {
   /** Details of scorers that explain themselves (judge rationale, rubric, model). */
   scoreDetails?: Record<string, unknown>;
   traceId?: string;
+  /**
+   * Free runs only (`--free-run`): whether the user message was recorded or simulated, whether the
+   * recording still fit after the answer and why not, the goals reached, and what came next.
+   */
+  freeRun?: FreeRunTurn;
 }
 
 /** Names of the built-in per-item scores. */

@@ -16,6 +16,7 @@ import {
 import type { AnswerRow } from './answer-rows.js';
 import type { SuiteAgents } from './build-agents.js';
 import type { Conversation } from './dataset/conversation.js';
+import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
@@ -61,6 +62,12 @@ export interface RunEvaluationOptions {
   onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
   /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
   onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
+  /**
+   * Free running (`--free-run`): each strategy's own answers become the history, recorded user
+   * turns are used while they fit, then a user simulator or nothing (see `runFreeConversation`).
+   * Default: teacher forcing.
+   */
+  freeRun?: FreeRunSettings;
 }
 
 /** Which replay emitted an event: the strategy (under its run name), the repeat and the turn. */
@@ -127,11 +134,16 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       for (let repeat = 0; repeat < options.repeat; repeat += 1) {
         for (const responder of teams) {
           if (options.skipUnits?.has(unitKey(responder.name, conversation.id, repeat))) continue;
-          const unit = runUnit({ responder, turns, repeat, options, signal, writer }).catch(
-            (error: unknown) => {
-              firstFailure ??= error;
-            },
-          );
+          const unit = (
+            options.freeRun
+              ? runFreeUnit(
+                  { responder, conversation, turns, repeat, options, signal, writer },
+                  options.freeRun,
+                )
+              : runUnit({ responder, turns, repeat, options, signal, writer })
+          ).catch((error: unknown) => {
+            firstFailure ??= error;
+          });
           const tracked = unit.finally(() => running.delete(tracked));
           running.add(tracked);
           if (running.size >= options.concurrency) await Promise.race(running);
@@ -159,71 +171,119 @@ async function runUnit(context: {
   writer: LineWriter;
 }): Promise<void> {
   const { responder, turns, repeat, options, signal } = context;
-  const { name } = responder;
   // Per-conversation strategy state (a handoff remembers its specialist here).
   const state: Record<string, unknown> = {};
-  const onEvent = options.onEvent;
   for (const turn of turns) {
     if (signal.aborted) return;
-    const source: ReplaySource = { strategy: name, repeat, turn };
-    let result: TurnResult | undefined;
-    let error: { code: string; message: string } | undefined;
-    if ('row' in responder) {
-      const item = await scoreTurn({
-        name,
-        turn,
-        repeat,
-        result: rowResult(responder.row, turn),
-        error: undefined,
-        options,
-        signal,
-        roster: responder.roster,
-        delegates: false,
-        role: responder.row.role,
-      });
-      await context.writer.write(JSON.stringify(item));
-      options.onItem?.(item);
-      continue;
-    }
-    const { team } = responder;
-    try {
-      // Gold labels never reach a strategy: no recorded language, domain or intent is passed; the
-      // team detects the customer's language itself.
-      result = await team.respond(
-        {
-          message: turn.input,
-          history: turn.history,
-          conversationId: turn.conversationId,
-          turnIndex: turn.turnIndex,
-          sessionId: turn.conversationId,
-          fields: turn.metadata,
-        },
-        { signal, state, ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}) },
-      );
-    } catch (caught) {
-      // A cancelled turn is not an error of the strategy: it is left out and re-run on --resume.
-      if (isAbort(caught) && signal.aborted) return;
-      error = BatonError.isInstance(caught)
-        ? { code: caught.code, message: caught.message }
-        : { code: 'harness-error', message: caught instanceof Error ? caught.message : String(caught) };
-    }
-    const item = await scoreTurn({
-      name,
-      turn,
-      repeat,
-      result,
-      error,
-      options,
-      signal,
-      roster: team.roster,
-      delegates: team.strategy.delegates !== false,
-    });
-    if (signal.aborted && item.outcome === 'failed' && item.error?.code === 'aborted') return;
+    const item = await answerTurn({ responder, turn, repeat, options, signal, state });
+    if (item === undefined) return;
     await context.writer.write(JSON.stringify(item));
     options.onItem?.(item);
   }
   const first = turns[0];
-  if (first) await options.onUnitDone?.({ strategy: name, conversationId: first.conversationId, repeat });
+  if (first)
+    await options.onUnitDone?.({ strategy: responder.name, conversationId: first.conversationId, repeat });
+}
+
+/** A unit of a free run: the strategy's own answers become the history (see `runFreeConversation`). */
+async function runFreeUnit(
+  context: {
+    responder: Responder;
+    conversation: Conversation;
+    turns: readonly ReplayTurn[];
+    repeat: number;
+    options: RunEvaluationOptions;
+    signal: AbortSignal;
+    writer: LineWriter;
+  },
+  settings: FreeRunSettings,
+): Promise<void> {
+  const { responder, conversation, turns, repeat, options, signal } = context;
+  const state: Record<string, unknown> = {};
+  const finished = await runFreeConversation({
+    conversation,
+    turns,
+    settings,
+    // The recorded bot has drafts for recorded turns only; probes and strategies answer anything.
+    answersSimulatedTurns: !('row' in responder) || responder.row.role === 'probe',
+    answer: (turn) => answerTurn({ responder, turn, repeat, options, signal, state }),
+    write: async (item) => {
+      await context.writer.write(JSON.stringify(item));
+      options.onItem?.(item);
+    },
+    signal,
+  });
+  if (finished)
+    await options.onUnitDone?.({ strategy: responder.name, conversationId: conversation.id, repeat });
+}
+
+/**
+ * Answers one turn with a team or a row and scores it; undefined when the run was cancelled
+ * meanwhile (the turn is left out and re-run on --resume).
+ */
+async function answerTurn(context: {
+  responder: Responder;
+  turn: ReplayTurn;
+  repeat: number;
+  options: RunEvaluationOptions;
+  signal: AbortSignal;
+  state: Record<string, unknown>;
+}): Promise<ItemResult | undefined> {
+  const { responder, turn, repeat, options, signal, state } = context;
+  const { name } = responder;
+  if ('row' in responder) {
+    return scoreTurn({
+      name,
+      turn,
+      repeat,
+      result: rowResult(responder.row, turn),
+      error: undefined,
+      options,
+      signal,
+      roster: responder.roster,
+      delegates: false,
+      role: responder.row.role,
+    });
+  }
+  const onEvent = options.onEvent;
+  const source: ReplaySource = { strategy: name, repeat, turn };
+  let result: TurnResult | undefined;
+  let error: { code: string; message: string } | undefined;
+  const { team } = responder;
+  try {
+    // Gold labels never reach a strategy: no recorded language, domain or intent is passed; the
+    // team detects the customer's language itself.
+    result = await team.respond(
+      {
+        message: turn.input,
+        history: turn.history,
+        conversationId: turn.conversationId,
+        turnIndex: turn.turnIndex,
+        sessionId: turn.conversationId,
+        fields: turn.metadata,
+      },
+      { signal, state, ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}) },
+    );
+  } catch (caught) {
+    // A cancelled turn is not an error of the strategy: it is left out and re-run on --resume.
+    if (isAbort(caught) && signal.aborted) return undefined;
+    error = BatonError.isInstance(caught)
+      ? { code: caught.code, message: caught.message }
+      : { code: 'harness-error', message: caught instanceof Error ? caught.message : String(caught) };
+  }
+  const item = await scoreTurn({
+    name,
+    turn,
+    repeat,
+    result,
+    error,
+    options,
+    signal,
+    roster: team.roster,
+    delegates: team.strategy.delegates !== false,
+  });
+  if (signal.aborted && item.outcome === 'failed' && item.error?.code === 'aborted') return undefined;
+  return item;
 }
 
 async function scoreTurn(context: {

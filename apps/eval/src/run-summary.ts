@@ -1,3 +1,6 @@
+import type { FitReasonCode } from './free-run/fits.js';
+import type { FreeRunEnding } from './free-run/free-run-turn.js';
+
 /**
  * The shape of `summary.json`: machine-readable results of one run, documented in the README.
  * Means are `null` when their denominator is empty (for example the fallback rate of a strategy that
@@ -68,6 +71,57 @@ export interface StrategySummary {
   /** Turns that ended without an answer or escalation: the strategy failed or threw. */
   failed: number;
   metrics: StrategyMetrics;
+  /** Free runs only: divergence, resolution and the simulated part (`metrics` cover the recorded part). */
+  freeRun?: FreeRunSummary;
+}
+
+/**
+ * Free running (`--free-run`): how long the recording kept fitting a strategy's own conversation,
+ * and how its conversations ended. Estimates are over conversations (× repeats), resampled by
+ * conversation.
+ */
+export interface FreeRunSummary {
+  /** Conversations run free. */
+  conversations: number;
+  /**
+   * Conversations in which a recorded user turn no longer fit the strategy's conversation ÷
+   * conversations with a recorded user turn after the first (a one-turn conversation cannot diverge).
+   */
+  divergenceRate: MetricEstimate;
+  /** Over diverged conversations: the turn (1-based) after whose answer the recording stopped fitting. */
+  turnsUntilDivergence: MetricEstimate;
+  /** Diverged conversations per reason (one can have several). */
+  divergenceReasons: Record<FitReasonCode, number>;
+  /** Conversations whose every goal (recorded reply with nuggets) was reached ÷ conversations with goals. */
+  resolutionRate: MetricEstimate;
+  /** Over resolved conversations: turns (recorded and simulated) until the last goal was reached. */
+  turnsToResolution: MetricEstimate;
+  /** How the conversations ended. */
+  endings: Record<FreeRunEnding, number>;
+  /** Turns whose user message was recorded. */
+  recordedTurns: number;
+  /** Turns whose user message the user simulator wrote. */
+  simulatedTurns: number;
+  /** Per-turn metrics of the simulated part, reported apart; null when nothing was simulated. */
+  simulated: {
+    turns: number;
+    conversations: number;
+    failed: number;
+    errors: number;
+    metrics: StrategyMetrics;
+  } | null;
+}
+
+/** How the turns were replayed (`summary.replay`). */
+export interface ReplaySummary {
+  /** `teacher-forced`: every turn gets the recorded history; `free-run`: the strategy's own. */
+  mode: 'teacher-forced' | 'free-run';
+  /** Free runs: how fit was decided, e.g. `rule: nugget recall ≥ 0.5, no unasked question`. */
+  fit?: string;
+  /** Free runs: the user simulator's `provider:model`; null when conversations stop at the divergence. */
+  userModel?: string | null;
+  /** Free runs: simulated user turns at most per conversation. */
+  maxSimulatedTurns?: number;
 }
 
 /** A paired comparison of a candidate against the baseline on one metric. */
@@ -155,6 +209,8 @@ export interface RunSummary {
     needsCleanupThreshold: number;
   };
   model: string | null;
+  /** Teacher forcing or free running; absent in summaries written before free runs existed. */
+  replay?: ReplaySummary;
   baseline: string;
   repeat: number;
   seed: number;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeRunTurnSchema } from '../free-run/free-run-turn-schema.js';
 
 // The zod mirror of `ItemResult` (item-result.ts) and of core's `DelegationRecord`, for reading
 // items.jsonl back. The two top-level objects are loose, so that fields a newer runner writes
@@ -104,4 +105,5 @@ export const itemResultSchema = z.looseObject({
   scores: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
   scoreDetails: z.record(z.string(), z.unknown()).optional(),
   traceId: z.string().optional(),
+  freeRun: freeRunTurnSchema.optional(),
 });

@@ -1,6 +1,7 @@
 import { EvalError } from '../eval-error.js';
+import { isSimulatedItem, summarizeFreeRun } from '../free-run/summarize-free-run.js';
 import type { ItemResult } from '../item-result.js';
-import type { FloorSummary, RunSummary, SplitInfo, StrategySummary } from '../run-summary.js';
+import type { FloorSummary, ReplaySummary, RunSummary, SplitInfo, StrategySummary } from '../run-summary.js';
 import { compareStrategies } from './compare-strategies.js';
 import { evaluateGate, type GateRule } from './gate.js';
 import { summarizeStrategy } from './summarize-strategy.js';
@@ -28,6 +29,8 @@ export interface BuildRunSummaryInput {
   };
   scorer: RunSummary['scorer'];
   model: string | null;
+  /** Teacher forcing or free running, as the run says; written to `summary.replay`. */
+  replay?: ReplaySummary;
   repeat: number;
   seed: number;
   resamples: number;
@@ -81,14 +84,19 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
   }
 
   const options = { seed: input.seed, resamples: input.resamples, repeat: input.repeat };
-  const strategies = input.strategies.map((strategy) =>
-    summarizeStrategy(byStrategy.get(strategy.name)!, {
-      ...options,
-      name: strategy.name,
-      description: strategy.description ?? '',
-      role: strategy.role ?? 'strategy',
-    }),
-  );
+  // A free run's simulated turns answer messages no other strategy saw: they are summarised apart
+  // (`freeRun.simulated`), and every other number covers the recorded part.
+  const recordedPart = input.items.filter((item) => !isSimulatedItem(item));
+  const strategies = input.strategies.map((strategy) => {
+    const items = byStrategy.get(strategy.name)!;
+    const role = strategy.role ?? 'strategy';
+    const summary = summarizeStrategy(
+      items.filter((item) => !isSimulatedItem(item)),
+      { ...options, name: strategy.name, description: strategy.description ?? '', role },
+    );
+    const freeRun = summarizeFreeRun(items, { ...options, name: strategy.name, role });
+    return freeRun === undefined ? summary : { ...summary, freeRun };
+  });
   const floor = flagFloor(strategies);
   const probes = new Set(
     strategies.filter((strategy) => strategy.role === 'probe').map((strategy) => strategy.name),
@@ -96,7 +104,7 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
   if (probes.has(input.baseline)) {
     throw new EvalError('usage', `the baseline "${input.baseline}" is a floor probe; choose a strategy.`);
   }
-  const comparisons = compareStrategies(input.items, {
+  const comparisons = compareStrategies(recordedPart, {
     baseline: input.baseline,
     seed: input.seed,
     resamples: input.resamples,
@@ -120,13 +128,14 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
       dataset: input.suite.dataset,
       split: input.suite.split,
       conversations:
-        input.suite.conversations ?? new Set(input.items.map((item) => item.conversationId)).size,
-      turns: input.suite.turns ?? new Set(input.items.map((item) => item.itemId)).size,
+        input.suite.conversations ?? new Set(recordedPart.map((item) => item.conversationId)).size,
+      turns: input.suite.turns ?? new Set(recordedPart.map((item) => item.itemId)).size,
       ...(input.suite.splitInfo ? { splitInfo: input.suite.splitInfo } : {}),
     },
     ...(floor ? { floor } : {}),
-    scorer: { ...input.scorer, nuggets: nuggetSources(input.items) },
+    scorer: { ...input.scorer, nuggets: nuggetSources(recordedPart) },
     model: input.model,
+    ...(input.replay === undefined ? {} : { replay: input.replay }),
     baseline: input.baseline,
     repeat: input.repeat,
     seed: input.seed,
