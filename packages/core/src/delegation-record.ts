@@ -1,5 +1,6 @@
 import type { BudgetLimits } from './budget.js';
 import type { Usage } from './chat-model.js';
+import type { ProfileEvidence } from './measured/delegate-profile.js';
 import type { AcceptanceCriterion } from './verify/acceptance-criterion.js';
 
 /** A rung of the failure ladder, in the order they are tried. */
@@ -34,6 +35,8 @@ export interface CandidateScore {
   agentId: string;
   score: number;
   reason?: string;
+  /** Set by a measured router: the profile entries (n, means, shrinkage) that decided the score. */
+  profile?: ProfileEvidence;
 }
 
 /** One verifier's judgement of an attempt's result. */

@@ -108,6 +108,48 @@ export { lexicalSelector } from './lexical-selector.js';
 export type { LlmAgentOptions } from './llm-agent.js';
 export { createLlmAgent } from './llm-agent.js';
 export { llmSelector } from './llm-selector.js';
+// Routing by measured performance (delegate profiles)
+export type {
+  AgentProfile,
+  DelegateProfile,
+  ExpectationSource,
+  ExpectedMetric,
+  ExpectedQualityInput,
+  ExpectedQualityResult,
+  MeasuredSelector,
+  MeasuredSelectorOptions,
+  MeasuredWeights,
+  ObservedSlice,
+  ProfileDimension,
+  ProfileEntryUsed,
+  ProfileEstimate,
+  ProfileEvidence,
+  ProfileMetrics,
+  ProfileSlice,
+  QualityCell,
+  RequestDescriber,
+  RequestDescription,
+  RouteMeasuredOptions,
+  SliceProbability,
+  UniformSource,
+} from './measured/index.js';
+export {
+  classifierDescriber,
+  defaultPriorStrength,
+  delegateProfileSchema,
+  expectedQuality,
+  intentClusterMethod,
+  intentClusterOf,
+  measuredAssess,
+  measuredSelector,
+  ProfileIndex,
+  parseDelegateProfile,
+  profileDimensions,
+  profileMetricsSchema,
+  routeMeasured,
+  sampleBeta,
+  uninformedQuality,
+} from './measured/index.js';
 export type { ParallelOptions } from './parallel.js';
 export { parallel } from './parallel.js';
 export type { PiiRedaction } from './redact-pii.js';
