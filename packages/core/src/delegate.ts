@@ -15,7 +15,7 @@ import type {
   Verdict,
 } from './delegation-record.js';
 import { type FailureLadder, noFallback } from './failure-ladder.js';
-import { redactPii } from './redact-pii.js';
+import { redactPii } from './pii/index.js';
 import type { Roster } from './roster.js';
 import { type RunScope, raceSignal } from './run-scope.js';
 import type { TaskSpec } from './task-spec.js';
@@ -478,7 +478,6 @@ async function transferContext(
   cleared: boolean,
   scope: RunScope,
 ): Promise<TransferredContext> {
-  const selection = await policy.select(turn, scope);
   let redactions = 0;
   const redact = (text: string) => {
     if (cleared) return text;
@@ -486,6 +485,23 @@ async function transferContext(
     redactions += result.count;
     return result.text;
   };
+  // An uncleared delegate's context is chosen from the redacted conversation, so a policy that
+  // summarises with a model never sends it the raw transcript; what it selects is redacted again
+  // (a summary may restate what it read).
+  const source: TurnInput = cleared
+    ? turn
+    : {
+        ...turn,
+        message: redact(turn.message),
+        history: turn.history.map((message) => ({ ...message, content: redact(message.content) })),
+      };
+  const selection = await policy.select(source, scope);
+  // Counted on what is sent: the placeholders in the selected messages, plus anything the second
+  // pass below still finds.
+  redactions = 0;
+  const placeholders = (text: string) => (cleared ? 0 : (text.match(placeholderPattern)?.length ?? 0));
+  for (const message of selection.messages) redactions += placeholders(message.content);
+  if (selection.summary !== undefined) redactions += placeholders(selection.summary);
   const messages = selection.messages.map((message) => ({
     role: message.role,
     content: redact(message.content),
@@ -509,6 +525,8 @@ async function transferContext(
     info: { policy: policy.name, messages: messages.length, characters, redactions },
   };
 }
+
+const placeholderPattern = /\[(?:email|iban|card|ip|id|passport|dob|address|phone|name)\]/g;
 
 function redactText(text: string): string {
   return redactPii(text).text;

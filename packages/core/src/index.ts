@@ -152,8 +152,8 @@ export {
 } from './measured/index.js';
 export type { ParallelOptions } from './parallel.js';
 export { parallel } from './parallel.js';
-export type { PiiRedaction } from './redact-pii.js';
-export { redactPii } from './redact-pii.js';
+export type { PiiRedaction, PiiSpan } from './pii/index.js';
+export { findPii, redactPii } from './pii/index.js';
 export type { RegulatedTopic } from './guardrails/index.js';
 export { regulatedAdviceGuardrail, regulatedTopicOf } from './guardrails/index.js';
 export type { RetrievalAgentOptions } from './retrieval-agent.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage } from './language/index.js';
-import { redactPii } from './redact-pii.js';
+import { redactPii } from './pii/index.js';
 import { smallTalkReply } from './small-talk.js';
 import { splitRequest } from './split-request.js';
 

@@ -1,0 +1,2 @@
+export type { PiiRedaction, PiiSpan } from './redact-pii.js';
+export { findPii, redactPii } from './redact-pii.js';

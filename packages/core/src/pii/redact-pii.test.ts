@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { summaryContext } from '../context-policy.js';
+import { delegate } from '../delegate.js';
+import { Roster } from '../roster.js';
+import { RunScope } from '../run-scope.js';
+import { defineTask } from '../task-spec.js';
+import { fakeAgent } from '../testing/fake-agent.js';
+import { scriptedChatModel } from '../testing/scripted-chat-model.js';
+import { redactPii } from './redact-pii.js';
+
+describe('redactPii', () => {
+  it('replaces names, street addresses, dates of birth, national ids, passports and IPs', () => {
+    const { text } = redactPii(
+      'Hallo, ich heiße Jonas Brandt, Hauptstraße 15, Geburtsdatum 14.03.1985, Reisepass C01X00T47, login von 85.12.4.200.',
+    );
+    expect(text).toBe(
+      'Hallo, ich heiße [name], [address], Geburtsdatum [dob], Reisepass [passport], login von [ip].',
+    );
+    expect(redactPii('Mi DNI es 12345678Z y el NIE X1234567L').text).toBe('Mi DNI es [id] y el NIE [id]');
+  });
+
+  it('leaves invoice and order numbers, error codes, prices and product models alone', () => {
+    const text =
+      'Invoice 2024-000123 shows €1,299.00 and error E-204 on the K1 printer, order TW-104233, serial P1-4E7729-B.';
+    expect(redactPii(text)).toEqual({ text, count: 0, kinds: {} });
+  });
+});
+
+describe('context for an uncleared delegate', () => {
+  it('is summarised from the redacted transcript: the summary model never sees the raw text', async () => {
+    const model = scriptedChatModel(['The customer wants a refund.']);
+    const front = fakeAgent({ card: { id: 'front', name: 'Front', description: 'front' } });
+    const billing = fakeAgent({ card: { id: 'billing', name: 'Billing', description: 'billing' } });
+    const turn = {
+      message: 'And the refund?',
+      history: [
+        {
+          role: 'user' as const,
+          content: 'My name is Sarah Mitchell, card 4111 1111 1111 1111, call +44 7700 900123.',
+        },
+        { role: 'assistant' as const, content: 'Thanks, looking into it.' },
+        { role: 'user' as const, content: 'I live at 221 Baker Street.' },
+      ],
+    };
+    const result = await delegate({
+      roster: new Roster({ front, delegates: [billing] }),
+      delegator: front,
+      task: defineTask({ goal: turn.message }),
+      turn,
+      candidates: [{ agentId: 'billing', score: 1 }],
+      reason: 'best',
+      strategy: 'test',
+      scope: new RunScope(),
+      transfer: summaryContext({ model, keep: 1 }),
+    });
+    const sent = JSON.stringify(model.requests[0]?.messages);
+    expect(sent).not.toMatch(/Sarah|4111|7700|Baker/);
+    expect(sent).toMatch(/\[name\].*\[card\].*\[phone\]/);
+    expect(billing.inputs[0]?.context.messages[0]?.content).toBe('I live at [address].');
+    expect(result.record.context.redactions).toBe(1);
+  });
+});
