@@ -7,6 +7,7 @@
  * `--parallel-items`: the items of `baton eval --strategies parallel` (test split); without it the
  * splitting figure is left out. `--check` writes nothing and exits 1 when the block is stale.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -235,7 +236,11 @@ async function main(): Promise<number> {
   if (!pattern.test(current)) throw new Error(`${readme}: no measurements block`);
   const updated = current.replace(pattern, block);
   if (values.check) return updated === current ? 0 : 1;
-  if (updated !== current) await writeFile(readme, updated);
+  if (updated !== current) {
+    await writeFile(readme, updated);
+    // The repository's formatter owns Markdown layout (it pads the tables).
+    execFileSync('npx', ['biome', 'format', '--write', readme], { cwd: root, stdio: 'ignore' });
+  }
   process.stderr.write(`${updated === current ? 'unchanged' : 'updated'} ${readme}\n`);
   return 0;
 }
