@@ -31,6 +31,15 @@ const runFileSchema = z.looseObject({
   baseline: z.string(),
   scorer: z.string(),
   summaryScorer: z.looseObject({}).optional(),
+  /** Teacher forcing or free running (absent in runs made before free runs existed). */
+  replay: z
+    .object({
+      mode: z.enum(['teacher-forced', 'free-run']),
+      fit: z.string().optional(),
+      userModel: z.string().nullable().optional(),
+      maxSimulatedTurns: z.number().int().optional(),
+    })
+    .optional(),
   interrupted: z.boolean().optional(),
   options: z.looseObject({
     split: z.string().optional(),
@@ -84,11 +93,12 @@ export async function rerenderRun(
     if (
       run.strategies.join() !== first.strategies.join() ||
       run.scorer !== first.scorer ||
-      run.source !== first.source
+      run.source !== first.source ||
+      JSON.stringify(run.replay) !== JSON.stringify(first.replay)
     ) {
       throw new EvalError(
         'invalid-input',
-        `${dirs[index]} was run with other strategies, scorer or dataset than ${dirs[0]}: they cannot be merged.`,
+        `${dirs[index]} was run with other strategies, scorer, dataset or replay mode than ${dirs[0]}: they cannot be merged.`,
       );
     }
   }
@@ -159,6 +169,7 @@ export async function rerenderRun(
       ...(first.summaryScorer ?? {}),
     },
     model: options.model ?? null,
+    ...(first.replay ? { replay: first.replay } : {}),
     startedAt: Date.parse(first.createdAt),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     interrupted: runs.some((run) => run.interrupted === true),
