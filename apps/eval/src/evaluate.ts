@@ -15,23 +15,35 @@ import { readSplit, type SplitPart } from './dataset/split.js';
 import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
 import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
-import { createFitJudge, createUserSimulator, type FreeRunSettings } from './free-run/index.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { startLangfuseExperiment } from './langfuse-experiment.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { nuggetScorer } from './nugget-scorer.js';
+import {
+  includeMeasuredStrategy,
+  type MeasuredProfile,
+  measuredStrategyName,
+  prepareMeasuredProfile,
+} from './profile/prepare-measured-profile.js';
+import { refuseProfiledConversations } from './profile/refuse-profiled.js';
+import { trainSide } from './profile/train-side.js';
 import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
 import { replayTurns } from './replay-turn.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
-import type { ReplaySummary, RunSummary, SplitInfo } from './run-summary.js';
+import type { RunSummary, SplitInfo } from './run-summary.js';
 import type { Scorer } from './scorer.js';
 import { stopOnSetupErrors } from './stop-on-setup-errors.js';
-import { builtInStrategies, defaultStrategyNames, type StrategyFactoryContext } from './strategy-registry.js';
+import {
+  builtInStrategies,
+  defaultStrategyNames,
+  measuredShortlist,
+  type StrategyFactoryContext,
+} from './strategy-registry.js';
 import { parseGateRules } from './summary/gate.js';
 import { runIdOf, writeRunOutputs } from './write-run-outputs.js';
 
@@ -108,16 +120,17 @@ export async function evaluate(
   const part: SplitPart | undefined = options.split === 'all' ? undefined : options.split;
   const mapping = options.map ? parseColumnMapping(options.map) : suite.mapping;
   const readOptions = { onInvalid: options.onInvalid, ...(mapping ? { mapping } : {}) };
+  const readTraining = () =>
+    langfuseDataset !== undefined
+      ? langfuseConversations({ ...readOptions, name: langfuseDataset, env, onInvalid: 'skip' })
+      : readConversations(source, { ...readOptions, onInvalid: 'skip' });
   const training = await collectTraining({
     suite,
     part,
     assigner,
     ...(options.train ? { trainSource: at(options.train) } : {}),
     readOptions,
-    read: () =>
-      langfuseDataset !== undefined
-        ? langfuseConversations({ ...readOptions, name: langfuseDataset, env, onInvalid: 'skip' })
-        : readConversations(source, { ...readOptions, onInvalid: 'skip' }),
+    read: readTraining,
   });
   const trainingExamples = training.examples;
 
@@ -148,30 +161,6 @@ export async function evaluate(
   const embeddingModel = options.embeddingModel
     ? createEmbeddingModel(options.embeddingModel, modelOptions)
     : undefined;
-  if (options.userModel && !options.freeRun)
-    throw new EvalError('usage', '--user-model plays the customer of a free run: add --free-run.');
-  // Free running: the user simulator's calls share the transport, so cassettes cover them too.
-  const userModel: ChatModel | undefined = options.userModel
-    ? stopOnSetupErrors(createModel(options.userModel, modelOptions), onSetupError)
-    : undefined;
-  const freeRun: FreeRunSettings | undefined = options.freeRun
-    ? {
-        rule: { minRecall: options.fitRecall },
-        ...(judge ? { judge: createFitJudge({ model: judge }) } : {}),
-        ...(userModel ? { userSimulator: createUserSimulator({ model: userModel }) } : {}),
-        maxSimulatedTurns: options.maxSimulatedTurns,
-      }
-    : undefined;
-  const replay: ReplaySummary = freeRun
-    ? {
-        mode: 'free-run',
-        fit: freeRun.judge
-          ? `judge ${freeRun.judge.model} (structured verdict per answer)`
-          : `rule: nugget recall ≥ ${options.fitRecall} and no question the recorded reply did not ask`,
-        userModel: freeRun.userSimulator?.model ?? null,
-        maxSimulatedTurns: options.maxSimulatedTurns,
-      }
-    : { mode: 'teacher-forced' };
   const runSignal = environment.signal
     ? AbortSignal.any([environment.signal, setupFailure.signal])
     : setupFailure.signal;
@@ -201,8 +190,36 @@ export async function evaluate(
     if (rowNames.has(name))
       throw new EvalError('usage', `"${name}" is a built-in row name; rename the strategy.`);
   }
-  const names = requested.filter((name) => !rowNames.has(name));
-  const strategies = resolveStrategies(names, context, config.customStrategies ?? {});
+  // The measured router routes by a profile measured on conversations that are never evaluated:
+  // the train side (a profiling pass, below) or --profile.
+  const profileSource = trainSide({
+    part,
+    assigner,
+    ...(options.train ? { trainSource: at(options.train) } : {}),
+    readOptions: { ...readOptions, onInvalid: 'skip' },
+    read: readTraining,
+  });
+  const measuredIncluded =
+    config.customStrategies?.[measuredStrategyName] === undefined &&
+    includeMeasuredStrategy({
+      requested,
+      explicit: options.strategies !== undefined,
+      ...(options.profile ? { profileFile: at(options.profile) } : {}),
+      ...(profileSource ? { train: profileSource } : {}),
+      log,
+    });
+  const names = requested.filter(
+    (name) =>
+      !rowNames.has(name) &&
+      (name !== measuredStrategyName || measuredIncluded || config.customStrategies?.[name] !== undefined),
+  );
+  // Every other strategy is built (and its name checked) first: a usage error never waits for the
+  // profiling pass. The measured router is built once its profile exists.
+  const built = resolveStrategies(
+    names.filter((name) => !(measuredIncluded && name === measuredStrategyName)),
+    context,
+    config.customStrategies ?? {},
+  );
   // The floor probes run in every run; the recorded bot by default or when named.
   const rows: AnswerRow[] = [
     ...(requested.includes(recordedRow.name) ? [recordedRow] : []),
@@ -218,6 +235,42 @@ export async function evaluate(
     : options.qualityMetric === 'nuggets'
       ? nuggetScorer()
       : referenceScorer({ metric: options.qualityMetric });
+  // Gate options are checked before anything is replayed, not after.
+  parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
+  const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
+  const measured: MeasuredProfile | undefined = measuredIncluded
+    ? await prepareMeasuredProfile({
+        ...(options.profile ? { profileFile: at(options.profile) } : {}),
+        ...(profileSource ? { train: profileSource } : {}),
+        agents,
+        shortlist: measuredShortlist(context),
+        scorer,
+        thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
+        concurrency: options.concurrency,
+        out,
+        resume: options.resume,
+        seed: options.seed,
+        resamples: options.resamples,
+        signal: runSignal,
+        log,
+      })
+    : undefined;
+  if (measured) {
+    context.profile = measured.profile;
+    context.intentExamples = measured.intentExamples;
+  }
+  const strategies = names.map((name) =>
+    measured && name === measuredStrategyName
+      ? resolveStrategies([name], context, config.customStrategies ?? {})[0]!
+      : built.find((entry) => entry.name === name)!,
+  );
+  // Strategies compared pairwise with a rival besides the baseline (route-measured vs route-trained).
+  const pairs = names.flatMap((name) => {
+    const rival = config.customStrategies?.[name] ? undefined : builtInStrategies[name]?.compareWith;
+    return rival !== undefined && names.includes(rival) && name !== baseline && rival !== baseline
+      ? [{ candidate: name, baseline: rival }]
+      : [];
+  });
   const runEntries = [
     ...strategies.map((entry) => ({
       name: entry.name,
@@ -226,10 +279,6 @@ export async function evaluate(
     })),
     ...rows.map((row) => ({ name: row.name, description: row.description, role: row.role })),
   ];
-
-  // Gate options are checked before anything is replayed, not after.
-  parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
-  const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
   const itemsFile = join(out, 'items.jsonl');
   const unitsFile = join(out, 'units.jsonl');
   let skipUnits = new Set<string>();
@@ -251,7 +300,8 @@ export async function evaluate(
       ? { summaryScorer: { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } }
       : {}),
     agentMode,
-    replay,
+    ...(pairs.length > 0 ? { pairs } : {}),
+    ...(measured ? { profile: { source: measured.source, file: measured.file } } : {}),
   };
   if (existsSync(itemsFile)) {
     if (!options.resume) {
@@ -327,20 +377,30 @@ export async function evaluate(
   }
   const listener = tracing?.listener;
 
+  // A conversation the measured router's profile was measured on stops the run, like one the
+  // trained routers learned from.
+  const refuseProfiled = (conversations: AsyncIterable<Conversation>) =>
+    measured
+      ? refuseProfiledConversations(conversations, {
+          conversations: new Set(measured.profile.source.conversations),
+          from: measured.file,
+        })
+      : conversations;
   const selection = {
     ...(part ? { assigner, part } : {}),
     trainingIds: training.conversationIds,
     ...(shard ? { shard } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   };
-  // A free run's length is not known in advance (divergence, simulated turns): no total then.
-  if (environment.onPlan && !freeRun) {
+  if (environment.onPlan) {
     // A streaming pre-pass (ids and counts only, memory stays flat) so progress can show a total.
     let conversations = 0;
     let turns = 0;
     let items = 0;
     const quiet = { ...readOptions, onInvalid: 'skip' as const };
-    for await (const conversation of selectConversations(openConversations(quiet), selection)) {
+    for await (const conversation of refuseProfiled(
+      selectConversations(openConversations(quiet), selection),
+    )) {
       const count = replayTurns(conversation).length;
       conversations += 1;
       turns += count;
@@ -352,7 +412,7 @@ export async function evaluate(
     environment.onPlan({ conversations, turns, items });
   }
   const stream = openConversations(readOptions);
-  const selected = selectConversations(stream, selection);
+  const selected = refuseProfiled(selectConversations(stream, selection));
   let done = 0;
   let result: Awaited<ReturnType<typeof runEvaluation>>;
   try {
@@ -363,7 +423,6 @@ export async function evaluate(
       rows,
       scorer,
       scorers: config.scorers ?? [],
-      ...(freeRun ? { freeRun } : {}),
       thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
       concurrency: options.concurrency,
       repeat: options.repeat,
@@ -414,10 +473,7 @@ export async function evaluate(
   if (result.interrupted)
     await writeFile(runFile, `${JSON.stringify({ ...run, interrupted: true }, null, 2)}\n`);
 
-  if (freeRun && judge && strategies.length > 1) {
-    // Each strategy answered its own history: there are no identical inputs to judge side by side.
-    log('Free run: no pairwise judgements (the strategies answered different histories).');
-  } else if (judge && strategies.length > 1 && !result.interrupted) {
+  if (judge && strategies.length > 1 && !result.interrupted) {
     // Pairwise judgements against the baseline, in both orders, after every answer exists.
     const judged = await addPairwiseJudgements({
       out,
@@ -430,9 +486,25 @@ export async function evaluate(
   }
   const { summary } = await writeRunOutputs({
     out,
-    suite: { ...suiteOfRun, splitInfo: splitInfoOf(part, assigner, training) },
+    suite: {
+      ...suiteOfRun,
+      splitInfo: {
+        ...splitInfoOf(part, assigner, training),
+        ...(measured
+          ? {
+              profile: {
+                source: measured.source,
+                file: measured.file,
+                conversations: measured.profile.source.conversations.length,
+                items: measured.profile.source.items,
+              },
+            }
+          : {}),
+      },
+    },
     strategies: runEntries,
     baseline,
+    ...(pairs.length > 0 ? { pairs } : {}),
     gates: { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
     seed: options.seed,
     resamples: options.resamples,
@@ -447,7 +519,6 @@ export async function evaluate(
       needsCleanupThreshold: options.cleanupThreshold,
     },
     model: options.model ?? null,
-    replay,
     startedAt: started,
     interrupted: result.interrupted,
     ...(shard ? { shard } : {}),
@@ -668,10 +739,6 @@ function resumeDifferences(
     'agents',
     'passThreshold',
     'cleanupThreshold',
-    'freeRun',
-    'userModel',
-    'fitRecall',
-    'maxSimulatedTurns',
   ] as const) {
     if (JSON.stringify(previous.options?.[key]) !== JSON.stringify(current.options[key]))
       differences.push(key);

@@ -29,17 +29,10 @@ const runFileSchema = z.looseObject({
   strategyDescriptions: z.record(z.string(), z.string()).optional(),
   strategyRoles: z.record(z.string(), z.enum(['strategy', 'probe', 'recorded'])).optional(),
   baseline: z.string(),
+  /** Extra pairs compared besides the baseline (route-measured vs route-trained). */
+  pairs: z.array(z.object({ candidate: z.string(), baseline: z.string() })).optional(),
   scorer: z.string(),
   summaryScorer: z.looseObject({}).optional(),
-  /** Teacher forcing or free running (absent in runs made before free runs existed). */
-  replay: z
-    .object({
-      mode: z.enum(['teacher-forced', 'free-run']),
-      fit: z.string().optional(),
-      userModel: z.string().nullable().optional(),
-      maxSimulatedTurns: z.number().int().optional(),
-    })
-    .optional(),
   interrupted: z.boolean().optional(),
   options: z.looseObject({
     split: z.string().optional(),
@@ -93,12 +86,11 @@ export async function rerenderRun(
     if (
       run.strategies.join() !== first.strategies.join() ||
       run.scorer !== first.scorer ||
-      run.source !== first.source ||
-      JSON.stringify(run.replay) !== JSON.stringify(first.replay)
+      run.source !== first.source
     ) {
       throw new EvalError(
         'invalid-input',
-        `${dirs[index]} was run with other strategies, scorer, dataset or replay mode than ${dirs[0]}: they cannot be merged.`,
+        `${dirs[index]} was run with other strategies, scorer or dataset than ${dirs[0]}: they cannot be merged.`,
       );
     }
   }
@@ -157,6 +149,7 @@ export async function rerenderRun(
       role: first.strategyRoles?.[name] ?? 'strategy',
     })),
     baseline: typeof flags.baseline === 'string' ? flags.baseline : first.baseline,
+    ...(first.pairs ? { pairs: first.pairs } : {}),
     gates: { failUnder: pick('failUnder'), max: pick('max'), maxRegression: pick('maxRegression') },
     seed: typeof flags.seed === 'number' ? flags.seed : options.seed,
     resamples: typeof flags.resamples === 'number' ? flags.resamples : options.resamples,
@@ -169,7 +162,6 @@ export async function rerenderRun(
       ...(first.summaryScorer ?? {}),
     },
     model: options.model ?? null,
-    ...(first.replay ? { replay: first.replay } : {}),
     startedAt: Date.parse(first.createdAt),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     interrupted: runs.some((run) => run.interrupted === true),

@@ -124,7 +124,11 @@ export interface ReplaySummary {
   maxSimulatedTurns?: number;
 }
 
-/** A paired comparison of a candidate against the baseline on one metric. */
+/**
+ * A paired comparison of a candidate against the baseline on one metric. `comparisons` also holds
+ * the comparisons of extra pairs (a strategy against its rival, e.g. `route-measured` against
+ * `route-trained`), whose `baseline` is then the rival, not the run's baseline.
+ */
 export interface Comparison {
   baseline: string;
   candidate: string;
@@ -167,6 +171,16 @@ export interface SplitInfo {
     source: 'train-split' | 'train-file' | 'capability-cards' | 'none';
     conversations: number;
     examples: number;
+  };
+  /**
+   * What `route-measured` routed by: a profile measured by the run's profiling pass on the train
+   * side (`train-split`, `train-file`) or given with `--profile` (`file`).
+   */
+  profile?: {
+    source: 'train-split' | 'train-file' | 'file';
+    file: string;
+    conversations: number;
+    items: number;
   };
 }
 

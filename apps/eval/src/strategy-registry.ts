@@ -1,7 +1,9 @@
 import {
   type ChatModel,
+  classifierDescriber,
   confidenceVerifier,
   criteriaVerifier,
+  type DelegateProfile,
   type EmbeddingModel,
   groundednessVerifier,
   handoff,
@@ -12,7 +14,9 @@ import {
   routeEmbedding,
   routeLexical,
   routeLlm,
+  routeMeasured,
   routeTrained,
+  type Selector,
   type Strategy,
   solo,
   TextClassifier,
@@ -20,6 +24,7 @@ import {
   verifyRecover,
 } from '@baton/core';
 import { EvalError } from './eval-error.js';
+import { measuredShortlistSize } from './profile/prepare-measured-profile.js';
 
 /** What a strategy factory can use. */
 export interface StrategyFactoryContext {
@@ -33,6 +38,13 @@ export interface StrategyFactoryContext {
   articles: readonly KnowledgeArticle[];
   /** Whether the agents answer with a model (`llm`) or extractively (`retrieval`). */
   agentMode: 'retrieval' | 'llm';
+  /**
+   * The delegate profile the measured router routes by: measured on conversations the run does not
+   * evaluate (the train side, or `--profile`). Absent when the run has none.
+   */
+  profile?: DelegateProfile;
+  /** User turns of the train side labelled with their intent cluster (the measured router learns them). */
+  intentExamples?: readonly LabelledText[];
 }
 
 /** A named way to build a strategy for a run. */
@@ -42,6 +54,11 @@ export interface StrategyEntry {
   needsModel: boolean;
   /** Strategies that embed text only run when an embedding model is configured. */
   needsEmbeddingModel?: boolean;
+  /**
+   * A strategy this one is also compared with, pairwise, when both run (besides the baseline):
+   * its natural rival, e.g. the measured router against the trained one.
+   */
+  compareWith?: string;
   create(context: StrategyFactoryContext): Strategy;
 }
 
@@ -57,6 +74,24 @@ function classifierFor(context: StrategyFactoryContext): TextClassifier {
   if (!classifier) {
     classifier = TextClassifier.train(context.trainingExamples);
     classifiers.set(context.trainingExamples, classifier);
+  }
+  return classifier;
+}
+
+/**
+ * What the measured router chooses among, and its profiling pass explores: the delegates the
+ * trained router ranks first (see `measuredShortlistSize`).
+ */
+export function measuredShortlist(context: StrategyFactoryContext): Selector {
+  return trainedSelector({ classifier: classifierFor(context) });
+}
+
+const intentClassifiers = new WeakMap<readonly LabelledText[], TextClassifier>();
+function intentClassifierFor(examples: readonly LabelledText[]): TextClassifier {
+  let classifier = intentClassifiers.get(examples);
+  if (!classifier) {
+    classifier = TextClassifier.train(examples);
+    intentClassifiers.set(examples, classifier);
   }
   return classifier;
 }
@@ -86,6 +121,29 @@ export const builtInStrategies: Readonly<Record<string, StrategyEntry>> = {
     description: 'classifier trained on the train split, no verification',
     needsModel: false,
     create: (context) => routeTrained({ classifier: classifierFor(context) }),
+  },
+  'route-measured': {
+    description:
+      'the delegate measured best on this kind of request (profile of the train split), no verification',
+    needsModel: false,
+    compareWith: 'route-trained',
+    create: (context) => {
+      if (!context.profile) {
+        throw new EvalError(
+          'usage',
+          'route-measured needs a delegate profile: evaluate the test split (it is measured on the train side) or pass --profile <file>.',
+        );
+      }
+      const intents = context.intentExamples ?? [];
+      return routeMeasured({
+        profile: context.profile,
+        shortlist: { selector: measuredShortlist(context), size: measuredShortlistSize },
+        describe: classifierDescriber({
+          domains: classifierFor(context),
+          ...(intents.length > 0 ? { intents: intentClassifierFor(intents) } : {}),
+        }),
+      });
+    },
   },
   'route-llm': {
     description: 'the model chooses the delegate by tool call',

@@ -15,6 +15,8 @@ export interface RunOutputsInput {
   suite: BuildRunSummaryInput['suite'];
   strategies: BuildRunSummaryInput['strategies'];
   baseline: string;
+  /** Extra pairs compared besides the baseline (see `BuildRunSummaryInput.pairs`). */
+  pairs?: BuildRunSummaryInput['pairs'];
   gates: {
     failUnder: Record<string, number>;
     max: Record<string, number>;
@@ -25,8 +27,6 @@ export interface RunOutputsInput {
   repeat: number;
   scorer: RunSummary['scorer'];
   model: string | null;
-  /** Teacher forcing or free running (`summary.replay`). */
-  replay?: RunSummary['replay'];
   startedAt: number;
   /** The run's duration, when it is known from before (a re-rendered run); default: since `startedAt`. */
   durationMs?: number;
@@ -62,13 +62,13 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
     items,
     strategies: input.strategies,
     baseline: input.baseline,
+    ...(input.pairs && input.pairs.length > 0 ? { pairs: input.pairs } : {}),
     runId: runIdOf(input.out),
     createdAt: new Date(input.startedAt).toISOString(),
     durationMs: input.durationMs ?? Date.now() - input.startedAt,
     suite: input.suite,
     scorer: input.scorer,
     model: input.model,
-    ...(input.replay ? { replay: input.replay } : {}),
     repeat: input.repeat,
     seed: input.seed,
     resamples: input.resamples,

@@ -111,6 +111,7 @@ describe('baton eval with eval.config.ts', () => {
       'solo',
       'route-lexical',
       'route-trained',
+      'route-measured',
       'handoff',
       'verify-recover',
       'parallel',

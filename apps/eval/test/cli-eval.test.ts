@@ -6,7 +6,15 @@ import type { MetricEstimate, RunSummary } from '../src/run-summary.js';
 import { type RunFolder, readRunFolder } from './read-run-folder.js';
 import { type BatonOutcome, e2eSuite, fastFlags, makeTempFolder, runBaton } from './run-baton.js';
 
-const offlineStrategies = ['solo', 'route-lexical', 'route-trained', 'handoff', 'verify-recover', 'parallel'];
+const offlineStrategies = [
+  'solo',
+  'route-lexical',
+  'route-trained',
+  'route-measured',
+  'handoff',
+  'verify-recover',
+  'parallel',
+];
 /** Every default run also has the recorded bot and the two content-free floor probes. */
 const rows = ['recorded', 'echo', 'generic'];
 const everyRow = [...offlineStrategies, ...rows];
@@ -79,7 +87,7 @@ describe('baton eval (offline, fixture suite)', () => {
 
   it('exits 0 with passing gates and names the verdict and the run folder on stderr', () => {
     expect(outcome.code).toBe(0);
-    expect(outcome.stderr).toContain('Gates passed (15).');
+    expect(outcome.stderr).toContain('Gates passed (18).');
     expect(outcome.stderr).toContain(`Results: ${out}`);
   });
 
@@ -142,7 +150,7 @@ describe('baton eval (offline, fixture suite)', () => {
   });
 
   it('compares every other strategy with the baseline, metric by metric', () => {
-    const { comparisons } = run.summary;
+    const comparisons = run.summary.comparisons.filter((comparison) => comparison.baseline === 'solo');
     // Every strategy and the recorded bot are compared with the baseline; the floor probes are not.
     const candidates = [...offlineStrategies.slice(1), 'recorded'];
     expect(new Set(comparisons.map((comparison) => comparison.candidate))).toEqual(new Set(candidates));
@@ -166,10 +174,29 @@ describe('baton eval (offline, fixture suite)', () => {
     }
   });
 
+  it('compares route-measured with route-trained too, and measured its profile on the train side only', async () => {
+    const pair = run.summary.comparisons.filter((comparison) => comparison.baseline === 'route-trained');
+    expect(new Set(pair.map((comparison) => comparison.candidate))).toEqual(new Set(['route-measured']));
+    expect(pair.find((comparison) => comparison.metric === 'answerQuality')?.diff).toEqual(
+      expect.any(Number),
+    );
+    expect(run.summary.suite.splitInfo?.profile).toMatchObject({ source: 'train-split', conversations: 5 });
+    const profile = JSON.parse(await readFile(join(out, 'profile', 'profile.json'), 'utf8')) as {
+      source: { conversations: string[]; split: string };
+    };
+    const split = JSON.parse(await readFile(join(e2eSuite, '..', 'split.json'), 'utf8')) as {
+      train: string[];
+    };
+    expect(profile.source).toMatchObject({ split: 'train', conversations: [...split.train].sort() });
+    const markdown = await readFile(join(out, 'report.md'), 'utf8');
+    expect(markdown).toContain('### Compared with route-trained (paired)');
+    expect(outcome.stderr).toMatch(/route-measured vs route-trained \(paired\): answer quality/);
+  });
+
   it('records the gate: one check per non-baseline strategy and rule, all passed (never the recorded bot or a probe)', () => {
     const { gate } = run.summary;
     expect(gate.passed).toBe(true);
-    expect(gate.checks).toHaveLength(5 * 3);
+    expect(gate.checks).toHaveLength(6 * 3);
     expect(new Set(gate.checks.map((check) => check.kind))).toEqual(
       new Set(['fail-under', 'max', 'max-regression']),
     );
@@ -197,7 +224,7 @@ describe('baton eval (offline, fixture suite)', () => {
       unescapeXml(`${match[1]} ${match[2]}`),
     );
     expect(testcases).toEqual(run.summary.gate.checks.map((check) => `${check.strategy} ${check.name}`));
-    expect(junit).toContain('tests="15" failures="0"');
+    expect(junit).toContain('tests="18" failures="0"');
     expect(junit).not.toContain('<failure');
   });
 

@@ -6,7 +6,8 @@ import { collectThresholds } from './parse-thresholds.js';
 export type CliRequest =
   | { command: 'eval'; flags: Record<string, unknown>; config?: string; cwd?: string }
   | { command: 'report'; dir: string; flags: Record<string, unknown> }
-  | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> };
+  | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> }
+  | { command: 'profile'; dirs: string[]; flags: Record<string, unknown> };
 
 function integer(name: string) {
   return (value: string) => {
@@ -91,6 +92,10 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       'labelled conversations the trained routers learn from (default: the train side of the data)',
     )
     .option(
+      '--profile <file>',
+      'delegate profile for route-measured, from baton profile (default: measured on the train side)',
+    )
+    .option(
       '--strategies <names>',
       'comma-separated strategies (default: every built-in one that can run)',
       list,
@@ -126,24 +131,6 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .option('--shard <k/n>', 'run the k-th of n shards (CI matrix); combine with `baton merge`')
     .option('--record <cassette>', 'record model calls to a cassette (JSONL)')
     .option('--replay <cassette>', 'serve model calls from a cassette, no network')
-    .option(
-      '--free-run',
-      'free running: strategies answer their own history; recorded user turns are used while they fit',
-    )
-    .option(
-      '--user-model <provider:model>',
-      'free runs: an LLM plays the customer after the recording stops fitting (default: stop there)',
-    )
-    .option(
-      '--fit-recall <x>',
-      'free runs: nugget recall an answer needs for the recording to go on (default 0.5)',
-      fraction('--fit-recall'),
-    )
-    .option(
-      '--max-simulated-turns <n>',
-      'free runs: simulated user turns at most per conversation (default 5)',
-      integer('--max-simulated-turns'),
-    )
     .option(
       '--langfuse',
       'push dataset runs, traces and scores to Langfuse (default: when LANGFUSE_* keys are set)',
@@ -205,7 +192,26 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     await onRequest({ command: 'merge', dirs, flags });
   });
 
-  for (const command of [program, evalCommand, reportCommand, mergeCommand]) command.exitOverride();
+  const profileCommand = program
+    .command('profile <dirs...>')
+    .description(
+      'turn the items of run folders into a delegate performance profile (quality, fallback, escalation, cost, latency per agent and slice)',
+    )
+    .option('--out <file>', 'the profile file (default: profile.json in the first run folder)')
+    .option(
+      '--strategies <names>',
+      'only the items of these strategies (default: all but the floor rows)',
+      list,
+    )
+    .option('--seed <n>', 'bootstrap seed (default: the first run’s, else 1)', integer('--seed'))
+    .option('--resamples <n>', 'bootstrap resamples (default 2000)', integer('--resamples'))
+    .option('--json', 'also print the profile to stdout')
+    .action(async (dirs: string[], flags: Record<string, unknown>) => {
+      await onRequest({ command: 'profile', dirs, flags });
+    });
+
+  for (const command of [program, evalCommand, reportCommand, mergeCommand, profileCommand])
+    command.exitOverride();
   return program;
 }
 

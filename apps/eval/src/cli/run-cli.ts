@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type EvalOptions, evalOptionsSchema } from '../eval-config.js';
 import { EvalError } from '../eval-error.js';
 import { evaluate } from '../evaluate.js';
+import { runProfileCommand } from '../profile/run-profile-command.js';
 import { renderTable } from '../report/render-table.js';
 import { rerenderRun } from '../rerender-run.js';
 import { type CliRequest, createProgram, toEvalFlags } from './create-program.js';
@@ -78,6 +79,12 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     io.stderr.write(`${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
     return result.exitCode;
+  }
+  if (request.command === 'profile') {
+    const profiled = await runProfileCommand(request, { cwd: io.cwd });
+    io.stderr.write(`${profiled.table}\nProfile: ${profiled.file}\n`);
+    if (request.flags.json) io.stdout.write(`${JSON.stringify(profiled.profile, null, 2)}\n`);
+    return 0;
   }
   const result = await rerenderRun(request, { cwd: io.cwd, env: io.env });
   io.stderr.write(

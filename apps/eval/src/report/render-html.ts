@@ -1,5 +1,5 @@
 import type { ItemResult } from '../item-result.js';
-import type { RunSummary, StrategySummary } from '../run-summary.js';
+import type { Comparison, RunSummary, StrategySummary } from '../run-summary.js';
 import { fallbackRungs, itemMetricValue } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
 import { renderDotWhiskerChart } from './dot-whisker-chart.js';
@@ -204,7 +204,20 @@ function charts(summary: RunSummary): string {
 
 function comparisonsTable(summary: RunSummary): string {
   if (summary.comparisons.length === 0) return '';
-  const rows = summary.comparisons.map((comparison) => [
+  // The run's baseline first, then extra pairs (a strategy against its rival), one table each.
+  const baselines = [...new Set([summary.baseline, ...summary.comparisons.map((entry) => entry.baseline)])];
+  const tables = baselines.flatMap((baseline) => {
+    const comparisons = summary.comparisons.filter((comparison) => comparison.baseline === baseline);
+    return comparisons.length === 0 ? [] : [comparisonTable(baseline, comparisons)];
+  });
+  return [
+    ...tables,
+    '<p class="note">Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p &lt; 0.05.</p>',
+  ].join('\n');
+}
+
+function comparisonTable(baseline: string, comparisons: readonly Comparison[]): string {
+  const rows = comparisons.map((comparison) => [
     cell(h(comparison.candidate)),
     cell(
       isSummaryMetricName(comparison.metric)
@@ -218,9 +231,8 @@ function comparisonsTable(summary: RunSummary): string {
     cell(significance(comparison)),
   ]);
   return [
-    `<h2>Compared with ${h(summary.baseline)} (paired)</h2>`,
+    `<h2>Compared with ${h(baseline)} (paired)</h2>`,
     table(['Candidate', 'Metric', 'Diff', '95% CI', 'p', 'Paired', ''], rows),
-    '<p class="note">Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p &lt; 0.05.</p>',
   ].join('\n');
 }
 

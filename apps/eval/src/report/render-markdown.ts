@@ -1,4 +1,3 @@
-import { freeRunMarkdownSection, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { fallbackRungs } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetrics } from '../summary/summary-metrics.js';
@@ -38,7 +37,6 @@ export function renderMarkdown(summary: RunSummary): string {
     runLine(summary),
     scorerLine(summary),
     strategiesSection(summary),
-    freeRunMarkdownSection(summary, text),
     floorSection(summary),
     comparisonsSection(summary),
     gateSection(summary),
@@ -81,7 +79,6 @@ function runLine(summary: RunSummary): string {
     summary.repeat > 1 ? `${summary.repeat} repeats` : '',
     `baseline **${text(summary.baseline)}**`,
     summary.model === null ? 'offline (no model)' : `model ${text(summary.model)}`,
-    summary.replay === undefined ? '' : text(replayLine(summary.replay)),
     `seed ${summary.seed}, ${formatCount(summary.resamples)} resamples`,
   ];
   const info = suite.splitInfo;
@@ -194,24 +191,33 @@ function floorSection(summary: RunSummary): string {
 
 function comparisonsSection(summary: RunSummary): string {
   if (summary.comparisons.length === 0) return '';
-  const rows = summary.comparisons.map((comparison) => [
-    text(comparison.candidate),
-    metricLabel(comparison.metric, comparison.higherIsBetter),
-    formatSigned(comparison.diff),
-    formatInterval(comparison.ci95, { signed: true }),
-    formatP(comparison.p),
-    comparison.method === 'mcnemar'
-      ? `${formatCount(comparison.n)} turns`
-      : `${formatCount(comparison.n)} conv.`,
-    significance(comparison),
-  ]);
+  // The run's baseline first, then extra pairs (a strategy against its rival), one table each.
+  const baselines = [...new Set([summary.baseline, ...summary.comparisons.map((entry) => entry.baseline)])];
+  const tables = baselines.flatMap((baseline) => {
+    const comparisons = summary.comparisons.filter((comparison) => comparison.baseline === baseline);
+    if (comparisons.length === 0) return [];
+    const rows = comparisons.map((comparison) => [
+      text(comparison.candidate),
+      metricLabel(comparison.metric, comparison.higherIsBetter),
+      formatSigned(comparison.diff),
+      formatInterval(comparison.ci95, { signed: true }),
+      formatP(comparison.p),
+      comparison.method === 'mcnemar'
+        ? `${formatCount(comparison.n)} turns`
+        : `${formatCount(comparison.n)} conv.`,
+      significance(comparison),
+    ]);
+    return [
+      `### Compared with ${text(baseline)} (paired)`,
+      table(
+        ['Candidate', 'Metric', 'Diff', '95% CI', 'p', 'Paired', ''],
+        ['l', 'l', 'r', 'l', 'r', 'r', 'l'],
+        rows,
+      ),
+    ];
+  });
   return [
-    `### Compared with ${text(summary.baseline)} (paired)`,
-    table(
-      ['Candidate', 'Metric', 'Diff', '95% CI', 'p', 'Paired', ''],
-      ['l', 'l', 'r', 'l', 'r', 'r', 'l'],
-      rows,
-    ),
+    ...tables,
     'Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.',
   ].join('\n\n');
 }

@@ -1,4 +1,3 @@
-import { freeRunTableRows, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
 import {
@@ -90,7 +89,6 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
     });
     if (diffs.some((cell) => cell.text !== '')) rows.push([{ text: `  diff vs ${baseline}` }, ...diffs]);
   }
-  for (const row of freeRunTableRows(summary)) rows.push(plain(row.label, row.values));
   rows.push(
     plain(
       'latency p50 / p95',
@@ -109,6 +107,9 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       .join('  ')
       .trimEnd(),
   );
+  const pairs = pairLines(summary);
+  if (pairs.some((line) => line.includes(' *'))) marked = true;
+  lines.push(...pairs);
   if (marked) lines.push(`* p < ${significanceLevel}`);
   if (summary.floor !== undefined) {
     lines.push(
@@ -119,7 +120,6 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       }`,
     );
   }
-  if (summary.replay !== undefined) lines.push(replayLine(summary.replay));
   return lines.join('\n');
 }
 
@@ -129,6 +129,28 @@ function columnName(strategy: RunSummary['strategies'][number], baseline: string
   if (strategy.role === 'probe') return `${strategy.name} (floor)`;
   if (strategy.role === 'recorded') return `${strategy.name} (bot)`;
   return strategy.name;
+}
+
+/** The headline metrics shown for an extra pair (a strategy against its rival). */
+const pairMetrics = ['answerQuality', 'humanCleanup', 'routingAccuracy', 'passRate'] as const;
+
+/** One line per extra pair, e.g. `route-measured vs route-trained (paired): answer quality ↑ +0.012 […]`. */
+function pairLines(summary: RunSummary): string[] {
+  const pairs = new Map<string, Comparison[]>();
+  for (const comparison of summary.comparisons) {
+    if (comparison.baseline === summary.baseline) continue;
+    const key = `${comparison.candidate} vs ${comparison.baseline}`;
+    pairs.set(key, [...(pairs.get(key) ?? []), comparison]);
+  }
+  return [...pairs].map(([pair, comparisons]) => {
+    const parts = pairMetrics.flatMap((metric) => {
+      const comparison = comparisons.find((entry) => entry.metric === metric);
+      if (comparison === undefined || comparison.diff === null) return [];
+      const info = summaryMetrics[metric];
+      return [`${info.label} ${info.higherIsBetter ? '↑' : '↓'} ${diffCell(comparison).text}`];
+    });
+    return `${pair} (paired): ${parts.join('; ') || 'nothing paired'}`;
+  });
 }
 
 function diffCell(comparison: Comparison): Cell {

@@ -14,6 +14,12 @@ export interface BuildRunSummaryInput {
   strategies: readonly { name: string; description?: string; role?: StrategySummary['role'] }[];
   /** The strategy the others are compared with; one of `strategies`. */
   baseline: string;
+  /**
+   * Extra pairs compared like the baseline comparisons (a strategy against its rival); their
+   * comparisons follow the baseline's in `comparisons`. Pairs naming a strategy that did not run,
+   * or the baseline, are skipped.
+   */
+  pairs?: readonly { candidate: string; baseline: string }[];
   runId: string;
   /** ISO 8601 time the run started. */
   createdAt: string;
@@ -110,6 +116,20 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
     resamples: input.resamples,
     candidates: names.filter((name) => name !== input.baseline && !probes.has(name)),
   });
+  for (const pair of input.pairs ?? []) {
+    if (pair.candidate === pair.baseline || pair.baseline === input.baseline) continue;
+    if (!names.includes(pair.candidate) || !names.includes(pair.baseline)) continue;
+    if (probes.has(pair.candidate) || probes.has(pair.baseline)) continue;
+    comparisons.push(
+      ...compareStrategies(recordedPart, {
+        baseline: pair.baseline,
+        seed: input.seed,
+        resamples: input.resamples,
+        candidates: [pair.candidate],
+      }),
+    );
+  }
+
   const gate = evaluateGate({
     rules: input.gate?.rules ?? [],
     strategies,
