@@ -1,15 +1,17 @@
 #!/usr/bin/env node
+import { createInterruptHandler } from './cli/interrupt-handler.js';
 import { runCli } from './cli/run-cli.js';
 
-// Ctrl-C once: stop cleanly and write what is done. Twice: leave at once.
+// Ctrl-C once: stop cleanly and write what is done. Again (not the copy npm forwards): leave at once.
 const controller = new AbortController();
-let interrupts = 0;
-process.on('SIGINT', () => {
-  interrupts += 1;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write('\nStopping… (Ctrl-C again to quit at once)\n');
-  controller.abort();
-});
+process.on(
+  'SIGINT',
+  createInterruptHandler({
+    onStop: () => controller.abort(),
+    onQuit: () => process.exit(130),
+    write: (text) => process.stderr.write(text),
+  }),
+);
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

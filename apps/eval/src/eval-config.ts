@@ -41,6 +41,18 @@ export const evalOptionsSchema = z.strictObject({
   /** Headline answer quality offline: nugget recall (default), or token F1 / ROUGE-L against the human reply. */
   qualityMetric: z.enum(['nuggets', 'token-f1', 'rouge-l']).default('nuggets'),
   concurrency: z.number().int().min(1).max(1024).default(8),
+  /**
+   * Time limit of one model call attempt, in ms (the headers and the whole body; for a stream, its
+   * first chunk). Default 120 000. A call that runs out is retried (see the providers README).
+   */
+  timeout: z.number().int().min(1).optional(),
+  /**
+   * The longest a host may go silent in the middle of an answer, in ms: between body bytes once
+   * the headers are in, between stream chunks. Default 20 000 (at most `timeout`).
+   */
+  idleTimeout: z.number().int().min(1).optional(),
+  /** The longest one replayed turn may take, retries and fallbacks included, in ms. Default: none. */
+  turnTimeout: z.number().int().min(1).optional(),
   repeat: z.number().int().min(1).max(100).default(1),
   /** At most this many conversations. */
   limit: z.number().int().min(1).optional(),

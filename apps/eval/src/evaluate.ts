@@ -33,6 +33,7 @@ import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
 import { replayTurns } from './replay-turn.js';
+import { acquireRunLock, compactItems, makeRunFolder, type RunLock, toRunFolderError } from './run/index.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
 import type { RunSummary, SplitInfo } from './run-summary.js';
@@ -84,6 +85,29 @@ export async function evaluate(
   options: EvalOptions,
   config: Pick<EvalConfig, 'customStrategies' | 'scorers'> = {},
   environment: EvaluateEnvironment = {},
+): Promise<EvaluateResult> {
+  const held: HeldRunFolder = {};
+  try {
+    return await evaluateInFolder(options, config, environment, held);
+  } catch (error) {
+    // A file-system problem with --out is the user's to fix: one line and exit 2, never exit 3.
+    throw held.out === undefined ? error : toRunFolderError(error, held.out);
+  } finally {
+    await held.lock?.release();
+  }
+}
+
+/** The run folder {@link evaluate} holds, once it is known, so it is released however the run ends. */
+interface HeldRunFolder {
+  out?: string;
+  lock?: RunLock;
+}
+
+async function evaluateInFolder(
+  options: EvalOptions,
+  config: Pick<EvalConfig, 'customStrategies' | 'scorers'>,
+  environment: EvaluateEnvironment,
+  held: HeldRunFolder,
 ): Promise<EvaluateResult> {
   const started = Date.now();
   const env = environment.env ?? process.env;
@@ -142,7 +166,12 @@ export async function evaluate(
     : options.record
       ? createCassetteFetch({ mode: 'record', path: at(options.record) })
       : undefined;
-  const modelOptions = { env, ...(cassette ? { fetch: cassette } : {}) };
+  const modelOptions = {
+    env,
+    ...(cassette ? { fetch: cassette } : {}),
+    ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
+    ...(options.idleTimeout !== undefined ? { idleTimeoutMs: options.idleTimeout } : {}),
+  };
   // A setup fault (a cassette miss, a rejected key) stops the whole run with exit 2 instead of
   // failing every turn quietly.
   const setupFailure = new AbortController();
@@ -238,6 +267,11 @@ export async function evaluate(
   // Gate options are checked before anything is replayed, not after.
   parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
   const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
+  // The run folder exists and is this run's alone before anything is written to it: a second run
+  // on it stops here, naming the holder's pid.
+  held.out = out;
+  await makeRunFolder(out);
+  held.lock = await acquireRunLock(out, { log });
   const measured: MeasuredProfile | undefined = measuredIncluded
     ? await prepareMeasuredProfile({
         ...(options.profile ? { profileFile: at(options.profile) } : {}),
@@ -327,6 +361,14 @@ export async function evaluate(
       if (cut > 0) log(`${file}: removed ${cut} bytes of an unfinished line.`);
     }
     skipUnits = await readDoneUnits(unitsFile);
+    // Exactly one line per item from here on: lines of units that never finished go (their units
+    // are replayed whole), and so do earlier copies of an item.
+    const compacted = await compactItems(itemsFile, { doneUnits: skipUnits, unitKeyOf: unitKey });
+    const dropped = compacted.unfinished + compacted.superseded + compacted.unreadable;
+    if (dropped > 0)
+      log(
+        `${itemsFile}: dropped ${dropped} line${dropped === 1 ? '' : 's'} (${compacted.unfinished} of unfinished units, ${compacted.superseded} superseded, ${compacted.unreadable} unreadable).`,
+      );
     log(`Resuming ${out}: ${skipUnits.size} strategy × conversation units already done.`);
   }
   await mkdir(out, { recursive: true });
@@ -429,6 +471,7 @@ export async function evaluate(
       out,
       skipUnits,
       signal: runSignal,
+      ...(options.turnTimeout !== undefined ? { turnTimeoutMs: options.turnTimeout } : {}),
       ...(listener ? { onEvent: experiment ? experiment.listen(listener) : listener } : {}),
       traceIdOf: (turnId) => traceIds.get(turnId),
       onItem: (item) => {
@@ -456,12 +499,15 @@ export async function evaluate(
     // A shard of a small suite can be empty; the merge still counts its (absent) items.
     log(`warning: shard ${shard.index}/${shard.count} holds no conversation to evaluate.`);
   } else if (result.conversations === 0 && !result.interrupted) {
+    const first = read.issues[0] ? `; the first: ${read.issues[0].message}` : '';
     const why =
-      read.skipped > 0
-        ? `all ${read.skipped} conversations read were invalid (--on-invalid skip)`
-        : part !== undefined
-          ? `none of the ${read.read} conversations read is on the ${part} side of the split (try --split all)`
-          : `the dataset has no user turn to replay (${read.read} conversations read)`;
+      read.read === 0 && read.skipped > 0
+        ? `all ${read.skipped} conversations read were invalid (--on-invalid skip${first})`
+        : read.read === 0
+          ? `no conversation was read${first}`
+          : part !== undefined
+            ? `none of the ${read.read} conversations read is on the ${part} side of the split (try --split all)`
+            : `the dataset has no user turn to replay (${read.read} conversations read)`;
     throw new EvalError('invalid-input', `nothing was evaluated: ${why}.`);
   }
   if (read.skipped > 0) {
@@ -484,6 +530,8 @@ export async function evaluate(
     });
     log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);
   }
+  // Judgements append their items again (the latest line wins): back to one line per item.
+  await compactItems(itemsFile, { unitKeyOf: unitKey });
   const { summary } = await writeRunOutputs({
     out,
     suite: {

@@ -13,12 +13,14 @@ import {
   type Team,
   type TurnResult,
 } from '@baton/core';
+import type { Clock } from '@baton/providers';
 import type { AnswerRow } from './answer-rows.js';
 import type { SuiteAgents } from './build-agents.js';
 import type { Conversation } from './dataset/conversation.js';
 import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
+import { turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
 import type { Scorer } from './scorer.js';
 
@@ -62,6 +64,13 @@ export interface RunEvaluationOptions {
   onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
   /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
   onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
+  /**
+   * The longest a strategy may take for one turn (`--turn-timeout`), in ms; past it the turn ends
+   * with a `timeout` error on its item. Default: no limit beyond the model calls' own timeouts.
+   */
+  turnTimeoutMs?: number;
+  /** Runs the turn timeout (default: the system clock); inject one in tests. */
+  clock?: Clock;
   /**
    * Free running (`--free-run`): each strategy's own answers become the history, recorded user
    * turns are used while they fit, then a user simulator or nothing (see `runFreeConversation`).
@@ -250,19 +259,26 @@ async function answerTurn(context: {
   let result: TurnResult | undefined;
   let error: { code: string; message: string } | undefined;
   const { team } = responder;
+  const deadline = turnDeadline(signal, options.turnTimeoutMs, options.clock);
   try {
     // Gold labels never reach a strategy: no recorded language, domain or intent is passed; the
     // team detects the customer's language itself.
-    result = await team.respond(
-      {
-        message: turn.input,
-        history: turn.history,
-        conversationId: turn.conversationId,
-        turnIndex: turn.turnIndex,
-        sessionId: turn.conversationId,
-        fields: turn.metadata,
-      },
-      { signal, state, ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}) },
+    result = await deadline.race(
+      team.respond(
+        {
+          message: turn.input,
+          history: turn.history,
+          conversationId: turn.conversationId,
+          turnIndex: turn.turnIndex,
+          sessionId: turn.conversationId,
+          fields: turn.metadata,
+        },
+        {
+          signal: deadline.signal,
+          state,
+          ...(onEvent ? { onEvent: (event) => onEvent(event, source) } : {}),
+        },
+      ),
     );
   } catch (caught) {
     // A cancelled turn is not an error of the strategy: it is left out and re-run on --resume.
@@ -270,6 +286,8 @@ async function answerTurn(context: {
     error = BatonError.isInstance(caught)
       ? { code: caught.code, message: caught.message }
       : { code: 'harness-error', message: caught instanceof Error ? caught.message : String(caught) };
+  } finally {
+    deadline.dispose();
   }
   const item = await scoreTurn({
     name,

@@ -16,6 +16,14 @@ function integer(name: string) {
   };
 }
 
+function positiveInteger(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new InvalidArgumentError(`${name} must be a whole number of milliseconds, at least 1.`);
+    return Number(value);
+  };
+}
+
 function fraction(name: string) {
   return (value: string) => {
     const number = Number(value);
@@ -124,6 +132,21 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       ).choices(['nuggets', 'token-f1', 'rouge-l']),
     )
     .option('--concurrency <n>', 'work units in flight (default 8)', integer('--concurrency'))
+    .option(
+      '--timeout <ms>',
+      'time limit of one model call attempt, then it is retried (default 120000)',
+      positiveInteger('--timeout'),
+    )
+    .option(
+      '--idle-timeout <ms>',
+      'longest silence of a host in the middle of an answer, then the call is retried (default 20000)',
+      positiveInteger('--idle-timeout'),
+    )
+    .option(
+      '--turn-timeout <ms>',
+      'longest one turn may take, retries included; past it the turn fails with a timeout (default: none)',
+      positiveInteger('--turn-timeout'),
+    )
     .option('--repeat <k>', 'replay every turn k times (pass^k)', integer('--repeat'))
     .option('--limit <n>', 'at most n conversations', integer('--limit'))
     .option('--out <dir>', 'run folder (default: .baton/runs/<timestamp>)')
