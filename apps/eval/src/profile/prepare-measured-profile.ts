@@ -6,7 +6,6 @@ import type { SuiteAgents } from '../build-agents.js';
 import type { Conversation } from '../dataset/conversation.js';
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
-import { forEachItem } from '../report/parse-items.js';
 import { runEvaluation } from '../run-evaluation.js';
 import type { ScoringThresholds } from '../score-item.js';
 import type { Scorer } from '../scorer.js';
@@ -154,6 +153,9 @@ export async function prepareMeasuredProfile(input: PrepareMeasuredProfileInput)
     });
     return { name: strategy.name, strategy };
   });
+  // The items are kept as they are scored (the file is the record; reading it back would parse and
+  // validate every line again).
+  const items: ItemResult[] = [];
   const result = await runEvaluation({
     conversations: collectIntents(input.train.open()),
     agents: input.agents,
@@ -164,10 +166,9 @@ export async function prepareMeasuredProfile(input: PrepareMeasuredProfileInput)
     repeat: 1,
     out: folder,
     signal: input.signal,
-  });
-  const items: ItemResult[] = [];
-  await forEachItem(itemsFile, { allowTruncatedTail: result.interrupted }, (item) => {
-    items.push(item);
+    onItem: (item) => {
+      items.push(item);
+    },
   });
   const profile = buildDelegateProfile(items, {
     seed: input.seed,
