@@ -3,7 +3,7 @@ import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
 import { createCassetteFetch, createEmbeddingModel, createModel, type Fetch } from '@baton/providers';
-import { setupTracing, type Tracing } from '@baton/tracing';
+import { setupTracing, type Tracing, type TracingShutdownReport } from '@baton/tracing';
 import { addPairwiseJudgements } from './add-pairwise-judgements.js';
 import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-rows.js';
 import { buildAgents } from './build-agents.js';
@@ -17,7 +17,7 @@ import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
-import { startLangfuseExperiment } from './langfuse-experiment.js';
+import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { nuggetScorer } from './nugget-scorer.js';
@@ -374,21 +374,16 @@ async function evaluateInFolder(
   await mkdir(out, { recursive: true });
   await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
 
-  const langfuseKeys = Boolean(env.LANGFUSE_PUBLIC_KEY && env.LANGFUSE_SECRET_KEY);
-  if (options.langfuse === true && !langfuseKeys) {
-    throw new EvalError(
-      'usage',
-      '--langfuse needs LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL for self-hosted).',
-    );
-  }
-  const langfuseOn = options.langfuse !== false && langfuseKeys;
+  // Whether to push, and the run folder's pending file for what Langfuse does not acknowledge.
+  const langfuse = langfuseForRun({ flag: options.langfuse, env, out, log });
+  const langfuseOn = langfuse !== undefined;
   const suiteOfRun = {
     name: suite.name,
     dataset: source,
     split: part ?? null,
   };
   // The dataset exists before the replay, so every trace can name its experiment run and item.
-  const experiment = langfuseOn
+  const experiment = langfuse
     ? await startLangfuseExperiment({
         suite: suiteOfRun,
         runId: runIdOf(out),
@@ -400,6 +395,7 @@ async function evaluateInFolder(
         runMetadata: { scorer: scorer.description, model: options.model ?? null, baseline },
         env,
         log,
+        pending: langfuse.pending,
       })
     : undefined;
   const traceIds = new Map<string, string>();
@@ -409,7 +405,7 @@ async function evaluateInFolder(
       env,
       jsonl: options.trace ? { path: join(out, 'traces.jsonl') } : false,
       consoleSummary: false,
-      ...(langfuseOn ? {} : { langfuse: false }),
+      langfuse: langfuse ? { ...langfuse.options, pending: langfuse.pending } : false,
       logger: { warn: (message: string) => log(`warning: ${message}`) },
       onTurnEnd: (trace: { turnId: string; traceId: string }) => {
         traceIds.set(trace.turnId, trace.traceId);
@@ -418,6 +414,7 @@ async function evaluateInFolder(
     });
   }
   const listener = tracing?.listener;
+  let tracingReport: TracingShutdownReport | undefined;
 
   // A conversation the measured router's profile was measured on stops the run, like one the
   // trained routers learned from.
@@ -487,7 +484,8 @@ async function evaluateInFolder(
         : {}),
     });
   } finally {
-    if (tracing) await tracing.shutdown();
+    // Waits for the span export as long as Langfuse acknowledges it (see BATON_LANGFUSE_STALL_TIMEOUT).
+    if (tracing) tracingReport = await tracing.shutdown();
   }
   if (setupError) {
     throw new EvalError('invalid-input', `stopped: ${setupError.message.split('\n')[0]}`, {
@@ -573,7 +571,7 @@ async function evaluateInFolder(
     env,
     log,
   });
-  if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, log });
+  if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, spans: tracingReport, out, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
 }
 

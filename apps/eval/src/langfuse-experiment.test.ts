@@ -88,6 +88,7 @@ describe('startLangfuseExperiment', () => {
   it('upserts each turn as a dataset item in the shape a replay reads back', async () => {
     const experiment = await start();
     await experiment?.addTurns([turn]);
+    await experiment?.reporter.drain();
 
     expect(server.datasetItems('baton/support/test')).toMatchObject([
       {

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { DelegationEvent, TurnStartEvent } from '@baton/core';
 import {
   createLangfuseEvalReporter,
   datasetRunName,
   type ExperimentContext,
   type LangfuseEvalReporter,
+  LangfusePendingLog,
   langfuseDatasetItemId,
+  type ResolvedLangfuseOptions,
+  resolveLangfuseOptions,
   type UpsertedDataset,
 } from '@baton/tracing';
+import { EvalError } from './eval-error.js';
 import type { ReplayTurn } from './replay-turn.js';
 import type { ReplaySource } from './run-evaluation.js';
 
@@ -23,8 +28,44 @@ export interface LangfuseExperimentOptions {
   runMetadata: { scorer: string; model: string | null; baseline: string };
   env: Record<string, string | undefined>;
   log: (line: string) => void;
+  /** Where what Langfuse does not acknowledge is kept (see {@link langfuseForRun}). */
+  pending?: LangfusePendingLog;
   /** Default: one from the `LANGFUSE_*` variables of `env`. */
   reporter?: LangfuseEvalReporter;
+}
+
+/** The pending file of a run folder: what Langfuse did not acknowledge, for `baton push`. */
+export const langfusePendingFile = 'langfuse-pending.jsonl';
+
+/**
+ * Whether a run pushes to Langfuse (`--langfuse`/`--no-langfuse`, else when the `LANGFUSE_*`
+ * variables configure it — a half-set environment warns once), and the run folder's pending file
+ * for what Langfuse does not acknowledge.
+ *
+ * @throws EvalError `usage` for `--langfuse` without a usable configuration
+ */
+export function langfuseForRun(options: {
+  flag: boolean | undefined;
+  env: Record<string, string | undefined>;
+  out: string;
+  log: (line: string) => void;
+}): { options: ResolvedLangfuseOptions; pending: LangfusePendingLog } | undefined {
+  if (options.flag === false) return undefined;
+  const logger = { warn: (message: string) => options.log(`warning: ${message}`) };
+  const resolved = resolveLangfuseOptions({ env: options.env, logger });
+  if (!resolved) {
+    if (options.flag === true) {
+      throw new EvalError(
+        'usage',
+        '--langfuse needs LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL for self-hosted).',
+      );
+    }
+    return undefined;
+  }
+  return {
+    options: resolved,
+    pending: new LangfusePendingLog({ path: join(options.out, langfusePendingFile), logger }),
+  };
 }
 
 /**
@@ -41,7 +82,11 @@ export interface LangfuseExperiment {
   runMetadata: Record<string, unknown>;
   /** What a strategy's run is described as. */
   descriptionOf(strategy: string): string;
-  /** Upserts the turns of one conversation as dataset items (stable ids, so re-runs update). */
+  /**
+   * Queues the turns of one conversation as dataset items (stable ids, so re-runs update): resolves
+   * once the reporter has room for them, not when Langfuse acknowledges them, so a slow Langfuse
+   * holds the replay back only when its queue is full.
+   */
   addTurns(turns: readonly ReplayTurn[]): Promise<void>;
   /**
    * Wraps the tracing listener for `runEvaluation`'s `onEvent`: remembers which replay each
@@ -90,6 +135,7 @@ export async function startLangfuseExperiment(
     createLangfuseEvalReporter({
       env: options.env,
       logger: { warn: (message) => options.log(`warning: ${message}`) },
+      ...(options.pending ? { pending: options.pending } : {}),
     });
   if (!reporter) return undefined;
   const { runId, suite } = options;
@@ -121,7 +167,8 @@ export async function startLangfuseExperiment(
     descriptionOf,
     async addTurns(turns) {
       if (datasetId === undefined) return;
-      await reporter.upsertItems(datasetName, turns.map(datasetItemOf));
+      await reporter.ready();
+      void reporter.upsertItems(datasetName, turns.map(datasetItemOf));
     },
     listen(listener) {
       return (event, source) => {

@@ -7,6 +7,7 @@ export type CliRequest =
   | { command: 'eval'; flags: Record<string, unknown>; config?: string; cwd?: string }
   | { command: 'report'; dir: string; flags: Record<string, unknown> }
   | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> }
+  | { command: 'push'; dir: string; flags: Record<string, unknown> }
   | { command: 'profile'; dirs: string[]; flags: Record<string, unknown> };
 
 function integer(name: string) {
@@ -215,6 +216,15 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     await onRequest({ command: 'merge', dirs, flags });
   });
 
+  const pushCommand = program
+    .command('push <dir>')
+    .description(
+      'send what Langfuse did not acknowledge during a run (its langfuse-pending.jsonl) again, idempotently; exit 1 while some is left',
+    )
+    .action(async (dir: string, flags: Record<string, unknown>) => {
+      await onRequest({ command: 'push', dir, flags });
+    });
+
   const profileCommand = program
     .command('profile <dirs...>')
     .description(
@@ -233,7 +243,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       await onRequest({ command: 'profile', dirs, flags });
     });
 
-  for (const command of [program, evalCommand, reportCommand, mergeCommand, profileCommand])
+  for (const command of [program, evalCommand, reportCommand, mergeCommand, pushCommand, profileCommand])
     command.exitOverride();
   return program;
 }

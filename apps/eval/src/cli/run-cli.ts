@@ -5,6 +5,7 @@ import { type EvalOptions, evalOptionsSchema } from '../eval-config.js';
 import { EvalError } from '../eval-error.js';
 import { evaluate } from '../evaluate.js';
 import { runProfileCommand } from '../profile/run-profile-command.js';
+import { pushPendingRun } from '../push-pending-run.js';
 import { renderTable } from '../report/render-table.js';
 import { rerenderRun } from '../rerender-run.js';
 import { type CliRequest, createProgram, toEvalFlags } from './create-program.js';
@@ -79,6 +80,10 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     io.stderr.write(`${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
     return result.exitCode;
+  }
+  if (request.command === 'push') {
+    const log = (line: string) => io.stderr.write(`${line}\n`);
+    return (await pushPendingRun({ dir: request.dir, cwd: io.cwd, env: io.env, log })).exitCode;
   }
   if (request.command === 'profile') {
     const profiled = await runProfileCommand(request, { cwd: io.cwd });
