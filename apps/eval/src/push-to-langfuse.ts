@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { datasetRunName, type EvalReportSummary, type ExportStats, stableId } from '@baton/tracing';
 import type { ItemResult } from './item-result.js';
 import { scoreNames } from './item-result.js';
@@ -150,8 +151,8 @@ export async function pushToLangfuse(options: {
   options.log(
     `Langfuse: dataset "${datasetName}", ${runs} (acknowledged: ${acknowledgedCounts(result, options.spans)}).`,
   );
-  const kept = (result.pending?.records ?? 0) > 0 || (options.spans?.spansKept ?? 0) > 0;
-  if (kept && result.pending) {
+  // Also what an interrupted earlier attempt of a resumed run kept.
+  if (result.pending && existsSync(result.pending.path)) {
     options.log(
       `Langfuse: what it did not acknowledge is kept in ${result.pending.path}; send it with \`baton push ${options.out}\`.`,
     );

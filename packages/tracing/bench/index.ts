@@ -17,6 +17,9 @@
  * reported next to it, with how far it is from the target. A missed target is reported loudly but
  * does not fail the command.
  *
+ * BENCH_ONLY=langfuse runs only the Langfuse export benchmark (`langfuse-export.ts`): time and bytes
+ * of sending the default suite's run to Langfuse.
+ *
  * BENCH_ONLY=primary runs just the offline team: untraced, the control, the primary setup and the
  * default setup. BENCH_TURNS (default 10,000) sizes the offline team's groups, BENCH_OTHER_TURNS
  * (default 2,000) the others, BENCH_BLOCK the rounds; BENCH_RAW=<file> writes every block's times.
@@ -33,6 +36,12 @@ import { setupTracing } from '../src/setup-tracing.js';
 import { createTracingListener, type TracingListenerOptions } from '../src/tracing-listener.js';
 import { loadWorkload, simulateDelegation, type Workload } from './simulated-delegation.js';
 import { supportTeams } from './support-team.js';
+
+if (process.env.BENCH_ONLY === 'langfuse') {
+  // The cost of sending the default suite's run to Langfuse: see langfuse-export.ts.
+  await import('./langfuse-export.js');
+  process.exit(0);
+}
 
 const turns = Number(process.env.BENCH_TURNS ?? 10_000);
 const otherTurns = Number(process.env.BENCH_OTHER_TURNS ?? 2_000);

@@ -131,6 +131,37 @@ describe('setupTracing', () => {
       expect(server.requests[0]?.headers.authorization).toBe(expectedAuthorization);
     });
 
+    it('sends gzip’d OTLP that Langfuse’s schema accepts', async () => {
+      const tracing = quietTracing({ langfuse: { ...keys, baseUrl: server.baseUrl } });
+      run(tracing.listener);
+      await tracing.shutdown();
+
+      const [request] = server.requestsTo('/api/public/otel/v1/traces');
+      expect(request?.headers['content-encoding']).toBe('gzip');
+      expect(request!.wireBytes).toBeLessThan(request!.bodyBytes);
+      expect(server.invalidRequests()).toEqual([]);
+    });
+
+    it('reads LANGFUSE_HOST, and prints neither the keys nor a password in the URL', async () => {
+      const secret = 'pass-word-1234';
+      const tracing = quietTracing({
+        env: {
+          LANGFUSE_PUBLIC_KEY: keys.publicKey,
+          LANGFUSE_SECRET_KEY: keys.secretKey,
+          LANGFUSE_HOST: server.baseUrl.replace('http://', `http://admin:${secret}@`),
+        },
+      });
+      run(tracing.listener);
+      await tracing.shutdown();
+
+      expect(server.spans()).toHaveLength(16);
+      expect(server.requests[0]?.headers.authorization).toBe(expectedAuthorization);
+      const output = [...warnings, ...printed].join('\n');
+      expect(output).toContain('LANGFUSE_HOST carries a user name and password (http://***@127.0.0.1:');
+      expect(output).toContain(`Langfuse (${server.baseUrl}): 16 spans sent`);
+      for (const hidden of [secret, keys.secretKey, keys.publicKey]) expect(output).not.toContain(hidden);
+    });
+
     it('ends with a summary of spans, strategies, fallbacks, errors and destinations', async () => {
       const path = join(directory, 'trace.jsonl');
       const tracing = quietTracing({ langfuse: { ...keys, baseUrl: server.baseUrl }, jsonl: { path } });
