@@ -69,6 +69,17 @@ export const evalOptionsSchema = z.strictObject({
     .optional(),
   record: z.string().min(1).optional(),
   replay: z.string().min(1).optional(),
+  /**
+   * Free running: each strategy's own answers become the history; recorded user turns are used
+   * while they still fit (see the README). Default false: teacher forcing.
+   */
+  freeRun: z.boolean().default(false),
+  /** Free runs: `provider:model` of the user simulator that takes over at the first divergence. */
+  userModel: z.string().min(1).optional(),
+  /** Free runs: nugget recall of the recorded reply an answer needs for the recording to go on. */
+  fitRecall: z.number().min(0).max(1).default(0.5),
+  /** Free runs: simulated user turns at most per conversation. */
+  maxSimulatedTurns: z.number().int().min(1).max(50).default(5),
   /** Push dataset runs, traces and scores to Langfuse. Default: when LANGFUSE_* keys are set. */
   langfuse: z.boolean().optional(),
   /** Write spans to `traces.jsonl` in the run folder. */

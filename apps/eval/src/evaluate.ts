@@ -15,6 +15,7 @@ import { readSplit, type SplitPart } from './dataset/split.js';
 import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
 import type { EvalConfig, EvalOptions } from './eval-config.js';
 import { EvalError } from './eval-error.js';
+import { createFitJudge, createUserSimulator, type FreeRunSettings } from './free-run/index.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
@@ -36,7 +37,7 @@ import { replayTurns } from './replay-turn.js';
 import { acquireRunLock, compactItems, makeRunFolder, type RunLock, toRunFolderError } from './run/index.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
-import type { RunSummary, SplitInfo } from './run-summary.js';
+import type { ReplaySummary, RunSummary, SplitInfo } from './run-summary.js';
 import type { Scorer } from './scorer.js';
 import { stopOnSetupErrors } from './stop-on-setup-errors.js';
 import {
@@ -190,6 +191,30 @@ async function evaluateInFolder(
   const embeddingModel = options.embeddingModel
     ? createEmbeddingModel(options.embeddingModel, modelOptions)
     : undefined;
+  if (options.userModel && !options.freeRun)
+    throw new EvalError('usage', '--user-model plays the customer of a free run: add --free-run.');
+  // Free running: the user simulator's calls share the transport, so cassettes cover them too.
+  const userModel: ChatModel | undefined = options.userModel
+    ? stopOnSetupErrors(createModel(options.userModel, modelOptions), onSetupError)
+    : undefined;
+  const freeRun: FreeRunSettings | undefined = options.freeRun
+    ? {
+        rule: { minRecall: options.fitRecall },
+        ...(judge ? { judge: createFitJudge({ model: judge }) } : {}),
+        ...(userModel ? { userSimulator: createUserSimulator({ model: userModel }) } : {}),
+        maxSimulatedTurns: options.maxSimulatedTurns,
+      }
+    : undefined;
+  const replay: ReplaySummary = freeRun
+    ? {
+        mode: 'free-run',
+        fit: freeRun.judge
+          ? `judge ${freeRun.judge.model} (structured verdict per answer)`
+          : `rule: nugget recall ≥ ${options.fitRecall} and no question the recorded reply did not ask`,
+        userModel: freeRun.userSimulator?.model ?? null,
+        maxSimulatedTurns: options.maxSimulatedTurns,
+      }
+    : { mode: 'teacher-forced' };
   const runSignal = environment.signal
     ? AbortSignal.any([environment.signal, setupFailure.signal])
     : setupFailure.signal;
@@ -334,6 +359,7 @@ async function evaluateInFolder(
       ? { summaryScorer: { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } }
       : {}),
     agentMode,
+    replay,
     ...(pairs.length > 0 ? { pairs } : {}),
     ...(measured ? { profile: { source: measured.source, file: measured.file } } : {}),
   };
@@ -431,7 +457,8 @@ async function evaluateInFolder(
     ...(shard ? { shard } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   };
-  if (environment.onPlan) {
+  // A free run's length is not known in advance (divergence, simulated turns): no total then.
+  if (environment.onPlan && !freeRun) {
     // A streaming pre-pass (ids and counts only, memory stays flat) so progress can show a total.
     let conversations = 0;
     let turns = 0;
@@ -462,6 +489,7 @@ async function evaluateInFolder(
       rows,
       scorer,
       scorers: config.scorers ?? [],
+      ...(freeRun ? { freeRun } : {}),
       thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
       concurrency: options.concurrency,
       repeat: options.repeat,
@@ -517,7 +545,10 @@ async function evaluateInFolder(
   if (result.interrupted)
     await writeFile(runFile, `${JSON.stringify({ ...run, interrupted: true }, null, 2)}\n`);
 
-  if (judge && strategies.length > 1 && !result.interrupted) {
+  if (freeRun && judge && strategies.length > 1) {
+    // Each strategy answered its own history: there are no identical inputs to judge side by side.
+    log('Free run: no pairwise judgements (the strategies answered different histories).');
+  } else if (judge && strategies.length > 1 && !result.interrupted) {
     // Pairwise judgements against the baseline, in both orders, after every answer exists.
     const judged = await addPairwiseJudgements({
       out,
@@ -565,6 +596,7 @@ async function evaluateInFolder(
       needsCleanupThreshold: options.cleanupThreshold,
     },
     model: options.model ?? null,
+    replay,
     startedAt: started,
     interrupted: result.interrupted,
     ...(shard ? { shard } : {}),
@@ -785,6 +817,10 @@ function resumeDifferences(
     'agents',
     'passThreshold',
     'cleanupThreshold',
+    'freeRun',
+    'userModel',
+    'fitRecall',
+    'maxSimulatedTurns',
   ] as const) {
     if (JSON.stringify(previous.options?.[key]) !== JSON.stringify(current.options[key]))
       differences.push(key);

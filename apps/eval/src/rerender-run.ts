@@ -33,6 +33,15 @@ const runFileSchema = z.looseObject({
   pairs: z.array(z.object({ candidate: z.string(), baseline: z.string() })).optional(),
   scorer: z.string(),
   summaryScorer: z.looseObject({}).optional(),
+  /** Teacher forcing or free running (absent in runs made before free runs existed). */
+  replay: z
+    .object({
+      mode: z.enum(['teacher-forced', 'free-run']),
+      fit: z.string().optional(),
+      userModel: z.string().nullable().optional(),
+      maxSimulatedTurns: z.number().int().optional(),
+    })
+    .optional(),
   interrupted: z.boolean().optional(),
   options: z.looseObject({
     split: z.string().optional(),
@@ -86,11 +95,12 @@ export async function rerenderRun(
     if (
       run.strategies.join() !== first.strategies.join() ||
       run.scorer !== first.scorer ||
-      run.source !== first.source
+      run.source !== first.source ||
+      JSON.stringify(run.replay) !== JSON.stringify(first.replay)
     ) {
       throw new EvalError(
         'invalid-input',
-        `${dirs[index]} was run with other strategies, scorer or dataset than ${dirs[0]}: they cannot be merged.`,
+        `${dirs[index]} was run with other strategies, scorer, dataset or replay mode than ${dirs[0]}: they cannot be merged.`,
       );
     }
   }
@@ -162,6 +172,7 @@ export async function rerenderRun(
       ...(first.summaryScorer ?? {}),
     },
     model: options.model ?? null,
+    ...(first.replay ? { replay: first.replay } : {}),
     startedAt: Date.parse(first.createdAt),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     interrupted: runs.some((run) => run.interrupted === true),

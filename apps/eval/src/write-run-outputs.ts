@@ -27,6 +27,8 @@ export interface RunOutputsInput {
   repeat: number;
   scorer: RunSummary['scorer'];
   model: string | null;
+  /** Teacher forcing or free running (`summary.replay`). */
+  replay?: RunSummary['replay'];
   startedAt: number;
   /** The run's duration, when it is known from before (a re-rendered run); default: since `startedAt`. */
   durationMs?: number;
@@ -69,6 +71,7 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
     suite: input.suite,
     scorer: input.scorer,
     model: input.model,
+    ...(input.replay ? { replay: input.replay } : {}),
     repeat: input.repeat,
     seed: input.seed,
     resamples: input.resamples,

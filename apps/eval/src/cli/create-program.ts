@@ -156,6 +156,24 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .option('--record <cassette>', 'record model calls to a cassette (JSONL)')
     .option('--replay <cassette>', 'serve model calls from a cassette, no network')
     .option(
+      '--free-run',
+      'free running: strategies answer their own history; recorded user turns are used while they fit',
+    )
+    .option(
+      '--user-model <provider:model>',
+      'free runs: an LLM plays the customer after the recording stops fitting (default: stop there)',
+    )
+    .option(
+      '--fit-recall <x>',
+      'free runs: nugget recall an answer needs for the recording to go on (default 0.5)',
+      fraction('--fit-recall'),
+    )
+    .option(
+      '--max-simulated-turns <n>',
+      'free runs: simulated user turns at most per conversation (default 5)',
+      integer('--max-simulated-turns'),
+    )
+    .option(
       '--langfuse',
       'push dataset runs, traces and scores to Langfuse (default: when LANGFUSE_* keys are set)',
     )

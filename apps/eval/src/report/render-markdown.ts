@@ -1,3 +1,4 @@
+import { freeRunMarkdownSection, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { fallbackRungs } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetrics } from '../summary/summary-metrics.js';
@@ -37,6 +38,7 @@ export function renderMarkdown(summary: RunSummary): string {
     runLine(summary),
     scorerLine(summary),
     strategiesSection(summary),
+    freeRunMarkdownSection(summary, text),
     floorSection(summary),
     comparisonsSection(summary),
     gateSection(summary),
@@ -79,6 +81,7 @@ function runLine(summary: RunSummary): string {
     summary.repeat > 1 ? `${summary.repeat} repeats` : '',
     `baseline **${text(summary.baseline)}**`,
     summary.model === null ? 'offline (no model)' : `model ${text(summary.model)}`,
+    summary.replay === undefined ? '' : text(replayLine(summary.replay)),
     `seed ${summary.seed}, ${formatCount(summary.resamples)} resamples`,
   ];
   const info = suite.splitInfo;

@@ -1,3 +1,4 @@
+import { freeRunTableRows, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
 import {
@@ -89,6 +90,7 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
     });
     if (diffs.some((cell) => cell.text !== '')) rows.push([{ text: `  diff vs ${baseline}` }, ...diffs]);
   }
+  for (const row of freeRunTableRows(summary)) rows.push(plain(row.label, row.values));
   rows.push(
     plain(
       'latency p50 / p95',
@@ -120,6 +122,7 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       }`,
     );
   }
+  if (summary.replay !== undefined) lines.push(replayLine(summary.replay));
   return lines.join('\n');
 }
 
