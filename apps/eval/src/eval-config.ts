@@ -48,7 +48,7 @@ export const evalOptionsSchema = z.strictObject({
   timeout: z.number().int().min(1).optional(),
   /**
    * The longest a host may go silent in the middle of an answer, in ms: between body bytes once
-   * the headers are in, between stream chunks. Default 20 000 (at most `timeout`).
+   * the headers are in, between stream chunks. Default 10 000 (at most `timeout`).
    */
   idleTimeout: z.number().int().min(1).optional(),
   /** The longest one replayed turn may take, retries and fallbacks included, in ms. Default: none. */

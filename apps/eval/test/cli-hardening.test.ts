@@ -97,6 +97,19 @@ describe('baton eval with --on-invalid skip: records are skipped, whole files ne
     );
   });
 
+  it('exits 2 when it loaded conversations but none is on the evaluated side of the split', async () => {
+    // e-r1 and e-r2 are on the train side of the fixture suite's split file.
+    const file = await dataFile('train-only.jsonl', `${validRow('e-r1')}\n${validRow('e-r2')}\n`);
+    const outcome = await runBaton(
+      ['eval', ...fastFlags, '--dataset', file, '--strategies', 'solo', '--out', 'train-only'],
+      { cwd: temp.path },
+    );
+    expectOneLineExit2(
+      outcome,
+      'nothing was evaluated: none of the 2 conversations read is on the test side of the split (try --split all)',
+    );
+  });
+
   it('still skips single invalid records, says so, and evaluates the rest', async () => {
     const file = await dataFile('mixed.jsonl', `${validRow('c1')}\nnot json\n${validRow('c3')}\n`);
     const outcome = await evalOn(file, ['--on-invalid', 'skip']);

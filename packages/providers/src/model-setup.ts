@@ -40,7 +40,7 @@ export interface ProviderModelOptions {
    */
   timeoutMs?: number;
   /**
-   * The longest silence of a host in the middle of an answer, in ms (default 20 000, at most
+   * The longest silence of a host in the middle of an answer, in ms (default 10 000, at most
    * `timeoutMs`): between the bytes of a body once its headers are in, and between a stream's
    * chunks once the first one is in. A hung connection then fails in seconds and is retried,
    * while a slow model still has `timeoutMs` to start answering.
@@ -83,7 +83,7 @@ export interface ModelSetup {
 }
 
 const defaultTimeoutMs = 120_000;
-const defaultIdleTimeoutMs = 20_000;
+const defaultIdleTimeoutMs = 10_000;
 /** Local servers accept any key, but the SDK refuses to start without one. */
 const placeholderKey = 'baton-no-key';
 

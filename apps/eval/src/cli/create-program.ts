@@ -140,7 +140,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option(
       '--idle-timeout <ms>',
-      'longest silence of a host in the middle of an answer, then the call is retried (default 20000)',
+      'longest silence of a host in the middle of an answer, then the call is retried (default 10000)',
       positiveInteger('--idle-timeout'),
     )
     .option(
