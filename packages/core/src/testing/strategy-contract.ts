@@ -1,17 +1,11 @@
-import type * as Vitest from 'vitest';
 import type { Agent } from '../agent.js';
 import type { ChatModel, ChatRequest } from '../chat-model.js';
 import type { DelegationEvent } from '../delegation-event.js';
 import type { Strategy } from '../strategy.js';
 import { createTeam } from '../team.js';
+import type { ContractTestApi } from './contract-test-api.js';
 import { fakeAgent } from './fake-agent.js';
 import { scriptedChatModel } from './scripted-chat-model.js';
-
-/**
- * The test functions the suite registers with. Passed in rather than imported, so that importing
- * `@baton/core/testing` (for the scripted model, say) never loads a test runner.
- */
-export type ContractTestApi = Pick<typeof Vitest, 'describe' | 'expect' | 'it'>;
 
 /** What a strategy factory receives: a model that routes by keyword, for strategies that need one. */
 export interface StrategyContractKit {

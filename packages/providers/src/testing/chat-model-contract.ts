@@ -1,5 +1,5 @@
 import type { ChatModel, ChatRequest, ChatResponse, ChatStreamPart, ToolCall } from '@baton/core';
-import type * as Vitest from 'vitest';
+import type { ContractTestApi } from '@baton/core/testing';
 
 /** What the model under test must answer next. */
 export type ContractScript = { kind: 'text'; text: string } | { kind: 'tool-calls'; toolCalls: ToolCall[] };
@@ -12,8 +12,9 @@ export interface ChatModelContractOptions {
   createModel: (script: ContractScript) => ChatModel | Promise<ChatModel>;
 }
 
-/** The test functions the suite registers with; pass vitest's own. */
-export type ContractTestApi = Pick<typeof Vitest, 'describe' | 'expect' | 'it'>;
+// The test functions the suite registers with (vitest's own, say): the structural type of
+// `@baton/core/testing`, so these published types name no test framework.
+export type { ContractTestApi };
 
 const finishReasons = ['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other'];
 
