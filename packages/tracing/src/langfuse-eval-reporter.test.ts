@@ -20,11 +20,16 @@ beforeEach(() => {
   warnings = [];
 });
 
-function reporterFor(baseUrl: string, options: { timeoutMs?: number } = {}): LangfuseEvalReporter {
+function reporterFor(
+  baseUrl: string,
+  options: { timeoutMs?: number } = {},
+  tuning: { scoreBatchSize?: number; scoreLingerMs?: number } = {},
+): LangfuseEvalReporter {
   const reporter = createLangfuseEvalReporter({
     env: {},
     langfuse: { ...keys, baseUrl, ...options },
     logger,
+    ...tuning,
   });
   if (!reporter) throw new Error('expected a reporter');
   return reporter;
@@ -119,7 +124,8 @@ describe('LangfuseEvalReporter', () => {
     });
 
     it('sends numeric, boolean and categorical scores with stable ids, batched through the ingestion API', async () => {
-      const reporter = reporterFor(server.baseUrl);
+      // A batch of five goes when the fifth arrives; a partial one would wait a minute.
+      const reporter = reporterFor(server.baseUrl, {}, { scoreBatchSize: 5, scoreLingerMs: 60_000 });
       const traceId = '0af7651916cd43dd8448eb211c80319c';
       reporter.score({ traceId, name: 'quality', dataType: 'NUMERIC', value: 0.75, comment: 'token F1' });
       reporter.score({ traceId, name: 'fallback', dataType: 'BOOLEAN', value: true });

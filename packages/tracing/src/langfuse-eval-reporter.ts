@@ -118,6 +118,8 @@ export interface LangfuseEvalReporterOptions {
   scoreConcurrency?: number;
   /** Scores per ingestion request. Default 100, as Langfuse's SDK sends them. */
   scoreBatchSize?: number;
+  /** How long a partial batch of scores waits for more before it is sent. Default 100 ms. */
+  scoreLingerMs?: number;
   /** Units queued per kind before producers wait ({@link LangfuseEvalReporter.ready}). Default 2,000. */
   maxQueued?: number;
   /** Give up after this long without an acknowledgement while there is work. Default 30,000 ms. */
@@ -306,7 +308,7 @@ export class LangfuseEvalReporter {
       concurrency: options.scoreConcurrency ?? 4,
       maxBatchSize: options.scoreBatchSize ?? 100,
       // As the SDK's score manager, which waits up to a second for ten: scores come in bursts.
-      lingerMs: 100,
+      lingerMs: options.scoreLingerMs ?? 100,
       maxBatchBytes: maxIngestionBytes,
       sizeOf: (unit) => unit.bytes,
       send: (batch, signal) => this.sendScores(batch, signal),

@@ -147,7 +147,7 @@ export interface FakeLangfuseServer {
    * whose answer was still delayed are never processed. What it stored is kept.
    */
   kill(): Promise<void>;
-  /** Listens again on the same port, with what it had stored. */
+  /** Listens again on the same port, with what it had stored (nothing to do if it is listening). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -290,8 +290,8 @@ export async function startFakeLangfuseServer(
       for (const item of items) store.upsertItem({ ...item, datasetName: name });
     },
     datasetItems: (name) => store.items(name),
-    kill: stop,
-    restart: listen,
+    kill: () => (server.listening ? stop() : Promise.resolve()),
+    restart: () => (server.listening ? Promise.resolve() : listen()),
     close: () => (server.listening ? stop() : Promise.resolve()),
   };
 }
