@@ -56,6 +56,8 @@ export const evalOptionsSchema = z.strictObject({
   repeat: z.number().int().min(1).max(100).default(1),
   /** At most this many conversations. */
   limit: z.number().int().min(1).optional(),
+  /** Only conversations whose id matches this regular expression (before `limit`). */
+  filter: z.string().min(1).refine(isRegularExpression, 'not a valid regular expression').optional(),
   out: z.string().min(1).optional(),
   resume: z.boolean().default(false),
   /** `k/n`: run the k-th of n shards (1-based). */
@@ -119,4 +121,13 @@ export interface EvalConfig extends Partial<z.input<typeof evalOptionsSchema>> {
  */
 export function defineConfig(config: EvalConfig): EvalConfig {
   return config;
+}
+
+function isRegularExpression(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
 }

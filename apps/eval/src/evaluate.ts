@@ -289,8 +289,13 @@ async function evaluateInFolder(
     : options.qualityMetric === 'nuggets'
       ? nuggetScorer()
       : referenceScorer({ metric: options.qualityMetric });
+  // The pluggable scorers, by name: gates may name them, and the reports say what each measures.
+  const customScorers = customScorerInfo(config.scorers ?? []);
   // Gate options are checked before anything is replayed, not after.
-  parseGateRules({ failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression });
+  parseGateRules(
+    { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
+    { customMetrics: Object.keys(customScorers) },
+  );
   const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
   // The run folder exists and is this run's alone before anything is written to it: a second run
   // on it stops here, naming the holder's pid.
@@ -355,8 +360,15 @@ async function evaluateInFolder(
     strategyRoles: Object.fromEntries(runEntries.map((entry) => [entry.name, entry.role])),
     baseline,
     scorer: scorer.description,
-    ...(judge
-      ? { summaryScorer: { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' } }
+    ...(judge || Object.keys(customScorers).length > 0
+      ? {
+          summaryScorer: {
+            ...(judge
+              ? { judgeModel: `${judge.provider}:${judge.modelId}`, rubric: rubric ?? 'default' }
+              : {}),
+            ...(Object.keys(customScorers).length > 0 ? { custom: customScorers } : {}),
+          },
+        }
       : {}),
     agentMode,
     replay,
@@ -456,6 +468,7 @@ async function evaluateInFolder(
     trainingIds: training.conversationIds,
     ...(shard ? { shard } : {}),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...(options.filter !== undefined ? { filter: new RegExp(options.filter) } : {}),
   };
   // A free run's length is not known in advance (divergence, simulated turns): no total then.
   if (environment.onPlan && !freeRun) {
@@ -531,9 +544,11 @@ async function evaluateInFolder(
         ? `all ${read.skipped} conversations read were invalid (--on-invalid skip${first})`
         : read.read === 0
           ? `no conversation was read${first}`
-          : part !== undefined
-            ? `none of the ${read.read} conversations read is on the ${part} side of the split (try --split all)`
-            : `the dataset has no user turn to replay (${read.read} conversations read)`;
+          : options.filter !== undefined
+            ? `no id of the ${read.read} conversations read matches --filter ${options.filter}${part === undefined ? '' : ` on the ${part} side of the split`}`
+            : part !== undefined
+              ? `none of the ${read.read} conversations read is on the ${part} side of the split (try --split all)`
+              : `the dataset has no user turn to replay (${read.read} conversations read)`;
     throw new EvalError('invalid-input', `nothing was evaluated: ${why}.`);
   }
   if (read.skipped > 0) {
@@ -594,17 +609,31 @@ async function evaluateInFolder(
         : `${cleanupNormalisation}, against a targeted reference built from the answer and the human reply`,
       passThreshold: options.passThreshold,
       needsCleanupThreshold: options.cleanupThreshold,
+      ...(Object.keys(customScorers).length > 0 ? { custom: customScorers } : {}),
     },
     model: options.model ?? null,
     replay,
     startedAt: started,
     interrupted: result.interrupted,
     ...(shard ? { shard } : {}),
+    cwd,
     env,
     log,
   });
   if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, spans: tracingReport, out, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
+}
+
+/** What each pluggable scorer measures and its direction, for `summary.scorer.custom`. */
+function customScorerInfo(
+  scorers: readonly Scorer[],
+): Record<string, { description: string; higherIsBetter: boolean }> {
+  return Object.fromEntries(
+    scorers.map((scorer) => [
+      scorer.name,
+      { description: scorer.description, higherIsBetter: scorer.higherIsBetter ?? true },
+    ]),
+  );
 }
 
 function resolveStrategies(
@@ -720,11 +749,14 @@ async function* selectConversations(
     trainingIds: ReadonlySet<string>;
     shard?: { index: number; count: number };
     limit?: number;
+    /** `--filter`: only conversations whose id matches. */
+    filter?: RegExp;
   },
 ): AsyncGenerator<Conversation> {
   let yielded = 0;
   for await (const conversation of conversations) {
     if (options.limit !== undefined && yielded >= options.limit) return;
+    if (options.filter && !options.filter.test(conversation.id)) continue;
     if (options.assigner && options.part && options.assigner.partOf(conversation.id) !== options.part)
       continue;
     if (options.shard && shardOf(conversation.id, options.shard.count) !== options.shard.index - 1) continue;
@@ -813,6 +845,7 @@ function resumeDifferences(
     'shard',
     'repeat',
     'limit',
+    'filter',
     'model',
     'agents',
     'passThreshold',

@@ -176,6 +176,9 @@ export async function rerenderRun(
     startedAt: Date.parse(first.createdAt),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
     interrupted: runs.some((run) => run.interrupted === true),
+    // A shard re-rendered alone is still a shard; a merge is the whole run.
+    ...(request.command === 'report' && kept?.shard ? { shard: kept.shard } : {}),
+    cwd: context.cwd,
     env: context.env,
   });
   // An interrupted run is incomplete: its gates cannot pass, whatever its numbers say so far.

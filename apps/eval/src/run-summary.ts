@@ -70,6 +70,11 @@ export interface StrategySummary {
   errors: number;
   /** Turns that ended without an answer or escalation: the strategy failed or threw. */
   failed: number;
+  /**
+   * The failed and errored turns by the code of their error (`model-error`, `timeout`,
+   * `harness-error`…; `unknown` without one), most frequent first. Absent when none failed.
+   */
+  failureKinds?: Record<string, number>;
   metrics: StrategyMetrics;
   /** Free runs only: divergence, resolution and the simulated part (`metrics` cover the recorded part). */
   freeRun?: FreeRunSummary;
@@ -218,6 +223,8 @@ export interface RunSummary {
     nuggets?: { annotated: number; extracted: number; none: number };
     judgeModel?: string;
     rubric?: string;
+    /** The pluggable scorers (`metrics.custom`), by name: what each measures and its direction. */
+    custom?: Record<string, { description: string; higherIsBetter: boolean }>;
     humanCleanup: string;
     passThreshold: number;
     needsCleanupThreshold: number;
@@ -231,6 +238,7 @@ export interface RunSummary {
   resamples: number;
   /** Set when the run was stopped before every item was done. */
   interrupted?: boolean;
+  /** The shard of a `--shard k/n` run: `index` is k, from 1. */
   shard?: { index: number; count: number };
   strategies: StrategySummary[];
   comparisons: Comparison[];

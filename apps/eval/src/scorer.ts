@@ -32,5 +32,10 @@ export interface Scorer {
   readonly name: string;
   /** How it scores, for the report's scorer line, e.g. `token-f1`, `llm-judge(openai:gpt-4.1-mini)`. */
   readonly description: string;
+  /**
+   * Whether a higher score is better (default true): the direction of the paired comparisons, the
+   * colours and `--max-regression` for this score.
+   */
+  readonly higherIsBetter?: boolean;
   score(input: ScorerInput): Promise<ScorerResult> | ScorerResult;
 }

@@ -7,6 +7,7 @@ import { renderJunit } from './report/render-junit.js';
 import { renderMarkdown } from './report/render-markdown.js';
 import type { RunSummary } from './run-summary.js';
 import { type BuildRunSummaryInput, buildRunSummary } from './summary/build-run-summary.js';
+import { customMetricNames } from './summary/compare-strategies.js';
 import { parseGateRules } from './summary/gate.js';
 
 /** What the run folder's reports are made from, besides its items. */
@@ -34,6 +35,8 @@ export interface RunOutputsInput {
   durationMs?: number;
   interrupted: boolean;
   shard?: { index: number; count: number };
+  /** The folder paths in `report.md` and `report.html` are shown relative to. Default: the process's. */
+  cwd?: string;
   env: Record<string, string | undefined>;
   /** Items to use instead of reading `items.jsonl` (merge passes them). */
   items?: readonly ItemResult[];
@@ -77,14 +80,20 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
     resamples: input.resamples,
     ...(input.interrupted ? { interrupted: true } : {}),
     ...(input.shard ? { shard: input.shard } : {}),
-    gate: { rules: parseGateRules(input.gates) },
+    gate: {
+      // Gates may name a pluggable scorer: the run's own, or any custom score its items carry.
+      rules: parseGateRules(input.gates, {
+        customMetrics: [...new Set([...Object.keys(input.scorer.custom ?? {}), ...customMetricNames(items)])],
+      }),
+    },
   });
-  const markdown = renderMarkdown(summary);
+  const cwd = input.cwd ?? process.cwd();
+  const markdown = renderMarkdown(summary, { cwd });
   await Promise.all([
     writeFile(join(input.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
     writeFile(join(input.out, 'report.md'), markdown),
     writeFile(join(input.out, 'junit.xml'), renderJunit(summary)),
-    writeFile(join(input.out, 'report.html'), renderHtml(summary, { items: examples })),
+    writeFile(join(input.out, 'report.html'), renderHtml(summary, { items: examples, cwd })),
   ]);
   const stepSummary = input.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) await appendFile(stepSummary, `${markdown}\n`);

@@ -4,7 +4,8 @@ import { collectThresholds } from './parse-thresholds.js';
 
 /** What the parsed command line asks for; the runner in `run-cli.ts` carries it out. */
 export type CliRequest =
-  | { command: 'eval'; flags: Record<string, unknown>; config?: string; cwd?: string }
+  | { command: 'eval'; flags: Record<string, unknown>; config?: string; cwd?: string; envFile?: string }
+  | { command: 'init'; dir: string; flags: Record<string, unknown> }
   | { command: 'report'; dir: string; flags: Record<string, unknown> }
   | { command: 'merge'; dirs: string[]; flags: Record<string, unknown> }
   | { command: 'push'; dir: string; flags: Record<string, unknown> }
@@ -77,7 +78,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       'replay conversations through strategies and write items.jsonl, summary.json, report.md, junit.xml, report.html',
     )
     .option(
-      '--config <file>',
+      '-c, --config <file>',
       'an eval.config.ts/js with defineConfig() (default: ./eval.config.ts when present)',
     )
     .option('--cwd <dir>', 'resolve relative paths (and the default --out) against this folder')
@@ -150,7 +151,12 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option('--repeat <k>', 'replay every turn k times (pass^k)', integer('--repeat'))
     .option('--limit <n>', 'at most n conversations', integer('--limit'))
-    .option('--out <dir>', 'run folder (default: .baton/runs/<timestamp>)')
+    .option(
+      '--filter <regex>',
+      'only conversations whose id matches the regular expression, e.g. "^billing-"',
+    )
+    .option('--env-file <file>', 'read environment variables (API keys) from a .env file; set ones win')
+    .option('-o, --out <dir>', 'run folder (default: .baton/runs/<timestamp>)')
     .option('--resume', 'continue an interrupted run in --out')
     .option('--shard <k/n>', 'run the k-th of n shards (CI matrix); combine with `baton merge`')
     .option('--record <cassette>', 'record model calls to a cassette (JSONL)')
@@ -200,12 +206,13 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .option('--no-progress', 'no progress output')
     .option('--json', 'also print summary.json to stdout');
   addGateOptions(evalCommand).action(async (flags: Record<string, unknown>) => {
-    const { config, cwd, ...rest } = flags;
+    const { config, cwd, envFile, ...rest } = flags;
     await onRequest({
       command: 'eval',
       flags: rest,
       ...(typeof config === 'string' ? { config } : {}),
       ...(typeof cwd === 'string' ? { cwd } : {}),
+      ...(typeof envFile === 'string' ? { envFile } : {}),
     });
   });
 
@@ -225,7 +232,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
   const mergeCommand = program
     .command('merge <dirs...>')
     .description('merge the run folders of shards (--shard k/n) into one run with one summary')
-    .requiredOption('--out <dir>', 'the merged run folder')
+    .requiredOption('-o, --out <dir>', 'the merged run folder')
     .option('--baseline <name>', 'strategy the others are compared against')
     .option('--seed <n>', 'bootstrap seed', integer('--seed'))
     .option('--resamples <n>', 'bootstrap resamples', integer('--resamples'))
@@ -261,7 +268,25 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       await onRequest({ command: 'profile', dirs, flags });
     });
 
-  for (const command of [program, evalCommand, reportCommand, mergeCommand, pushCommand, profileCommand])
+  const initCommand = program
+    .command('init [dir]')
+    .description(
+      'scaffold eval.config.ts, a three-conversation suite in evals/ and a GitHub Actions workflow (sharded eval, merge, JUnit, step summary, gate)',
+    )
+    .option('--force', 'overwrite files that already exist')
+    .action(async (dir: string | undefined, flags: Record<string, unknown>) => {
+      await onRequest({ command: 'init', dir: dir ?? '.', flags });
+    });
+
+  for (const command of [
+    program,
+    evalCommand,
+    reportCommand,
+    mergeCommand,
+    pushCommand,
+    profileCommand,
+    initCommand,
+  ])
     command.exitOverride();
   return program;
 }

@@ -9,8 +9,11 @@ import { pushPendingRun } from '../push-pending-run.js';
 import { renderTable } from '../report/render-table.js';
 import { rerenderRun } from '../rerender-run.js';
 import { type CliRequest, createProgram, toEvalFlags } from './create-program.js';
+import { initProject } from './init-project.js';
 import { loadConfigFile } from './load-config-file.js';
 import { ProgressReporter, type ProgressStream } from './progress-reporter.js';
+import { withEnvFile } from './read-env-file.js';
+import { terminalWidth, useColor } from './terminal.js';
 
 /** Streams and environment of a CLI invocation (injectable for tests). */
 export interface CliIo {
@@ -51,32 +54,50 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 async function execute(request: CliRequest, io: CliIo): Promise<number> {
+  // The table fits the terminal (100 columns in a CI log) and is coloured on a terminal only,
+  // unless NO_COLOR or FORCE_COLOR say otherwise.
+  const layout = { width: terminalWidth(io.stderr, io.env), color: useColor(io.stderr, io.env) };
+  if (request.command === 'init') {
+    const dir = resolve(io.cwd, request.dir);
+    const result = await initProject({ dir, force: request.flags.force === true });
+    io.stderr.write(
+      `${result.files.map((file) => `  created ${file}`).join('\n')}\nNext: npx baton eval (the suite in evals/, options in eval.config.ts); the workflow runs it on every pull request.\n`,
+    );
+    return 0;
+  }
   if (request.command === 'eval') {
     const cwd = request.cwd ? resolve(io.cwd, request.cwd) : io.cwd;
+    const env = request.envFile ? await withEnvFile(request.envFile, io.cwd, io.env) : io.env;
     const config = await loadConfigFile(cwd, request.config);
     const { customStrategies, scorers, ...configOptions } = config;
     const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });
     if (!parsed.success)
       throw new EvalError('usage', `invalid options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
     const options: EvalOptions = parsed.data;
-    const progress = new ProgressReporter(io.stderr, options.progress ?? true);
-    const result = await evaluate(
-      options,
-      { ...(customStrategies ? { customStrategies } : {}), ...(scorers ? { scorers } : {}) },
-      {
-        cwd,
-        env: io.env,
-        ...(io.signal ? { signal: io.signal } : {}),
-        log: (line) => {
-          progress.finish();
-          io.stderr.write(`${line}\n`);
+    const progress = new ProgressReporter(io.stderr, { enabled: options.progress ?? true, ...layout });
+    progress.start();
+    let result: Awaited<ReturnType<typeof evaluate>>;
+    try {
+      result = await evaluate(
+        options,
+        { ...(customStrategies ? { customStrategies } : {}), ...(scorers ? { scorers } : {}) },
+        {
+          cwd,
+          env,
+          ...(io.signal ? { signal: io.signal } : {}),
+          log: (line) => {
+            progress.clear();
+            io.stderr.write(`${line}\n`);
+          },
+          onItem: (_item, done) => progress.update(done),
+          onPlan: (plan) => progress.plan(plan.items),
         },
-        onItem: (_item, done) => progress.update(done),
-        onPlan: (plan) => progress.plan(plan.items),
-      },
-    );
-    progress.finish();
-    io.stderr.write(`${renderTable(result.summary)}\n`);
+      );
+    } finally {
+      // Ends the live line, whatever happened, so the next line starts clean.
+      progress.finish();
+    }
+    io.stderr.write(`${renderTable(result.summary, layout)}\n`);
     io.stderr.write(`${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
     return result.exitCode;
@@ -93,7 +114,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
   }
   const result = await rerenderRun(request, { cwd: io.cwd, env: io.env });
   io.stderr.write(
-    `${renderTable(result.summary)}\n${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`,
+    `${renderTable(result.summary, layout)}\n${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`,
   );
   if (request.flags.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
   return result.exitCode;

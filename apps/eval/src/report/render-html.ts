@@ -2,8 +2,10 @@ import type { ItemResult } from '../item-result.js';
 import type { Comparison, RunSummary, StrategySummary } from '../run-summary.js';
 import { fallbackRungs, itemMetricValue } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
+import { displayPath } from './display-path.js';
 import { renderDotWhiskerChart } from './dot-whisker-chart.js';
 import { escapeMarkup } from './escape-markup.js';
+import { renderForestPlot } from './forest-plot.js';
 import {
   formatCount,
   formatEstimate,
@@ -15,7 +17,8 @@ import {
   formatUsd,
   noData,
 } from './format-number.js';
-import { significance } from './render-markdown.js';
+import { significanceLevel } from './render-markdown.js';
+import { renderTurnDetails } from './render-turn-details.js';
 import { renderStackedBarChart } from './stacked-bar-chart.js';
 
 /** Options of {@link renderHtml}. */
@@ -29,17 +32,23 @@ export interface RenderHtmlOptions {
   examplesPerStrategy?: number;
   /** Characters of input, answer and reference shown before cutting. Default 600. */
   maxTextLength?: number;
+  /** Paths (the dataset) are shown relative to this folder; default: as they are in the summary. */
+  cwd?: string;
 }
 
 /**
  * Renders `report.html`: one self-contained page (inline CSS and SVG, no scripts, no external
- * assets) with the verdict, the strategies table, a dot-and-whisker chart of means and 95%
- * intervals per metric, the paired comparisons, the gate checks, the fallback rungs as stacked
- * bars, the details and, given the items, example turns. Every string from the user, the dataset
+ * assets, no emoji: badges are CSS and icons inline SVG, so it reads alike in any browser) with
+ * the verdict, forest plots of the paired differences from the baseline (with their intervals, p
+ * and n), the strategies table (n on every metric, the floor flags, the failures' kinds), a
+ * dot-and-whisker chart of means and 95% intervals per metric on an axis fitted to the data with
+ * the floor shaded, the paired comparisons, the gate checks, the fallback rungs as stacked bars,
+ * the details and, given the items, example turns to drill into: the answer, the reference, the
+ * nuggets with their verdicts and the delegation records. Every string from the user, the dataset
  * or a model is escaped.
  *
  * @param summary - The run summary.
- * @param options - Items for the examples and how many to show.
+ * @param options - Items for the examples, how many to show, the folder paths are shown from.
  * @returns The HTML document.
  *
  * @example
@@ -51,7 +60,8 @@ export function renderHtml(summary: RunSummary, options: RenderHtmlOptions = {})
   const title = `Baton eval · ${summary.suite.name}`;
   const body = [
     verdict(summary),
-    runFacts(summary),
+    runFacts(summary, options.cwd),
+    forestSection(summary),
     strategiesTable(summary),
     charts(summary),
     comparisonsTable(summary),
@@ -81,7 +91,7 @@ const h = escapeMarkup;
 
 const styles = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #fff; margin: 0; }
-main { max-width: 1100px; margin: 0 auto; padding: 24px; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; }
 .pass { color: #1a7f37; } .fail { color: #cf222e; } .none { color: #57606a; }
 .notice { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; border-radius: 6px; }
@@ -96,7 +106,34 @@ th { background: #f6f8fa; } td.num { text-align: right; white-space: nowrap; }
 .charts svg, h2 + svg { max-width: 100%; height: auto; }
 details { margin: 6px 0; } summary { cursor: pointer; }
 pre { white-space: pre-wrap; word-break: break-word; background: #f6f8fa; padding: 6px 8px; border-radius: 6px; margin: 4px 0; }
+h1 .icon { vertical-align: -3px; margin-right: 6px; }
+.badge { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; font-weight: 600; line-height: 18px; white-space: nowrap; }
+.badge.pass, .badge.better { background: #dafbe1; color: #116329; } .badge.fail, .badge.worse { background: #ffebe9; color: #a40e26; }
+.verdict, .outcome { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; font-weight: 600; background: #eaeef2; color: #57606a; }
+.verdict.present, .outcome.answered, .outcome.accepted { background: #dafbe1; color: #116329; }
+.verdict.contradicted, .outcome.failed, .outcome.error, .outcome.rejected { background: #ffebe9; color: #a40e26; }
+.outcome.escalated { background: #fff8c5; color: #7d4e00; }
+.kinds { color: #a40e26; font-size: 11px; }
+.forest { display: flex; flex-wrap: wrap; gap: 8px 24px; }
+.forest svg { max-width: 100%; height: auto; }
+.turn { border: 1px solid #d0d7de; border-radius: 6px; padding: 4px 10px; }
+.turn[open] { background: #fcfcfd; } .turn .label { font-weight: 600; margin-top: 8px; }
+.turn table { font-size: 13px; } .record { border-left: 3px solid #d0d7de; padding-left: 10px; margin: 8px 0; }
+.turn-id { font-family: ui-monospace, monospace; }
+.turn pre { font: inherit; }
+.scroll { overflow-x: auto; max-width: 100%; }
+.mean { font-weight: 600; } .ci { display: block; color: #57606a; font-size: 11px; white-space: nowrap; }
 `;
+
+/** A small inline SVG icon (a tick or a cross in a circle), so no emoji font is needed. */
+function icon(kind: 'pass' | 'fail'): string {
+  const colour = kind === 'pass' ? '#1a7f37' : '#cf222e';
+  const mark =
+    kind === 'pass'
+      ? '<path d="M6 10.5l2.8 2.8L14.5 7.5" fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>'
+      : '<path d="M7 7l6 6M13 7l-6 6" fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round"/>';
+  return `<svg class="icon" xmlns="http://www.w3.org/2000/svg" width="20" height="20" viewBox="0 0 20 20" aria-hidden="true"><circle cx="10" cy="10" r="10" fill="${colour}"/>${mark}</svg>`;
+}
 
 function verdict(summary: RunSummary): string {
   const { checks, passed } = summary.gate;
@@ -105,23 +142,23 @@ function verdict(summary: RunSummary): string {
     checks.length === 0
       ? '<h1 class="none">Baton eval: no gates set</h1>'
       : passed
-        ? `<h1 class="pass">✅ Baton eval: gate passed (${checks.length} checks)</h1>`
-        : `<h1 class="fail">❌ Baton eval: gate failed (${failed} of ${checks.length} checks)</h1>`;
+        ? `<h1 class="pass">${icon('pass')}Baton eval: gate passed (${checks.length} checks)</h1>`
+        : `<h1 class="fail">${icon('fail')}Baton eval: gate failed (${failed} of ${checks.length} checks)</h1>`;
   const notices = [
     summary.interrupted
-      ? '<p class="notice">⚠️ The run was interrupted: these results cover only the items that finished.</p>'
+      ? '<p class="notice"><strong>Interrupted:</strong> these results cover only the items that finished.</p>'
       : '',
     summary.shard === undefined
       ? ''
-      : `<p class="notice">Shard ${summary.shard.index + 1} of ${summary.shard.count}: merge all shards for the whole suite.</p>`,
+      : `<p class="notice">Shard ${summary.shard.index} of ${summary.shard.count}: merge all shards for the whole suite.</p>`,
   ];
   return [heading, ...notices].filter((part) => part !== '').join('\n');
 }
 
-function runFacts(summary: RunSummary): string {
+function runFacts(summary: RunSummary, cwd: string | undefined): string {
   const { suite, scorer } = summary;
   const run = [
-    `<strong>${h(suite.name)}</strong> (${h(suite.dataset)}${suite.split === null ? '' : `, split ${h(suite.split)}`})`,
+    `<strong>${h(displayPath(suite.name, cwd))}</strong> (${h(displayPath(suite.dataset, cwd))}${suite.split === null ? '' : `, split ${h(suite.split)}`})`,
     `${formatCount(suite.conversations)} conversations, ${formatCount(suite.turns)} turns`,
     summary.repeat > 1 ? `${summary.repeat} repeats` : '',
     `baseline <strong>${h(summary.baseline)}</strong>`,
@@ -138,35 +175,110 @@ function runFacts(summary: RunSummary): string {
     `human cleanup by ${h(scorer.humanCleanup)}`,
     `pass at quality ≥ ${scorer.passThreshold}`,
     `needs cleanup above ${scorer.needsCleanupThreshold}`,
+    ...Object.entries(scorer.custom ?? {}).map(
+      ([name, custom]) =>
+        `${h(name)} by ${h(custom.description)} (${custom.higherIsBetter ? 'higher' : 'lower'} is better)`,
+    ),
   ];
   return `<p class="facts">${run.join(' · ')}</p>\n<p class="facts">${scoring.join(' · ')}</p>`;
 }
 
+/** The metrics the forest plots show, in this order, when they have anything paired. */
+const forestMetrics = [
+  'answerQuality',
+  'humanCleanup',
+  'routingAccuracy',
+  'escalationRate',
+  'fallbackRate',
+  'passRate',
+] as const;
+
+/**
+ * One forest plot per headline metric (and per custom score): every candidate's paired difference
+ * from the baseline with its 95% interval — the chart that tells strategies apart.
+ */
+function forestSection(summary: RunSummary): string {
+  // The recorded bot is a reference, not a contender: its distance from the baseline (often far
+  // larger) would squeeze the strategies' differences together. Its row stays in the tables.
+  const contenders = new Set(
+    summary.strategies.filter((strategy) => strategy.role === 'strategy').map((strategy) => strategy.name),
+  );
+  const comparisons = summary.comparisons.filter(
+    (comparison) => comparison.baseline === summary.baseline && contenders.has(comparison.candidate),
+  );
+  if (comparisons.length === 0) return '';
+  const metrics = [
+    ...forestMetrics,
+    ...[...new Set(comparisons.map((comparison) => comparison.metric))].filter(
+      (metric) => !isSummaryMetricName(metric),
+    ),
+  ];
+  const plots = metrics.flatMap((metric) => {
+    const rows = comparisons.filter((comparison) => comparison.metric === metric);
+    if (rows.length === 0 || rows.every((row) => row.diff === null)) return [];
+    const higherIsBetter = rows[0]!.higherIsBetter;
+    const label = isSummaryMetricName(metric) ? capitalize(summaryMetrics[metric].label) : metric;
+    return [
+      renderForestPlot({
+        title: `${label}: difference from ${summary.baseline} (${higherIsBetter ? 'higher' : 'lower'} is better)`,
+        metric,
+        higherIsBetter,
+        significanceLevel,
+        rows: rows.map((row) => ({
+          label: row.candidate,
+          diff: row.diff,
+          ci95: row.ci95,
+          p: row.p,
+          n: row.n,
+          unit: row.method === 'mcnemar' ? 'turns' : 'conv.',
+        })),
+      }),
+    ];
+  });
+  if (plots.length === 0) return '';
+  return [
+    `<h2>Differences from ${h(summary.baseline)} (paired, 95% intervals)</h2>`,
+    `<div class="forest">${plots.join('\n')}</div>`,
+    '<p class="note">Each square is a candidate’s mean difference from the baseline on the turns both answered, its whisker the 95% paired-bootstrap interval (McNemar for the pass rate); green where p &lt; 0.05 and better, red where p &lt; 0.05 and worse, grey where the data cannot tell. n counts the paired conversations (turns for the pass rate). Axes are fitted to the intervals, so read the tick labels. The recorded bot’s differences are in the comparison table below.</p>',
+  ].join('\n');
+}
+
 function strategiesTable(summary: RunSummary): string {
+  const customNames = customNamesOf(summary);
   const header = [
     'Strategy',
     'Turns',
-    'Errors',
+    'Failed / errors',
     ...summaryMetricNames
       .filter((metric) => metric !== 'passRate')
       .map((metric) => arrowLabel(metric, summaryMetrics[metric].higherIsBetter)),
+    ...customNames.map((name) => `${h(name)} ${customHigherIsBetter(summary, name) ? '↑' : '↓'}`),
     'Latency p50 / p95',
     'Cost / turn',
   ];
   const rows = summary.strategies.map((strategy) => {
     const { metrics } = strategy;
+    const kinds = Object.entries(strategy.failureKinds ?? {})
+      .map(([kind, count]) => `${h(kind)} ${formatCount(count)}`)
+      .join('<br>');
     return [
       cell(strategyLabel(strategy, summary.baseline)),
       number(formatCount(strategy.turns)),
-      number(formatCount(strategy.errors)),
+      cell(
+        `${formatCount(strategy.failed)} / ${formatCount(strategy.errors)}${kinds === '' ? '' : `<br><span class="kinds">${kinds}</span>`}`,
+      ),
       ...summaryMetricNames
         .filter((metric) => metric !== 'passRate')
         .map((metric) => {
-          const value = `${formatEstimate(metrics[metric])} <span class="n">n ${formatCount(metrics[metric].n)}</span>`;
+          const value = estimateHtml(metrics[metric]);
           return (strategy.flags ?? []).includes(`${metric}-at-floor`)
             ? cell(`${value} <span class="flag" title="does not clear the floor">at floor</span>`)
             : cell(value);
         }),
+      ...customNames.map((name) => {
+        const estimate = metrics.custom?.[name];
+        return cell(estimate === undefined ? noData : estimateHtml(estimate));
+      }),
       number(formatLatency(metrics.latencyMs)),
       number(formatUsd(metrics.costUsd.perTurn)),
     ];
@@ -183,23 +295,92 @@ function strategiesTable(summary: RunSummary): string {
 }
 
 function charts(summary: RunSummary): string {
-  const svgs = summaryMetricNames.map((metric) => {
-    const info = summaryMetrics[metric];
-    return renderDotWhiskerChart({
-      title: `${capitalize(info.label)} (${info.higherIsBetter ? 'higher' : 'lower'} is better)`,
-      rows: summary.strategies.map((strategy) => {
-        const estimate = strategy.metrics[metric];
-        return {
-          label: strategy.name,
-          mean: estimate.mean,
-          ci95: estimate.ci95,
-          n: estimate.n,
-          muted: strategy.name === summary.baseline,
-        };
-      }),
+  const floors: Partial<Record<string, number | null>> = {
+    answerQuality: summary.floor?.answerQuality ?? null,
+    humanCleanup: summary.floor?.humanCleanup ?? null,
+  };
+  const rowsOf = (
+    estimateOf: (strategy: StrategySummary) => MetricEstimateLike | undefined,
+    metric: string,
+  ) =>
+    summary.strategies.map((strategy) => {
+      const estimate = estimateOf(strategy);
+      const note =
+        strategy.name === summary.baseline
+          ? 'baseline'
+          : strategy.role === 'probe'
+            ? 'floor'
+            : strategy.role === 'recorded'
+              ? 'bot'
+              : undefined;
+      return {
+        label: strategy.name,
+        mean: estimate?.mean ?? null,
+        ci95: estimate?.ci95 ?? null,
+        n: estimate?.n ?? 0,
+        muted: strategy.name === summary.baseline || strategy.role === 'probe',
+        ...(note === undefined ? {} : { note }),
+        ...((strategy.flags ?? []).includes(`${metric}-at-floor`) ? { atFloor: true } : {}),
+      };
     });
+  const svgs = summaryMetricNames.flatMap((metric) => {
+    const info = summaryMetrics[metric];
+    // A metric no row has a value for (the recorded HTER without drafts) is left out.
+    if (summary.strategies.every((strategy) => strategy.metrics[metric].mean === null)) return [];
+    const floor = floors[metric];
+    return [
+      renderDotWhiskerChart({
+        title: `${capitalize(info.label)} (${info.higherIsBetter ? 'higher' : 'lower'} is better)`,
+        metric,
+        bounds: [0, 1],
+        rows: rowsOf((strategy) => strategy.metrics[metric], metric),
+        ...(floor === null || floor === undefined
+          ? {}
+          : { floor: { value: floor, higherIsBetter: info.higherIsBetter } }),
+      }),
+    ];
   });
-  return ['<h2>Means and 95% intervals</h2>', `<div class="charts">${svgs.join('\n')}</div>`].join('\n');
+  for (const name of customNamesOf(summary)) {
+    svgs.push(
+      renderDotWhiskerChart({
+        title: `${name} (${customHigherIsBetter(summary, name) ? 'higher' : 'lower'} is better)`,
+        metric: name,
+        rows: rowsOf((strategy) => strategy.metrics.custom?.[name], name),
+      }),
+    );
+  }
+  return [
+    '<h2>Means and 95% intervals</h2>',
+    '<p class="note">Each axis is fitted to its data: compare positions within a chart, and read the ticks before comparing charts. The shaded side of the dashed line is the floor: what answering without content reaches.</p>',
+    `<div class="charts">${svgs.join('\n')}</div>`,
+  ].join('\n');
+}
+
+/** A mean with its interval and n, as the charts read it. */
+interface MetricEstimateLike {
+  mean: number | null;
+  ci95: readonly [number, number] | null;
+  n: number;
+}
+
+/** The pluggable scorers' names across the strategies, sorted. */
+function customNamesOf(summary: RunSummary): string[] {
+  return [
+    ...new Set(summary.strategies.flatMap((strategy) => Object.keys(strategy.metrics.custom ?? {}))),
+  ].sort();
+}
+
+function customHigherIsBetter(summary: RunSummary, name: string): boolean {
+  return summary.scorer.custom?.[name]?.higherIsBetter ?? true;
+}
+
+/** `better` or `worse` as a coloured badge where p < 0.05, taking the direction into account. */
+function significanceBadge(comparison: Comparison): string {
+  if (comparison.p === null || comparison.diff === null || comparison.diff === 0) return '';
+  if (comparison.p >= significanceLevel) return '';
+  return comparison.diff > 0 === comparison.higherIsBetter
+    ? '<span class="badge better">better</span>'
+    : '<span class="badge worse">worse</span>';
 }
 
 function comparisonsTable(summary: RunSummary): string {
@@ -222,13 +403,13 @@ function comparisonTable(baseline: string, comparisons: readonly Comparison[]): 
     cell(
       isSummaryMetricName(comparison.metric)
         ? arrowLabel(comparison.metric, comparison.higherIsBetter)
-        : h(comparison.metric),
+        : `${h(comparison.metric)} ${comparison.higherIsBetter ? '↑' : '↓'}`,
     ),
     number(formatSigned(comparison.diff)),
     cell(formatInterval(comparison.ci95, { signed: true })),
     number(formatP(comparison.p)),
     number(`${formatCount(comparison.n)} ${comparison.method === 'mcnemar' ? 'turns' : 'conv.'}`),
-    cell(significance(comparison)),
+    cell(significanceBadge(comparison)),
   ]);
   return [
     `<h2>Compared with ${h(baseline)} (paired)</h2>`,
@@ -239,7 +420,7 @@ function comparisonTable(baseline: string, comparisons: readonly Comparison[]): 
 function gateTable(summary: RunSummary): string {
   if (summary.gate.checks.length === 0) return '';
   const rows = summary.gate.checks.map((check) => [
-    `<td class="${check.passed ? 'pass' : 'fail'}">${check.passed ? '✅ pass' : '❌ fail'}</td>`,
+    `<td><span class="badge ${check.passed ? 'pass' : 'fail'}">${check.passed ? 'pass' : 'fail'}</span></td>`,
     cell(h(check.strategy)),
     cell(h(check.name)),
     cell(h(check.message)),
@@ -280,9 +461,6 @@ function rungsSection(summary: RunSummary): string {
 
 function detailsTable(summary: RunSummary): string {
   const repeated = summary.strategies.some((strategy) => strategy.metrics.passHatK !== undefined);
-  const customNames = [
-    ...new Set(summary.strategies.flatMap((strategy) => Object.keys(strategy.metrics.custom ?? {}))),
-  ].sort();
   const header = [
     'Strategy',
     'Description',
@@ -293,7 +471,6 @@ function detailsTable(summary: RunSummary): string {
     ...(repeated ? [`pass^${summary.repeat} turns / conv. ↑`] : []),
     'Tokens p50 / p95',
     'Cost total',
-    ...customNames.map(h),
   ];
   const rows = summary.strategies.map((strategy) => {
     const { metrics } = strategy;
@@ -303,7 +480,7 @@ function detailsTable(summary: RunSummary): string {
       cell(h(strategy.description)),
       number(formatCount(strategy.conversations)),
       number(formatCount(strategy.failed)),
-      cell(formatEstimate(metrics.passRate)),
+      cell(`${formatEstimate(metrics.passRate)} <span class="n">n ${formatCount(metrics.passRate.n)}</span>`),
       number(formatRate(metrics.humanCleanup.needsCleanupShare)),
       ...(repeated
         ? [
@@ -320,10 +497,6 @@ function detailsTable(summary: RunSummary): string {
           : `${Math.round(metrics.tokens.p50)} / ${Math.round(metrics.tokens.p95!)}`,
       ),
       number(formatUsd(metrics.costUsd.total)),
-      ...customNames.map((name) => {
-        const estimate = metrics.custom?.[name];
-        return cell(estimate === undefined ? noData : formatEstimate(estimate));
-      }),
     ];
   });
   return ['<h2>Details</h2>', table(header, rows)].join('\n');
@@ -335,32 +508,19 @@ function examples(summary: RunSummary, items: readonly ItemResult[], options: Re
   const sections = summary.strategies.map((strategy) => {
     const chosen = mostConcerning(items, strategy.name, perStrategy);
     if (chosen.length === 0) return '';
-    const entries = chosen.map((item) => {
-      const quality = itemMetricValue(item, 'answerQuality');
-      const cleanup = itemMetricValue(item, 'humanCleanup');
-      const heading = [
-        h(item.itemId),
-        summary.repeat > 1 ? `repeat ${item.repeat}` : '',
-        h(item.outcome),
-        `quality ${formatRate(quality)}`,
-        `cleanup ${formatRate(cleanup)}`,
-      ].filter((part) => part !== '');
-      const answer =
-        item.answer ??
-        (item.error === undefined ? '(no answer)' : `${item.error.code}: ${item.error.message}`);
-      return [
-        `<details><summary>${heading.join(' · ')}</summary>`,
-        `<div>Input</div><pre>${h(cut(item.input, maxLength))}</pre>`,
-        `<div>Answer</div><pre>${h(cut(answer, maxLength))}</pre>`,
-        `<div>Reference</div><pre>${h(cut(item.reference ?? '(routing-only turn: no reference)', maxLength))}</pre>`,
-        '</details>',
-      ].join('\n');
-    });
-    return [`<h3>${h(strategy.name)}</h3>`, ...entries].join('\n');
+    const entries = chosen.map((item) =>
+      renderTurnDetails(item, { maxTextLength: maxLength, showRepeat: summary.repeat > 1 }),
+    );
+    return [
+      `<section class="examples" data-strategy="${h(strategy.name)}">`,
+      `<h3>${strategyLabel(strategy, summary.baseline)}</h3>`,
+      ...entries,
+      '</section>',
+    ].join('\n');
   });
   return [
     '<h2>Turns worth a look</h2>',
-    '<p class="note">Per strategy: errors and failures first, then the lowest answer quality.</p>',
+    '<p class="note">Per strategy: errors and failures first, then the lowest answer quality. Open a turn for the customer’s message, the answer, the human’s reply, every nugget with its verdict, and the delegation record (candidates, choice, attempts, verifiers, fallback steps).</p>',
     ...sections,
   ].join('\n');
 }
@@ -398,15 +558,22 @@ function arrowLabel(metric: keyof typeof summaryMetrics, higherIsBetter: boolean
   return `${capitalize(summaryMetrics[metric].label)} ${higherIsBetter ? '↑' : '↓'}`;
 }
 
-/** A table from a header of escaped texts and rows of ready `<td>` cells. */
+/** A mean on its own line, its interval and n under it, small: keeps wide tables narrow. */
+function estimateHtml(estimate: MetricEstimateLike): string {
+  if (estimate.mean === null) return `${noData} <span class="n">n ${formatCount(estimate.n)}</span>`;
+  const interval = estimate.ci95 === null ? '' : `${formatInterval(estimate.ci95)} · `;
+  return `<span class="mean">${formatRate(estimate.mean)}</span><span class="ci">${interval}n ${formatCount(estimate.n)}</span>`;
+}
+
+/** A table from a header of escaped texts and rows of ready `<td>` cells, scrolling sideways when wide. */
 function table(header: readonly string[], rows: readonly string[][]): string {
   return [
-    '<table>',
+    '<div class="scroll"><table>',
     `<thead><tr>${header.map((label) => `<th>${label}</th>`).join('')}</tr></thead>`,
     '<tbody>',
     ...rows.map((row) => `<tr>${row.join('')}</tr>`),
     '</tbody>',
-    '</table>',
+    '</table></div>',
   ].join('\n');
 }
 
@@ -421,10 +588,4 @@ function number(text: string): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function cut(text: string, length: number): string {
-  return text.length <= length
-    ? text
-    : `${text.slice(0, length)}… (${formatCount(text.length - length)} more characters)`;
 }

@@ -35,6 +35,7 @@ describe('renderMarkdown', () => {
       | trained | human cleanup ↓ | -0.140 | [-0.400, -0.050] | 0.004 | 3 conv. | ✅ better |
       | trained | routing accuracy ↑ | 0.000 | [-1.000, +0.500] | 0.936 | 3 conv. |  |
       | trained | pass rate ↑ | 0.000 | [-0.465, +0.465] | 1.000 | 5 turns |  |
+      | trained | politeness ↑ | n/a | n/a | n/a | 0 conv. |  |
 
       Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.
 
@@ -63,10 +64,10 @@ describe('renderMarkdown', () => {
 
       ### Custom scores
 
-      | Strategy | politeness |
+      | Strategy | politeness ↑ |
       |---|---|
       | lexical (baseline) | n/a |
-      | trained | 0.750 [0.750, 0.750] |
+      | trained | 0.750 [0.750, 0.750] (n 2) |
       "
     `);
   });
@@ -131,5 +132,24 @@ describe('significance', () => {
   it('leaves differences at p ≥ 0.05 or without p unmarked', () => {
     expect(significance({ ...comparison, p: 0.05 })).toBe('');
     expect(significance({ ...comparison, p: null })).toBe('');
+  });
+});
+
+describe('renderMarkdown paths', () => {
+  it('shows the dataset relative to the folder the run was started in, never the runner’s own path', () => {
+    const summary = exampleRunSummary();
+    const absolute = {
+      ...summary,
+      suite: { ...summary.suite, dataset: '/home/runner/work/app/datasets/support/conversations' },
+    };
+    const markdown = renderMarkdown(absolute, { cwd: '/home/runner/work/app' });
+    expect(markdown).toContain('**support** (datasets/support/conversations, split test)');
+    expect(markdown).not.toContain('/home/runner');
+    // A dataset outside that folder is still shown relative to it; a Langfuse dataset as it is.
+    expect(renderMarkdown(absolute, { cwd: '/home/runner/work/other' })).toContain(
+      '(../app/datasets/support/conversations, split test)',
+    );
+    const langfuse = { ...summary, suite: { ...summary.suite, dataset: 'langfuse:support-v1' } };
+    expect(renderMarkdown(langfuse, { cwd: '/x' })).toContain('(langfuse:support-v1, split test)');
   });
 });

@@ -2,6 +2,7 @@ import { freeRunMarkdownSection, replayLine } from '../free-run/render-free-run.
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { fallbackRungs } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetrics } from '../summary/summary-metrics.js';
+import { displayPath } from './display-path.js';
 import {
   formatCount,
   formatEstimate,
@@ -16,6 +17,12 @@ import {
 /** Significance level of the markers in the comparison tables. */
 export const significanceLevel = 0.05;
 
+/** Options of {@link renderMarkdown}. */
+export interface RenderMarkdownOptions {
+  /** Paths (the dataset) are shown relative to this folder; default: as they are in the summary. */
+  cwd?: string;
+}
+
 /**
  * Renders `report.md`: the verdict as a heading, what was run and how it was scored, the
  * strategies with their means and 95% intervals, the paired comparisons with the baseline (with a
@@ -24,6 +31,7 @@ export const significanceLevel = 0.05;
  * ready for `$GITHUB_STEP_SUMMARY` or a PR comment; every user-provided string is escaped.
  *
  * @param summary - The run summary.
+ * @param options - The folder paths are shown relative to.
  * @returns The Markdown text, ending with a newline.
  *
  * @example
@@ -31,11 +39,11 @@ export const significanceLevel = 0.05;
  * await writeFile(join(out, 'report.md'), renderMarkdown(summary));
  * ```
  */
-export function renderMarkdown(summary: RunSummary): string {
+export function renderMarkdown(summary: RunSummary, options: RenderMarkdownOptions = {}): string {
   const sections = [
     verdict(summary),
     ...notices(summary),
-    runLine(summary),
+    runLine(summary, options.cwd),
     scorerLine(summary),
     strategiesSection(summary),
     freeRunMarkdownSection(summary, text),
@@ -67,16 +75,16 @@ function notices(summary: RunSummary): string[] {
   }
   if (summary.shard !== undefined) {
     lines.push(
-      `> ℹ️ Shard ${summary.shard.index + 1} of ${summary.shard.count}: merge all shards for the whole suite.`,
+      `> ℹ️ Shard ${summary.shard.index} of ${summary.shard.count}: merge all shards for the whole suite.`,
     );
   }
   return lines;
 }
 
-function runLine(summary: RunSummary): string {
+function runLine(summary: RunSummary, cwd: string | undefined): string {
   const { suite } = summary;
   const parts = [
-    `**${text(suite.name)}** (${text(suite.dataset)}${suite.split === null ? '' : `, split ${text(suite.split)}`})`,
+    `**${text(displayPath(suite.name, cwd))}** (${text(displayPath(suite.dataset, cwd))}${suite.split === null ? '' : `, split ${text(suite.split)}`})`,
     `${formatCount(suite.conversations)} conversations, ${formatCount(suite.turns)} turns`,
     summary.repeat > 1 ? `${summary.repeat} repeats` : '',
     `baseline **${text(summary.baseline)}**`,
@@ -318,15 +326,27 @@ function customSection(summary: RunSummary): string {
   ].sort();
   if (names.length === 0) return '';
   const rows = summary.strategies.map((strategy) => [
-    strategyName(strategy.name, summary.baseline),
+    strategyName(strategy.name, summary.baseline, strategy.role),
     ...names.map((name) => {
       const estimate = strategy.metrics.custom?.[name];
-      return estimate === undefined ? 'n/a' : formatEstimate(estimate);
+      return estimate === undefined ? 'n/a' : `${formatEstimate(estimate)} (n ${formatCount(estimate.n)})`;
     }),
   ]);
+  const direction = (name: string) => ((summary.scorer.custom?.[name]?.higherIsBetter ?? true) ? '↑' : '↓');
+  const described = names.flatMap((name) => {
+    const custom = summary.scorer.custom?.[name];
+    return custom === undefined ? [] : [`${text(name)}: ${text(custom.description)}`];
+  });
   return [
     '### Custom scores',
-    table(['Strategy', ...names.map(text)], ['l', ...names.map(() => 'l' as const)], rows),
+    table(
+      ['Strategy', ...names.map((name) => `${text(name)} ${direction(name)}`)],
+      ['l', ...names.map(() => 'l' as const)],
+      rows,
+    ),
+    ...(described.length === 0
+      ? []
+      : [`Scorers: ${described.join(' · ')}. Compared with the baseline above; gated by name.`]),
   ].join('\n\n');
 }
 

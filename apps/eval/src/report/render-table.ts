@@ -1,6 +1,7 @@
 import { freeRunTableRows, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
+import { fitColumns, type TableCell, wrapText } from './fit-columns.js';
 import {
   formatCount,
   formatEstimate,
@@ -13,31 +14,36 @@ import { significanceLevel } from './render-markdown.js';
 
 /** Options of {@link renderTable}. */
 export interface RenderTableOptions {
-  /** Colour significant differences (green better, red worse) and bold the header. Default false. */
+  /**
+   * Colour significant differences (green better, red worse), numbers at the floor (red), the
+   * reference rows (dim) and the header (bold). Default false.
+   */
   color?: boolean;
+  /**
+   * The terminal's width: strategies that do not fit side by side are stacked in blocks, and the
+   * notes are wrapped. Default 100 (a CI log).
+   */
+  width?: number;
 }
 
-interface Cell {
-  text: string;
-  /** ANSI colour code applied after padding, so colours never shift the columns. */
-  tone?: 'green' | 'red' | 'bold';
-}
-
-const ansi = { green: '\u001b[32m', red: '\u001b[31m', bold: '\u001b[1m', reset: '\u001b[0m' } as const;
+type Cell = TableCell;
 
 /**
  * Renders the terminal comparison table the CLI prints on stderr: one column per strategy (the
- * baseline first as given), one row per metric with the mean and its 95% interval, under each a
- * `diff` row with every candidate's paired difference from the baseline (`*` where p < 0.05),
- * then latency, cost and turns. Plain text in fixed-width columns; ANSI colours only when asked.
+ * baseline first as given), the turns with the failed and errored ones and the failures' kinds,
+ * one row per metric (the pluggable scorers' after the built-in ones) with the mean and its 95%
+ * interval, under each a `diff` row with every candidate's paired difference from the baseline
+ * (`*` where p < 0.05), then latency and cost. Columns that do not fit the width are stacked in
+ * blocks (see {@link fitColumns}), so the floor probes and the recorded bot stay in every layout;
+ * ANSI colours only when asked.
  *
  * @param summary - The run summary.
- * @param options - Whether to colour.
+ * @param options - Colour and width.
  * @returns The table, lines joined by `\n`, without a final newline.
  *
  * @example
  * ```ts
- * process.stderr.write(`${renderTable(summary, { color: process.stderr.isTTY })}\n`);
+ * process.stderr.write(`${renderTable(summary, { color: process.stderr.isTTY, width: process.stderr.columns })}\n`);
  * ```
  */
 export function renderTable(summary: RunSummary, options: RenderTableOptions = {}): string {
@@ -46,7 +52,7 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
     { text: '', tone: 'bold' },
     ...strategies.map((strategy) => ({
       text: columnName(strategy, baseline),
-      tone: 'bold' as const,
+      tone: strategy.role === 'strategy' ? ('bold' as const) : ('dim' as const),
     })),
   ];
   const rows: Cell[][] = [header];
@@ -63,6 +69,20 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       ),
     ),
   );
+  // Why turns failed, one kind a line: a run whose turns fail quietly reads as a bad strategy.
+  if (strategies.some((strategy) => strategy.failed + strategy.errors > 0)) {
+    rows.push([
+      { text: 'failed by kind' },
+      ...strategies.map(
+        (strategy): Cell => ({
+          text: Object.entries(strategy.failureKinds ?? {})
+            .map(([kind, count]) => `${kind} ${formatCount(count)}`)
+            .join('\n'),
+          tone: 'red',
+        }),
+      ),
+    ]);
+  }
   let marked = false;
   let floored = false;
   for (const metric of summaryMetricNames) {
@@ -90,6 +110,27 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
     });
     if (diffs.some((cell) => cell.text !== '')) rows.push([{ text: `  diff vs ${baseline}` }, ...diffs]);
   }
+  for (const metric of customMetricNamesOf(summary)) {
+    const higherIsBetter = summary.scorer.custom?.[metric]?.higherIsBetter ?? true;
+    rows.push([
+      { text: `${metric} ${higherIsBetter ? '↑' : '↓'}` },
+      ...strategies.map((strategy): Cell => {
+        const estimate = strategy.metrics.custom?.[metric];
+        return { text: estimate === undefined ? 'n/a' : formatEstimate(estimate) };
+      }),
+    ]);
+    const diffs = strategies.map((strategy): Cell => {
+      const comparison = summary.comparisons.find(
+        (entry) =>
+          entry.baseline === baseline && entry.candidate === strategy.name && entry.metric === metric,
+      );
+      if (comparison === undefined) return { text: '' };
+      const cell = diffCell(comparison);
+      if (cell.text.endsWith('*')) marked = true;
+      return cell;
+    });
+    if (diffs.some((cell) => cell.text !== '')) rows.push([{ text: `  diff vs ${baseline}` }, ...diffs]);
+  }
   for (const row of freeRunTableRows(summary)) rows.push(plain(row.label, row.values));
   rows.push(
     plain(
@@ -102,19 +143,15 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
     ),
   );
 
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.text.length ?? 0)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => paint(cell.text.padEnd(widths[column]!), cell.tone, options.color === true))
-      .join('  ')
-      .trimEnd(),
-  );
+  const width = options.width ?? 100;
+  const lines = fitColumns(rows, { width, color: options.color === true });
+  const notes: string[] = [];
   const pairs = pairLines(summary);
   if (pairs.some((line) => line.includes(' *'))) marked = true;
-  lines.push(...pairs);
-  if (marked) lines.push(`* p < ${significanceLevel}`);
+  notes.push(...pairs);
+  if (marked) notes.push(`* p < ${significanceLevel}`);
   if (summary.floor !== undefined) {
-    lines.push(
+    notes.push(
       `floor: ${summary.floor.probes.join(' and ')} answer without content; ${
         floored
           ? '! marks a number whose 95% interval does not clear theirs (indistinguishable from a content-free answer)'
@@ -122,8 +159,17 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       }`,
     );
   }
-  if (summary.replay !== undefined) lines.push(replayLine(summary.replay));
+  if (summary.replay !== undefined) notes.push(replayLine(summary.replay));
+  for (const note of notes) lines.push(...wrapText(note, width));
   return lines.join('\n');
+}
+
+/** The pluggable scorers' names, in the order the summary's strategies list them (sorted). */
+function customMetricNamesOf(summary: RunSummary): string[] {
+  const names = new Set<string>();
+  for (const strategy of summary.strategies)
+    for (const name of Object.keys(strategy.metrics.custom ?? {})) names.add(name);
+  return [...names].sort();
 }
 
 /** A column's header: the name, and what the row is when it is not a plain contender. */
@@ -162,9 +208,4 @@ function diffCell(comparison: Comparison): Cell {
   if (comparison.p === null || comparison.p >= significanceLevel || comparison.diff === 0) return { text };
   const better = comparison.diff > 0 === comparison.higherIsBetter;
   return { text: `${text} *`, tone: better ? 'green' : 'red' };
-}
-
-function paint(text: string, tone: Cell['tone'], color: boolean): string {
-  if (!color || tone === undefined) return text;
-  return `${ansi[tone]}${text}${ansi.reset}`;
 }

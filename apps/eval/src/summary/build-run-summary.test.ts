@@ -33,8 +33,9 @@ describe('buildRunSummary', () => {
       conversations: 3,
       turns: 5,
     });
-    // Every compared metric (all but the recorded bot's own HTER) of the one candidate.
-    expect(summary.comparisons).toHaveLength(10);
+    // Every compared metric (all but the recorded bot's own HTER) of the one candidate, and the
+    // custom score (politeness) after them.
+    expect(summary.comparisons).toHaveLength(11);
     expect(summary.comparisons.every((comparison) => comparison.candidate === 'trained')).toBe(true);
     // Each of the 5 turns carries one annotated nugget.
     expect(summary.scorer.nuggets).toEqual({ annotated: 5, extracted: 0, none: 0 });

@@ -110,11 +110,15 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
   if (probes.has(input.baseline)) {
     throw new EvalError('usage', `the baseline "${input.baseline}" is a floor probe; choose a strategy.`);
   }
+  const customDirections = Object.fromEntries(
+    Object.entries(input.scorer.custom ?? {}).map(([name, scorer]) => [name, scorer.higherIsBetter]),
+  );
   const comparisons = compareStrategies(recordedPart, {
     baseline: input.baseline,
     seed: input.seed,
     resamples: input.resamples,
     candidates: names.filter((name) => name !== input.baseline && !probes.has(name)),
+    customDirections,
   });
   for (const pair of input.pairs ?? []) {
     if (pair.candidate === pair.baseline || pair.baseline === input.baseline) continue;
@@ -126,10 +130,10 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
         seed: input.seed,
         resamples: input.resamples,
         candidates: [pair.candidate],
+        customDirections,
       }),
     );
   }
-
   const gate = evaluateGate({
     rules: input.gate?.rules ?? [],
     strategies,

@@ -113,6 +113,8 @@ describe('compareStrategies', () => {
       'humanCleanup',
       'routingAccuracy',
       'passRate',
+      // The custom score the example items carry, after the built-in metrics.
+      'politeness',
     ];
     expect(first.map((comparison) => `${comparison.candidate} ${comparison.metric}`)).toEqual([
       ...compared.map((metric) => `third ${metric}`),
@@ -131,5 +133,25 @@ describe('compareStrategies', () => {
     const quality = find(one, 'answerQuality');
     expect(quality.n).toBe(1);
     expect(quality.p).toBeNull();
+  });
+});
+
+describe('compareStrategies on custom scores', () => {
+  it('pairs a custom score like a built-in metric, in the direction the scorer gives', () => {
+    const politeness = (strategy: string, values: number[]) =>
+      values.map((value, index) =>
+        makeItem({ strategy, conversationId: `c${index}`, turnIndex: 0, scores: { politeness: value } }),
+      );
+    const both = [...politeness('base', [0, 0, 1, 0]), ...politeness('cand', [1, 1, 1, 0])];
+    const [higher] = compareStrategies(both, { ...options, baseline: 'base' }).filter(
+      (comparison) => comparison.metric === 'politeness',
+    );
+    expect(higher).toMatchObject({ candidate: 'cand', diff: 0.5, n: 4, higherIsBetter: true });
+    const [lower] = compareStrategies(both, {
+      ...options,
+      baseline: 'base',
+      customDirections: { politeness: false },
+    }).filter((comparison) => comparison.metric === 'politeness');
+    expect(lower).toMatchObject({ diff: 0.5, higherIsBetter: false });
   });
 });

@@ -3,7 +3,7 @@ import type { Comparison } from '../run-summary.js';
 import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
 import { pairedBootstrap } from '../stats/paired-bootstrap.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
-import { itemMetricValue } from './item-metric-value.js';
+import { customScoreValue, isCustomScoreName, itemMetricValue } from './item-metric-value.js';
 import { type SummaryMetricName, summaryMetricNames, summaryMetrics } from './summary-metrics.js';
 import { turnUnits } from './turn-units.js';
 
@@ -17,6 +17,11 @@ export interface CompareStrategiesOptions {
   resamples: number;
   /** Candidates in report order; default every other strategy in the items, in order of appearance. */
   candidates?: readonly string[];
+  /**
+   * Whether higher is better, per pluggable scorer (default true). Every numeric custom score in
+   * the items is compared like a built-in metric, after them, by name.
+   */
+  customDirections?: Readonly<Record<string, boolean>>;
 }
 
 /**
@@ -33,11 +38,13 @@ export interface CompareStrategiesOptions {
  *   Newcombe's interval; `n` counts turns. Turns of one conversation are treated as independent
  *   here, so p is optimistic when outcomes cluster by conversation; the bootstrap rows do not
  *   have this weakness.
+ * - every pluggable scorer's numeric score (`metrics.custom`): the paired bootstrap, after the
+ *   built-in metrics, by name; higher is better unless `customDirections` says otherwise.
  *
  * @param items - Every strategy's items (all repeats).
  * @param options - Baseline, candidates, seed and resamples.
  * @returns One comparison per candidate and metric, candidates in order, metrics in
- *   {@link summaryMetricNames} order; difference, interval and p are `null` with nothing paired.
+ *   {@link summaryMetricNames} order, then the custom scores by name; difference, interval and p are `null` with nothing paired.
  *
  * @example
  * ```ts
@@ -57,6 +64,7 @@ export function compareStrategies(
   }
   const baselineItems = byStrategy.get(options.baseline) ?? [];
   const candidates = options.candidates ?? [...byStrategy.keys()].filter((name) => name !== options.baseline);
+  const customNames = customMetricNames(items);
   const comparisons: Comparison[] = [];
   for (const candidate of candidates) {
     if (candidate === options.baseline) continue;
@@ -70,8 +78,51 @@ export function compareStrategies(
           : { ...pair, ...compareWithBootstrap(metric, baselineItems, candidateItems, options) },
       );
     }
+    for (const metric of customNames) {
+      comparisons.push({
+        baseline: options.baseline,
+        candidate,
+        metric,
+        ...compareCustom(metric, baselineItems, candidateItems, {
+          ...options,
+          higherIsBetter: options.customDirections?.[metric] ?? true,
+        }),
+      });
+    }
   }
   return comparisons;
+}
+
+/** The pluggable scorers' names with a numeric value on some item, sorted. */
+export function customMetricNames(items: readonly ItemResult[]): string[] {
+  const names = new Set<string>();
+  for (const item of items) {
+    for (const name of Object.keys(item.scores)) {
+      if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+function compareCustom(
+  metric: string,
+  baselineItems: readonly ItemResult[],
+  candidateItems: readonly ItemResult[],
+  options: { seed: number; resamples: number; higherIsBetter: boolean },
+): ComparisonResult {
+  const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => customScoreValue(item, metric));
+  const result = pairedBootstrap(units(baselineItems), units(candidateItems), {
+    seed: purposeSeed(options.seed, `paired:custom:${metric}`),
+    resamples: options.resamples,
+  });
+  return {
+    diff: result.meanDifference ?? null,
+    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+    p: result.p ?? null,
+    method: 'paired-bootstrap',
+    n: result.clusters,
+    higherIsBetter: options.higherIsBetter,
+  };
 }
 
 type ComparisonResult = Omit<Comparison, 'baseline' | 'candidate' | 'metric'>;

@@ -304,3 +304,41 @@ describe('evaluateGate', () => {
     });
   });
 });
+
+describe('gates on a custom scorer', () => {
+  const comparisons = compareStrategies(items, { ...bootstrap, baseline: 'lexical' });
+  const rules = (options: Parameters<typeof parseGateRules>[0]) =>
+    parseGateRules(options, { customMetrics: ['politeness'] });
+
+  it('parses a custom scorer by its name, with thresholds on its own scale', () => {
+    expect(rules({ failUnder: ['politeness=0.5'], max: { politeness: 4.5 } })).toEqual([
+      { kind: 'fail-under', metric: 'politeness', threshold: 0.5, custom: true },
+      { kind: 'max', metric: 'politeness', threshold: 4.5, custom: true },
+    ]);
+    expect(usageError(() => rules({ failUnder: ['politness=0.5'] }))).toMatch(
+      /unknown metric "politness"; valid metrics: answerQuality, .*, passRate, politeness$/,
+    );
+    expect(usageError(() => rules({ maxRegression: ['politeness=-1'] }))).toContain('at least 0');
+    // Without the scorer's name, the name is as unknown as any other.
+    expect(usageError(() => parseGateRules({ failUnder: ['politeness=0.5'] }))).toContain(
+      'unknown metric "politeness"',
+    );
+  });
+
+  it('checks the custom mean, and fails non-inferiority when nothing was paired', () => {
+    const gate = evaluateGate({
+      rules: rules({ failUnder: ['politeness=0.5'], maxRegression: ['politeness=0.1'] }),
+      strategies: [lexical, trained],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(gate.checks.map((check) => [check.name, check.passed, check.message])).toEqual([
+      ['politeness >= 0.5', true, 'trained politeness 0.75 >= 0.50'],
+      [
+        'politeness regression <= 0.1 vs lexical',
+        false,
+        'trained politeness vs lexical: no paired turns to compare; no data is not a pass',
+      ],
+    ]);
+  });
+});

@@ -11,12 +11,24 @@ import {
 /** A check's kind, which is also its command-line flag (`--fail-under`, `--max`, `--max-regression`). */
 export type GateKind = GateCheck['kind'];
 
-/** One parsed gate option, e.g. `--fail-under answerQuality=0.6`. */
+/** One parsed gate option, e.g. `--fail-under answerQuality=0.6` or `--fail-under politeness=0.5`. */
 export interface GateRule {
   kind: GateKind;
-  metric: SummaryMetricName;
-  /** The minimum (`fail-under`), maximum (`max`) or margin δ (`max-regression`), in 0–1. */
+  /** A built-in summary metric, or the name of a pluggable scorer (`custom: true`). */
+  metric: string;
+  /**
+   * The minimum (`fail-under`), maximum (`max`) or margin δ (`max-regression`): in 0–1 for the
+   * built-in metrics; any number for a custom scorer's (a δ is never negative).
+   */
   threshold: number;
+  /** Set when `metric` names a pluggable scorer's score (`metrics.custom`). */
+  custom?: true;
+}
+
+/** How {@link parseGateRules} knows the pluggable scorers' names. */
+export interface ParseGateRulesOptions {
+  /** The names of the run's pluggable scorers: gates may name them like built-in metrics. */
+  customMetrics?: readonly string[];
 }
 
 /**
@@ -41,6 +53,7 @@ export interface GateOptions {
  * `{ answerQuality: 0.6 }`.
  *
  * @param options - The values of `--fail-under`, `--max` and `--max-regression`.
+ * @param known - The pluggable scorers' names, which gates may name like built-in metrics.
  * @returns The rules, in the order given (`fail-under`, then `max`, then `max-regression`).
  * @throws EvalError `usage` naming the flag and the value: for a value that is not
  *   `metric=number`, an unknown metric (listing the valid names), or a number outside 0–1.
@@ -51,15 +64,20 @@ export interface GateOptions {
  * // [{ kind: 'fail-under', metric: 'answerQuality', threshold: 0.6 }, …]
  * ```
  */
-export function parseGateRules(options: GateOptions): GateRule[] {
+export function parseGateRules(options: GateOptions, known: ParseGateRulesOptions = {}): GateRule[] {
+  const custom = new Set(known.customMetrics ?? []);
   return [
-    ...parseValues('fail-under', options.failUnder),
-    ...parseValues('max', options.max),
-    ...parseValues('max-regression', options.maxRegression),
+    ...parseValues('fail-under', options.failUnder, custom),
+    ...parseValues('max', options.max, custom),
+    ...parseValues('max-regression', options.maxRegression, custom),
   ];
 }
 
-function parseValues(kind: GateKind, values: GateValues | undefined): GateRule[] {
+function parseValues(
+  kind: GateKind,
+  values: GateValues | undefined,
+  custom: ReadonlySet<string>,
+): GateRule[] {
   const rules: GateRule[] = [];
   const texts = isStringList(values)
     ? values
@@ -74,18 +92,25 @@ function parseValues(kind: GateKind, values: GateValues | undefined): GateRule[]
       if (equals < 0) fail('expected metric=number, e.g. answerQuality=0.6');
       const metric = text.slice(0, equals).trim();
       const number = text.slice(equals + 1).trim();
-      if (!isSummaryMetricName(metric)) {
-        fail(`unknown metric "${metric}"; valid metrics: ${summaryMetricNames.join(', ')}`);
+      const isCustom = !isSummaryMetricName(metric) && custom.has(metric);
+      if (!isSummaryMetricName(metric) && !isCustom) {
+        const names = [...summaryMetricNames, ...[...custom].sort()];
+        fail(`unknown metric "${metric}"; valid metrics: ${names.join(', ')}`);
       }
-      if (!summaryMetrics[metric as SummaryMetricName].compared) {
+      if (!isCustom && !summaryMetrics[metric as SummaryMetricName].compared) {
         fail(`"${metric}" belongs to the recorded bot alone, which is never gated`);
       }
       const threshold = number === '' ? Number.NaN : Number(number);
       if (!Number.isFinite(threshold)) fail(`"${number}" is not a number`);
-      if (threshold < 0 || threshold > 1) {
-        fail(`${kind === 'max-regression' ? 'the margin' : 'the threshold'} must be between 0 and 1`);
+      // A custom scorer's scale is its own (a 1–5 rubric, a count); built-in metrics are 0–1.
+      if (isCustom ? kind === 'max-regression' && threshold < 0 : threshold < 0 || threshold > 1) {
+        fail(
+          kind === 'max-regression'
+            ? `the margin must be ${isCustom ? 'at least 0' : 'between 0 and 1'}`
+            : 'the threshold must be between 0 and 1',
+        );
       }
-      rules.push({ kind, metric: metric as SummaryMetricName, threshold });
+      rules.push({ kind, metric, threshold, ...(isCustom ? { custom: true as const } : {}) });
     }
   }
   return rules;
@@ -179,13 +204,19 @@ function checkBound(rule: GateRule, strategy: StrategySummary): GateCheck {
     metric,
     threshold,
   };
-  const actual = strategy.metrics[metric].mean;
+  const estimate = rule.custom
+    ? strategy.metrics.custom?.[metric]
+    : strategy.metrics[metric as SummaryMetricName];
+  const actual = estimate?.mean ?? null;
   if (actual === null) {
+    const denominator = rule.custom
+      ? `turns the scorer gave a number`
+      : summaryMetrics[metric as SummaryMetricName].denominator;
     return {
       ...check,
       actual,
       passed: false,
-      message: `${strategy.name} ${metric} has no data (no ${summaryMetrics[metric].denominator}); no data is not a pass`,
+      message: `${strategy.name} ${metric} has no data (no ${denominator}); no data is not a pass`,
     };
   }
   const passed = atLeast ? actual >= threshold - tolerance : actual <= threshold + tolerance;
@@ -225,7 +256,9 @@ function checkRegression(
   const comparison = comparisons.find(
     (entry) => entry.baseline === baseline && entry.candidate === candidate && entry.metric === metric,
   );
-  const higherIsBetter = comparison?.higherIsBetter ?? summaryMetrics[metric].higherIsBetter;
+  const higherIsBetter =
+    comparison?.higherIsBetter ??
+    (rule.custom ? true : summaryMetrics[metric as SummaryMetricName].higherIsBetter);
   const verdict = nonInferiority({
     ci95: comparison?.ci95 ?? undefined,
     margin: threshold,

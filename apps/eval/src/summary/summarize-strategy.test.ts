@@ -17,6 +17,8 @@ describe('summarizeStrategy', () => {
       conversations: 3,
       errors: 1,
       failed: 0,
+      // The errored turn, by its error's code.
+      failureKinds: { 'model-error': 1 },
     });
     // Headline quality over all 5: the escalation of c2#0 (a human was needed) counts 1, the
     // errored c3#0 counts 0: (.8 + .6 + 1 + 0 + .5) / 5 = .58.

@@ -132,8 +132,22 @@ export function summarizeStrategy(
     conversations: new Set(items.map((item) => item.conversationId)).size,
     errors: items.filter((item) => item.outcome === 'error').length,
     failed: items.filter((item) => item.outcome === 'failed').length,
+    ...failureKindsOf(items),
     metrics,
   };
+}
+
+/** The failed and errored turns by error code, most frequent first (ties by code). */
+function failureKindsOf(items: readonly ItemResult[]): { failureKinds?: Record<string, number> } {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    if (item.outcome !== 'failed' && item.outcome !== 'error') continue;
+    const code = item.error?.code ?? 'unknown';
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  if (counts.size === 0) return {};
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+  return { failureKinds: Object.fromEntries(sorted) };
 }
 
 function checkItems(items: readonly ItemResult[], name: string, repeat: number): void {
