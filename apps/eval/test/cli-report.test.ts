@@ -83,6 +83,36 @@ describe('baton report', () => {
     expect(printed).toEqual(await summaryOf('plain'));
   });
 
+  it('keeps what it does not recompute: duration, suite, split, scorers, run id and creation time', async () => {
+    await baton(['report', 'plain']);
+    const rerendered = await summaryOf('plain');
+    expect(rerendered.durationMs).toBe(original.durationMs);
+    expect(rerendered.suite).toEqual(original.suite);
+    expect(rerendered.suite.name).toBe('e2e');
+    expect(rerendered.suite.splitInfo).toBeDefined();
+    expect(rerendered.scorer).toEqual(original.scorer);
+    expect([rerendered.runId, rerendered.createdAt]).toEqual([original.runId, original.createdAt]);
+    // report.md shows the dataset relative to the folder baton ran in, not the runner's path.
+    const markdown = await readFile(join(temp.path, 'plain', 'report.md'), 'utf8');
+    expect(markdown).not.toContain(temp.path);
+  });
+
+  it('keeps a shard a shard when it is re-rendered alone', async () => {
+    const shard = await baton([
+      'eval',
+      ...fastFlags,
+      '--strategies',
+      'solo',
+      '--shard',
+      '1/2',
+      '--out',
+      'shard',
+    ]);
+    expect(shard.code).toBe(0);
+    await baton(['report', 'shard']);
+    expect((await summaryOf('shard')).shard).toEqual({ index: 1, count: 2 });
+  });
+
   it('exits 2 for a folder that is not a run and for a baseline that is not in it', async () => {
     const missing = await baton(['report', 'nowhere']);
     expect(missing.code).toBe(2);
