@@ -18,11 +18,9 @@ describe('sampleBeta', () => {
       [0.5, 0.5],
     ] as const) {
       const random = seededUniform(42);
-      const draws = Array.from({ length: 4000 }, () => sampleBeta(alpha, beta, random));
-      for (const draw of draws) {
-        expect(draw).toBeGreaterThanOrEqual(0);
-        expect(draw).toBeLessThanOrEqual(1);
-      }
+      const draws = Array.from({ length: 2000 }, () => sampleBeta(alpha, beta, random));
+      expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...draws)).toBeLessThanOrEqual(1);
       const mean = draws.reduce((sum, draw) => sum + draw, 0) / draws.length;
       expect(mean).toBeCloseTo(alpha / (alpha + beta), 1);
     }
