@@ -202,6 +202,12 @@ function metricsOf(
       const { sum, count } = unit.sums[name];
       return count === 0 ? [] : [{ cluster: unit.conversationId, value: sum / count }];
     });
+    // Every resample of identical values has their mean: the interval is known without drawing
+    // (offline, cost and tokens are 0 and an exploration arm never falls back).
+    const first = values[0]?.value;
+    if (first !== undefined && values.every((entry) => entry.value === first)) {
+      return { mean: first, ci95: [first, first], n: values.length };
+    }
     const result = clusterBootstrap(values, {
       seed: purposeSeed(options.seed, `profile:${purpose}:${name}`),
       resamples: options.resamples,

@@ -42,8 +42,8 @@ export const uninformedQuality = 0.5;
  *    is L_D = θ̃_D / μ̃.
  * 4. The lifts multiply (a log-additive main-effects model, as rates behave):
  *    E[q] = μ̃ · L_language · L_domain · L_intent, clamped to [0, 1]; a dimension the request is not
- *    described on has lift 1. (A geometric mean of the domain and intent lifts, which are nested,
- *    did worse in 5-fold cross-validation on the support suite's train split; see the README.)
+ *    described on has lift 1. (Domain and intent are nested, but a geometric mean of their lifts
+ *    did no better in 5-fold cross-validation on the support suite's train split; see the README.)
  *
  * With `draw`, every μ̃ and θ̃ᵥ is a draw from its Beta posterior instead (Thompson sampling); the
  * slices' priors stay centred on the posterior mean of μ.
