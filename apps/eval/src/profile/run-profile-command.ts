@@ -88,8 +88,13 @@ export async function runProfileCommand(
 
 async function readRunFile(file: string): Promise<z.output<typeof runFileSchema> | undefined> {
   if (!existsSync(file)) return undefined;
-  const parsed = runFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  return parsed.success ? parsed.data : undefined;
+  try {
+    const parsed = runFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    // run.json only adds the split, seed and scorer's wording: the items are what is profiled.
+    return undefined;
+  }
 }
 
 /**
