@@ -47,6 +47,6 @@ export async function makeRunFolder(out: string): Promise<void> {
       });
     }
   } catch (error) {
-    throw toRunFolderError(error, out);
+    throw toRunFolderError(error, out, { creating: true });
   }
 }

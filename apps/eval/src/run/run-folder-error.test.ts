@@ -15,6 +15,15 @@ describe('toRunFolderError', () => {
     );
   });
 
+  it('counts a folder above the run folder only while creating it', () => {
+    const above = fsError('EACCES', '/runs');
+    expect((toRunFolderError(above, '/runs/r1', { creating: true }) as Error).message).toBe(
+      '--out /runs/r1: cannot write the run folder: permission denied (/runs) [EACCES]',
+    );
+    // Reading a dataset folder that happens to hold the run folder is not an --out problem.
+    expect(toRunFolderError(above, '/runs/r1')).toBe(above);
+  });
+
   it('leaves errors about other paths, and errors that are not file-system errors, as they are', () => {
     const elsewhere = fsError('ENOENT', '/data/conversations.jsonl');
     expect(toRunFolderError(elsewhere, '/runs/r1')).toBe(elsewhere);

@@ -38,15 +38,18 @@ export function isFileSystemError(error: unknown): error is FileSystemError {
  *
  * @param error - What was thrown.
  * @param out - The run folder.
+ * @param options - `creating`: the error came from creating the folder, so a path above it (a
+ *   parent that cannot be created or read) is the folder's problem too.
  * @example
  * ```ts
  * await mkdir(out).catch((error: unknown) => { throw toRunFolderError(error, out); });
  * ```
  */
-export function toRunFolderError(error: unknown, out: string): unknown {
+export function toRunFolderError(error: unknown, out: string, options: { creating?: boolean } = {}): unknown {
   if (!isFileSystemError(error) || EvalError.isInstance(error)) return error;
-  // Only problems of the run folder itself; a missing dataset file is another mistake.
-  if (error.path !== undefined && !isInside(resolve(error.path), resolve(out))) return error;
+  // Only problems of the run folder itself: a dataset file that cannot be read is another mistake.
+  if (error.path !== undefined && !isInside(resolve(error.path), resolve(out), options.creating ?? false))
+    return error;
   const reason =
     error.code === 'ENOENT'
       ? `a ${error.syscall === 'mkdir' ? 'folder' : 'file'} cannot be created there`
@@ -61,13 +64,10 @@ export function toRunFolderError(error: unknown, out: string): unknown {
   );
 }
 
-function isInside(path: string, folder: string): boolean {
-  const fromFolder = relative(folder, path);
-  // A parent of the folder counts too: creating the folder may fail on the way down to it.
-  const fromPath = relative(path, folder);
-  return (
-    fromFolder === '' ||
-    (!fromFolder.startsWith('..') && !isAbsolute(fromFolder)) ||
-    (!fromPath.startsWith('..') && !isAbsolute(fromPath))
-  );
+function isInside(path: string, folder: string, orAbove: boolean): boolean {
+  const within = (from: string, to: string) => {
+    const step = relative(from, to);
+    return step === '' || (!step.startsWith('..') && !isAbsolute(step));
+  };
+  return within(folder, path) || (orAbove && within(path, folder));
 }
