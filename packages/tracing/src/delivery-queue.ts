@@ -387,11 +387,19 @@ export class DeliveryQueue<TUnit> {
       this.cancelStallTimer = undefined;
       if (this.pending === 0) return;
       const stalledForMs = this.clock.now() - this.lastProgressAt;
-      if (stalledForMs >= this.options.stallTimeoutMs) {
-        this.giveUp(this.lastFailure ?? 'no acknowledgement', stalledForMs);
-      } else {
+      if (stalledForMs < this.options.stallTimeoutMs) {
         this.watchStall();
+        return;
       }
+      // Confirmed after the I/O the event loop still holds: when this process itself was busy (a
+      // long synchronous step), answers may be waiting unread, and they are progress.
+      const seen = this.lastProgressAt;
+      this.cancelStallTimer = this.clock.setTimer(() => {
+        this.cancelStallTimer = undefined;
+        if (this.pending === 0) return;
+        if (this.lastProgressAt === seen) this.giveUp(this.lastFailure ?? 'no acknowledgement', stalledForMs);
+        else this.watchStall();
+      }, 0);
     }, due);
   }
 

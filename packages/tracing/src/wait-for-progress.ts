@@ -46,8 +46,14 @@ export function waitForProgress(
       cancelStall = clock.setTimer(
         () => {
           const stalledForMs = clock.now() - since();
-          if (stalledForMs >= stallTimeoutMs) finish({ ended: 'stalled', stalledForMs });
-          else watch();
+          if (stalledForMs < stallTimeoutMs) return watch();
+          // Confirmed after the I/O the event loop still holds: this process may itself have been
+          // busy, with acknowledgements waiting unread.
+          const seen = since();
+          cancelStall = clock.setTimer(() => {
+            if (since() === seen) finish({ ended: 'stalled', stalledForMs });
+            else watch();
+          }, 0);
         },
         since() + stallTimeoutMs - clock.now(),
       );
