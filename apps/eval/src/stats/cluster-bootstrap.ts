@@ -142,18 +142,20 @@ export function sumByCluster(items: readonly ClusteredValue[]): ClusterSums {
  */
 export function resampleClusterMeans(input: ClusterSums & { resamples: number; seed: number }): Float64Array {
   const { sums, counts, minimum, maximum, resamples, seed } = input;
+  const means = new Float64Array(resamples);
+  // All values equal: every resampled mean is clamped to that value, so no draw can change it.
+  if (minimum === maximum) return means.fill(minimum);
   const random = new SeededRandom(seed);
   const clusters = sums.length;
-  // SeededRandom.nextInt's rejection sampling, inlined: this loop runs resamples × clusters times.
-  const limit = 4294967296 - (4294967296 % clusters);
-  const means = new Float64Array(resamples);
+  // One resample's cluster picks at a time, drawn in bulk (the same stream as nextInt, pick by pick):
+  // this runs resamples × clusters times.
+  const picks = new Uint32Array(clusters);
   for (let draw = 0; draw < resamples; draw++) {
+    random.fillInts(clusters, picks);
     let sum = 0;
     let count = 0;
     for (let pick = 0; pick < clusters; pick++) {
-      let random32 = random.nextUint32();
-      while (random32 >= limit) random32 = random.nextUint32();
-      const cluster = random32 % clusters;
+      const cluster = picks[pick]!;
       sum += sums[cluster]!;
       count += counts[cluster]!;
     }

@@ -108,6 +108,48 @@ export class SeededRandom {
       if (draw < limit) return draw % bound;
     }
   }
+
+  /**
+   * Fills `target` with integers in [0, `bound`), exactly the values `target.length` calls of
+   * {@link SeededRandom.nextInt} would return, in order, and leaves the generator where they would.
+   * The state stays in local variables for the whole fill: the bootstrap draws millions of indices,
+   * and a call per draw costs more than the draw.
+   *
+   * @param bound - An integer in [1, 2³²].
+   * @param target - Where the integers go.
+   * @throws EvalError when `bound` is out of range.
+   */
+  fillInts(bound: number, target: Uint32Array | Int32Array | Float64Array): void {
+    if (!Number.isInteger(bound) || bound < 1 || bound > 4294967296) {
+      throw new EvalError(
+        'usage',
+        `SeededRandom.fillInts: bound must be an integer in [1, 2^32], got ${bound}.`,
+      );
+    }
+    const limit = 4294967296 - (4294967296 % bound);
+    let { s0, s1, s2, s3 } = this;
+    for (let index = 0; index < target.length; index++) {
+      let draw: number;
+      do {
+        const scrambled = Math.imul(s1, 5);
+        draw = Math.imul((scrambled << 7) | (scrambled >>> 25), 9) >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+      } while (draw >= limit);
+      // draw − ⌊draw ÷ bound⌋·bound is draw % bound (exact: both below 2³², far from 2⁵³), without
+      // the floating-point remainder V8 uses for numbers beyond int32.
+      target[index] = draw - Math.floor(draw / bound) * bound;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
 }
 
 function rotateLeft(value: number, bits: number): number {
