@@ -1,4 +1,5 @@
 import { matchNuggets } from './metrics/nugget-match.js';
+import { TextScoreMemo } from './metrics/text-score-memo.js';
 import type { Scorer } from './scorer.js';
 
 /**
@@ -14,6 +15,9 @@ import type { Scorer } from './scorer.js';
  * ```
  */
 export function nuggetScorer(options: { name?: string } = {}): Scorer {
+  // Matching is pure: strategies that give a turn the same answer share one match (per scorer,
+  // so per run).
+  const memo = new TextScoreMemo();
   return {
     specificationVersion: 'v1',
     name: options.name ?? 'answerQuality',
@@ -21,7 +25,9 @@ export function nuggetScorer(options: { name?: string } = {}): Scorer {
       'nugget recall (offline matching: case, accents, numbers, dates, codes, menu paths normalised)',
     score({ turn, answer }) {
       if (turn.nuggets.length === 0) return { value: null };
-      const { recall, judgements } = matchNuggets(answer, turn.nuggets);
+      const { recall, judgements } = memo.remember(TextScoreMemo.key('nuggets', answer, turn.nuggets), () =>
+        matchNuggets(answer, turn.nuggets),
+      );
       return {
         value: recall === null ? null : Math.round(recall * 10000) / 10000,
         details: { method: 'nugget-match', nuggetSource: turn.nuggetSource, nuggets: judgements },

@@ -19,6 +19,7 @@ import type { SuiteAgents } from './build-agents.js';
 import type { Conversation } from './dataset/conversation.js';
 import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
+import { TextScoreMemo } from './metrics/text-score-memo.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
 import { turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
@@ -128,6 +129,10 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     ...(options.rows ?? []).map((row) => ({ name: row.name, row, roster })),
   ];
   const running = new Set<Promise<void>>();
+  // Wakes the scheduling loop when a unit ends (one waiter: the loop below), instead of a
+  // Promise.race over every running unit per start, which costs O(concurrency) and leaves a
+  // reaction on each long-running unit every time.
+  let unitEnded: (() => void) | undefined;
   let conversations = 0;
   let firstFailure: unknown;
   const signal = options.signal ?? new AbortController().signal;
@@ -153,9 +158,16 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
           ).catch((error: unknown) => {
             firstFailure ??= error;
           });
-          const tracked = unit.finally(() => running.delete(tracked));
+          const tracked = unit.finally(() => {
+            running.delete(tracked);
+            unitEnded?.();
+          });
           running.add(tracked);
-          if (running.size >= options.concurrency) await Promise.race(running);
+          while (running.size >= options.concurrency) {
+            await new Promise<void>((resolve) => {
+              unitEnded = resolve;
+            });
+          }
         }
       }
     }
@@ -344,6 +356,7 @@ async function scoreTurn(context: {
     roster: context.roster,
     thresholds: options.thresholds,
     strategyDelegates: context.delegates,
+    memo: scoreMemoOf(options),
     ...(context.role ? { role: context.role } : {}),
   });
   const scores = { ...custom, ...scored.scores };
@@ -390,6 +403,21 @@ function rowResult(row: AnswerRow, turn: ReplayTurn): TurnResult {
     costUsd: 0,
     latencyMs: 0,
   };
+}
+
+/**
+ * One memo of text-only scores per run (keyed by the run's options object, so it goes with the
+ * run): strategies that give a turn the same answer share its cleanup and token F1.
+ */
+const scoreMemos = new WeakMap<RunEvaluationOptions, TextScoreMemo>();
+
+function scoreMemoOf(options: RunEvaluationOptions): TextScoreMemo {
+  let memo = scoreMemos.get(options);
+  if (!memo) {
+    memo = new TextScoreMemo();
+    scoreMemos.set(options, memo);
+  }
+  return memo;
 }
 
 async function runScorer(scorer: Scorer, input: Parameters<Scorer['score']>[0]) {

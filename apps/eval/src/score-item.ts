@@ -1,6 +1,7 @@
 import type { DelegationRecord, Roster } from '@baton/core';
 import { fallbackRungScorePrefix, type ScoreValue, scoreNames } from './item-result.js';
 import { targetedCleanup } from './metrics/targeted-cleanup.js';
+import { TextScoreMemo } from './metrics/text-score-memo.js';
 import { tokenF1 } from './metrics/token-f1.js';
 import { humanCleanup } from './metrics/translation-edit-rate.js';
 import { humanNeeded, type ReplayTurn } from './replay-turn.js';
@@ -50,6 +51,8 @@ export function scoreItem(options: {
   /** Whether the strategy ever delegates; default true. */
   strategyDelegates?: boolean;
   role?: RowRole;
+  /** Reuses the text-only scores of an answer already scored for this turn (see {@link TextScoreMemo}). */
+  memo?: TextScoreMemo;
 }): ScoredItem {
   const { turn, outcome, answer, delegations, roster, thresholds } = options;
   const broken = outcome === 'error' || outcome === 'failed';
@@ -75,7 +78,12 @@ export function scoreItem(options: {
       cleanup = round(humanCleanup(answer, options.postEdit));
       cleanupTarget = { target: options.postEdit, method: 'judge-post-edit' };
     } else {
-      const targeted = targetedCleanup(answer, turn.reference, turn.nuggets);
+      const reference = turn.reference;
+      const targeted = remember(
+        options.memo,
+        TextScoreMemo.key('cleanup', answer, reference, turn.nuggets),
+        () => targetedCleanup(answer, reference, turn.nuggets),
+      );
       cleanup = targeted.rate;
       cleanupTarget = { target: targeted.target, method: 'targeted-reference' };
     }
@@ -94,7 +102,11 @@ export function scoreItem(options: {
     [scoreNames.answerQuality]: quality,
     [scoreNames.answeredQuality]: answeredQuality,
     [scoreNames.tokenF1]:
-      turn.reference === null || escalated ? null : answered ? round(tokenF1(answer, turn.reference).f1) : 0,
+      turn.reference === null || escalated
+        ? null
+        : answered
+          ? tokenF1Of(answer, turn.reference, options.memo)
+          : 0,
     [scoreNames.humanCleanup]: cleanup,
     [scoreNames.needsCleanup]: cleanup === null ? null : cleanup > thresholds.needsCleanupThreshold,
     [scoreNames.recordedHter]:
@@ -161,6 +173,16 @@ function passes(options: {
   if (options.escalated) return options.needed === true;
   if (options.broken) return false;
   return options.quality >= options.threshold;
+}
+
+function remember<T>(memo: TextScoreMemo | undefined, key: string, compute: () => T): T {
+  return memo ? memo.remember(key, compute) : compute();
+}
+
+function tokenF1Of(answer: string, reference: string, memo: TextScoreMemo | undefined): number {
+  return remember(memo, TextScoreMemo.key('token-f1', answer, reference), () =>
+    round(tokenF1(answer, reference).f1),
+  );
 }
 
 function round(value: number): number {

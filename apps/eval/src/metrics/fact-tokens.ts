@@ -236,6 +236,26 @@ const tokenPattern = /[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*|\d+(?:\.\d+)?|[€$£%]/gu
  * ```
  */
 export function factTokens(text: string): FactToken[] {
+  // The same reference sentences and nuggets are tokenised for every strategy's answer to a turn.
+  const known = recentTokens.get(text);
+  if (known !== undefined) return known.slice();
+  const tokens = tokenise(text);
+  recentTokens.set(text, tokens);
+  if (recentTokens.size > recentTexts) {
+    const oldest = recentTokens.keys().next();
+    if (!oldest.done) recentTokens.delete(oldest.value);
+  }
+  return tokens.slice();
+}
+
+/**
+ * Texts whose tokens {@link factTokens} remembers (it is pure; tokens are never changed after they
+ * are made, and each caller gets its own array). A few MB at most.
+ */
+const recentTexts = 8192;
+const recentTokens = new Map<string, FactToken[]>();
+
+function tokenise(text: string): FactToken[] {
   const canonical = canonicalise(foldText(text));
   const tokens: FactToken[] = [];
   for (const match of canonical.matchAll(tokenPattern)) {
@@ -257,11 +277,19 @@ export function factTokens(text: string): FactToken[] {
 export function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
   if (hasDigit(a) || hasDigit(b)) return false;
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (long === `${short}s` || long === `${short}es`) return true;
-  if (short.length < 4) return false;
+  // Called for every answer token against every nugget word: no arrays or strings are built here.
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
   let common = 0;
-  while (common < short.length && short[common] === long[common]) common += 1;
+  while (common < short.length && short.charCodeAt(common) === long.charCodeAt(common)) common += 1;
+  // `long` is `short` + "s" or + "es".
+  if (common === short.length) {
+    const extra = long.length - short.length;
+    if (extra === 1 && long.charCodeAt(short.length) === 115) return true;
+    if (extra === 2 && long.charCodeAt(short.length) === 101 && long.charCodeAt(short.length + 1) === 115)
+      return true;
+  }
+  if (short.length < 4) return false;
   return common >= Math.max(4, Math.ceil(short.length * 0.75));
 }
 

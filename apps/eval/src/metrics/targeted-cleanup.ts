@@ -140,7 +140,8 @@ export function targetedCleanup(
   });
   const targetText = texts.join(' ');
   const targeted = targetText === '' ? 1 : humanCleanup(answer, targetText);
-  const direct = humanCleanup(answer, reference);
+  // A target that came out as the reply itself needs no second alignment.
+  const direct = targetText === reference ? targeted : humanCleanup(answer, reference);
   return direct < targeted
     ? { rate: round(direct), target: reference, sentences }
     : { rate: round(targeted), target: targetText, sentences };

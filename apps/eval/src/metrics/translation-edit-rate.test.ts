@@ -202,6 +202,27 @@ describe('translationEditRate', () => {
 });
 
 describe('humanCleanup', () => {
+  it('caps texts too far apart for any shift to matter at the same value as the full search', () => {
+    // Few shared words: at least max(n, m) − shared edits remain whatever the shifts, which already
+    // reaches the cap, so the shift search is skipped; the result must be what it would give.
+    const pairs: [string, string][] = [
+      ['Your parcel left our warehouse today.', 'Please reset the password from the login page first.'],
+      ['a b c d e f g h i j', 'k l m a'],
+      ['one two three', 'one two three four five six seven'],
+      ['', 'something'],
+    ];
+    for (const [bot, human] of pairs) {
+      for (const cap of [0.5, 1, 2]) {
+        const full = translationEditRate(
+          bot.toLowerCase().match(/[a-z]+/g) ?? [],
+          human.toLowerCase().match(/[a-z]+/g) ?? [],
+        ).rate;
+        expect(humanCleanup(bot, human, { cap }), `${bot} → ${human}, cap ${cap}`).toBe(Math.min(full, cap));
+      }
+    }
+    expect(() => humanCleanup('a b c', 'x', { maxShiftSize: 0 })).toThrow(EvalError);
+  });
+
   it('is the TER of the normalised bot answer against the human text', () => {
     // Words: bot [restart, the, router], human [please, restart, the, router]:
     // 1 insertion ÷ 4 words. Case and punctuation cost nothing.

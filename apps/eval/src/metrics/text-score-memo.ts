@@ -1,0 +1,43 @@
+/**
+ * A bounded memo for scores that depend on text alone (nugget matching, targeted cleanup, token
+ * F1). Teacher-forced, every strategy answers the same turn, and strategies that pick the same
+ * agent give the same answer: the default run scores ~1,960 distinct answers for ~3,240 answered
+ * items. Those functions are pure, so a repeated answer reuses the first result instead of
+ * recomputing it; no number can change.
+ *
+ * Entries are dropped oldest first past `capacity`. Units are scheduled conversation by
+ * conversation, so a turn's answers arrive close together and a small memo catches them.
+ *
+ * @example
+ * ```ts
+ * const memo = new TextScoreMemo();
+ * const f1 = memo.remember(TextScoreMemo.key('token-f1', answer, reference), () => tokenF1(answer, reference));
+ * ```
+ */
+export class TextScoreMemo {
+  private readonly entries = new Map<string, unknown>();
+  private readonly capacity: number;
+
+  /** @param capacity - Results kept at most (default 4,096). */
+  constructor(capacity = 4096) {
+    this.capacity = capacity;
+  }
+
+  /** A key from a score's name and every text it reads, separated so no two inputs collide. */
+  static key(name: string, ...texts: readonly (string | readonly string[])[]): string {
+    // U+0000 never occurs in validated text fields; U+0001 separates the entries of a list.
+    return `${name}\u0000${texts.map((text) => (typeof text === 'string' ? text : text.join('\u0001'))).join('\u0000')}`;
+  }
+
+  /** The remembered result for `key`, or `compute()`'s, remembered. */
+  remember<T>(key: string, compute: () => T): T {
+    if (this.entries.has(key)) return this.entries.get(key) as T;
+    const value = compute();
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    return value;
+  }
+}
