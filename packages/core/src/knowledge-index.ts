@@ -1,5 +1,6 @@
 import MiniSearch from 'minisearch';
 import { type KnowledgeArticle, knowledgeArticleSchema } from './knowledge-article.js';
+import { memoizeTermQueries } from './memoize-term-queries.js';
 
 /** A search hit: the article and its BM25+ score. */
 export interface KnowledgeHit {
@@ -12,6 +13,9 @@ function normalizeTerm(term: string): string | null {
   return folded.length > 1 ? folded : null;
 }
 
+/** Queries whose ranking an index remembers (a few hundred KB at most). */
+const recentQueries = 512;
+
 /**
  * Full-text search over knowledge articles with MiniSearch (BM25+, prefix and fuzzy matching,
  * accent-insensitive, titles and tags boosted). Shared by retrieval agents (which quote from it) and
@@ -20,6 +24,13 @@ function normalizeTerm(term: string): string | null {
 export class KnowledgeIndex {
   private readonly search_: MiniSearch<KnowledgeArticle & { tagText: string }>;
   private readonly byId: Map<string, KnowledgeArticle>;
+  /**
+   * Recent queries' ranked hits, unfiltered. The index never changes after construction and the
+   * search is deterministic, so a repeated query (every strategy of a replay that reaches this agent
+   * with the same turn) reuses the ranking. Excluding ids afterwards gives what MiniSearch's
+   * `filter` would: it drops results after scoring and the sort by score is stable.
+   */
+  private readonly recent = new Map<string, readonly { id: string; score: number }[]>();
   readonly size: number;
 
   constructor(articles: readonly KnowledgeArticle[]) {
@@ -31,21 +42,37 @@ export class KnowledgeIndex {
       searchOptions: { boost: { title: 2, tagText: 1.5 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
     });
     this.search_.addAll(parsed.map((article) => ({ ...article, tagText: article.tags.join(' ') })));
+    // Filled once, never changed, always searched with the constructor's options.
+    memoizeTermQueries(this.search_);
     this.size = parsed.length;
   }
 
   /** The best articles for a query, excluding the given ids. */
   search(query: string, options: { exclude?: ReadonlySet<string>; limit?: number } = {}): KnowledgeHit[] {
     const exclude = options.exclude;
-    const results = this.search_.search(
-      query,
-      exclude ? { filter: (result) => !exclude.has(result.id as string) } : {},
-    );
+    const limit = options.limit ?? 5;
     const hits: KnowledgeHit[] = [];
-    for (const result of results.slice(0, options.limit ?? 5)) {
-      const article = this.byId.get(result.id as string);
+    let taken = 0;
+    for (const result of this.ranked(query)) {
+      if (taken >= limit) break;
+      if (exclude?.has(result.id)) continue;
+      taken += 1;
+      const article = this.byId.get(result.id);
       if (article) hits.push({ article, score: result.score });
     }
     return hits;
+  }
+
+  private ranked(query: string): readonly { id: string; score: number }[] {
+    let ranked = this.recent.get(query);
+    if (ranked === undefined) {
+      ranked = this.search_.search(query).map((result) => ({ id: result.id as string, score: result.score }));
+      this.recent.set(query, ranked);
+      if (this.recent.size > recentQueries) {
+        const oldest = this.recent.keys().next();
+        if (!oldest.done) this.recent.delete(oldest.value);
+      }
+    }
+    return ranked;
   }
 }

@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { Agent } from './agent.js';
 import type { CandidateScore } from './delegation-record.js';
+import { memoizeTermQueries } from './memoize-term-queries.js';
 import { preferLanguage, type Selector } from './selector.js';
 
 interface CardDocument {
@@ -62,6 +63,8 @@ export function lexicalSelector(options: { scale?: number; languagePenalty?: num
           });
         });
       }
+      // Filled once, searched with its own options only: each query term is looked up once.
+      memoizeTermQueries(index);
       indexes.set(key, index);
     }
     return index;

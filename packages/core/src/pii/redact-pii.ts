@@ -30,6 +30,14 @@ interface Detector {
   /** Which capture group is the personal data (default: the whole match). */
   group?: number;
   accept?: (found: string) => boolean;
+  /**
+   * Fewest ASCII digits a text needs for this detector to find anything (its pattern, or `accept`,
+   * requires them): most chat turns have few digits, so most detectors are skipped without running
+   * their pattern. Default 0.
+   */
+  digits?: number;
+  /** A character every find contains, when there is one. */
+  needs?: string;
 }
 
 const L = "\\p{Lu}[\\p{Ll}'’-]+";
@@ -40,13 +48,14 @@ const date =
 // Order matters: a span found by an earlier detector is not looked at again, so checked identifiers
 // come before the looser phone pattern, and cue-based ones (a name after "my name is") last.
 const detectors: Detector[] = [
-  { kind: 'email', pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu },
+  { kind: 'email', pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu, needs: '@' },
   {
     kind: 'iban',
     pattern: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/g,
     accept: ibanValid,
+    digits: 2,
   },
-  { kind: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhnValid },
+  { kind: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhnValid, digits: 13 },
   {
     kind: 'ip',
     pattern:
@@ -54,19 +63,35 @@ const detectors: Detector[] = [
   },
   // National identifiers of the seven corpus countries (and the UK's NINO, the US SSN), checksums
   // where the format has one.
-  { kind: 'id', pattern: /\b[XYZ]?\d{7,8}[A-Z]\b/g, accept: spanishIdValid },
-  { kind: 'id', pattern: /\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b/gi, accept: codiceFiscaleValid },
-  { kind: 'id', pattern: /\b[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}\b/g, accept: nirValid },
-  { kind: 'id', pattern: /\b\d{11}\b/g, accept: steuerIdValid },
-  { kind: 'id', pattern: /\b\d{9}\b/g, accept: (found) => bsnValid(found) || portugueseNifValid(found) },
-  { kind: 'id', pattern: /\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g },
-  { kind: 'id', pattern: /\b\d{3}-\d{2}-\d{4}\b/g },
+  { kind: 'id', pattern: /\b[XYZ]?\d{7,8}[A-Z]\b/g, accept: spanishIdValid, digits: 7 },
+  {
+    kind: 'id',
+    pattern: /\b[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z]\b/gi,
+    accept: codiceFiscaleValid,
+    digits: 7,
+  },
+  {
+    kind: 'id',
+    pattern: /\b[12] ?\d{2} ?\d{2} ?\d{2} ?\d{3} ?\d{3} ?\d{2}\b/g,
+    accept: nirValid,
+    digits: 15,
+  },
+  { kind: 'id', pattern: /\b\d{11}\b/g, accept: steuerIdValid, digits: 11 },
+  {
+    kind: 'id',
+    pattern: /\b\d{9}\b/g,
+    accept: (found) => bsnValid(found) || portugueseNifValid(found),
+    digits: 9,
+  },
+  { kind: 'id', pattern: /\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g, digits: 6 },
+  { kind: 'id', pattern: /\b\d{3}-\d{2}-\d{4}\b/g, digits: 9 },
   {
     kind: 'passport',
     pattern:
       /(?:passport|pasaporte|reisepass|pass|passeport|paspoort|passaporto|passaporte)(?: (?:number|no\.?|nr\.?|n[ºo°]|número|numéro|nummer|numero))?[: ]+([A-Z0-9]{6,9})\b/giu,
     group: 1,
     accept: (found) => /\d/.test(found) && /[A-Z]/i.test(found),
+    digits: 1,
   },
   {
     kind: 'dob',
@@ -75,6 +100,8 @@ const detectors: Detector[] = [
       'giu',
     ),
     group: 1,
+    // The shortest date, 1.2.34, has four digits.
+    digits: 4,
   },
   {
     kind: 'address',
@@ -87,6 +114,8 @@ const detectors: Detector[] = [
       ].join('|'),
       'gu',
     ),
+    // Every form has a house number.
+    digits: 1,
   },
   {
     kind: 'phone',
@@ -99,6 +128,7 @@ const detectors: Detector[] = [
       if (/^(?:19|20)\d{2}-\d{3,}$/.test(found)) return false;
       return true;
     },
+    digits: 9,
   },
   {
     kind: 'name',
@@ -123,7 +153,10 @@ const detectors: Detector[] = [
 export function findPii(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const overlaps = (start: number, end: number) => spans.some((span) => start < span.end && end > span.start);
+  const digits = countDigits(text);
   for (const detector of detectors) {
+    if ((detector.digits ?? 0) > digits) continue;
+    if (detector.needs !== undefined && !text.includes(detector.needs)) continue;
     detector.pattern.lastIndex = 0;
     for (const match of text.matchAll(detector.pattern)) {
       const found = detector.group === undefined ? match[0] : match[detector.group];
@@ -137,6 +170,16 @@ export function findPii(text: string): PiiSpan[] {
     }
   }
   return spans.sort((a, b) => a.start - b.start);
+}
+
+/** ASCII digits in a text: what `\d` matches, even in a `u` pattern. */
+function countDigits(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
 }
 
 /**

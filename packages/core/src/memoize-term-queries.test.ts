@@ -1,0 +1,64 @@
+import MiniSearch from 'minisearch';
+import { describe, expect, it } from 'vitest';
+import { memoizeTermQueries } from './memoize-term-queries.js';
+
+interface Article {
+  id: string;
+  title: string;
+  body: string;
+}
+
+const words =
+  'refund invoice charge payout card reader printer paper jam receipt delivery parcel tracking password login account plan upgrade downgrade cancel export report tax vat discount staff shift drawer cash terminal offline sync update'.split(
+    ' ',
+  );
+
+/** Deterministic articles and queries drawn from one small vocabulary, so terms overlap a lot. */
+function text(seed: number, length: number): string {
+  const picked: string[] = [];
+  let state = seed;
+  for (let index = 0; index < length; index += 1) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    picked.push(words[state % words.length]!);
+  }
+  return picked.join(' ');
+}
+
+const articles: Article[] = Array.from({ length: 60 }, (_, index) => ({
+  id: `a${index}`,
+  title: text(index + 1, 4),
+  body: text(index + 101, 40),
+}));
+
+function index(): MiniSearch<Article> {
+  const search = new MiniSearch<Article>({
+    fields: ['title', 'body'],
+    searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+  });
+  search.addAll(articles);
+  return search;
+}
+
+describe('memoizeTermQueries', () => {
+  it('gives every search the same results, scores and order as a plain index, repeated or not', () => {
+    const plain = index();
+    const memoized = index();
+    memoizeTermQueries(memoized);
+    // The hook is in place (MiniSearch 7's internal per-term search): this test is not vacuous.
+    expect(Object.hasOwn(memoized, 'executeQuerySpec')).toBe(true);
+    const queries = Array.from({ length: 200 }, (_, query) => text(query * 7 + 3, 1 + (query % 9)));
+    // Every query twice: the second time each of its terms is remembered.
+    for (const query of [...queries, ...queries, 'refunds recipt', 'pay', 'zzz', '']) {
+      expect(memoized.search(query), query).toEqual(plain.search(query));
+    }
+  });
+
+  it('forgets the oldest terms past its capacity and still answers exactly', () => {
+    const plain = index();
+    const memoized = index();
+    memoizeTermQueries(memoized, 3);
+    for (const query of ['refund invoice', 'printer paper jam', 'refund', 'cash drawer staff', 'invoice']) {
+      expect(memoized.search(query), query).toEqual(plain.search(query));
+    }
+  });
+});
