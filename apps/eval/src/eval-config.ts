@@ -40,7 +40,13 @@ export const evalOptionsSchema = z.strictObject({
   judgeRubric: z.string().min(1).optional(),
   /** Headline answer quality offline: nugget recall (default), or token F1 / ROUGE-L against the human reply. */
   qualityMetric: z.enum(['nuggets', 'token-f1', 'rouge-l']).default('nuggets'),
+  /** Turns in flight at once, end to end (each strategy × conversation replays its turns in order). */
   concurrency: z.number().int().min(1).max(1024).default(8),
+  /**
+   * Model calls in flight per host (all models calling one host share it). Default: `concurrency`,
+   * so the host limit never holds back the turns; set it lower for a host with a tight limit.
+   */
+  hostConcurrency: z.number().int().min(1).max(1024).optional(),
   /**
    * Time limit of one model call attempt, in ms (the headers and the whole body; for a stream, its
    * first chunk). Default 120 000. A call that runs out is retried (see the providers README).

@@ -1,8 +1,14 @@
-import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
-import { createCassetteFetch, createEmbeddingModel, createModel, type Fetch } from '@baton/providers';
+import {
+  createCassetteFetch,
+  createEmbeddingModel,
+  createLimiterRegistry,
+  createModel,
+  type Fetch,
+} from '@baton/providers';
 import { setupTracing, type Tracing, type TracingShutdownReport } from '@baton/tracing';
 import { addPairwiseJudgements } from './add-pairwise-judgements.js';
 import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-rows.js';
@@ -167,8 +173,14 @@ async function evaluateInFolder(
     : options.record
       ? createCassetteFetch({ mode: 'record', path: at(options.record) })
       : undefined;
+  // --concurrency is the turns in flight; each host lets as many model calls through unless
+  // --host-concurrency caps it (the parallel strategy's branches can call at once within one turn).
+  const limiters = createLimiterRegistry({
+    defaults: { maxConcurrency: options.hostConcurrency ?? options.concurrency },
+  });
   const modelOptions = {
     env,
+    limiters,
     ...(cassette ? { fetch: cassette } : {}),
     ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
     ...(options.idleTimeout !== undefined ? { idleTimeoutMs: options.idleTimeout } : {}),
@@ -494,6 +506,14 @@ async function evaluateInFolder(
   const selected = refuseProfiled(selectConversations(stream, selection));
   let done = 0;
   let result: Awaited<ReturnType<typeof runEvaluation>>;
+  // One open file for the run's finished units (a unit per conversation × strategy: opening and
+  // closing the file for each cost more than the unit's own turn in an LLM run of short chats).
+  const units = createWriteStream(unitsFile, { flags: 'a' });
+  // A failed write rejects its unit's promise (and so the run); the stream's own event is that again.
+  let unitsFailure: Error | undefined;
+  units.on('error', (error) => {
+    unitsFailure ??= error;
+  });
   try {
     result = await runEvaluation({
       conversations: selected,
@@ -511,12 +531,21 @@ async function evaluateInFolder(
       signal: runSignal,
       ...(options.turnTimeout !== undefined ? { turnTimeoutMs: options.turnTimeout } : {}),
       ...(listener ? { onEvent: experiment ? experiment.listen(listener) : listener } : {}),
-      traceIdOf: (turnId) => traceIds.get(turnId),
+      // Asked once per item, right after its turn: taken out, so the map holds in-flight turns only.
+      traceIdOf: (turnId) => {
+        const traceId = traceIds.get(turnId);
+        traceIds.delete(turnId);
+        return traceId;
+      },
       onItem: (item) => {
         done += 1;
         environment.onItem?.(item, done);
       },
-      onUnitDone: (unit) => appendFile(unitsFile, `${JSON.stringify(unit)}\n`),
+      // Resolves once the line is handed to the file, as --resume needs (see runEvaluation).
+      onUnitDone: (unit) =>
+        new Promise<void>((resolve, reject) => {
+          units.write(`${JSON.stringify(unit)}\n`, (error) => (error ? reject(error) : resolve()));
+        }),
       ...(experiment
         ? {
             onConversation: (_conversation: Conversation, turns: readonly ReplayTurn[]) =>
@@ -526,6 +555,9 @@ async function evaluateInFolder(
     });
   } finally {
     // Waits for the span export as long as Langfuse acknowledges it (see BATON_LANGFUSE_STALL_TIMEOUT).
+    await new Promise<void>((resolve, reject) => {
+      units.end(() => (unitsFailure ? reject(unitsFailure) : resolve()));
+    });
     if (tracing) tracingReport = await tracing.shutdown();
   }
   if (setupError) {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -115,7 +116,7 @@ export async function rerenderRun(
     let example = '';
     for (const dir of dirs) {
       const file = join(dir, 'items.jsonl');
-      await forEachItem(file, { allowTruncatedTail: true }, (item) => {
+      await forEachItem(file, { allowTruncatedTail: true }, (item, _line, text) => {
         const key = JSON.stringify([item.strategy, item.itemId, item.repeat]);
         const previous = owner.get(key);
         if (previous !== undefined && previous !== file) {
@@ -123,7 +124,9 @@ export async function rerenderRun(
           example ||= `${item.itemId} (${item.strategy}) in ${previous} and ${file}`;
         }
         owner.set(key, file);
-        merged.write(`${JSON.stringify(item)}\n`);
+        // The line as the shard wrote it (validated above): no second serialisation. A full write
+        // buffer holds the reading back, so memory stays flat whatever the shards' size.
+        return merged.write(`${text}\n`) ? undefined : once(merged, 'drain').then(() => undefined);
       });
     }
     await new Promise<void>((done, fail) =>

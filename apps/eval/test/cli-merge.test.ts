@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/run-summary.js';
+import { comparableSummary } from './comparable-summary.js';
 import { qualityMeans, type RunFolder, readRunFolder, turnCounts } from './read-run-folder.js';
 import { type BatonOutcome, fastFlags, makeTempFolder, runBaton } from './run-baton.js';
 
@@ -63,6 +64,14 @@ describe('baton eval --shard and baton merge', () => {
         expect(means(mergedRun.summary, metric)[name], `${name} ${metric}`).toBeCloseTo(mean!, 12);
     }
     expect(mergedRun.items).toHaveLength(full.items.length);
+  });
+
+  it('gives the merged run the unsharded run’s summary.json, but for the run’s id, times and folder', () => {
+    // Statistics are order-free (canonical order, a seeded stream per metric): which shard an item
+    // came from, and in what order the shards were read, cannot change a number.
+    expect(comparableSummary(mergedRun.summary, join(temp.path, 'merged'))).toEqual(
+      comparableSummary(full.summary, join(temp.path, 'full')),
+    );
   });
 
   it('writes a complete run folder that records where it came from', async () => {

@@ -133,7 +133,12 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
         'offline headline answer quality (default nuggets: nugget recall)',
       ).choices(['nuggets', 'token-f1', 'rouge-l']),
     )
-    .option('--concurrency <n>', 'work units in flight (default 8)', integer('--concurrency'))
+    .option('--concurrency <n>', 'turns in flight at once, end to end (default 8)', integer('--concurrency'))
+    .option(
+      '--host-concurrency <n>',
+      'model calls in flight per host (default: --concurrency)',
+      integer('--host-concurrency'),
+    )
     .option(
       '--timeout <ms>',
       'time limit of one model call attempt, then it is retried (default 120000)',

@@ -51,13 +51,14 @@ export async function readItems(file: string, options: ReadItemsOptions = {}): P
  * {@link readItems}, without holding the file's items in memory: for large runs, where the caller
  * keeps only what it needs of each item.
  *
- * @param visit - Called with each valid item, in file order.
+ * @param visit - Called with each valid item, in file order, with its line number and the line as
+ *   written (to copy it without serialising the item again); reading waits for a returned promise.
  * @returns The truncated line's number, when a cut-off last line was dropped.
  */
 export async function forEachItem(
   file: string,
   options: ReadItemsOptions,
-  visit: (item: ItemResult, line: number) => void,
+  visit: (item: ItemResult, line: number, text: string) => void | Promise<void>,
 ): Promise<{ truncatedLine?: number }> {
   const handle = await open(file, 'r').catch((error: unknown) => {
     throw toFileError(error, file);
@@ -87,7 +88,9 @@ export async function forEachItem(
         pending = { line: lineNumber, error: invalid };
         continue;
       }
-      visit(parseItem(value, { file, line: lineNumber }), lineNumber);
+      // A visitor that writes somewhere may return a promise to hold the reading back (backpressure).
+      const visited = visit(parseItem(value, { file, line: lineNumber }), lineNumber, text);
+      if (visited) await visited;
     }
     if (pending !== undefined) {
       if (endsWithLineBreak) throw pending.error;
