@@ -21,6 +21,7 @@ import {
   routeLexical,
 } from '../src/index.js';
 import { fakeAgent, scriptedChatModel } from '../src/testing/index.js';
+import { compareWithOpenAIAgents } from './as-tool-comparison.js';
 
 const model = scriptedChatModel(() => ({
   content: 'Refunds take 5–10 business days.',
@@ -135,4 +136,13 @@ console.log(
   `parallel strategy, three branches of ${branchMs} ms: median ${parallelMs.toFixed(1)} ms — ${
     parallelMs < 2 * branchMs ? 'concurrent' : 'NOT concurrent'
   } (one after another would take ${3 * branchMs} ms)`,
+);
+
+// Model-driven delegation (route-llm → an LLM delegate) against @openai/agents' agent-as-tool, in
+// this process, stub models on both sides (see as-tool-comparison.ts).
+const asTool = await compareWithOpenAIAgents();
+console.log(
+  `asTool-equivalent: Baton ${asTool.batonUs.toFixed(0)} µs vs @openai/agents ${asTool.agentsUs.toFixed(0)} µs median = ${asTool.ratio.toFixed(3)}× — ${
+    asTool.met ? 'meets' : 'MISSES'
+  } the ≤ 0.1× target`,
 );
