@@ -53,7 +53,7 @@ async function runLine(line: string, cwd: string, env: Record<string, string>) {
   }
 }
 
-describe('the CI starter (examples/ci-starter, what baton init writes)', () => {
+describe('the CI starter (examples/ci-starter, what baton init writes)', { timeout: 120_000 }, () => {
   // Inside the repository (in an ignored .baton folder), so that eval.config.ts's import of
   // @baton/eval resolves as it does in a project that installed it.
   const folder = join(repository, '.baton', `ci-starter-test-${process.pid}`);

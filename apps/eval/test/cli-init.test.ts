@@ -18,7 +18,7 @@ async function filesOf(root: string): Promise<Record<string, string>> {
   return files;
 }
 
-describe('baton init', () => {
+describe('baton init', { timeout: 60_000 }, () => {
   let temp: Awaited<ReturnType<typeof makeTempFolder>>;
   beforeEach(async () => {
     temp = await makeTempFolder();

@@ -29,7 +29,9 @@ export default defineConfig({
 });
 `;
 
-describe('baton eval options a new user reaches for', () => {
+// Each test runs whole evaluations (a config loaded through tsx, several suites): a budget for a
+// loaded 2-core machine, not a timing assertion.
+describe('baton eval options a new user reaches for', { timeout: 180_000 }, () => {
   let temp: Awaited<ReturnType<typeof makeTempFolder>>;
   const baton = (argv: string[], env: Record<string, string> = {}) => runBaton(argv, { cwd: temp.path, env });
 

@@ -87,7 +87,8 @@ function ownErrors(output: string): string[] {
     .map((entry) => entry.text);
 }
 
-describe('the packed packages in a fresh project', () => {
+// Budgets for a loaded 2-core machine (node processes, npm, tsc), not timing assertions.
+describe('the packed packages in a fresh project', { timeout: 120_000 }, () => {
   let temp: Awaited<ReturnType<typeof makeTempFolder>>;
   let esm: string;
   let cjs: string;
@@ -220,7 +221,7 @@ createTeam({ front: desk, delegates: [], strategy: solo() })
   });
 
   it('typechecks with skipLibCheck false under ESM and CommonJS, and resolves under node16, bundler and node10', {
-    timeout: 240_000,
+    timeout: 420_000,
   }, async () => {
     await writeFile(join(esm, 'all.ts'), esmImports);
     await writeFile(join(esm, 'common.ts'), commonImports);
