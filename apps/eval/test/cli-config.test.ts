@@ -201,10 +201,25 @@ describe('baton eval with eval.config.ts', () => {
   });
 
   it('reads eval.config.ts in a project that is not an ES module package', async () => {
+    // tsx compiles this config to CommonJS, and its default export comes back wrapped once more.
+    // The config imports nothing: under CommonJS, `@baton/*` resolve to their builds, which a test
+    // run has not made (the pack-and-install test runs an installed baton in a CommonJS project).
     await writeFile(join(temp.path, 'package.json'), '{ "name": "support-bot" }\n');
-    await writeFile(join(temp.path, 'eval.config.ts'), configSource("strategies: ['canned'],"));
+    await writeFile(
+      join(temp.path, 'eval.config.ts'),
+      `const config: { suite: string; strategies: string[]; resamples: number; progress: boolean } = {
+  suite: ${JSON.stringify(e2eSuite)},
+  strategies: ['solo'],
+  resamples: 200,
+  progress: false,
+};
+export default config;
+`,
+    );
     const outcome = await baton(['eval', '--out', 'run']);
     expect(outcome.stderr).not.toContain('Unrecognized key');
     expect(outcome.code).toBe(0);
+    const { summary } = await readRunFolder(join(temp.path, 'run'));
+    expect(summary.strategies.map((strategy) => strategy.name)).toContain('solo');
   });
 });

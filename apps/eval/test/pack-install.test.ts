@@ -58,14 +58,6 @@ export const used = [BatonError, createRetrievalAgent, createTeam, routeLexical,
 export type Used = [DelegationRecord, ContractTestApi, RunSummary];
 `;
 
-/**
- * The same from CommonJS and node10 resolution. `@baton/a2a` is left out: its package.json (built
- * beside this work) has an `import` condition only, so `require` and node10 cannot resolve it yet.
- */
-const commonImports = esmImports
-  .replace("import { createA2aAgent, serveA2a } from '@baton/a2a';\n", '')
-  .replace('\n  createA2aAgent, serveA2a, evaluate];', '\n  evaluate];');
-
 /** The diagnostics of `tsc --pretty false`, as `file(line,col): error TSxxxx`. */
 function diagnostics(output: string): { file: string; code: string; text: string }[] {
   return output
@@ -224,8 +216,7 @@ createTeam({ front: desk, delegates: [], strategy: solo() })
     timeout: 420_000,
   }, async () => {
     await writeFile(join(esm, 'all.ts'), esmImports);
-    await writeFile(join(esm, 'common.ts'), commonImports);
-    await writeFile(join(cjs, 'all.ts'), commonImports);
+    await writeFile(join(cjs, 'all.ts'), esmImports);
     const base = { strict: true, noEmit: true, target: 'es2022', lib: ['es2023'], types: ['node'] };
     // Every declaration file is checked (skipLibCheck false) once per module system; the other
     // resolution modes check that every import resolves and types (the declarations are the same
@@ -236,7 +227,7 @@ createTeam({ front: desk, delegates: [], strategy: solo() })
       [cjs, 'cjs-nodenext', { ...libCheck, module: 'nodenext', moduleResolution: 'nodenext' }, 'all.ts'],
       [esm, 'node16', { module: 'node16', moduleResolution: 'node16' }, 'all.ts'],
       [esm, 'bundler', { module: 'preserve', moduleResolution: 'bundler' }, 'all.ts'],
-      [esm, 'node10', { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true }, 'common.ts'],
+      [esm, 'node10', { module: 'commonjs', moduleResolution: 'node10', esModuleInterop: true }, 'all.ts'],
     ];
     const outcomes = await Promise.all(
       configs.map(async ([project, name, options, file]) => {
@@ -275,5 +266,16 @@ createTeam({ front: desk, delegates: [], strategy: solo() })
       'generic',
     ]);
     expect(summary.gate.passed).toBe(true);
+  });
+
+  it('runs baton init and baton eval in a CommonJS project (eval.config.ts loaded as CommonJS)', {
+    timeout: 120_000,
+  }, async () => {
+    const bin = join(cjs, 'node_modules', '.bin', 'baton');
+    expect((await exec(bin, ['init'], cjs)).code).toBe(0);
+    const evaluated = await exec(bin, ['eval', '--no-progress', '--resamples', '200', '-o', 'run'], cjs);
+    expect(evaluated.code, evaluated.stderr.slice(-1500)).toBe(0);
+    const summary = JSON.parse(await readFile(join(cjs, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.strategies.map((strategy) => strategy.name)).toContain('solo');
   });
 });

@@ -1,0 +1,28 @@
+// Loaded with `node --import` into a measured `baton` process: samples its resident memory while
+// it runs and, as it exits, writes its CPU time, peak RSS (the kernel's high-water mark) and the
+// samples to the file named by BATON_BENCH_USAGE_FILE. Plain JavaScript: the measured process runs
+// the compiled CLI, without tsx.
+import { writeFileSync } from 'node:fs';
+
+const file = process.env.BATON_BENCH_USAGE_FILE;
+if (file) {
+  const started = performance.now();
+  const samples = [];
+  const sample = () => samples.push([Math.round(performance.now() - started), process.memoryUsage.rss()]);
+  const timer = setInterval(sample, Number(process.env.BATON_BENCH_SAMPLE_MS ?? '250'));
+  timer.unref();
+  process.on('exit', () => {
+    clearInterval(timer);
+    sample();
+    const cpu = process.cpuUsage();
+    writeFileSync(
+      file,
+      JSON.stringify({
+        userMs: cpu.user / 1000,
+        systemMs: cpu.system / 1000,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        samples,
+      }),
+    );
+  });
+}
