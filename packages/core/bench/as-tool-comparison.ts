@@ -11,6 +11,8 @@
  * Target: Baton at most 1/10 of @openai/agents. The two run interleaved, sample by sample, so a
  * change in the machine's load hits both alike; the figure is the ratio of the medians.
  */
+
+import { type ChatModel, type ChatResponse, createLlmAgent, createTeam, routeLlm } from '@baton/core';
 import {
   Agent,
   type AgentOutputItem,
@@ -21,7 +23,6 @@ import {
   setTracingDisabled,
   Usage,
 } from '@openai/agents-core';
-import { type ChatModel, type ChatResponse, createLlmAgent, createTeam, routeLlm } from '../src/index.js';
 
 const answer = 'Refunds take 5–10 business days.';
 const message = 'I was charged twice, can I get a refund?';

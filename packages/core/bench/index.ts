@@ -3,10 +3,14 @@
  * measured here is Baton's (selection, context transfer, monitoring, verification, records), not a
  * model's. Target: median under 50 µs per delegation. Run with `npm run bench`.
  *
+ * It measures the compiled build (`dist/`, built by the bench script; `@baton/core` resolves to it
+ * without the `@baton/source` condition), which is what users run: through tsx, the sources carry
+ * esbuild's name-keeping wrappers, which added about a quarter to every figure.
+ *
  * Also the wall-clock side of the parallel strategy, which the tests check on a fake clock only:
  * three branches of 20 ms each should answer in about 20 ms, not 60.
  */
-import { Bench } from 'tinybench';
+
 import {
   confidenceVerifier,
   createLlmAgent,
@@ -19,8 +23,9 @@ import {
   Roster,
   RunScope,
   routeLexical,
-} from '../src/index.js';
-import { fakeAgent, scriptedChatModel } from '../src/testing/index.js';
+} from '@baton/core';
+import { fakeAgent, scriptedChatModel } from '@baton/core/testing';
+import { Bench } from 'tinybench';
 import { compareWithOpenAIAgents } from './as-tool-comparison.js';
 
 const model = scriptedChatModel(() => ({

@@ -58,9 +58,10 @@ const detectors: Detector[] = [
   { kind: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhnValid, digits: 13 },
   {
     kind: 'ip',
-    pattern:
-      /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b/gi,
+    pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g,
+    digits: 4,
   },
+  { kind: 'ip', pattern: /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b/gi, needs: ':' },
   // National identifiers of the seven corpus countries (and the UK's NINO, the US SSN), checksums
   // where the format has one.
   { kind: 'id', pattern: /\b[XYZ]?\d{7,8}[A-Z]\b/g, accept: spanishIdValid, digits: 7 },
@@ -157,8 +158,12 @@ export function findPii(text: string): PiiSpan[] {
   for (const detector of detectors) {
     if ((detector.digits ?? 0) > digits) continue;
     if (detector.needs !== undefined && !text.includes(detector.needs)) continue;
-    detector.pattern.lastIndex = 0;
-    for (const match of text.matchAll(detector.pattern)) {
+    // exec on the shared global pattern, not matchAll: matchAll clones the RegExp on every call,
+    // which cost more than the matching itself on short chat turns.
+    const pattern = detector.pattern;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      if (match[0] === '') pattern.lastIndex += 1;
       const found = detector.group === undefined ? match[0] : match[detector.group];
       if (found === undefined || found === '') continue;
       const offset = detector.group === undefined ? 0 : match[0].lastIndexOf(found);
