@@ -5,7 +5,8 @@
  *
  * Usage: tsx --conditions=@baton/source scripts/measure-core.ts [--parallel-items <items.jsonl>] [--check]
  * `--parallel-items`: the items of `baton eval --strategies parallel` (test split); without it the
- * splitting figure is left out. `--check` writes nothing and exits 1 when the block is stale.
+ * splitting figure already in the README is kept as it is (and not checked). `--check` writes
+ * nothing and exits 1 when the block is stale.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -227,20 +228,30 @@ async function main(): Promise<number> {
     '',
     ...(await measurePii()),
   ];
-  if (values['parallel-items']) {
-    sections.push('', '**Splitting**:', '', ...(await measureSplitting(values['parallel-items'])));
-  }
-  const block = `<!-- measurements:start -->\n<!-- written by apps/eval/scripts/measure-core.ts; do not edit -->\n${sections.join('\n')}\n<!-- measurements:end -->`;
   const current = await readFile(readme, 'utf8');
   const pattern = /<!-- measurements:start -->[\s\S]*<!-- measurements:end -->/;
   if (!pattern.test(current)) throw new Error(`${readme}: no measurements block`);
-  const updated = current.replace(pattern, block);
-  if (values.check) return updated === current ? 0 : 1;
-  if (updated !== current) {
-    await writeFile(readme, updated);
-    // The repository's formatter owns Markdown layout (it pads the tables).
-    execFileSync('npx', ['biome', 'format', '--write', readme], { cwd: root, stdio: 'ignore' });
+  if (values['parallel-items']) {
+    sections.push('', '**Splitting**:', '', ...(await measureSplitting(values['parallel-items'])));
+  } else {
+    // Measured from a run's items only: without them, the figure the README has stays.
+    const kept = /\n\*\*Splitting\*\*:\n[\s\S]*?(?=\n<!-- measurements:end -->)/.exec(current)?.[0];
+    if (kept) sections.push(kept);
   }
+  const block = `<!-- measurements:start -->\n<!-- written by apps/eval/scripts/measure-core.ts; do not edit -->\n${sections.join('\n')}\n<!-- measurements:end -->`;
+  // The repository's formatter owns Markdown layout (it pads the tables): compare and write what it
+  // makes of the new text, or --check would always find the block stale.
+  const updated = execFileSync('npx', ['biome', 'format', `--stdin-file-path=${readme}`], {
+    cwd: root,
+    input: current.replace(pattern, block),
+    encoding: 'utf8',
+  });
+  if (values.check) {
+    if (updated !== current)
+      process.stderr.write(`stale: ${readme} (run npm run measure:core -w @baton/eval)\n`);
+    return updated === current ? 0 : 1;
+  }
+  if (updated !== current) await writeFile(readme, updated);
   process.stderr.write(`${updated === current ? 'unchanged' : 'updated'} ${readme}\n`);
   return 0;
 }
