@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../report/render-html.js';
 import { escapeMarkdown } from '../report/render-markdown.js';
 import { renderTable } from '../report/render-table.js';
 import type { FreeRunSummary, RunSummary } from '../run-summary.js';
@@ -76,6 +77,25 @@ describe('freeRunMarkdownSection', () => {
     expect(section).toContain('### Free run');
     expect(section).toContain(
       '| 0.500 [0.000, 1.000] | 2.0 (n 1) | missing-nuggets 1, extra-question 1 | 0.333 [0.000, 1.000] | 1.0 (n 1) | 5 / 0 | n/a | n/a | recording-complete 2, diverged 1 |',
+    );
+  });
+});
+
+describe('the free run in report.html', () => {
+  it('shows the replay line and a free-run table with a row per strategy, and nothing of it in a teacher-forced run', () => {
+    expect(renderHtml(exampleRunSummary())).not.toContain('<h2>Free run</h2>');
+    const html = renderHtml(freeRunSummary());
+    expect(html).toContain(
+      'Replay: free run (own history; recorded user turns while they fit, by rule: nugget recall ≥ 0.5',
+    );
+    const section = html.slice(
+      html.indexOf('<h2>Free run</h2>'),
+      html.indexOf('</table>', html.indexOf('<h2>Free run</h2>')),
+    );
+    expect(section).toContain('<th>Divergence ↓</th>');
+    expect(section.match(/<tr>/g)).toHaveLength(1 + freeRunSummary().strategies.length);
+    expect(section).toContain(
+      '<td class="num">0.500 [0.000, 1.000]</td><td class="num">2.0 (n 1)</td><td>missing-nuggets 1, extra-question 1</td>',
     );
   });
 });

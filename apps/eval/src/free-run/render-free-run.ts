@@ -49,16 +49,31 @@ export function freeRunTableRows(summary: RunSummary): { label: string; values: 
   return rows;
 }
 
+/** What the free-run section says before its table, in `report.md` and `report.html`. */
+export const freeRunNote =
+  'Each strategy answered its own history (how, in the replay line). The tables above cover the recorded part (turns whose user message was recorded); the simulated part is reported here. Divergence: a recorded user turn no longer fit the answer before it, over conversations with more than one recorded user turn. Resolution: every goal (recorded reply with nuggets) reached, over conversations with goals. Turns are counted from 1, recorded and simulated together.';
+
 /**
- * The `### Free run` section of `report.md`: per strategy the divergence rate, turns until
- * divergence and why, resolution and turns to resolution, recorded and simulated turns, the
- * simulated part's quality and cleanup, and how the conversations ended. Empty in a
- * teacher-forced run.
+ * The free-run table, one row per strategy, as plain texts (the caller escapes and lays them out):
+ * divergence rate, turns until divergence and why, resolution and turns to resolution, recorded
+ * and simulated turns, the simulated part's quality and cleanup, and how the conversations ended.
+ * No rows in a teacher-forced run.
  *
  * @param summary - The run summary.
- * @param escape - Escapes user-provided text for Markdown.
  */
-export function freeRunMarkdownSection(summary: RunSummary, escape: (value: string) => string): string {
+export function freeRunTable(summary: RunSummary): { header: string[]; rows: string[][] } {
+  const header = [
+    'Strategy',
+    'Divergence ↓',
+    'Turns until divergence',
+    'Why',
+    'Resolution ↑',
+    'Turns to resolution',
+    'Recorded / simulated turns',
+    'Simulated quality ↑',
+    'Simulated cleanup ↓',
+    'Endings',
+  ];
   const rows = summary.strategies.flatMap((strategy) => {
     const freeRun = strategy.freeRun;
     if (freeRun === undefined) return [];
@@ -71,13 +86,15 @@ export function freeRunMarkdownSection(summary: RunSummary, escape: (value: stri
       .map((ending) => `${ending} ${freeRun.endings[ending]}`)
       .join(', ');
     const simulated = freeRun.simulated;
+    const label =
+      strategy.role === 'probe'
+        ? `${strategy.name} (floor)`
+        : strategy.role === 'recorded'
+          ? `${strategy.name} (recorded bot)`
+          : strategy.name;
     return [
       [
-        strategy.role === 'probe'
-          ? `${escape(strategy.name)} (floor)`
-          : strategy.role === 'recorded'
-            ? `${escape(strategy.name)} (recorded bot)`
-            : escape(strategy.name),
+        label,
         formatEstimate(freeRun.divergenceRate),
         formatTurns(freeRun.turnsUntilDivergence),
         reasons || '–',
@@ -90,27 +107,27 @@ export function freeRunMarkdownSection(summary: RunSummary, escape: (value: stri
       ],
     ];
   });
+  return { header, rows };
+}
+
+/**
+ * The `### Free run` section of `report.md` ({@link freeRunTable}). Empty in a teacher-forced run.
+ *
+ * @param summary - The run summary.
+ * @param escape - Escapes user-provided text for Markdown.
+ */
+export function freeRunMarkdownSection(summary: RunSummary, escape: (value: string) => string): string {
+  const { header, rows } = freeRunTable(summary);
   if (rows.length === 0) return '';
   // A small Markdown table of its own: render-markdown's helper is private to it (second use; see STYLE rule 19).
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [
     '### Free run',
-    `Each strategy answered its own history (how, in the run line above). The tables above cover the recorded part (turns whose user message was recorded); the simulated part is reported here. Divergence: a recorded user turn no longer fit the answer before it, over conversations with more than one recorded user turn. Resolution: every goal (recorded reply with nuggets) reached, over conversations with goals. Turns are counted from 1, recorded and simulated together.`,
+    freeRunNote,
     [
-      line([
-        'Strategy',
-        'Divergence ↓',
-        'Turns until divergence',
-        'Why',
-        'Resolution ↑',
-        'Turns to resolution',
-        'Recorded / simulated turns',
-        'Simulated quality ↑',
-        'Simulated cleanup ↓',
-        'Endings',
-      ]),
+      line(header),
       '|---|---|--:|---|---|--:|--:|---|---|---|',
-      ...rows.map(line),
+      ...rows.map(([name, ...rest]) => line([escape(name ?? ''), ...rest])),
     ].join('\n'),
   ].join('\n\n');
 }

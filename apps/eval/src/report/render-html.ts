@@ -1,3 +1,4 @@
+import { freeRunNote, freeRunTable, replayLine } from '../free-run/render-free-run.js';
 import type { ItemResult } from '../item-result.js';
 import type { Comparison, RunSummary, StrategySummary } from '../run-summary.js';
 import { fallbackRungs, itemMetricValue } from '../summary/item-metric-value.js';
@@ -42,7 +43,8 @@ export interface RenderHtmlOptions {
  * the verdict, forest plots of the paired differences from the baseline (with their intervals, p
  * and n), the strategies table (n on every metric, the floor flags, the failures' kinds), a
  * dot-and-whisker chart of means and 95% intervals per metric on an axis fitted to the data with
- * the floor shaded, the paired comparisons, the gate checks, the fallback rungs as stacked bars,
+ * the floor shaded, in a free run its divergence and resolution table, the paired comparisons, the
+ * gate checks, the fallback rungs as stacked bars,
  * the details and, given the items, example turns to drill into: the answer, the reference, the
  * nuggets with their verdicts and the delegation records. Every string from the user, the dataset
  * or a model is escaped.
@@ -63,6 +65,7 @@ export function renderHtml(summary: RunSummary, options: RenderHtmlOptions = {})
     runFacts(summary, options.cwd),
     forestSection(summary),
     strategiesTable(summary),
+    freeRunSection(summary),
     charts(summary),
     comparisonsTable(summary),
     gateTable(summary),
@@ -180,7 +183,33 @@ function runFacts(summary: RunSummary, cwd: string | undefined): string {
         `${h(name)} by ${h(custom.description)} (${custom.higherIsBetter ? 'higher' : 'lower'} is better)`,
     ),
   ];
-  return `<p class="facts">${run.join(' · ')}</p>\n<p class="facts">${scoring.join(' · ')}</p>`;
+  const replay =
+    summary.replay === undefined ? '' : `\n<p class="facts">${h(capitalize(replayLine(summary.replay)))}</p>`;
+  return `<p class="facts">${run.join(' · ')}</p>\n<p class="facts">${scoring.join(' · ')}</p>${replay}`;
+}
+
+/** The free run's own table (divergence, resolution, the simulated part); nothing in a teacher-forced run. */
+function freeRunSection(summary: RunSummary): string {
+  const { header, rows } = freeRunTable(summary);
+  if (rows.length === 0) return '';
+  // Columns of words (the strategy, why it diverged, how the conversations ended); the rest are numbers.
+  const words = new Set([0, 3, 9]);
+  return [
+    '<h2>Free run</h2>',
+    `<p class="note">${h(freeRunNote)}</p>`,
+    table(
+      header.map(h),
+      rows.map((row) =>
+        row.map((text, column) =>
+          column === 0
+            ? cell(`<strong>${h(text)}</strong>`)
+            : words.has(column)
+              ? cell(h(text))
+              : number(text),
+        ),
+      ),
+    ),
+  ].join('\n');
 }
 
 /** The metrics the forest plots show, in this order, when they have anything paired. */
