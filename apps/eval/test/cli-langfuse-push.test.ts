@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FakeLangfuseServer, startFakeLangfuseServer } from '@baton/tracing/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,14 @@ describe('baton push after Langfuse died mid-run (fake Langfuse)', () => {
     heldAfterRun = heldBy(server);
 
     await server.restart();
-    push = await runBaton(['push', 'killed'], { cwd: temp.path, env });
+    // The first push reads its keys from a .env file, as `baton eval --env-file` can.
+    await writeFile(
+      join(temp.path, 'langfuse.env'),
+      Object.entries(env)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n'),
+    );
+    push = await runBaton(['push', 'killed', '--env-file', 'langfuse.env'], { cwd: temp.path, env: {} });
     again = await runBaton(['push', 'killed'], { cwd: temp.path, env });
   }, 120_000);
 

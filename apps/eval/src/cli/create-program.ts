@@ -251,6 +251,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     .description(
       'send what Langfuse did not acknowledge during a run (its langfuse-pending.jsonl) again, idempotently; exit 1 while some is left',
     )
+    .option('--env-file <file>', 'read the LANGFUSE_* variables from a .env file; set ones win')
     .action(async (dir: string, flags: Record<string, unknown>) => {
       await onRequest({ command: 'push', dir, flags });
     });

@@ -104,7 +104,9 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
   }
   if (request.command === 'push') {
     const log = (line: string) => io.stderr.write(`${line}\n`);
-    return (await pushPendingRun({ dir: request.dir, cwd: io.cwd, env: io.env, log })).exitCode;
+    const envFile = request.flags.envFile;
+    const env = typeof envFile === 'string' ? await withEnvFile(envFile, io.cwd, io.env) : io.env;
+    return (await pushPendingRun({ dir: request.dir, cwd: io.cwd, env, log })).exitCode;
   }
   if (request.command === 'profile') {
     const profiled = await runProfileCommand(request, { cwd: io.cwd });
