@@ -140,8 +140,13 @@ export function targetedCleanup(
   });
   const targetText = texts.join(' ');
   const targeted = targetText === '' ? 1 : humanCleanup(answer, targetText);
-  // A target that came out as the reply itself needs no second alignment.
-  const direct = targetText === reference ? targeted : humanCleanup(answer, reference);
+  // A target that came out as the reply itself needs no second alignment, and none can beat 0. The
+  // reply's edit rate only matters below the targeted one, so it is capped there: exact, and when
+  // the words alone put it at or above that cap its shift search is skipped.
+  const direct =
+    targetText === reference || targeted === 0
+      ? targeted
+      : humanCleanup(answer, reference, { cap: targeted });
   return direct < targeted
     ? { rate: round(direct), target: reference, sentences }
     : { rate: round(targeted), target: targetText, sentences };
