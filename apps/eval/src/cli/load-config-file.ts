@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,9 +21,10 @@ export async function loadConfigFile(cwd: string, file?: string): Promise<EvalCo
   if (!existsSync(path)) throw new EvalError('usage', `--config ${file}: no such file.`);
   let loaded: { default?: unknown };
   try {
-    loaded = isCommonJsScoped(path)
-      ? await importAsModule(path)
-      : ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown });
+    loaded =
+      isCommonJsScoped(path) && canWriteBeside(path)
+        ? await importAsModule(path)
+        : ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown });
   } catch (error) {
     throw new EvalError(
       'invalid-config',
@@ -57,6 +58,16 @@ function isCommonJsScoped(path: string): boolean {
       }
     }
     if (dirname(folder) === folder) return true;
+  }
+}
+
+/** Whether a file can be written beside the config (a read-only project falls back to tsx alone). */
+function canWriteBeside(path: string): boolean {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
