@@ -235,7 +235,9 @@ async function main(): Promise<number> {
     sections.push('', '**Splitting**:', '', ...(await measureSplitting(values['parallel-items'])));
   } else {
     // Measured from a run's items only: without them, the figure the README has stays.
-    const kept = /\n\*\*Splitting\*\*:\n[\s\S]*?(?=\n<!-- measurements:end -->)/.exec(current)?.[0];
+    const kept = /\n\*\*Splitting\*\*:\n[\s\S]*?(?=\n<!-- measurements:end -->)/.exec(
+      pattern.exec(current)?.[0] ?? '',
+    )?.[0];
     if (kept) sections.push(kept);
   }
   const block = `<!-- measurements:start -->\n<!-- written by apps/eval/scripts/measure-core.ts; do not edit -->\n${sections.join('\n')}\n<!-- measurements:end -->`;
@@ -243,7 +245,7 @@ async function main(): Promise<number> {
   // makes of the new text, or --check would always find the block stale.
   const updated = execFileSync('npx', ['biome', 'format', `--stdin-file-path=${readme}`], {
     cwd: root,
-    input: current.replace(pattern, block),
+    input: current.replace(pattern, () => block),
     encoding: 'utf8',
   });
   if (values.check) {

@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { tsImport } from 'tsx/esm/api';
 import type { EvalConfig } from '../eval-config.js';
 import { EvalError } from '../eval-error.js';
@@ -22,9 +23,8 @@ export async function loadConfigFile(cwd: string, file?: string): Promise<EvalCo
   let loaded: { default?: unknown };
   try {
     loaded =
-      isCommonJsScoped(path) && canWriteBeside(path)
-        ? await importAsModule(path)
-        : ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown });
+      (isCommonJsScoped(path) ? await importAsModule(path) : undefined) ??
+      ((await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown });
   } catch (error) {
     throw new EvalError(
       'invalid-config',
@@ -61,53 +61,83 @@ function isCommonJsScoped(path: string): boolean {
   }
 }
 
-/** Whether a file can be written beside the config (a read-only project falls back to tsx alone). */
-function canWriteBeside(path: string): boolean {
-  try {
-    accessSync(dirname(path), constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Loads a CommonJS-scoped config as an ES module. Compiled to CommonJS (what tsx does for such a
- * file), its imports become `require` calls, and `require` cannot load ESM-only packages that
- * Baton's own packages import (`eld` exports an `import` condition only). As Vite does with its
- * config: bundle the config and the local files it imports into one ES module (packages stay
- * imports), with `__dirname`, `__filename` and `require` defined as CommonJS code expects them,
- * write it beside the config (so that packages resolve from the project) and import it.
+ * Loads a CommonJS-scoped config as an ES module, or returns `undefined` when the module cannot be
+ * written beside it (a read-only project: tsx alone loads it then, as before). Compiled to CommonJS
+ * (what tsx does for such a file), its imports become `require` calls, and `require` cannot load
+ * ESM-only packages that Baton's own packages import (`eld` exports an `import` condition only).
+ * As Vite does with its config: bundle the config and the local files it imports into one ES
+ * module (packages stay imports), give every bundled file its own `__dirname`, `__filename` and
+ * `import.meta.url` and the bundle a `require`, write it beside the config (so that packages
+ * resolve from the project), import it and remove it.
+ *
+ * A limit of loading as ESM: a named import from a CommonJS package whose exports Node cannot see
+ * statically (`module.exports = make()`) fails; import its default instead.
  */
-async function importAsModule(path: string): Promise<{ default?: unknown }> {
-  const output = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}-${Date.now().toString(36)}.baton.mjs`,
-  );
-  await build({
+async function importAsModule(path: string): Promise<{ default?: unknown } | undefined> {
+  const built = await build({
     entryPoints: [path],
-    outfile: output,
+    write: false,
+    outfile: path.replace(/\.[^.]+$/, '.mjs'),
     bundle: true,
     packages: 'external',
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    sourcemap: 'inline',
     logLevel: 'silent',
+    define: {
+      __dirname: '__baton_dirname',
+      __filename: '__baton_filename',
+      'import.meta.url': '__baton_import_meta_url',
+    },
     banner: {
       js: [
         "import { createRequire as __batonCreateRequire } from 'node:module';",
         `const require = __batonCreateRequire(${JSON.stringify(pathToFileURL(path).href)});`,
-        `const __filename = ${JSON.stringify(path)};`,
-        `const __dirname = ${JSON.stringify(dirname(path))};`,
       ].join('\n'),
     },
+    plugins: [fileScope],
   });
+  const code = built.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text;
+  if (code === undefined) throw new Error('esbuild produced no module for the config.');
+  const output = join(dirname(path), `.${basename(path)}.${randomUUID()}.baton.mjs`);
+  try {
+    await writeFile(output, code);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code;
+    if (reason === 'EACCES' || reason === 'EPERM' || reason === 'EROFS') return undefined;
+    throw error;
+  }
   try {
     return (await import(pathToFileURL(output).href)) as { default?: unknown };
   } finally {
     await rm(output, { force: true });
   }
 }
+
+const loaders = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx' } as const;
+
+/**
+ * Gives each bundled local file the `__dirname`, `__filename` and `import.meta.url` of its own
+ * place (the bundle's `define` points those names at these constants), so that a helper reading a
+ * fixture next to itself still finds it.
+ */
+const fileScope: Plugin = {
+  name: 'baton-file-scope',
+  setup(builder) {
+    builder.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const scope = `const __baton_dirname = ${JSON.stringify(dirname(path))}, __baton_filename = ${JSON.stringify(path)}, __baton_import_meta_url = ${JSON.stringify(pathToFileURL(path).href)};`;
+      // A hashbang must stay the first line.
+      const hashbang = /^#!.*\n/.exec(source)?.[0] ?? '';
+      return {
+        contents: `${hashbang}${scope}${source.slice(hashbang.length)}`,
+        loader: loaders[extname(path) as keyof typeof loaders] ?? 'js',
+      };
+    });
+  },
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;

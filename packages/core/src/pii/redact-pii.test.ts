@@ -6,7 +6,7 @@ import { RunScope } from '../run-scope.js';
 import { defineTask } from '../task-spec.js';
 import { fakeAgent } from '../testing/fake-agent.js';
 import { scriptedChatModel } from '../testing/scripted-chat-model.js';
-import { redactPii } from './redact-pii.js';
+import { findPii, redactPii } from './redact-pii.js';
 
 describe('redactPii', () => {
   it('replaces names, street addresses, dates of birth, national ids, passports and IPs', () => {
@@ -23,6 +23,23 @@ describe('redactPii', () => {
     const text =
       'Invoice 2024-000123 shows €1,299.00 and error E-204 on the K1 printer, order TW-104233, serial P1-4E7729-B.';
     expect(redactPii(text)).toEqual({ text, count: 0, kinds: {} });
+  });
+});
+
+describe('findPii', () => {
+  it('finds the leftmost of overlapping IPv6 and IPv4 addresses, so no part of either is left out', () => {
+    expect(findPii('2001:db8:0:0:0:0:2:1.10.0.0.1')).toEqual([
+      { start: 0, end: 20, kind: 'ip' },
+      { start: 21, end: 29, kind: 'ip' },
+    ]);
+    expect(redactPii('from 10.0.0.1 and fe80:0:0:0:0:0:0:1').text).toBe('from [ip] and [ip]');
+  });
+
+  it('gives the same spans however often and in whichever order it is called (no state kept in its patterns)', () => {
+    const texts = ['call +44 20 7946 0958 now', 'mail ana@example.com', 'IBAN DE89 3704 0044 0532 0130 00'];
+    const first = texts.map((text) => findPii(text));
+    expect([...texts].reverse().map((text) => findPii(text))).toEqual([...first].reverse());
+    expect(texts.map((text) => findPii(text))).toEqual(first);
   });
 });
 

@@ -38,6 +38,8 @@ interface Detector {
   digits?: number;
   /** A character every find contains, when there is one. */
   needs?: string;
+  /** Whether the text can hold a find at all, when neither `digits` nor `needs` can say. */
+  when?: (text: string, digits: number) => boolean;
 }
 
 const L = "\\p{Lu}[\\p{Ll}'’-]+";
@@ -58,10 +60,12 @@ const detectors: Detector[] = [
   { kind: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, accept: luhnValid, digits: 13 },
   {
     kind: 'ip',
-    pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g,
-    digits: 4,
+    pattern:
+      /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b/gi,
+    // IPv4 needs four digits, IPv6 a colon. One pattern for both, so that where they overlap the
+    // leftmost address wins, as it always has.
+    when: (text, digits) => digits >= 4 || text.includes(':'),
   },
-  { kind: 'ip', pattern: /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b/gi, needs: ':' },
   // National identifiers of the seven corpus countries (and the UK's NINO, the US SSN), checksums
   // where the format has one.
   { kind: 'id', pattern: /\b[XYZ]?\d{7,8}[A-Z]\b/g, accept: spanishIdValid, digits: 7 },
@@ -158,12 +162,15 @@ export function findPii(text: string): PiiSpan[] {
   for (const detector of detectors) {
     if ((detector.digits ?? 0) > digits) continue;
     if (detector.needs !== undefined && !text.includes(detector.needs)) continue;
+    if (detector.when !== undefined && !detector.when(text, digits)) continue;
     // exec on the shared global pattern, not matchAll: matchAll clones the RegExp on every call,
     // which cost more than the matching itself on short chat turns.
     const pattern = detector.pattern;
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (match[0] === '') pattern.lastIndex += 1;
+      // An empty match must step on (none of the patterns has one), by a whole code point.
+      if (match[0] === '')
+        pattern.lastIndex += pattern.unicode && (text.codePointAt(pattern.lastIndex) ?? 0) > 0xffff ? 2 : 1;
       const found = detector.group === undefined ? match[0] : match[detector.group];
       if (found === undefined || found === '') continue;
       const offset = detector.group === undefined ? 0 : match[0].lastIndexOf(found);
