@@ -163,6 +163,27 @@ async function lineCount(file: string): Promise<number> {
   return text === '' ? 0 : text.split('\n').filter((line) => line !== '').length;
 }
 
+/** `baton eval` over a whole generated file (no split: the file is not the suite's), quiet, offline of Langfuse. */
+function generatedRunArgs(file: string, strategies: string, concurrency: number, out: string): string[] {
+  return [
+    'eval',
+    '--suite',
+    suite,
+    '--dataset',
+    file,
+    '--split',
+    'all',
+    '--strategies',
+    strategies,
+    '--concurrency',
+    String(concurrency),
+    '--no-progress',
+    '--no-langfuse',
+    '--out',
+    out,
+  ];
+}
+
 async function llmPath(folder: string, exchanges: readonly Exchange[]): Promise<void> {
   const stub = await startStub();
   try {
@@ -170,25 +191,7 @@ async function llmPath(folder: string, exchanges: readonly Exchange[]): Promise<
       const file = join(folder, `llm-${turns}.jsonl`);
       await writeConversations(file, turns, exchanges);
       return runBaton(
-        [
-          'eval',
-          '--suite',
-          suite,
-          '--dataset',
-          file,
-          '--split',
-          'all',
-          '--model',
-          'openai:gpt-4.1-mini',
-          '--strategies',
-          'solo',
-          '--concurrency',
-          String(concurrency),
-          '--no-progress',
-          '--no-langfuse',
-          '--out',
-          join(folder, out),
-        ],
+        [...generatedRunArgs(file, 'solo', concurrency, join(folder, out)), '--model', 'openai:gpt-4.1-mini'],
         { folder, env: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: stub.url } },
       );
     };
@@ -247,26 +250,10 @@ async function memory(folder: string, exchanges: readonly Exchange[]): Promise<v
   const file = join(folder, `memory-${memoryConversations}.jsonl`);
   await writeConversations(file, memoryConversations, exchanges);
   const out = join(folder, 'memory');
-  const { wallMs, usage } = await runBaton(
-    [
-      'eval',
-      '--suite',
-      suite,
-      '--dataset',
-      file,
-      '--split',
-      'all',
-      '--strategies',
-      'route-lexical',
-      '--concurrency',
-      '8',
-      '--no-progress',
-      '--no-langfuse',
-      '--out',
-      out,
-    ],
-    { folder, env: { BATON_BENCH_SAMPLE_MS: '500' } },
-  );
+  const { wallMs, usage } = await runBaton(generatedRunArgs(file, 'route-lexical', 8, out), {
+    folder,
+    env: { BATON_BENCH_SAMPLE_MS: '500' },
+  });
   const items = await lineCount(join(out, 'items.jsonl'));
   const samples = usage.samples;
   const at = (share: number) =>
