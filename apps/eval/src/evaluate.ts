@@ -27,6 +27,8 @@ import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversa
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
+import { createTextScorePool, defaultScoreThreads } from './metrics/text-score-pool.js';
+import { inlineTextScoring, type TextScoring } from './metrics/text-scoring.js';
 import { nuggetScorer } from './nugget-scorer.js';
 import {
   includeMeasuredStrategy,
@@ -100,6 +102,7 @@ export async function evaluate(
     // A file-system problem with --out is the user's to fix: one line and exit 2, never exit 3.
     throw held.out === undefined ? error : toRunFolderError(error, held.out);
   } finally {
+    await held.textScoring?.close();
     await held.lock?.release();
   }
 }
@@ -108,6 +111,8 @@ export async function evaluate(
 interface HeldRunFolder {
   out?: string;
   lock?: RunLock;
+  /** The run's text scoring, closed (its workers ended) however the run ends. */
+  textScoring?: TextScoring;
 }
 
 async function evaluateInFolder(
@@ -314,6 +319,9 @@ async function evaluateInFolder(
   held.out = out;
   await makeRunFolder(out);
   held.lock = await acquireRunLock(out, { log });
+  const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
+  const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
+  held.textScoring = textScoring;
   const measured: MeasuredProfile | undefined = measuredIncluded
     ? await prepareMeasuredProfile({
         ...(options.profile ? { profileFile: at(options.profile) } : {}),
@@ -321,6 +329,7 @@ async function evaluateInFolder(
         agents,
         shortlist: measuredShortlist(context),
         scorer,
+        textScoring,
         thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
         concurrency: options.concurrency,
         out,
@@ -522,6 +531,7 @@ async function evaluateInFolder(
       rows,
       scorer,
       scorers: config.scorers ?? [],
+      textScoring,
       ...(freeRun ? { freeRun } : {}),
       thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
       concurrency: options.concurrency,

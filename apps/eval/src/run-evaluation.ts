@@ -20,6 +20,7 @@ import type { Conversation } from './dataset/conversation.js';
 import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { TextScoreMemo } from './metrics/text-score-memo.js';
+import type { TextScores, TextScoring } from './metrics/text-scoring.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
 import { turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
@@ -43,6 +44,12 @@ export interface RunEvaluationOptions {
   scorer: Scorer;
   /** Extra, pluggable scorers. */
   scorers?: readonly Scorer[];
+  /**
+   * Where the text-only scores (cleanup, token F1, recorded HTER) are computed: a worker pool
+   * (`createTextScorePool`) keeps them off the event loop. Default: on this thread. The caller
+   * closes it.
+   */
+  textScoring?: TextScoring;
   thresholds: ScoringThresholds;
   /** Work units (conversation × strategy × repeat) in flight at once. */
   concurrency: number;
@@ -335,7 +342,19 @@ async function scoreTurn(context: {
   const custom: Record<string, ScoreValue> = {};
   let quality: ScoreValue = null;
   let postEdit: string | undefined;
+  let text: TextScores | undefined;
   if (answer !== null && outcome === 'answered' && turn.reference !== null) {
+    // Started first, so that a worker computes the edit rates while this thread runs the scorers.
+    const textScores = options.textScoring?.score({
+      answer,
+      reference: turn.reference,
+      nuggets: turn.nuggets,
+      ...(context.role === 'recorded' && turn.recordedDraft !== undefined
+        ? { recordedDraft: turn.recordedDraft }
+        : {}),
+    });
+    // Awaited below; until then a rejection must not count as unhandled.
+    textScores?.catch(() => {});
     const scored = await runScorer(options.scorer, { turn, strategy: name, answer, signal });
     quality = scored.value;
     postEdit = scored.postEdit;
@@ -345,6 +364,7 @@ async function scoreTurn(context: {
       custom[scorer.name] = extra.value;
       if (extra.details) details[scorer.name] = extra.details;
     }
+    text = await textScores;
   }
   const scored = scoreItem({
     turn,
@@ -357,6 +377,7 @@ async function scoreTurn(context: {
     thresholds: options.thresholds,
     strategyDelegates: context.delegates,
     memo: scoreMemoOf(options),
+    ...(text ? { text } : {}),
     ...(context.role ? { role: context.role } : {}),
   });
   const scores = { ...custom, ...scored.scores };

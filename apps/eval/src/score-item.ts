@@ -2,6 +2,7 @@ import type { DelegationRecord, Roster } from '@baton/core';
 import { fallbackRungScorePrefix, type ScoreValue, scoreNames } from './item-result.js';
 import { targetedCleanup } from './metrics/targeted-cleanup.js';
 import { TextScoreMemo } from './metrics/text-score-memo.js';
+import type { TextScores } from './metrics/text-scoring.js';
 import { tokenF1 } from './metrics/token-f1.js';
 import { humanCleanup } from './metrics/translation-edit-rate.js';
 import { humanNeeded, type ReplayTurn } from './replay-turn.js';
@@ -53,6 +54,12 @@ export function scoreItem(options: {
   role?: RowRole;
   /** Reuses the text-only scores of an answer already scored for this turn (see {@link TextScoreMemo}). */
   memo?: TextScoreMemo;
+  /**
+   * The answer's text-only scores, already computed (by a `TextScoring`, possibly in a worker) for
+   * this answer, the turn's reference and nuggets, and the recorded draft of a `recorded` row;
+   * computed here when absent.
+   */
+  text?: TextScores;
 }): ScoredItem {
   const { turn, outcome, answer, delegations, roster, thresholds } = options;
   const broken = outcome === 'error' || outcome === 'failed';
@@ -79,11 +86,11 @@ export function scoreItem(options: {
       cleanupTarget = { target: options.postEdit, method: 'judge-post-edit' };
     } else {
       const reference = turn.reference;
-      const targeted = remember(
-        options.memo,
-        TextScoreMemo.key('cleanup', answer, reference, turn.nuggets),
-        () => targetedCleanup(answer, reference, turn.nuggets),
-      );
+      const targeted =
+        options.text?.cleanup ??
+        remember(options.memo, TextScoreMemo.key('cleanup', answer, reference, turn.nuggets), () =>
+          targetedCleanup(answer, reference, turn.nuggets),
+        );
       cleanup = targeted.rate;
       cleanupTarget = { target: targeted.target, method: 'targeted-reference' };
     }
@@ -105,13 +112,13 @@ export function scoreItem(options: {
       turn.reference === null || escalated
         ? null
         : answered
-          ? tokenF1Of(answer, turn.reference, options.memo)
+          ? (options.text?.tokenF1 ?? tokenF1Of(answer, turn.reference, options.memo))
           : 0,
     [scoreNames.humanCleanup]: cleanup,
     [scoreNames.needsCleanup]: cleanup === null ? null : cleanup > thresholds.needsCleanupThreshold,
     [scoreNames.recordedHter]:
       options.role === 'recorded' && turn.reference !== null && turn.recordedDraft !== undefined
-        ? round(humanCleanup(turn.recordedDraft, turn.reference))
+        ? (options.text?.recordedHter ?? round(humanCleanup(turn.recordedDraft, turn.reference)))
         : null,
     [scoreNames.delegationAttempted]: attempted,
     [scoreNames.fallback]: attempted ? fallback : null,

@@ -109,7 +109,11 @@ describe('baton eval on the full default suite, against a Langfuse that answers 
     const otlp = server.requestsTo('/api/public/otel/v1/traces');
     for (const request of otlp) {
       expect(request.headers['content-encoding']).toBe('gzip');
-      expect(request.wireBytes).toBeLessThan(request.bodyBytes / 5);
+      expect(request.wireBytes).toBeLessThan(request.bodyBytes);
     }
+    // Over the run, not per request: how many spans one export holds depends on when the batch
+    // processor flushes, and a small last batch compresses less.
+    const total = (key: 'wireBytes' | 'bodyBytes') => otlp.reduce((sum, request) => sum + request[key], 0);
+    expect(total('wireBytes')).toBeLessThan(total('bodyBytes') / 5);
   });
 });

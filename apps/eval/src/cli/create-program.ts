@@ -140,6 +140,11 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       integer('--host-concurrency'),
     )
     .option(
+      '--score-threads <n>',
+      'worker threads for the text scores; 0 scores on the main thread (default: cores − 1, at most 8)',
+      integer('--score-threads'),
+    )
+    .option(
       '--timeout <ms>',
       'time limit of one model call attempt, then it is retried (default 120000)',
       positiveInteger('--timeout'),

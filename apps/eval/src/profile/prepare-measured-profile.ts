@@ -6,6 +6,7 @@ import type { SuiteAgents } from '../build-agents.js';
 import type { Conversation } from '../dataset/conversation.js';
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
+import type { TextScoring } from '../metrics/text-scoring.js';
 import { runEvaluation } from '../run-evaluation.js';
 import type { ScoringThresholds } from '../score-item.js';
 import type { Scorer } from '../scorer.js';
@@ -79,6 +80,8 @@ export interface PrepareMeasuredProfileInput {
   /** Ranks the delegates the pass explores (the measured router's shortlist), e.g. the trained router. */
   shortlist: Selector;
   scorer: Scorer;
+  /** Where the text scores are computed (the run's worker pool); default: on this thread. */
+  textScoring?: TextScoring;
   thresholds: ScoringThresholds;
   concurrency: number;
   /** The run folder; the pass writes `profile/items.jsonl` and `profile/profile.json` in it. */
@@ -163,6 +166,7 @@ export async function prepareMeasuredProfile(input: PrepareMeasuredProfileInput)
     agents: input.agents,
     strategies,
     scorer: input.scorer,
+    ...(input.textScoring ? { textScoring: input.textScoring } : {}),
     thresholds: input.thresholds,
     concurrency: input.concurrency,
     repeat: 1,

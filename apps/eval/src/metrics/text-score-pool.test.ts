@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EvalError } from '../eval-error.js';
+import { createTextScorePool, defaultScoreThreads } from './text-score-pool.js';
+import {
+  computeTextScores,
+  inlineTextScoring,
+  type TextScoreRequest,
+  type TextScoring,
+} from './text-scoring.js';
+
+const requests: TextScoreRequest[] = [
+  {
+    answer: 'Fees are 1.59 % + €0.10. Ask support.',
+    reference: 'Fees on Plus are 1.49 % + €0.10. You can switch plans any time.',
+    nuggets: ['1.49 % + €0.10'],
+  },
+  {
+    answer: 'Restart the router, then wait two minutes.',
+    reference: 'Wait two minutes, then restart the router.',
+    nuggets: ['restart the router'],
+    recordedDraft: 'Please restart the router and wait.',
+  },
+  { answer: 'Thank you for reaching out.', reference: 'Refunds take 5–10 business days.', nuggets: [] },
+];
+
+const open: TextScoring[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((scoring) => scoring.close()));
+});
+
+function pool(threads: number): TextScoring {
+  const scoring = createTextScorePool({ threads });
+  open.push(scoring);
+  return scoring;
+}
+
+describe('createTextScorePool', () => {
+  it('gives exactly the scores computed on the main thread, for every request', async () => {
+    const scoring = pool(2);
+    const pooled = await Promise.all(requests.map((request) => scoring.score(request)));
+    expect(pooled).toEqual(requests.map((request) => computeTextScores(request)));
+    expect(pooled[1]!.recordedHter).toBeTypeOf('number');
+    expect(pooled[0]!.recordedHter).toBeUndefined();
+  });
+
+  it('scores the same request once, in flight or done', async () => {
+    const scoring = pool(1);
+    const first = scoring.score(requests[0]!);
+    expect(scoring.score({ ...requests[0]! })).toBe(first);
+    await first;
+    expect(scoring.score({ ...requests[0]! })).toBe(first);
+  });
+
+  it('answers many requests spread over its workers', async () => {
+    const scoring = pool(2);
+    const many = Array.from({ length: 40 }, (_, index) => ({
+      ...requests[index % requests.length]!,
+      answer: `${requests[index % requests.length]!.answer} (${index})`,
+    }));
+    const pooled = await Promise.all(many.map((request) => scoring.score(request)));
+    expect(pooled).toEqual(many.map((request) => computeTextScores(request)));
+  });
+
+  it('rejects a request the scores cannot be computed for with an internal EvalError, and keeps working', async () => {
+    const scoring = pool(1);
+    const broken = scoring.score({
+      answer: 'a',
+      reference: 'b',
+      nuggets: [42],
+    } as unknown as TextScoreRequest);
+    await expect(broken).rejects.toSatisfy(
+      (error) =>
+        EvalError.isInstance(error) && error.code === 'internal' && /Scoring failed/.test(error.message),
+    );
+    await expect(scoring.score(requests[2]!)).resolves.toEqual(computeTextScores(requests[2]!));
+  });
+
+  it('rejects pending and later requests once closed', async () => {
+    const scoring = pool(1);
+    const pending = expect(scoring.score(requests[0]!)).rejects.toSatisfy(
+      (error) => EvalError.isInstance(error) && error.code === 'internal',
+    );
+    await scoring.close();
+    await pending;
+    await expect(scoring.score(requests[1]!)).rejects.toThrow(/closed/);
+    await scoring.close();
+  });
+
+  it('refuses a thread count that is not a positive whole number', () => {
+    for (const threads of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createTextScorePool({ threads })).toThrow(/positive whole number of threads/);
+    }
+  });
+});
+
+describe('defaultScoreThreads', () => {
+  it('leaves one core to the main thread, none on one core, at most 8', () => {
+    expect(defaultScoreThreads(1)).toBe(0);
+    expect(defaultScoreThreads(2)).toBe(1);
+    expect(defaultScoreThreads(4)).toBe(3);
+    expect(defaultScoreThreads(64)).toBe(8);
+  });
+});
+
+describe('inlineTextScoring', () => {
+  it('computes on the calling thread, with the same memo', async () => {
+    const scoring = inlineTextScoring();
+    expect(scoring.threads).toBe(0);
+    const first = scoring.score(requests[1]!);
+    expect(scoring.score({ ...requests[1]! })).toBe(first);
+    expect(await first).toEqual(computeTextScores(requests[1]!));
+  });
+});

@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { EvalError } from '../eval-error.js';
+import type { TextScoreReply, TextScoreTask } from './text-score-worker.js';
+import {
+  memoizedTextScoring,
+  type TextScoreRequest,
+  type TextScores,
+  type TextScoring,
+} from './text-scoring.js';
+
+/** Options of {@link createTextScorePool}. */
+export interface TextScorePoolOptions {
+  /** Worker threads; at least 1 (use `inlineTextScoring` for none). */
+  threads: number;
+}
+
+/**
+ * The default number of scoring threads: one per core beyond the main thread (which answers turns
+ * and writes results), at most 8. 0 on a one-core machine, where a worker would only add copies.
+ *
+ * @example
+ * ```ts
+ * defaultScoreThreads(); // 1 on a 2-core machine
+ * ```
+ */
+export function defaultScoreThreads(cores = availableParallelism()): number {
+  return Math.max(0, Math.min(8, cores - 1));
+}
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, { resolve: (scores: TextScores) => void; reject: (error: Error) => void }>;
+  /** Set once the worker has failed or exited: it takes no more tasks. */
+  dead: boolean;
+}
+
+/**
+ * Text scores computed in worker threads. The edit-rate search behind cleanup is the harness's
+ * largest CPU cost per turn (a third of it on the LLM path); on the main thread it delays every
+ * other turn's network callbacks. Here it runs on other cores while the main thread keeps turns in
+ * flight. Each task goes to the worker with the fewest pending, the memo (shared with the inline
+ * scoring) keeps repeated answers from being sent at all, and the numbers are the inline scoring's:
+ * both run `computeTextScores`.
+ *
+ * A worker that crashes fails its pending scores and the pool's later ones with an `internal`
+ * EvalError: the run stops loudly rather than losing items. Idle workers do not keep the process
+ * alive; call `close()` when the run ends anyway.
+ *
+ * @example
+ * ```ts
+ * const scoring = createTextScorePool({ threads: defaultScoreThreads() });
+ * try {
+ *   const { cleanup, tokenF1 } = await scoring.score({ answer, reference, nuggets });
+ * } finally {
+ *   await scoring.close();
+ * }
+ * ```
+ */
+export function createTextScorePool(options: TextScorePoolOptions): TextScoring {
+  if (!Number.isInteger(options.threads) || options.threads < 1) {
+    throw new EvalError(
+      'usage',
+      `A text score pool needs a positive whole number of threads, got ${options.threads}.`,
+    );
+  }
+  const workers: PoolWorker[] = [];
+  let nextId = 0;
+  let closed = false;
+  let failure: Error | undefined;
+
+  const fail = (entry: PoolWorker, error: Error) => {
+    entry.dead = true;
+    failure ??= error;
+    for (const { reject } of entry.pending.values()) reject(error);
+    entry.pending.clear();
+  };
+
+  for (let index = 0; index < options.threads; index++) {
+    const start = workerEntry();
+    const worker = new Worker(start.script, { eval: start.eval });
+    const entry: PoolWorker = { worker, pending: new Map(), dead: false };
+    // Idle workers must not keep the process alive: ref'd only while tasks are out.
+    worker.unref();
+    worker.on('message', (reply: TextScoreReply) => {
+      const waiting = entry.pending.get(reply.id);
+      if (!waiting) return;
+      entry.pending.delete(reply.id);
+      if (entry.pending.size === 0) worker.unref();
+      if ('error' in reply) waiting.reject(new EvalError('internal', `Scoring failed: ${reply.error}`));
+      else waiting.resolve(reply.scores);
+    });
+    worker.on('error', (error) =>
+      fail(entry, new EvalError('internal', `A scoring worker crashed: ${error.message}`, { cause: error })),
+    );
+    worker.on('exit', (code) => {
+      if (!closed) fail(entry, new EvalError('internal', `A scoring worker exited with code ${code}.`));
+    });
+    workers.push(entry);
+  }
+
+  const compute = (request: TextScoreRequest): Promise<TextScores> => {
+    if (closed) return Promise.reject(new EvalError('internal', 'The text score pool is closed.'));
+    if (failure) return Promise.reject(failure);
+    let chosen: PoolWorker | undefined;
+    for (const entry of workers) {
+      if (!entry.dead && (!chosen || entry.pending.size < chosen.pending.size)) chosen = entry;
+    }
+    if (!chosen) return Promise.reject(failure ?? new EvalError('internal', 'No scoring worker is alive.'));
+    const target = chosen;
+    const id = nextId++;
+    return new Promise<TextScores>((resolve, reject) => {
+      target.pending.set(id, { resolve, reject });
+      if (target.pending.size === 1) target.worker.ref();
+      const task: TextScoreTask = { id, request };
+      target.worker.postMessage(task);
+    });
+  };
+
+  return {
+    score: memoizedTextScoring(compute),
+    threads: options.threads,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const error = new EvalError('internal', 'The text score pool was closed with scores pending.');
+      for (const entry of workers) {
+        for (const { reject } of entry.pending.values()) reject(error);
+        entry.pending.clear();
+      }
+      await Promise.all(workers.map((entry) => entry.worker.terminate()));
+    },
+  };
+}
+
+/**
+ * The worker to start: the compiled `.js` beside this file in a build. From the TypeScript sources
+ * (a workspace run through tsx, or a test) a small bootstrap registers tsx in the worker first and
+ * then imports the `.ts` worker: a worker does not inherit loaders registered at runtime, and on
+ * Node 20 an `--import` in its `execArgv` registers them too late for its entry module.
+ */
+function workerEntry(): { script: URL | string; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) {
+    return { script: new URL('./text-score-worker.js', import.meta.url), eval: false };
+  }
+  // tsx's ES-module API (its `import` export of `tsx/esm/api`): `require.resolve` would give the
+  // CommonJS one, whose `register()` looks for its loader in the wrong folder.
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const worker = new URL('./text-score-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
+  return { script: bootstrap, eval: true };
+}
