@@ -96,7 +96,22 @@ async function writeConversations(file: string, count: number, exchanges: readon
   const lines: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const { user, agent } = exchanges[index % exchanges.length]!;
-    lines.push(JSON.stringify({ id: `gen-${String(index).padStart(6, '0')}`, turns: [user, agent] }));
+    // A ticket number of its own in the message, the reply and its draft: the file cycles through
+    // the corpus's exchanges, and without it the harness's memos (text scores, knowledge searches)
+    // would reuse the work of an earlier copy, which a real file of distinct conversations never
+    // allows.
+    const ticket = `T${String(index).padStart(6, '0')}`;
+    const unique = {
+      user: { ...user, text: `${String(user.text)} (ticket ${ticket})` },
+      agent: {
+        ...agent,
+        text: `${String(agent.text)} Ticket ${ticket}.`,
+        ...(typeof agent.draft === 'string' ? { draft: `${agent.draft} Ticket ${ticket}.` } : {}),
+      },
+    };
+    lines.push(
+      JSON.stringify({ id: `gen-${String(index).padStart(6, '0')}`, turns: [unique.user, unique.agent] }),
+    );
   }
   await writeFile(file, `${lines.join('\n')}\n`);
 }

@@ -301,10 +301,13 @@ async function evaluateInFolder(
     throw new EvalError('usage', `--baseline ${baseline} is not among the strategies (${names.join(', ')}).`);
   }
   const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
+  const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
+  const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
+  held.textScoring = textScoring;
   const scorer: Scorer = judge
     ? llmJudgeScorer({ model: judge, ...(rubric ? { rubric } : {}) })
     : options.qualityMetric === 'nuggets'
-      ? nuggetScorer()
+      ? nuggetScorer({ textScoring })
       : referenceScorer({ metric: options.qualityMetric });
   // The pluggable scorers, by name: gates may name them, and the reports say what each measures.
   const customScorers = customScorerInfo(config.scorers ?? []);
@@ -319,9 +322,6 @@ async function evaluateInFolder(
   held.out = out;
   await makeRunFolder(out);
   held.lock = await acquireRunLock(out, { log });
-  const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
-  const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
-  held.textScoring = textScoring;
   const measured: MeasuredProfile | undefined = measuredIncluded
     ? await prepareMeasuredProfile({
         ...(options.profile ? { profileFile: at(options.profile) } : {}),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
+import { matchNuggets } from './nugget-match.js';
 import { createTextScorePool, defaultScoreThreads } from './text-score-pool.js';
 import {
   computeTextScores,
@@ -41,6 +42,15 @@ describe('createTextScorePool', () => {
     expect(pooled).toEqual(requests.map((request) => computeTextScores(request)));
     expect(pooled[1]!.recordedHter).toBeTypeOf('number');
     expect(pooled[0]!.recordedHter).toBeUndefined();
+  });
+
+  it('matches nuggets exactly as matchNuggets does on the main thread', async () => {
+    const scoring = pool(2);
+    const pooled = await Promise.all(
+      requests.map((request) => scoring.matchNuggets(request.answer, request.nuggets)),
+    );
+    expect(pooled).toEqual(requests.map((request) => matchNuggets(request.answer, request.nuggets)));
+    expect(pooled[0]!.judgements[0]!.verdict).toBe('contradicted');
   });
 
   it('scores the same request once, in flight or done', async () => {

@@ -4,13 +4,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EvalError } from '../eval-error.js';
+import type { NuggetMatchResult } from './nugget-match.js';
 import type { TextScoreReply, TextScoreTask } from './text-score-worker.js';
-import {
-  memoizedTextScoring,
-  type TextScoreRequest,
-  type TextScores,
-  type TextScoring,
-} from './text-scoring.js';
+import { memoizeTextScoring, type TextScores, type TextScoring } from './text-scoring.js';
 
 /** Options of {@link createTextScorePool}. */
 export interface TextScorePoolOptions {
@@ -33,7 +29,10 @@ export function defaultScoreThreads(cores = availableParallelism()): number {
 
 interface PoolWorker {
   worker: Worker;
-  pending: Map<number, { resolve: (scores: TextScores) => void; reject: (error: Error) => void }>;
+  pending: Map<
+    number,
+    { resolve: (value: TextScores | NuggetMatchResult) => void; reject: (error: Error) => void }
+  >;
   /** Set once the worker has failed or exited: it takes no more tasks. */
   dead: boolean;
 }
@@ -91,7 +90,7 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
       entry.pending.delete(reply.id);
       if (entry.pending.size === 0) worker.unref();
       if ('error' in reply) waiting.reject(new EvalError('internal', `Scoring failed: ${reply.error}`));
-      else waiting.resolve(reply.scores);
+      else waiting.resolve(reply.value);
     });
     worker.on('error', (error) =>
       fail(entry, new EvalError('internal', `A scoring worker crashed: ${error.message}`, { cause: error })),
@@ -102,7 +101,13 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     workers.push(entry);
   }
 
-  const compute = (request: TextScoreRequest): Promise<TextScores> => {
+  // Distributive, so that each kind of task keeps its own fields.
+  type TaskWithoutId = TextScoreTask extends infer Task
+    ? Task extends TextScoreTask
+      ? Omit<Task, 'id'>
+      : never
+    : never;
+  const run = <T extends TextScores | NuggetMatchResult>(task: TaskWithoutId): Promise<T> => {
     if (closed) return Promise.reject(new EvalError('internal', 'The text score pool is closed.'));
     if (failure) return Promise.reject(failure);
     let chosen: PoolWorker | undefined;
@@ -112,16 +117,19 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     if (!chosen) return Promise.reject(failure ?? new EvalError('internal', 'No scoring worker is alive.'));
     const target = chosen;
     const id = nextId++;
-    return new Promise<TextScores>((resolve, reject) => {
-      target.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      target.pending.set(id, { resolve: resolve as (value: TextScores | NuggetMatchResult) => void, reject });
       if (target.pending.size === 1) target.worker.ref();
-      const task: TextScoreTask = { id, request };
-      target.worker.postMessage(task);
+      target.worker.postMessage({ ...task, id } as TextScoreTask);
     });
   };
 
+  const memoized = memoizeTextScoring({
+    score: (request) => run<TextScores>({ kind: 'text', request }),
+    matchNuggets: (answer, nuggets) => run<NuggetMatchResult>({ kind: 'nuggets', answer, nuggets }),
+  });
   return {
-    score: memoizedTextScoring(compute),
+    ...memoized,
     threads: options.threads,
     async close() {
       if (closed) return;

@@ -1,26 +1,30 @@
 /*
- * The body of a scoring worker thread (see `createTextScorePool`): computes the text scores of each
- * task it receives and replies with them, or with the error's message (the pool turns it into an
+ * The body of a scoring worker thread (see `createTextScorePool`): computes the text scores or the
+ * nugget match each task asks for and replies with them, or with the error's message (the pool turns it into an
  * EvalError on the main thread).
  */
 import { parentPort } from 'node:worker_threads';
+import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
 import { computeTextScores, type TextScoreRequest, type TextScores } from './text-scoring.js';
 
-/** A task sent to a scoring worker. */
-export interface TextScoreTask {
-  id: number;
-  request: TextScoreRequest;
-}
+/** A task sent to a scoring worker: one answer's text scores, or its nugget match. */
+export type TextScoreTask =
+  | { id: number; kind: 'text'; request: TextScoreRequest }
+  | { id: number; kind: 'nuggets'; answer: string; nuggets: readonly string[] };
 
 /** A scoring worker's reply to one task. */
-export type TextScoreReply = { id: number; scores: TextScores } | { id: number; error: string };
+export type TextScoreReply =
+  | { id: number; value: TextScores | NuggetMatchResult }
+  | { id: number; error: string };
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (task: TextScoreTask) => {
     let reply: TextScoreReply;
     try {
-      reply = { id: task.id, scores: computeTextScores(task.request) };
+      const value =
+        task.kind === 'text' ? computeTextScores(task.request) : matchNuggets(task.answer, task.nuggets);
+      reply = { id: task.id, value };
     } catch (error) {
       reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
     }

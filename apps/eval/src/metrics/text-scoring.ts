@@ -1,3 +1,4 @@
+import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
 import { type TargetedCleanupResult, targetedCleanup } from './targeted-cleanup.js';
 import { TextScoreMemo } from './text-score-memo.js';
 import { tokenF1 } from './token-f1.js';
@@ -33,6 +34,8 @@ export interface TextScores {
 export interface TextScoring {
   /** The scores of one answer. Rejects only on a fault of the scoring itself (a crashed worker). */
   score(request: TextScoreRequest): Promise<TextScores>;
+  /** The offline answer quality of one answer: `matchNuggets`, wherever it runs. */
+  matchNuggets(answer: string, nuggets: readonly string[]): Promise<NuggetMatchResult>;
   /** Threads scoring besides the main one (0 for inline). */
   readonly threads: number;
   /** Releases the workers; pending scores reject. Idempotent. */
@@ -58,25 +61,39 @@ export function computeTextScores(request: TextScoreRequest): TextScores {
   return scores;
 }
 
+/** The two computations a {@link TextScoring} runs, before memoising. */
+export interface TextScoreComputations {
+  score(request: TextScoreRequest): Promise<TextScores>;
+  matchNuggets(answer: string, nuggets: readonly string[]): Promise<NuggetMatchResult>;
+}
+
 /**
- * A memo of text scores (see {@link TextScoreMemo}), shared by both kinds of scoring: strategies
- * that give a turn the same answer share one computation, in flight or done.
+ * Memoises both computations (see {@link TextScoreMemo}), for both kinds of scoring: strategies that
+ * give a turn the same answer share one computation, in flight or done.
  */
-export function memoizedTextScoring(
-  compute: (request: TextScoreRequest) => Promise<TextScores>,
-  memo = new TextScoreMemo(),
-): (request: TextScoreRequest) => Promise<TextScores> {
-  return (request) =>
-    memo.remember(
-      TextScoreMemo.key(
-        'text-scores',
-        request.answer,
-        request.reference,
-        request.nuggets,
-        request.recordedDraft ?? '\u0002',
+export function memoizeTextScoring(
+  compute: TextScoreComputations,
+): Pick<TextScoring, 'score' | 'matchNuggets'> {
+  const scores = new TextScoreMemo();
+  const matches = new TextScoreMemo();
+  return {
+    score: (request) =>
+      scores.remember(
+        TextScoreMemo.key(
+          'text-scores',
+          request.answer,
+          request.reference,
+          request.nuggets,
+          // U+0002 stands for "no draft", which no validated text is.
+          request.recordedDraft ?? '\u0002',
+        ),
+        () => compute.score(request),
       ),
-      () => compute(request),
-    );
+    matchNuggets: (answer, nuggets) =>
+      matches.remember(TextScoreMemo.key('nuggets', answer, nuggets), () =>
+        compute.matchNuggets(answer, nuggets),
+      ),
+  };
 }
 
 /**
@@ -90,8 +107,11 @@ export function memoizedTextScoring(
  * ```
  */
 export function inlineTextScoring(): TextScoring {
-  const score = memoizedTextScoring(async (request) => computeTextScores(request));
-  return { score, threads: 0, close: async () => {} };
+  const memoized = memoizeTextScoring({
+    score: async (request) => computeTextScores(request),
+    matchNuggets: async (answer, nuggets) => matchNuggets(answer, nuggets),
+  });
+  return { ...memoized, threads: 0, close: async () => {} };
 }
 
 function round(value: number): number {
