@@ -12,12 +12,13 @@
  *
  * Every measured process runs `node --import usage-probe.mjs bin/baton.js …` with
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
- * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 25,000;
- * 100000 for the full file of the issue), BATON_BENCH_LATENCY_MS (default 50).
+ * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 100,000,
+ * the file of the issue, about 12 minutes on 2 cores; fewer for a quick look, extrapolated),
+ * BATON_BENCH_LATENCY_MS (default 50).
  * Exits non-zero only on a crash; missed targets are reported loudly.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ const probe = pathToFileURL(fileURLToPath(new URL('./usage-probe.mjs', import.me
 const suite = join(repository, 'datasets', 'support', 'suite.json');
 const latencyMs = Number(process.env.BATON_BENCH_LATENCY_MS ?? '50');
 const only = process.env.BATON_BENCH_ONLY;
-const memoryConversations = Number(process.env.BATON_BENCH_MEMORY_CONVERSATIONS ?? '25000');
+const memoryConversations = Number(process.env.BATON_BENCH_MEMORY_CONVERSATIONS ?? '100000');
 
 interface Usage {
   userMs: number;
@@ -172,10 +173,18 @@ async function runBaton(
 const cpuMs = (usage: Usage) => usage.userMs + usage.systemMs;
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
+/** Non-empty lines of a file, streamed: the 100,000-conversation run's items pass 512 MB, V8's longest string. */
 async function lineCount(file: string): Promise<number> {
   if (!existsSync(file)) return 0;
-  const text = await readFile(file, 'utf8');
-  return text === '' ? 0 : text.split('\n').filter((line) => line !== '').length;
+  let lines = 0;
+  let previous = 0x0a;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (const byte of chunk) {
+      if (byte === 0x0a && previous !== 0x0a) lines += 1;
+      previous = byte;
+    }
+  }
+  return previous === 0x0a ? lines : lines + 1;
 }
 
 /** `baton eval` over a whole generated file (no split: the file is not the suite's), quiet, offline of Langfuse. */

@@ -3,9 +3,12 @@
 // samples to the file named by BATON_BENCH_USAGE_FILE. Plain JavaScript: the measured process runs
 // the compiled CLI, without tsx.
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.BATON_BENCH_USAGE_FILE;
-if (file) {
+// Worker threads inherit the `--import`: only the main thread reports. Its figures are the whole
+// process's anyway (CPU time and RSS cover every thread).
+if (file && isMainThread) {
   const started = performance.now();
   const samples = [];
   const sample = () => samples.push([Math.round(performance.now() - started), process.memoryUsage.rss()]);

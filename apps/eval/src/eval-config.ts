@@ -49,7 +49,7 @@ export const evalOptionsSchema = z.strictObject({
   hostConcurrency: z.number().int().min(1).max(1024).optional(),
   /**
    * Worker threads computing the text scores (cleanup's edit-rate search, token F1) off the main
-   * thread; 0 computes them on it. Default: one per core beyond the first, at most 8. The numbers
+   * thread; 0 computes them on it. Default: one per core beyond the first, at most 2. The numbers
    * are the same either way.
    */
   scoreThreads: z.number().int().min(0).max(64).optional(),

@@ -141,7 +141,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option(
       '--score-threads <n>',
-      'worker threads for the text scores; 0 scores on the main thread (default: cores − 1, at most 8)',
+      'worker threads for the text scores; 0 scores on the main thread (default: cores − 1, at most 2)',
       integer('--score-threads'),
     )
     .option(

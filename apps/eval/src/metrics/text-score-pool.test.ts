@@ -104,11 +104,11 @@ describe('createTextScorePool', () => {
 });
 
 describe('defaultScoreThreads', () => {
-  it('leaves one core to the main thread, none on one core, at most 8', () => {
+  it('leaves one core to the main thread, none on one core, at most 2', () => {
     expect(defaultScoreThreads(1)).toBe(0);
     expect(defaultScoreThreads(2)).toBe(1);
-    expect(defaultScoreThreads(4)).toBe(3);
-    expect(defaultScoreThreads(64)).toBe(8);
+    expect(defaultScoreThreads(3)).toBe(2);
+    expect(defaultScoreThreads(64)).toBe(2);
   });
 });
 

@@ -16,7 +16,10 @@ export interface TextScorePoolOptions {
 
 /**
  * The default number of scoring threads: one per core beyond the main thread (which answers turns
- * and writes results), at most 8. 0 on a one-core machine, where a worker would only add copies.
+ * and writes results), at most 2; 0 on a one-core machine, where a worker would only add copies.
+ * Two are enough because the main thread is the limit: on the LLM path of the performance bench one
+ * worker is idle a third of the time while the main thread is never idle, and each worker is
+ * another V8 heap (tens of MB).
  *
  * @example
  * ```ts
@@ -24,7 +27,7 @@ export interface TextScorePoolOptions {
  * ```
  */
 export function defaultScoreThreads(cores = availableParallelism()): number {
-  return Math.max(0, Math.min(8, cores - 1));
+  return Math.max(0, Math.min(2, cores - 1));
 }
 
 interface PoolWorker {
