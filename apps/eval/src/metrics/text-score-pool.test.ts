@@ -96,6 +96,19 @@ describe('createTextScorePool', () => {
     await scoring.close();
   });
 
+  it('fails pending and later scores with an internal EvalError when a worker crashes', async () => {
+    // A heap far too small to load the scoring modules: the worker dies of it, as one would of a bug.
+    const scoring = createTextScorePool({
+      threads: 1,
+      resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+    });
+    open.push(scoring);
+    const crashed = (error: unknown) =>
+      EvalError.isInstance(error) && error.code === 'internal' && /scoring worker/.test(error.message);
+    await expect(scoring.score(requests[0]!)).rejects.toSatisfy(crashed);
+    await expect(scoring.matchNuggets('another answer', ['a nugget'])).rejects.toSatisfy(crashed);
+  });
+
   it('refuses a thread count that is not a positive whole number', () => {
     for (const threads of [0, -1, 1.5, Number.NaN]) {
       expect(() => createTextScorePool({ threads })).toThrow(/positive whole number of threads/);

@@ -2,16 +2,21 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { EvalError } from '../eval-error.js';
 import type { NuggetMatchResult } from './nugget-match.js';
-import type { TextScoreReply, TextScoreTask } from './text-score-worker.js';
+import type { TextScoreJob, TextScoreReply, TextScoreTask } from './text-score-worker.js';
 import { memoizeTextScoring, type TextScores, type TextScoring } from './text-scoring.js';
 
 /** Options of {@link createTextScorePool}. */
 export interface TextScorePoolOptions {
   /** Worker threads; at least 1 (use `inlineTextScoring` for none). */
   threads: number;
+  /**
+   * Limits of each worker's V8 heap (`worker_threads`' own option). A worker that outgrows them
+   * ends with an error, which fails its pending scores and the pool's later ones. Default: V8's.
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -83,7 +88,10 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
 
   for (let index = 0; index < options.threads; index++) {
     const start = workerEntry();
-    const worker = new Worker(start.script, { eval: start.eval });
+    const worker = new Worker(start.script, {
+      eval: start.eval,
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
     const entry: PoolWorker = { worker, pending: new Map(), dead: false };
     // Idle workers must not keep the process alive: ref'd only while tasks are out.
     worker.unref();
@@ -104,13 +112,7 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     workers.push(entry);
   }
 
-  // Distributive, so that each kind of task keeps its own fields.
-  type TaskWithoutId = TextScoreTask extends infer Task
-    ? Task extends TextScoreTask
-      ? Omit<Task, 'id'>
-      : never
-    : never;
-  const run = <T extends TextScores | NuggetMatchResult>(task: TaskWithoutId): Promise<T> => {
+  const run = <T extends TextScores | NuggetMatchResult>(job: TextScoreJob): Promise<T> => {
     if (closed) return Promise.reject(new EvalError('internal', 'The text score pool is closed.'));
     if (failure) return Promise.reject(failure);
     let chosen: PoolWorker | undefined;
@@ -123,7 +125,8 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     return new Promise<T>((resolve, reject) => {
       target.pending.set(id, { resolve: resolve as (value: TextScores | NuggetMatchResult) => void, reject });
       if (target.pending.size === 1) target.worker.ref();
-      target.worker.postMessage({ ...task, id } as TextScoreTask);
+      const task: TextScoreTask = { ...job, id };
+      target.worker.postMessage(task);
     });
   };
 

@@ -7,10 +7,13 @@ import { parentPort } from 'node:worker_threads';
 import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
 import { computeTextScores, type TextScoreRequest, type TextScores } from './text-scoring.js';
 
-/** A task sent to a scoring worker: one answer's text scores, or its nugget match. */
-export type TextScoreTask =
-  | { id: number; kind: 'text'; request: TextScoreRequest }
-  | { id: number; kind: 'nuggets'; answer: string; nuggets: readonly string[] };
+/** What a scoring worker is asked: one answer's text scores, or its nugget match. */
+export type TextScoreJob =
+  | { kind: 'text'; request: TextScoreRequest }
+  | { kind: 'nuggets'; answer: string; nuggets: readonly string[] };
+
+/** A job as sent to a worker, with the id its reply carries. */
+export type TextScoreTask = TextScoreJob & { id: number };
 
 /** A scoring worker's reply to one task. */
 export type TextScoreReply =
