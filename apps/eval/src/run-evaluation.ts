@@ -19,8 +19,7 @@ import type { SuiteAgents } from './build-agents.js';
 import type { Conversation } from './dataset/conversation.js';
 import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
-import { TextScoreMemo } from './metrics/text-score-memo.js';
-import type { TextScores, TextScoring } from './metrics/text-scoring.js';
+import { inlineTextScoring, type TextScores, type TextScoring } from './metrics/text-scoring.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
 import { turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
@@ -46,8 +45,8 @@ export interface RunEvaluationOptions {
   scorers?: readonly Scorer[];
   /**
    * Where the text-only scores (cleanup, token F1, recorded HTER) are computed: a worker pool
-   * (`createTextScorePool`) keeps them off the event loop. Default: on this thread. The caller
-   * closes it.
+   * (`createTextScorePool`) keeps them off the event loop. Default: on this thread, memoised per
+   * run. The caller closes it.
    */
   textScoring?: TextScoring;
   thresholds: ScoringThresholds;
@@ -345,7 +344,7 @@ async function scoreTurn(context: {
   let text: TextScores | undefined;
   if (answer !== null && outcome === 'answered' && turn.reference !== null) {
     // Started first, so that a worker computes the edit rates while this thread runs the scorers.
-    const textScores = options.textScoring?.score({
+    const textScores = textScoringOf(options).score({
       answer,
       reference: turn.reference,
       nuggets: turn.nuggets,
@@ -354,7 +353,7 @@ async function scoreTurn(context: {
         : {}),
     });
     // Awaited below; until then a rejection must not count as unhandled.
-    textScores?.catch(() => {});
+    textScores.catch(() => {});
     const scored = await runScorer(options.scorer, { turn, strategy: name, answer, signal });
     quality = scored.value;
     postEdit = scored.postEdit;
@@ -376,7 +375,6 @@ async function scoreTurn(context: {
     roster: context.roster,
     thresholds: options.thresholds,
     strategyDelegates: context.delegates,
-    memo: scoreMemoOf(options),
     ...(text ? { text } : {}),
     ...(context.role ? { role: context.role } : {}),
   });
@@ -427,18 +425,20 @@ function rowResult(row: AnswerRow, turn: ReplayTurn): TurnResult {
 }
 
 /**
- * One memo of text-only scores per run (keyed by the run's options object, so it goes with the
- * run): strategies that give a turn the same answer share its cleanup and token F1.
+ * The run's text scoring: the caller's, else one computed on this thread per run (keyed by the run's
+ * options object, so it goes with the run), whose memo lets strategies that give a turn the same
+ * answer share its scores.
  */
-const scoreMemos = new WeakMap<RunEvaluationOptions, TextScoreMemo>();
+const inlineScorings = new WeakMap<RunEvaluationOptions, TextScoring>();
 
-function scoreMemoOf(options: RunEvaluationOptions): TextScoreMemo {
-  let memo = scoreMemos.get(options);
-  if (!memo) {
-    memo = new TextScoreMemo();
-    scoreMemos.set(options, memo);
+function textScoringOf(options: RunEvaluationOptions): TextScoring {
+  if (options.textScoring) return options.textScoring;
+  let scoring = inlineScorings.get(options);
+  if (!scoring) {
+    scoring = inlineTextScoring();
+    inlineScorings.set(options, scoring);
   }
-  return memo;
+  return scoring;
 }
 
 async function runScorer(scorer: Scorer, input: Parameters<Scorer['score']>[0]) {

@@ -1,9 +1,6 @@
 import type { DelegationRecord, Roster } from '@baton/core';
 import { fallbackRungScorePrefix, type ScoreValue, scoreNames } from './item-result.js';
-import { targetedCleanup } from './metrics/targeted-cleanup.js';
-import { TextScoreMemo } from './metrics/text-score-memo.js';
-import type { TextScores } from './metrics/text-scoring.js';
-import { tokenF1 } from './metrics/token-f1.js';
+import { computeTextScores, type TextScores } from './metrics/text-scoring.js';
 import { humanCleanup } from './metrics/translation-edit-rate.js';
 import { humanNeeded, type ReplayTurn } from './replay-turn.js';
 
@@ -52,12 +49,10 @@ export function scoreItem(options: {
   /** Whether the strategy ever delegates; default true. */
   strategyDelegates?: boolean;
   role?: RowRole;
-  /** Reuses the text-only scores of an answer already scored for this turn (see {@link TextScoreMemo}). */
-  memo?: TextScoreMemo;
   /**
-   * The answer's text-only scores, already computed (by a `TextScoring`, possibly in a worker) for
-   * this answer, the turn's reference and nuggets, and the recorded draft of a `recorded` row;
-   * computed here when absent.
+   * The answer's text-only scores, already computed (by a run's `TextScoring`, possibly in a worker,
+   * memoised) for this answer, the turn's reference and nuggets, and the recorded draft of a
+   * `recorded` row; computed here when absent.
    */
   text?: TextScores;
 }): ScoredItem {
@@ -77,6 +72,18 @@ export function scoreItem(options: {
     else quality = answeredQuality;
   }
 
+  const text =
+    answered && turn.reference !== null
+      ? (options.text ??
+        computeTextScores({
+          answer,
+          reference: turn.reference,
+          nuggets: turn.nuggets,
+          ...(options.role === 'recorded' && turn.recordedDraft !== undefined
+            ? { recordedDraft: turn.recordedDraft }
+            : {}),
+        }))
+      : undefined;
   let cleanup: number | null = null;
   let cleanupTarget: ScoredItem['cleanupTarget'];
   if (turn.reference !== null) {
@@ -84,15 +91,9 @@ export function scoreItem(options: {
     else if (options.postEdit !== undefined) {
       cleanup = round(humanCleanup(answer, options.postEdit));
       cleanupTarget = { target: options.postEdit, method: 'judge-post-edit' };
-    } else {
-      const reference = turn.reference;
-      const targeted =
-        options.text?.cleanup ??
-        remember(options.memo, TextScoreMemo.key('cleanup', answer, reference, turn.nuggets), () =>
-          targetedCleanup(answer, reference, turn.nuggets),
-        );
-      cleanup = targeted.rate;
-      cleanupTarget = { target: targeted.target, method: 'targeted-reference' };
+    } else if (text) {
+      cleanup = text.cleanup.rate;
+      cleanupTarget = { target: text.cleanup.target, method: 'targeted-reference' };
     }
   }
 
@@ -109,16 +110,13 @@ export function scoreItem(options: {
     [scoreNames.answerQuality]: quality,
     [scoreNames.answeredQuality]: answeredQuality,
     [scoreNames.tokenF1]:
-      turn.reference === null || escalated
-        ? null
-        : answered
-          ? (options.text?.tokenF1 ?? tokenF1Of(answer, turn.reference, options.memo))
-          : 0,
+      // An answer has its token F1; a failure scores 0.
+      turn.reference === null || escalated ? null : (text?.tokenF1 ?? 0),
     [scoreNames.humanCleanup]: cleanup,
     [scoreNames.needsCleanup]: cleanup === null ? null : cleanup > thresholds.needsCleanupThreshold,
     [scoreNames.recordedHter]:
       options.role === 'recorded' && turn.reference !== null && turn.recordedDraft !== undefined
-        ? (options.text?.recordedHter ?? round(humanCleanup(turn.recordedDraft, turn.reference)))
+        ? (text?.recordedHter ?? round(humanCleanup(turn.recordedDraft, turn.reference)))
         : null,
     [scoreNames.delegationAttempted]: attempted,
     [scoreNames.fallback]: attempted ? fallback : null,
@@ -180,16 +178,6 @@ function passes(options: {
   if (options.escalated) return options.needed === true;
   if (options.broken) return false;
   return options.quality >= options.threshold;
-}
-
-function remember<T>(memo: TextScoreMemo | undefined, key: string, compute: () => T): T {
-  return memo ? memo.remember(key, compute) : compute();
-}
-
-function tokenF1Of(answer: string, reference: string, memo: TextScoreMemo | undefined): number {
-  return remember(memo, TextScoreMemo.key('token-f1', answer, reference), () =>
-    round(tokenF1(answer, reference).f1),
-  );
 }
 
 function round(value: number): number {

@@ -41,8 +41,6 @@ interface PoolWorker {
     number,
     { resolve: (value: TextScores | NuggetMatchResult) => void; reject: (error: Error) => void }
   >;
-  /** Set once the worker has failed or exited: it takes no more tasks. */
-  dead: boolean;
 }
 
 /**
@@ -79,20 +77,23 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
   let closed = false;
   let failure: Error | undefined;
 
-  const fail = (entry: PoolWorker, error: Error) => {
-    entry.dead = true;
-    failure ??= error;
+  const rejectPending = (entry: PoolWorker, error: Error) => {
     for (const { reject } of entry.pending.values()) reject(error);
     entry.pending.clear();
   };
+  // One failed worker fails the pool: the run stops rather than scoring on with fewer threads.
+  const fail = (entry: PoolWorker, error: Error) => {
+    failure ??= error;
+    rejectPending(entry, error);
+  };
 
+  const start = workerEntry();
   for (let index = 0; index < options.threads; index++) {
-    const start = workerEntry();
     const worker = new Worker(start.script, {
       eval: start.eval,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
-    const entry: PoolWorker = { worker, pending: new Map(), dead: false };
+    const entry: PoolWorker = { worker, pending: new Map() };
     // Idle workers must not keep the process alive: ref'd only while tasks are out.
     worker.unref();
     worker.on('message', (reply: TextScoreReply) => {
@@ -115,12 +116,8 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
   const run = <T extends TextScores | NuggetMatchResult>(job: TextScoreJob): Promise<T> => {
     if (closed) return Promise.reject(new EvalError('internal', 'The text score pool is closed.'));
     if (failure) return Promise.reject(failure);
-    let chosen: PoolWorker | undefined;
-    for (const entry of workers) {
-      if (!entry.dead && (!chosen || entry.pending.size < chosen.pending.size)) chosen = entry;
-    }
-    if (!chosen) return Promise.reject(failure ?? new EvalError('internal', 'No scoring worker is alive.'));
-    const target = chosen;
+    let target = workers[0]!;
+    for (const entry of workers) if (entry.pending.size < target.pending.size) target = entry;
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       target.pending.set(id, { resolve: resolve as (value: TextScores | NuggetMatchResult) => void, reject });
@@ -141,10 +138,7 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
       if (closed) return;
       closed = true;
       const error = new EvalError('internal', 'The text score pool was closed with scores pending.');
-      for (const entry of workers) {
-        for (const { reject } of entry.pending.values()) reject(error);
-        entry.pending.clear();
-      }
+      for (const entry of workers) rejectPending(entry, error);
       await Promise.all(workers.map((entry) => entry.worker.terminate()));
     },
   };
