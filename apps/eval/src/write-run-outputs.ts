@@ -105,45 +105,62 @@ const examplesKept = 25;
 
 /**
  * Streams `items.jsonl` keeping, per (strategy, item, repeat), only the latest line — as
- * `mergeItems` does — and only what summaries need (scores, ids, usage, latency); answers, inputs
- * and delegation records stay on disk. So memory grows with the number of turns, in small records,
- * not with the size of the answers and records. The most concerning items per strategy (errors and
- * failures, then the lowest quality) are kept whole for the HTML report's examples.
+ * `mergeItems` does — and only what summaries read (see {@link summaryView}); answers, inputs,
+ * nuggets and delegation records stay on disk. So memory grows with the number of turns, in small
+ * records (about 0.3 KB each), not with the size of the answers and records. The most concerning
+ * items per strategy (errors and failures, then the lowest quality) are kept whole for the HTML
+ * report's examples.
  */
 async function readRunItems(
   file: string,
   log?: (line: string) => void,
 ): Promise<{ items: ItemResult[]; examples: ItemResult[] }> {
-  const latest = new Map<string, { item: ItemResult; line: number }>();
-  const slim = slimmer();
-  const worst = new Map<string, Map<string, { item: ItemResult; line: number }>>();
-  const { truncatedLine } = await forEachItem(file, { allowTruncatedTail: true }, (item, line) => {
-    const key = JSON.stringify([item.strategy, item.itemId, item.repeat]);
-    latest.set(key, { item: slim(item), line });
-    let kept = worst.get(item.strategy);
-    if (!kept) {
-      kept = new Map();
-      worst.set(item.strategy, kept);
+  // strategy → repeat → item id → the latest line's view. Nested maps rather than one map keyed by
+  // a composed string: the ids are shared strings already, and a composed key per item would cost
+  // more than the view itself.
+  const latest = new Map<string, Map<number, Map<string, ItemResult>>>();
+  const view = summaryViewer();
+  const worst = new Map<string, Map<string, { item: ItemResult; view: ItemResult }>>();
+  const { truncatedLine } = await forEachItem(file, { allowTruncatedTail: true }, (item) => {
+    const kept = view(item);
+    let repeats = latest.get(kept.strategy);
+    if (!repeats) {
+      repeats = new Map();
+      latest.set(kept.strategy, repeats);
     }
-    kept.set(key, { item, line });
-    if (kept.size > examplesKept * 2) {
-      const ranked = [...kept.entries()]
+    let byItem = repeats.get(kept.repeat);
+    if (!byItem) {
+      byItem = new Map();
+      repeats.set(kept.repeat, byItem);
+    }
+    byItem.set(kept.itemId, kept);
+    let examples = worst.get(kept.strategy);
+    if (!examples) {
+      examples = new Map();
+      worst.set(kept.strategy, examples);
+    }
+    examples.set(JSON.stringify([kept.itemId, kept.repeat]), { item, view: kept });
+    if (examples.size > examplesKept * 2) {
+      const ranked = [...examples.entries()]
         .sort((a, b) => concern(b[1].item) - concern(a[1].item))
         .slice(0, examplesKept);
-      kept.clear();
-      for (const [rankedKey, entry] of ranked) kept.set(rankedKey, entry);
+      examples.clear();
+      for (const [key, entry] of ranked) examples.set(key, entry);
     }
   });
   if (truncatedLine !== undefined) {
     log?.(`${file}:${truncatedLine}: dropped a cut-off line (an interrupted write).`);
   }
+  const latestOf = (item: ItemResult) => latest.get(item.strategy)?.get(item.repeat)?.get(item.itemId);
   // An example counts only in its latest version (a resumed or re-judged item was written again).
   const examples = [...worst.values()].flatMap((kept) =>
-    [...kept.entries()]
-      .filter(([key, entry]) => latest.get(key)?.line === entry.line)
-      .map(([, entry]) => entry.item),
+    [...kept.values()].filter((entry) => latestOf(entry.item) === entry.view).map((entry) => entry.item),
   );
-  return { items: [...latest.values()].map((entry) => entry.item), examples };
+  const items: ItemResult[] = [];
+  for (const repeats of latest.values()) {
+    for (const byItem of repeats.values()) for (const kept of byItem.values()) items.push(kept);
+  }
+  return { items, examples };
 }
 
 /** Higher is more worth a look: errors and failures first, then low answer quality. */
@@ -154,42 +171,44 @@ function concern(item: ItemResult): number {
 }
 
 /**
- * What a kept item holds: its ids, labels and scores, with the texts blanked. Equal ids, labels,
- * nuggets and usage are shared among the items instead of copied (every strategy's item of a turn
- * has the same ids and nuggets, most items the same labels): about 0.6 KB a kept item instead of
- * 1.2 KB (measured on a 30,000-item run).
+ * What a kept item holds: exactly what the summary reads (ids, outcome, scores, usage, cost,
+ * latency, the error's code, the free-run record) in one fixed shape, with the rest blanked:
+ * `reference` only says whether there was one (`null` for a routing-only turn, which leaves the
+ * cleanup denominator), `nuggets` only whether there were any, and texts, labels and delegation
+ * records are empty. Ids shared by every strategy's item of a turn are shared strings.
  */
-function slimmer(): (item: ItemResult) => ItemResult {
+function summaryViewer(): (item: ItemResult) => ItemResult {
   const texts = new Map<string, string>();
-  const records = new Map<string, unknown>();
   const text = (value: string): string => {
     const kept = texts.get(value);
     if (kept !== undefined) return kept;
     texts.set(value, value);
     return value;
   };
-  const record = <T>(value: T): T => {
-    const key = JSON.stringify(value);
-    if (records.has(key)) return records.get(key) as T;
-    records.set(key, value);
-    return value;
-  };
+  const noTexts: string[] = [];
+  const someNuggets = [''];
+  const noGold: ItemResult['gold'] = { domains: [] };
   const noDelegations: ItemResult['delegations'] = [];
-  return (item) => {
-    const { recordedDraft: _draft, scoreDetails: _details, ...rest } = item;
-    return {
-      ...rest,
-      itemId: text(item.itemId),
-      conversationId: text(item.conversationId),
-      strategy: text(item.strategy),
-      nuggets: record(item.nuggets),
-      gold: record(item.gold),
-      respondedBy: record(item.respondedBy),
-      usage: record(item.usage),
-      input: '',
-      reference: '',
-      answer: null,
-      delegations: noDelegations,
-    };
-  };
+  return (item) => ({
+    itemId: text(item.itemId),
+    conversationId: text(item.conversationId),
+    turnIndex: item.turnIndex,
+    repeat: item.repeat,
+    strategy: text(item.strategy),
+    input: '',
+    reference: item.reference === null ? null : '',
+    nuggets: item.nuggets === undefined ? undefined : item.nuggets.length > 0 ? someNuggets : noTexts,
+    nuggetSource: item.nuggetSource,
+    gold: noGold,
+    outcome: item.outcome,
+    answer: null,
+    respondedBy: noTexts,
+    error: item.error,
+    delegations: noDelegations,
+    usage: item.usage,
+    costUsd: item.costUsd,
+    latencyMs: item.latencyMs,
+    scores: item.scores,
+    freeRun: item.freeRun,
+  });
 }
