@@ -14,7 +14,8 @@
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
  * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 100,000,
  * the file of the issue, about 12 minutes on 2 cores; fewer for a quick look, extrapolated),
- * BATON_BENCH_LATENCY_MS (default 50).
+ * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_MEMORY_HEAP_MB (runs the memory part with
+ * `--max-old-space-size=<n>` as well, the cap the README suggests for large files).
  * Exits non-zero only on a crash; missed targets are reported loudly.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -31,6 +32,7 @@ const suite = join(repository, 'datasets', 'support', 'suite.json');
 const latencyMs = Number(process.env.BATON_BENCH_LATENCY_MS ?? '50');
 const only = process.env.BATON_BENCH_ONLY;
 const memoryConversations = Number(process.env.BATON_BENCH_MEMORY_CONVERSATIONS ?? '100000');
+const memoryHeapMb = process.env.BATON_BENCH_MEMORY_HEAP_MB;
 
 interface Usage {
   userMs: number;
@@ -144,11 +146,11 @@ async function stopStub(stub: { process: ChildProcess }): Promise<number> {
 /** Runs the compiled `baton` in its own process: wall time from spawn to exit, and its usage. */
 async function runBaton(
   args: readonly string[],
-  options: { folder: string; env?: Record<string, string> },
+  options: { folder: string; env?: Record<string, string>; nodeOptions?: readonly string[] },
 ): Promise<{ wallMs: number; usage: Usage }> {
   const usageFile = join(options.folder, `usage-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', probe, launcher, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', probe, launcher, ...args], {
     cwd: repository,
     env: {
       ...process.env,
@@ -273,11 +275,19 @@ async function offlinePath(folder: string): Promise<void> {
 async function memory(folder: string, exchanges: readonly Exchange[]): Promise<void> {
   const file = join(folder, `memory-${memoryConversations}.jsonl`);
   await writeConversations(file, memoryConversations, exchanges);
-  const out = join(folder, 'memory');
+  await memoryRun(folder, file, []);
+  if (memoryHeapMb !== undefined) await memoryRun(folder, file, [`--max-old-space-size=${memoryHeapMb}`]);
+}
+
+/** One run over the generated file, as is or with V8 options (a heap cap). */
+async function memoryRun(folder: string, file: string, nodeOptions: readonly string[]): Promise<void> {
+  const out = join(folder, `memory${nodeOptions.length}`);
   const { wallMs, usage } = await runBaton(generatedRunArgs(file, 'route-lexical', 8, out), {
     folder,
     env: { BATON_BENCH_SAMPLE_MS: '500' },
+    nodeOptions,
   });
+  const label = nodeOptions.length === 0 ? '' : ` (node ${nodeOptions.join(' ')})`;
   const items = await lineCount(join(out, 'items.jsonl'));
   const samples = usage.samples;
   const at = (share: number) =>
@@ -295,13 +305,13 @@ async function memory(folder: string, exchanges: readonly Exchange[]): Promise<v
       : usage.maxRssBytes +
         (Math.max(0, growthPerThousand) * items * (full / memoryConversations - 1)) / 1000;
   record(
-    `memory: ${memoryConversations.toLocaleString('en')} conversations, peak RSS < 256 MB`,
+    `memory: ${memoryConversations.toLocaleString('en')} conversations${label}, peak RSS < 256 MB`,
     `peak ${megabytes(usage.maxRssBytes)}; RSS at 25/50/75/100 %: ${[0.25, 0.5, 0.75, 1].map((share) => megabytes(at(share)[1])).join(' / ')}; ${items} items in ${seconds.toFixed(0)} s (${Math.round(items / seconds)} items/s)`,
     usage.maxRssBytes < 256 * 1024 * 1024,
   );
   if (memoryConversations < full) {
     record(
-      'memory: extrapolated to 100,000 conversations',
+      `memory: extrapolated to 100,000 conversations${label}`,
       `${megabytes(extrapolated)} (growth after the first quarter: ${(growthPerThousand / 1024).toFixed(1)} KB per 1,000 items)`,
       extrapolated < 256 * 1024 * 1024,
     );

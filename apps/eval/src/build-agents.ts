@@ -1,4 +1,3 @@
-import { A2aError, createA2aAgent } from '@baton/a2a';
 import {
   type Agent,
   type ChatModel,
@@ -104,10 +103,12 @@ export async function buildAgents(
 
 /** A deployed delegate: its card comes from the agent, under the id the suite knows it by. */
 async function remoteAgent(suite: Suite, index: number, url: string, id: string): Promise<Agent> {
+  // Loaded on first use: only suites with deployed delegates need the A2A client (and its SDK).
+  const a2a = await import('@baton/a2a');
   try {
-    return await createA2aAgent({ url, capabilityCard: { id } });
+    return await a2a.createA2aAgent({ url, capabilityCard: { id } });
   } catch (error) {
-    if (!A2aError.isInstance(error)) throw error;
+    if (!a2a.A2aError.isInstance(error)) throw error;
     throw new EvalError('invalid-config', `${suite.file}: agents[${index}]: ${error.message}`, {
       cause: error,
     });
