@@ -150,17 +150,21 @@ async function runBaton(
 ): Promise<{ wallMs: number; usage: Usage }> {
   const usageFile = join(options.folder, `usage-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', probe, launcher, ...args], {
-    cwd: repository,
-    env: {
-      ...process.env,
-      BATON_USE_DIST: '1',
-      BATON_BENCH_USAGE_FILE: usageFile,
-      NO_COLOR: '1',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), '--import', probe, launcher, ...args],
+    {
+      cwd: repository,
+      env: {
+        ...process.env,
+        BATON_USE_DIST: '1',
+        BATON_BENCH_USAGE_FILE: usageFile,
+        NO_COLOR: '1',
+        ...options.env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr?.on('data', (data) => {
     stderr += String(data);
@@ -276,7 +280,20 @@ async function memory(folder: string, exchanges: readonly Exchange[]): Promise<v
   const file = join(folder, `memory-${memoryConversations}.jsonl`);
   await writeConversations(file, memoryConversations, exchanges);
   await memoryRun(folder, file, []);
-  if (memoryHeapMb !== undefined) await memoryRun(folder, file, [`--max-old-space-size=${memoryHeapMb}`]);
+  if (memoryHeapMb === undefined) return;
+  const capped = [`--max-old-space-size=${memoryHeapMb}`];
+  // A cap below what the run must hold kills it (V8 aborts when the heap is full): reported, not
+  // thrown, so the figures of the uncapped run still print.
+  await memoryRun(folder, file, capped).catch((error: unknown) =>
+    record(
+      `memory: ${memoryConversations.toLocaleString('en')} conversations (node ${capped.join(' ')})`,
+      `crashed: ${String(error instanceof Error ? error.message : error)
+        .split('\n')
+        .slice(-3)
+        .join(' ')}`,
+      false,
+    ),
+  );
 }
 
 /** One run over the generated file, as is or with V8 options (a heap cap). */
