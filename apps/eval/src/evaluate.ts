@@ -569,6 +569,8 @@ async function evaluateInFolder(
       units.end(() => (unitsFailure ? reject(unitsFailure) : resolve()));
     });
     if (tracing) tracingReport = await tracing.shutdown();
+    // Every text score is in: the workers' heaps go before the summary reads the items back.
+    await textScoring.close();
   }
   if (setupError) {
     throw new EvalError('invalid-input', `stopped: ${setupError.message.split('\n')[0]}`, {
@@ -615,9 +617,11 @@ async function evaluateInFolder(
       ...(environment.signal ? { signal: environment.signal } : {}),
     });
     log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);
+    // Judgements append their items again (the latest line wins): back to one line per item.
+    // Without them every item was written once (a resumed run was compacted before it went on), so
+    // the two passes over the file are spared: on a large run they parse every item twice more.
+    await compactItems(itemsFile, { unitKeyOf: unitKey });
   }
-  // Judgements append their items again (the latest line wins): back to one line per item.
-  await compactItems(itemsFile, { unitKeyOf: unitKey });
   const { summary } = await writeRunOutputs({
     out,
     suite: {

@@ -38,7 +38,7 @@ export interface RunOutputsInput {
   /** The folder paths in `report.md` and `report.html` are shown relative to. Default: the process's. */
   cwd?: string;
   env: Record<string, string | undefined>;
-  /** Items to use instead of reading `items.jsonl` (merge passes them). */
+  /** Items to use, held whole, instead of reading `items.jsonl` (a caller that has them in memory). */
   items?: readonly ItemResult[];
   log?: (line: string) => void;
 }
