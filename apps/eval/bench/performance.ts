@@ -13,7 +13,7 @@
  * Every measured process runs `node --import usage-probe.mjs bin/baton.js …` with
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
  * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 100,000,
- * the file of the issue, about 12 minutes on 2 cores; fewer for a quick look, extrapolated),
+ * the file of the issue, about 7 minutes on 2 cores; fewer for a quick look, extrapolated),
  * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_MEMORY_HEAP_MB (runs the memory part with
  * `--max-old-space-size=<n>` as well, the cap the README suggests for large files).
  * Exits non-zero only on a crash; missed targets are reported loudly.
