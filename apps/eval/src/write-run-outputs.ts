@@ -108,9 +108,8 @@ const examplesKept = 25;
  * `mergeItems` does — and only what summaries read (see {@link summaryViewer}); answers, inputs,
  * nuggets and delegation records stay on disk. So memory grows with the number of turns, in small
  * records (about 0.6 KB each, measured on 60,000 items), not with the size of the answers and
- * records. The most concerning
- * items per strategy (errors and failures, then the lowest quality) are kept whole for the HTML
- * report's examples.
+ * records. The most concerning items per strategy (errors and failures, then the lowest quality)
+ * are kept whole for the HTML report's examples.
  */
 async function readRunItems(
   file: string,
@@ -124,29 +123,15 @@ async function readRunItems(
   const worst = new Map<string, Map<string, { item: ItemResult; view: ItemResult }>>();
   const { truncatedLine } = await forEachItem(file, { allowTruncatedTail: true }, (item) => {
     const kept = view(item);
-    let repeats = latest.get(kept.strategy);
-    if (!repeats) {
-      repeats = new Map();
-      latest.set(kept.strategy, repeats);
-    }
-    let byItem = repeats.get(kept.repeat);
-    if (!byItem) {
-      byItem = new Map();
-      repeats.set(kept.repeat, byItem);
-    }
-    byItem.set(kept.itemId, kept);
-    let examples = worst.get(kept.strategy);
-    if (!examples) {
-      examples = new Map();
-      worst.set(kept.strategy, examples);
-    }
-    examples.set(JSON.stringify([kept.itemId, kept.repeat]), { item, view: kept });
-    if (examples.size > examplesKept * 2) {
-      const ranked = [...examples.entries()]
+    childOf(childOf(latest, kept.strategy), kept.repeat).set(kept.itemId, kept);
+    const concerning = childOf(worst, kept.strategy);
+    concerning.set(`${kept.repeat}\u0000${kept.itemId}`, { item, view: kept });
+    if (concerning.size > examplesKept * 2) {
+      const ranked = [...concerning.entries()]
         .sort((a, b) => concern(b[1].item) - concern(a[1].item))
         .slice(0, examplesKept);
-      examples.clear();
-      for (const [key, entry] of ranked) examples.set(key, entry);
+      concerning.clear();
+      for (const [key, entry] of ranked) concerning.set(key, entry);
     }
   });
   if (truncatedLine !== undefined) {
@@ -162,6 +147,16 @@ async function readRunItems(
     for (const byItem of repeats.values()) for (const kept of byItem.values()) items.push(kept);
   }
   return { items, examples };
+}
+
+/** The map under `key` in a map of maps, made empty on first use. */
+function childOf<K, CK, CV>(parent: Map<K, Map<CK, CV>>, key: K): Map<CK, CV> {
+  let child = parent.get(key);
+  if (child === undefined) {
+    child = new Map();
+    parent.set(key, child);
+  }
+  return child;
 }
 
 /** Higher is more worth a look: errors and failures first, then low answer quality. */
