@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import { type KnowledgeArticle, knowledgeArticleSchema } from './knowledge-article.js';
 import { memoizeTermQueries } from './memoize-term-queries.js';
+import { RecentResults } from './recent-results.js';
 
 /** A search hit: the article and its BM25+ score. */
 export interface KnowledgeHit {
@@ -30,7 +31,9 @@ export class KnowledgeIndex {
    * with the same turn) reuses the ranking. Excluding ids afterwards gives what MiniSearch's
    * `filter` would: it drops results after scoring and the sort by score is stable.
    */
-  private readonly recent = new Map<string, readonly { id: string; score: number }[]>();
+  private readonly recent = new RecentResults<string, readonly { id: string; score: number }[]>(
+    recentQueries,
+  );
   readonly size: number;
 
   constructor(articles: readonly KnowledgeArticle[]) {
@@ -64,15 +67,8 @@ export class KnowledgeIndex {
   }
 
   private ranked(query: string): readonly { id: string; score: number }[] {
-    let ranked = this.recent.get(query);
-    if (ranked === undefined) {
-      ranked = this.search_.search(query).map((result) => ({ id: result.id as string, score: result.score }));
-      this.recent.set(query, ranked);
-      if (this.recent.size > recentQueries) {
-        const oldest = this.recent.keys().next();
-        if (!oldest.done) this.recent.delete(oldest.value);
-      }
-    }
-    return ranked;
+    return this.recent.get(query, (key) =>
+      this.search_.search(key).map((result) => ({ id: result.id as string, score: result.score })),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type MiniSearch from 'minisearch';
+import { RecentResults } from './recent-results.js';
 
 /** One document's match for one query term, as MiniSearch builds it internally. */
 interface TermMatch {
@@ -35,20 +36,11 @@ export function memoizeTermQueries(index: MiniSearch<never> | MiniSearch<unknown
   const target = index as unknown as { executeQuerySpec?: ExecuteQuerySpec };
   const original = target.executeQuerySpec;
   if (typeof original !== 'function') return;
-  const remembered = new Map<string, Map<number, TermMatch>>();
+  const remembered = new RecentResults<string, Map<number, TermMatch>>(capacity);
   target.executeQuerySpec = function (this: unknown, query: QuerySpec, options: unknown) {
     const key = `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
-    let results = remembered.get(key);
-    if (results === undefined) {
-      // Stored as computed, never handed out: MiniSearch's OR combinator merges into its maps.
-      results = original.call(this, query, options);
-      remembered.set(key, results);
-      if (remembered.size > capacity) {
-        const oldest = remembered.keys().next();
-        if (!oldest.done) remembered.delete(oldest.value);
-      }
-    }
-    return copyResults(results);
+    // Stored as computed, never handed out: MiniSearch's OR combinator merges into its maps.
+    return copyResults(remembered.get(key, () => original.call(this, query, options)));
   };
 }
 

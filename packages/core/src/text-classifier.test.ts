@@ -17,6 +17,15 @@ describe('TextClassifier', () => {
     expect(classifier.predict('printer stopped printing receipts')[0]?.label).toBe('technical');
   });
 
+  it('hands out predictions its caller may change without changing the next ones', () => {
+    const classifier = TextClassifier.train(examples);
+    const first = classifier.predict('refund the charge');
+    const expected = structuredClone(first);
+    first[0]!.probability = 0;
+    first.reverse();
+    expect(classifier.predict('refund the charge')).toEqual(expected);
+  });
+
   it('returns a probability distribution', () => {
     const predictions = TextClassifier.train(examples).predict('invoice');
     const total = predictions.reduce((sum, prediction) => sum + prediction.probability, 0);

@@ -1,3 +1,4 @@
+import { RecentResults } from './recent-results.js';
 import { tokenize } from './text-terms.js';
 
 /** A labelled example; a text that needs several specialists carries several labels. */
@@ -51,6 +52,10 @@ function features(text: string): string[] {
  * ```
  */
 export class TextClassifier {
+  // Each strategy and floor probe of a replayed turn classifies the same text; the model never
+  // changes after training, so a repeat is a lookup (copied out: callers own what they get).
+  private readonly recent = new RecentResults<string, readonly LabelScore[]>(2048);
+
   private constructor(private readonly state: TextClassifierState) {}
 
   /** Trains a classifier; each example counts once for each of its labels. */
@@ -102,6 +107,10 @@ export class TextClassifier {
 
   /** Label probabilities for a text, most likely first. */
   predict(text: string): LabelScore[] {
+    return this.recent.get(text, (key) => this.score(key)).map((entry) => ({ ...entry }));
+  }
+
+  private score(text: string): LabelScore[] {
     const { labels, priors, counts, totals, vocabulary } = this.state;
     const found = features(text).filter((feature) => feature in counts);
     const scores = labels.map((_, index) => Math.log(priors[index]!));

@@ -3,6 +3,8 @@
  * Deliberately small: MiniSearch does the real indexing; these only count overlap.
  */
 
+import { RecentResults } from './recent-results.js';
+
 const stopWords = new Set(
   // English
   (
@@ -24,8 +26,17 @@ const stopWords = new Set(
   ).split(/\s+/),
 );
 
+// A replay tokenises the same texts over and over (each strategy and floor probe of a turn reads the
+// same message; selectors, agents and verifiers each tokenise it again), and the Unicode
+// normalisation and regular expressions are most of the cost. Shared, so read-only.
+const recentTokens = new RecentResults<string, readonly string[]>(4096);
+
 /** Lower-cases, strips accents and splits into word tokens (letters and digits). */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string): readonly string[] {
+  return recentTokens.get(text, splitTokens);
+}
+
+function splitTokens(text: string): readonly string[] {
   return (
     text
       .normalize('NFKD')
@@ -48,14 +59,19 @@ export function stem(term: string): string {
   return term.length > 6 ? term.slice(0, 5) : term;
 }
 
+/** The distinct stems of a text's content terms. */
+export function contentStems(text: string): Set<string> {
+  return new Set(contentTerms(text).map(stem));
+}
+
 /**
- * Share of the query's distinct content stems found in the text, in [0, 1]. 1 when the query has
- * no content terms (nothing to miss).
+ * Share of the query's distinct content stems among a text's stems ({@link contentStems}, computed
+ * once for a text that many queries are measured against), in [0, 1]. 1 when the query has no
+ * content terms (nothing to miss).
  */
-export function termCoverage(query: string, text: string): number {
-  const wanted = new Set(contentTerms(query).map(stem));
+export function stemCoverage(query: string, present: ReadonlySet<string>): number {
+  const wanted = contentStems(query);
   if (wanted.size === 0) return 1;
-  const present = new Set(contentTerms(text).map(stem));
   let hits = 0;
   for (const term of wanted) if (present.has(term)) hits += 1;
   return hits / wanted.size;

@@ -1,4 +1,5 @@
 import { eld } from 'eld/extrasmall';
+import { RecentResults } from '../recent-results.js';
 import { tokenize } from '../text-terms.js';
 
 /** The languages {@link detectLanguage} tells apart: the seven of the support corpus. */
@@ -256,6 +257,14 @@ const shortText = 3;
  * ```
  */
 export function guessLanguage(text: string): string | undefined {
+  return recentGuesses.get(text, guess);
+}
+
+// Every strategy and floor probe of a replayed turn detects the same message, and so do the agents
+// and verifiers it reaches: the n-gram scoring is the cost, a repeat is a lookup.
+const recentGuesses = new RecentResults<string, string | undefined>(4096);
+
+function guess(text: string): string | undefined {
   const words = text.match(/\p{L}[\p{L}'’]*/gu) ?? [];
   const letters = words.filter((word) => word.length > 1);
   if (letters.length === 0) return undefined;

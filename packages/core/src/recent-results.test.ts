@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { RecentResults } from './recent-results.js';
+
+describe('RecentResults', () => {
+  it('computes a key once while it is remembered', () => {
+    const results = new RecentResults<string, number>(2);
+    let computed = 0;
+    const length = (key: string) => {
+      computed += 1;
+      return key.length;
+    };
+    expect(results.get('abc', length)).toBe(3);
+    expect(results.get('abc', length)).toBe(3);
+    expect(computed).toBe(1);
+  });
+
+  it('remembers an undefined result as a result, not as a miss', () => {
+    const results = new RecentResults<string, string | undefined>(2);
+    let computed = 0;
+    const nothing = () => {
+      computed += 1;
+      return undefined;
+    };
+    results.get('x', nothing);
+    results.get('x', nothing);
+    expect(computed).toBe(1);
+  });
+
+  it('drops the oldest computed key beyond its capacity and keeps the rest', () => {
+    const results = new RecentResults<string, string>(2);
+    const seen: string[] = [];
+    const echo = (key: string) => {
+      seen.push(key);
+      return key;
+    };
+    results.get('a', echo);
+    results.get('b', echo);
+    results.get('c', echo);
+    expect(results.size).toBe(2);
+    results.get('b', echo);
+    results.get('c', echo);
+    results.get('a', echo);
+    expect(seen).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('refuses a capacity below one', () => {
+    expect(() => new RecentResults(0)).toThrow(RangeError);
+    expect(() => new RecentResults(Number.NaN)).toThrow(RangeError);
+  });
+});

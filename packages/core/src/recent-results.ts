@@ -1,0 +1,36 @@
+/**
+ * The results of a pure function for its most recent distinct inputs, at most `capacity` of them,
+ * the oldest computed dropped first. For work that a replay repeats with identical input (every
+ * strategy and floor probe of a turn tokenises, classifies and searches the same text): a repeat
+ * costs one map lookup instead of the work.
+ *
+ * Only for functions whose result depends on the key alone, and whose results callers never mutate
+ * (hand out read-only types, or copy).
+ */
+export class RecentResults<K, V> {
+  private readonly results = new Map<K, V>();
+
+  /** @param capacity - Inputs remembered at most (≥ 1). */
+  constructor(private readonly capacity: number) {
+    if (!(capacity >= 1))
+      throw new RangeError(`RecentResults needs a capacity of at least 1, got ${capacity}.`);
+  }
+
+  /** The remembered result for `key`, computing and remembering it on a miss. */
+  get(key: K, compute: (key: K) => V): V {
+    const known = this.results.get(key);
+    if (known !== undefined || this.results.has(key)) return known as V;
+    const value = compute(key);
+    this.results.set(key, value);
+    if (this.results.size > this.capacity) {
+      const oldest = this.results.keys().next();
+      if (!oldest.done) this.results.delete(oldest.value);
+    }
+    return value;
+  }
+
+  /** How many results are remembered now. */
+  get size(): number {
+    return this.results.size;
+  }
+}
