@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import { type KnowledgeArticle, knowledgeArticleSchema } from './knowledge-article.js';
-import { memoizeTermQueries } from './memoize-term-queries.js';
+import { memoizeTermQueries, type RankedDocument } from './memoize-term-queries.js';
 import { RecentResults } from './recent-results.js';
 
 /** A search hit: the article and its BM25+ score. */
@@ -23,7 +23,8 @@ const recentQueries = 512;
  * LLM agents (which put the hits in their prompt).
  */
 export class KnowledgeIndex {
-  private readonly search_: MiniSearch<KnowledgeArticle & { tagText: string }>;
+  /** The index's ranking (ids and scores of `search`, computed from remembered term results). */
+  private readonly rank: (query: string) => RankedDocument[];
   private readonly byId: Map<string, KnowledgeArticle>;
   /**
    * Recent queries' ranked hits, unfiltered. The index never changes after construction and the
@@ -39,14 +40,14 @@ export class KnowledgeIndex {
   constructor(articles: readonly KnowledgeArticle[]) {
     const parsed = articles.map((article) => knowledgeArticleSchema.parse(article));
     this.byId = new Map(parsed.map((article) => [article.id, article]));
-    this.search_ = new MiniSearch<KnowledgeArticle & { tagText: string }>({
+    const search = new MiniSearch<KnowledgeArticle & { tagText: string }>({
       fields: ['title', 'body', 'tagText'],
       processTerm: normalizeTerm,
       searchOptions: { boost: { title: 2, tagText: 1.5 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
     });
-    this.search_.addAll(parsed.map((article) => ({ ...article, tagText: article.tags.join(' ') })));
+    search.addAll(parsed.map((article) => ({ ...article, tagText: article.tags.join(' ') })));
     // Filled once, never changed, always searched with the constructor's options.
-    memoizeTermQueries(this.search_);
+    this.rank = memoizeTermQueries(search);
     this.size = parsed.length;
   }
 
@@ -67,8 +68,6 @@ export class KnowledgeIndex {
   }
 
   private ranked(query: string): readonly { id: string; score: number }[] {
-    return this.recent.get(query, (key) =>
-      this.search_.search(key).map((result) => ({ id: result.id as string, score: result.score })),
-    );
+    return this.recent.get(query, this.rank);
   }
 }

@@ -1,12 +1,11 @@
 import MiniSearch from 'minisearch';
 import type { Agent } from './agent.js';
 import type { CandidateScore } from './delegation-record.js';
-import { memoizeTermQueries } from './memoize-term-queries.js';
+import { memoizeTermQueries, type RankedDocument } from './memoize-term-queries.js';
 import { preferLanguage, type Selector } from './selector.js';
 
 interface CardDocument {
   id: string;
-  agentId: string;
   name: string;
   description: string;
   examples: string;
@@ -31,14 +30,13 @@ function normalizeTerm(term: string): string | null {
 export function lexicalSelector(options: { scale?: number; languagePenalty?: number } = {}): Selector {
   const scale = options.scale ?? 12;
   // Indexes are built once per distinct candidate set and kept: rosters rarely change.
-  const indexes = new Map<string, MiniSearch<CardDocument>>();
+  const indexes = new Map<string, (query: string) => RankedDocument[]>();
   const indexFor = (agents: readonly Agent[]) => {
     const key = agents.map((agent) => agent.id).join('\u0000');
-    let index = indexes.get(key);
-    if (!index) {
-      index = new MiniSearch<CardDocument>({
+    let rank = indexes.get(key);
+    if (!rank) {
+      const index = new MiniSearch<CardDocument>({
         fields: ['name', 'description', 'examples', 'tags'],
-        storeFields: ['agentId'],
         processTerm: normalizeTerm,
         searchOptions: { boost: { examples: 1.5, tags: 1.2 }, prefix: true, fuzzy: 0.15, combineWith: 'OR' },
       });
@@ -46,7 +44,6 @@ export function lexicalSelector(options: { scale?: number; languagePenalty?: num
         const { card } = agent;
         index.add({
           id: `${agent.id}#card`,
-          agentId: agent.id,
           name: card.name,
           description: card.description,
           examples: '',
@@ -55,7 +52,6 @@ export function lexicalSelector(options: { scale?: number; languagePenalty?: num
         card.skills.forEach((skill, position) => {
           index?.add({
             id: `${agent.id}#${position}`,
-            agentId: agent.id,
             name: skill.name,
             description: skill.description,
             examples: skill.examples.join('\n'),
@@ -64,19 +60,19 @@ export function lexicalSelector(options: { scale?: number; languagePenalty?: num
         });
       }
       // Filled once, searched with its own options only: each query term is looked up once.
-      memoizeTermQueries(index);
-      indexes.set(key, index);
+      rank = memoizeTermQueries(index);
+      indexes.set(key, rank);
     }
-    return index;
+    return rank;
   };
 
   return {
     name: 'lexical',
     select(request) {
-      const index = indexFor(request.candidates);
       const best = new Map<string, number>();
-      for (const hit of index.search(request.text)) {
-        const agentId = hit.agentId as string;
+      for (const hit of indexFor(request.candidates)(request.text)) {
+        // Document ids are `<agent id>#card` and `<agent id>#<skill>`: the agent is before the last '#'.
+        const agentId = hit.id.slice(0, hit.id.lastIndexOf('#'));
         best.set(agentId, Math.max(best.get(agentId) ?? 0, hit.score));
       }
       const agents = new Map(request.candidates.map((agent) => [agent.id, agent]));

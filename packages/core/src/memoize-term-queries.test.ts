@@ -56,6 +56,43 @@ describe('memoizeTermQueries', () => {
     }
   });
 
+  it('ranks every query with the ids, scores and order of a plain search, ties included', {
+    timeout: 30_000,
+  }, () => {
+    const plain = index();
+    const rank = memoizeTermQueries(index());
+    const queries = Array.from({ length: 90 }, (_, query) => text(query * 11 + 5, 1 + (query % 9)));
+    // Repeated terms in one query, accents, punctuation, a term matched only fuzzily or by prefix.
+    const odd = ['refund refund refund', 'Réfund, invoice!', 'refunds recipt', 'pay', 'zzz', '', 'a b'];
+    for (const query of [...queries, ...queries, ...odd]) {
+      const expected = plain.search(query).map((result) => ({ id: result.id, score: result.score }));
+      expect(rank(query), query).toEqual(expected);
+    }
+    // Not vacuous: the queries reach documents, and some of them tie.
+    const scores = queries.flatMap((query) => rank(query).map((hit) => hit.score));
+    expect(scores.length).toBeGreaterThan(500);
+    expect(new Set(scores).size).toBeLessThan(scores.length);
+  });
+
+  it('ranks with a plain search when the index searches in a way it does not reproduce', () => {
+    const and = new MiniSearch<Article>({
+      fields: ['title', 'body'],
+      searchOptions: { combineWith: 'AND', prefix: true },
+    });
+    and.addAll(articles);
+    const plain = new MiniSearch<Article>({
+      fields: ['title', 'body'],
+      searchOptions: { combineWith: 'AND', prefix: true },
+    });
+    plain.addAll(articles);
+    const rank = memoizeTermQueries(and);
+    for (const query of ['refund invoice', 'printer paper', 'cash']) {
+      expect(rank(query)).toEqual(
+        plain.search(query).map((result) => ({ id: result.id, score: result.score })),
+      );
+    }
+  });
+
   it('forgets the oldest terms past its capacity and still answers exactly', () => {
     const plain = index();
     const memoized = index();

@@ -18,29 +18,115 @@ interface QuerySpec {
 
 type ExecuteQuerySpec = (query: QuerySpec, options: unknown) => Map<number, TermMatch>;
 
+/** The parts of MiniSearch 7's internals {@link memoizeTermQueries} reads. */
+interface MiniSearchInternals {
+  executeQuerySpec?: ExecuteQuerySpec;
+  _documentIds?: Map<number, unknown>;
+  _options?: {
+    tokenize?: (text: string) => string[];
+    processTerm?: (term: string) => string | string[] | null | undefined | false;
+    searchOptions?: Record<string, unknown>;
+  };
+}
+
+/** A document of a ranking: its id and the score MiniSearch's `search` gives it. */
+export interface RankedDocument {
+  id: string;
+  score: number;
+}
+
 /**
  * Makes a MiniSearch index remember, per query term, the documents the term matches with their
  * BM25+ scores: the exact, prefix and fuzzy lookups (most of a search's time) then run once per
  * distinct term, not once per query. A search combines its terms' results in query order, so
  * handing it a fresh copy of the remembered ones gives bit-identical scores and order.
  *
+ * Returns a ranking function equal to `index.search(query)` reduced to ids and scores, for callers
+ * that need no more: it sums the remembered term results itself in MiniSearch's order (an OR of the
+ * terms, each document's sum times the number of query terms it matched, a stable sort by score)
+ * and so copies nothing and builds no result objects, which was half of a remembered search's cost.
+ *
  * Only for an index that no longer changes (documents added once, before any search) and that is
  * always searched with the same options: a term's results depend on both. It hooks MiniSearch's
- * internal `executeQuerySpec` (7.x); without that method the index is left as it is, so a MiniSearch
- * upgrade can make search slower but never different (a test compares against a plain index).
+ * internal `executeQuerySpec` (7.x); without that method, or with search options it does not
+ * reproduce (an AND, a filter, prefix, fuzzy or term boosts given as functions), the index is left
+ * as it is and the ranking calls `search`: a MiniSearch upgrade can make search slower but never
+ * different (a test compares against a plain index).
  *
  * @param index - The filled index.
  * @param capacity - Distinct terms remembered at most, oldest dropped first (default 4,096).
  */
-export function memoizeTermQueries(index: MiniSearch<never> | MiniSearch<unknown>, capacity = 4096): void {
-  const target = index as unknown as { executeQuerySpec?: ExecuteQuerySpec };
+export function memoizeTermQueries(
+  index: MiniSearch<never> | MiniSearch<unknown>,
+  capacity = 4096,
+): (query: string) => RankedDocument[] {
+  const plainRanking = (query: string) =>
+    index.search(query).map((result) => ({ id: String(result.id), score: result.score }));
+  const target = index as unknown as MiniSearchInternals;
   const original = target.executeQuerySpec;
-  if (typeof original !== 'function') return;
+  if (typeof original !== 'function') return plainRanking;
   const remembered = new RecentResults<string, Map<number, TermMatch>>(capacity);
-  target.executeQuerySpec = function (this: unknown, query: QuerySpec, options: unknown) {
+  const termResults = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
     const key = `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
-    // Stored as computed, never handed out: MiniSearch's OR combinator merges into its maps.
-    return copyResults(remembered.get(key, () => original.call(this, query, options)));
+    return remembered.get(key, () => original.call(index, query, options));
+  };
+  target.executeQuerySpec = (query: QuerySpec, options: unknown) =>
+    // Never handed out as stored: MiniSearch's OR combinator merges into its maps.
+    copyResults(termResults(query, options));
+
+  const internal = target._options;
+  const options: Record<string, unknown> = {
+    tokenize: internal?.tokenize,
+    processTerm: internal?.processTerm,
+    ...internal?.searchOptions,
+  };
+  const documentIds = target._documentIds;
+  const { tokenize, processTerm, fuzzy, prefix } = options;
+  const reproducible =
+    typeof tokenize === 'function' &&
+    typeof processTerm === 'function' &&
+    documentIds instanceof Map &&
+    (fuzzy === undefined || typeof fuzzy === 'boolean' || typeof fuzzy === 'number') &&
+    (prefix === undefined || typeof prefix === 'boolean') &&
+    options.boostTerm === undefined &&
+    options.filter === undefined &&
+    String(options.combineWith ?? 'or').toLowerCase() === 'or';
+  if (!reproducible) return plainRanking;
+  const split = tokenize as (text: string) => string[];
+  const process = processTerm as (term: string) => string | string[] | null | undefined | false;
+
+  return (query) => {
+    // As MiniSearch's executeQuery: tokenise, process (a term may become several or none), then one
+    // query spec per term with the index's search options.
+    const terms = split(query)
+      .flatMap((term) => process(term))
+      .filter((term): term is string => typeof term === 'string' && term.length > 0);
+    const combined = new Map<number, { score: number; terms: string[] }>();
+    for (const term of terms) {
+      const spec: QuerySpec = {
+        term,
+        fuzzy: (fuzzy as boolean | number) || false,
+        prefix: prefix === true,
+        termBoost: 1,
+      };
+      for (const [documentId, found] of termResults(spec, options)) {
+        const existing = combined.get(documentId);
+        if (existing === undefined) {
+          combined.set(documentId, { score: found.score, terms: found.terms.slice() });
+          continue;
+        }
+        // The same additions in the same order as MiniSearch's OR: bit-identical sums.
+        existing.score = existing.score + found.score;
+        for (const matched of found.terms)
+          if (!existing.terms.includes(matched)) existing.terms.push(matched);
+      }
+    }
+    const ranked: RankedDocument[] = [];
+    for (const [documentId, { score, terms: matched }] of combined) {
+      ranked.push({ id: String(documentIds.get(documentId)), score: score * (matched.length || 1) });
+    }
+    // Array.prototype.sort is stable: ties keep MiniSearch's insertion order.
+    return ranked.sort((a, b) => b.score - a.score);
   };
 }
 
