@@ -156,6 +156,7 @@ export type { ParallelOptions } from './parallel.js';
 export { parallel } from './parallel.js';
 export type { PiiRedaction, PiiSpan } from './pii/index.js';
 export { findPii, redactPii } from './pii/index.js';
+export { RecentResults } from './recent-results.js';
 export type { RetrievalAgentOptions } from './retrieval-agent.js';
 export { createRetrievalAgent } from './retrieval-agent.js';
 export type { DelegationAllowlist } from './roster.js';

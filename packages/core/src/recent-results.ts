@@ -6,6 +6,12 @@
  *
  * Only for functions whose result depends on the key alone, and whose results callers never mutate
  * (hand out read-only types, or copy).
+ *
+ * @example
+ * ```ts
+ * const recent = new RecentResults<string, string[]>(4096);
+ * const words = (text: string) => recent.get(text, (key) => key.toLowerCase().split(/\s+/));
+ * ```
  */
 export class RecentResults<K, V> {
   private readonly results = new Map<K, V>();

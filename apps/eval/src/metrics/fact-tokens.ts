@@ -1,3 +1,5 @@
+// The subpath, not the package: a scoring worker must not load the whole core (language tables).
+import { RecentResults } from '@baton/core/recent-results';
 import { deu, eng, fra, ita, nld, por, spa } from 'stopword';
 
 /** One token of {@link factTokens}. */
@@ -237,23 +239,14 @@ const tokenPattern = /[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*|\d+(?:\.\d+)?|[€$£%]/gu
  */
 export function factTokens(text: string): FactToken[] {
   // The same reference sentences and nuggets are tokenised for every strategy's answer to a turn.
-  const known = recentTokens.get(text);
-  if (known !== undefined) return known.slice();
-  const tokens = tokenise(text);
-  recentTokens.set(text, tokens);
-  if (recentTokens.size > recentTexts) {
-    const oldest = recentTokens.keys().next();
-    if (!oldest.done) recentTokens.delete(oldest.value);
-  }
-  return tokens.slice();
+  return recentTokens.get(text, tokenise).slice();
 }
 
 /**
  * Texts whose tokens {@link factTokens} remembers (it is pure; tokens are never changed after they
  * are made, and each caller gets its own array). A few MB at most.
  */
-const recentTexts = 8192;
-const recentTokens = new Map<string, FactToken[]>();
+const recentTokens = new RecentResults<string, readonly FactToken[]>(8192);
 
 function tokenise(text: string): FactToken[] {
   const canonical = canonicalise(foldText(text));

@@ -1,3 +1,6 @@
+// The subpath, not the package: a scoring worker must not load the whole core (language tables).
+import { RecentResults } from '@baton/core/recent-results';
+
 /** Options shared by {@link normalizeText} and {@link tokenizeWords}. */
 export interface NormalizeTextOptions {
   /**
@@ -15,6 +18,13 @@ const whitespace = /\s+/gu;
 // A word is a run of letters, combining marks and digits in any script. Marks are included
 // because NFKC leaves some letter + accent pairs decomposed (no precomposed form exists).
 const word = /[\p{L}\p{M}\p{N}]+/gu;
+
+/** Texts whose words {@link tokenizeWords} remembers: a few MB at most. */
+const recentWords = new RecentResults<string, readonly string[]>(4096);
+
+function splitWords(text: string): readonly string[] {
+  return normalizeText(text).match(word) ?? [];
+}
 
 /**
  * Normalises text for comparison: Unicode NFKC, lower case, punctuation (`\p{P}`) replaced by
@@ -62,7 +72,10 @@ export function normalizeText(text: string, options: NormalizeTextOptions = {}):
  * ```
  */
 export function tokenizeWords(text: string, options: NormalizeTextOptions = {}): string[] {
-  const words = normalizeText(text).match(word) ?? [];
+  // Each answer of a turn is measured against the same reply, and twice (the targeted reference and
+  // the reply): the same texts are normalised over and over. Each caller gets its own array (the edit
+  // rate's shift search moves words in it).
+  const words = recentWords.get(text, splitWords).slice();
   if (options.stopWords === undefined || options.stopWords.size === 0) return words;
   const { stopWords } = options;
   return words.filter((token) => !stopWords.has(token));

@@ -1,3 +1,5 @@
+// The subpath, not the package: a scoring worker must not load the whole core (language tables).
+import { RecentResults } from '@baton/core/recent-results';
 import { type FactToken, factTokens, WordSet } from './fact-tokens.js';
 import { nuggetVerdict } from './nugget-match.js';
 import { splitSentences } from './split-sentences.js';
@@ -75,19 +77,14 @@ export function targetedCleanup(
   if (answerSentences.length === 0) {
     return { rate: 1, target: reference, sentences: [{ text: reference, fate: 'added' }] };
   }
-  const referenceSentences = splitSentences(reference).map((text) => {
-    const tokens = factTokens(text);
-    return { text, tokens, words: new WordSet(tokens.map((token) => token.value)) };
-  });
-  const referenceTokens = referenceSentences.flatMap((sentence) => sentence.tokens);
-  const referenceKeys = new Set(referenceTokens.filter((token) => token.key).map((token) => token.value));
-  const referenceWords = new WordSet(
-    referenceTokens.filter((token) => !token.key).map((token) => token.value),
+  const { referenceSentences, referenceKeys, referenceWords } = recentReferences.get(
+    reference,
+    readReference,
   );
 
   const sentences: TargetedSentence[] = [];
   // The target so far, in the answer's order, each entry with its place in the reference's order.
-  const target: { text: string; tokens: FactToken[]; position: number }[] = [];
+  const target: { text: string; tokens: readonly FactToken[]; position: number }[] = [];
   const used = new Set<number>();
   for (const text of answerSentences) {
     const tokens = factTokens(text);
@@ -152,6 +149,38 @@ export function targetedCleanup(
     : { rate: round(targeted), target: targetText, sentences };
 }
 
+/** A reference as every answer to its turn is measured against it: read once, never changed. */
+interface ReadReference {
+  referenceSentences: readonly ReferenceSentence[];
+  /** Its numbers, amounts, codes, dates and times. */
+  referenceKeys: ReadonlySet<string>;
+  /** Its other words. */
+  referenceWords: WordSet;
+}
+
+interface ReferenceSentence {
+  text: string;
+  tokens: readonly FactToken[];
+  words: WordSet;
+}
+
+// Every answer to a turn (the strategy's and each floor probe's) is measured against the same
+// reply: it is split and tokenised once. Turns in flight at once are far fewer than this.
+const recentReferences = new RecentResults<string, ReadReference>(512);
+
+function readReference(reference: string): ReadReference {
+  const referenceSentences = splitSentences(reference).map((text) => {
+    const tokens = factTokens(text);
+    return { text, tokens, words: new WordSet(tokens.map((token) => token.value)) };
+  });
+  const referenceTokens = referenceSentences.flatMap((sentence) => sentence.tokens);
+  return {
+    referenceSentences,
+    referenceKeys: new Set(referenceTokens.filter((token) => token.key).map((token) => token.value)),
+    referenceWords: new WordSet(referenceTokens.filter((token) => !token.key).map((token) => token.value)),
+  };
+}
+
 /**
  * How far the reference supports a sentence: the share of its content words (all its words when
  * it has no content words) that occur in the reference, and whether it holds every one of the
@@ -188,7 +217,7 @@ function bestMatch(tokens: readonly FactToken[], sentences: readonly { words: Wo
 /** The reference sentence that conveys the nugget, else the one sharing most of its words. */
 function carrierOf(
   nuggetTokens: readonly FactToken[],
-  sentences: readonly { tokens: FactToken[]; words: WordSet }[],
+  sentences: readonly { tokens: readonly FactToken[]; words: WordSet }[],
 ): number | undefined {
   const whole = sentences.findIndex((sentence) => nuggetVerdict(sentence.tokens, nuggetTokens) === 'present');
   if (whole >= 0) return whole;
