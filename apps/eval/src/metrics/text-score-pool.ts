@@ -146,8 +146,8 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
 
 /**
  * The worker to start: the compiled `.js` beside this file in a build. From the TypeScript sources
- * (a workspace run through tsx, or a test) a small bootstrap registers tsx in the worker first and
- * then imports the `.ts` worker: a worker does not inherit loaders registered at runtime, and on
+ * (a workspace run through tsx, or a test) a small bootstrap registers tsx and the `@baton/source`
+ * condition in the worker first and then imports the `.ts` worker: a worker does not inherit loaders registered at runtime, and on
  * Node 20 an `--import` in its `execArgv` registers them too late for its entry module.
  */
 function workerEntry(): { script: URL | string; eval: boolean } {
@@ -159,6 +159,10 @@ function workerEntry(): { script: URL | string; eval: boolean } {
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
   const worker = new URL('./text-score-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
+  // The launcher's hook adding the `@baton/source` condition, registered after tsx so it runs first
+  // (as bin/baton.js does): workspace packages the worker imports (`@baton/core/recent-results`)
+  // then resolve to their sources, which a checkout that was never built has.
+  const sourceCondition = new URL('../../bin/source-condition-hook.js', import.meta.url).href;
+  const bootstrap = `Promise.all([import(${JSON.stringify(tsxApi)}), import('node:module')]).then(([tsx, module]) => { tsx.register(); module.register(${JSON.stringify(sourceCondition)}); return import(${JSON.stringify(worker)}); });`;
   return { script: bootstrap, eval: true };
 }
