@@ -88,4 +88,23 @@ describe('writeRunOutputs', () => {
       await readFile(join(inMemory, 'summary.json'), 'utf8'),
     );
   });
+
+  it('validates whole the items it keeps whole for the report, and names their line', async () => {
+    // The lowest-quality item of a strategy is kept whole as an example: its delegation records must
+    // be valid, though the summary's line-by-line reading checks only the fields it reads.
+    const worst = {
+      ...lexicalItems[0]!,
+      scores: { ...lexicalItems[0]!.scores, answerQuality: 0 },
+      delegations: [{ id: 7 }],
+    };
+    const out = join(folder, 'broken');
+    await mkdir(out);
+    await writeFile(
+      join(out, 'items.jsonl'),
+      `${[...trainedItems, worst, ...lexicalItems.slice(1)].map((item) => JSON.stringify(item)).join('\n')}\n`,
+    );
+    await expect(writeRunOutputs(input(out))).rejects.toThrow(
+      new RegExp(`items\\.jsonl:${trainedItems.length + 1}: delegations`),
+    );
+  });
 });

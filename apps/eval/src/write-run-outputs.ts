@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ItemResult } from './item-result.js';
-import { forEachItem } from './report/parse-items.js';
+import { forEachItem, parseItem } from './report/parse-items.js';
 import { renderHtml } from './report/render-html.js';
 import { renderJunit } from './report/render-junit.js';
 import { renderMarkdown } from './report/render-markdown.js';
@@ -109,7 +109,9 @@ const examplesKept = 25;
  * nuggets and delegation records stay on disk. So memory grows with the number of turns, in small
  * records (about 0.6 KB each, measured on 60,000 items), not with the size of the answers and
  * records. The most concerning items per strategy (errors and failures, then the lowest quality)
- * are kept whole for the HTML report's examples.
+ * are kept whole for the HTML report's examples. Each line is validated for the fields the summary
+ * reads, and the examples whole: a field nothing here reads is not checked in the other items
+ * (`baton merge` validates every line whole as it copies the shards).
  */
 async function readRunItems(
   file: string,
@@ -120,12 +122,15 @@ async function readRunItems(
   // more than the view itself.
   const latest = new Map<string, Map<number, Map<string, ItemResult>>>();
   const view = summaryViewer();
-  const worst = new Map<string, Map<string, { item: ItemResult; view: ItemResult }>>();
-  const { truncatedLine } = await forEachItem(file, { allowTruncatedTail: true }, (item) => {
+  const worst = new Map<string, Map<string, { item: ItemResult; view: ItemResult; line: number }>>();
+  // Only what the summary reads is validated line by line (the delegation records are most of a
+  // line and of the validation's cost); the few items kept whole are validated whole below.
+  const reading = { allowTruncatedTail: true, validate: 'summary' } as const;
+  const { truncatedLine } = await forEachItem(file, reading, (item, line) => {
     const kept = view(item);
     childOf(childOf(latest, kept.strategy), kept.repeat).set(kept.itemId, kept);
     const concerning = childOf(worst, kept.strategy);
-    concerning.set(`${kept.repeat}\u0000${kept.itemId}`, { item, view: kept });
+    concerning.set(`${kept.repeat}\u0000${kept.itemId}`, { item, view: kept, line });
     if (concerning.size > examplesKept * 2) {
       const ranked = [...concerning.entries()]
         .sort((a, b) => concern(b[1].item) - concern(a[1].item))
@@ -140,7 +145,9 @@ async function readRunItems(
   const latestOf = (item: ItemResult) => latest.get(item.strategy)?.get(item.repeat)?.get(item.itemId);
   // An example counts only in its latest version (a resumed or re-judged item was written again).
   const examples = [...worst.values()].flatMap((kept) =>
-    [...kept.values()].filter((entry) => latestOf(entry.item) === entry.view).map((entry) => entry.item),
+    [...kept.values()]
+      .filter((entry) => latestOf(entry.item) === entry.view)
+      .map((entry) => parseItem(entry.item, { file, line: entry.line })),
   );
   const items: ItemResult[] = [];
   for (const repeats of latest.values()) {

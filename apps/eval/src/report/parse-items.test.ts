@@ -105,6 +105,21 @@ describe('readItems', () => {
     );
   });
 
+  it('checks only what a summary reads when asked, and names an invalid field among those', async () => {
+    // A delegation record a summary never reads: passed through unchecked, but the whole check catches it.
+    const odd = { ...lexicalItems[1], delegations: [{ id: 7 }] };
+    const file = await write('summary-fields.jsonl', `${lines([lexicalItems[0], odd])}\n`);
+    const { items } = await readItems(file, { validate: 'summary' });
+    expect(items[1]).toEqual(odd);
+    expect((await readError(file)).message).toMatch(new RegExp(`^${escapeRegExp(file)}:2: delegations`));
+
+    const badScore = { ...lexicalItems[1], scores: { answerQuality: [1] } };
+    const scored = await write('summary-scores.jsonl', `${lines([lexicalItems[0], badScore])}\n`);
+    const error = await readError(scored, { validate: 'summary' });
+    expect(error).toBeInstanceOf(DatasetError);
+    expect(error.message).toMatch(new RegExp(`^${escapeRegExp(scored)}:2: scores\\.answerQuality`));
+  });
+
   it('names the line that is not JSON', async () => {
     const file = await write(
       'not-json.jsonl',

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { z } from 'zod';
 import { describeZodIssue } from '../dataset/describe-zod-issue.js';
 import { DatasetError, toFileError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
@@ -12,7 +13,40 @@ export interface ReadItemsOptions {
    * interrupted run leaves it, instead of failing; `--resume` redoes that item. Default false.
    */
   allowTruncatedTail?: boolean;
+  /**
+   * What is validated: the whole item (default), or only the fields a run summary reads
+   * ({@link itemSummaryFields}: ids, outcome, error, scores, usage, cost, latency, whether there
+   * are a reference and nuggets, the free-run record), the rest passed through unchecked. For a
+   * reader that keeps only those, over a whole run: the delegation records are most of a line and
+   * most of the validation's cost. Validate whatever else it keeps with {@link parseItem}.
+   */
+  validate?: 'whole' | 'summary';
 }
+
+/** The fields `validate: 'summary'` checks: all that a run summary reads of an item. */
+export const itemSummaryFields = [
+  'itemId',
+  'conversationId',
+  'turnIndex',
+  'repeat',
+  'strategy',
+  'reference',
+  'nuggets',
+  'nuggetSource',
+  'outcome',
+  'error',
+  'usage',
+  'costUsd',
+  'latencyMs',
+  'scores',
+  'freeRun',
+] as const satisfies readonly (keyof ItemResult)[];
+
+const itemSummarySchema = itemResultSchema.pick(
+  Object.fromEntries(itemSummaryFields.map((field) => [field, true])) as {
+    [Field in (typeof itemSummaryFields)[number]]: true;
+  },
+);
 
 /** What {@link readItems} read. */
 export interface ReadItemsResult {
@@ -63,6 +97,7 @@ export async function forEachItem(
   const handle = await open(file, 'r').catch((error: unknown) => {
     throw toFileError(error, file);
   });
+  const validate = options.validate ?? 'whole';
   // A line that is not JSON is held back while it might still be the cut-off last line.
   let pending: { line: number; error: DatasetError } | undefined;
   let truncatedLine: number | undefined;
@@ -89,7 +124,7 @@ export async function forEachItem(
         continue;
       }
       // A visitor that writes somewhere may return a promise to hold the reading back (backpressure).
-      const visited = visit(parseItem(value, { file, line: lineNumber }), lineNumber, text);
+      const visited = visit(parseItem(value, { file, line: lineNumber }, validate), lineNumber, text);
       if (visited) await visited;
     }
     if (pending !== undefined) {
@@ -109,16 +144,30 @@ export async function forEachItem(
  *
  * @param value - The parsed JSON value.
  * @param location - File and 1-based line, for the error message.
+ * @param validate - The whole item (default), or only {@link itemSummaryFields} (the rest of the
+ *   object is returned as it came, unchecked).
  * @throws DatasetError `invalid-input` naming the first invalid field.
  */
-export function parseItem(value: unknown, location: { file: string; line: number }): ItemResult {
-  const result = itemResultSchema.safeParse(value, { reportInput: true });
-  if (!result.success) {
-    const { field, detail } = describeZodIssue(result.error.issues[0]!);
-    throw new DatasetError({ ...location, ...(field === undefined ? {} : { field }), detail });
+export function parseItem(
+  value: unknown,
+  location: { file: string; line: number },
+  validate: 'whole' | 'summary' = 'whole',
+): ItemResult {
+  if (validate === 'whole') {
+    const result = itemResultSchema.safeParse(value, { reportInput: true });
+    if (!result.success) throw invalidItem(result.error, location);
+    const item: ItemResult = result.data;
+    return item;
   }
-  const item: ItemResult = result.data;
-  return item;
+  const result = itemSummarySchema.safeParse(value, { reportInput: true });
+  if (!result.success) throw invalidItem(result.error, location);
+  // The fields it did not check came through as they were (the schema is loose).
+  return result.data as unknown as ItemResult;
+}
+
+function invalidItem(error: z.ZodError, location: { file: string; line: number }): DatasetError {
+  const { field, detail } = describeZodIssue(error.issues[0]!);
+  return new DatasetError({ ...location, ...(field === undefined ? {} : { field }), detail });
 }
 
 async function lastByteIsLineBreak(handle: Awaited<ReturnType<typeof open>>): Promise<boolean> {
