@@ -26,7 +26,7 @@ describe('RecentResults', () => {
     expect(computed).toBe(1);
   });
 
-  it('drops the oldest computed key beyond its capacity and keeps the rest', () => {
+  it('drops the least recently used key beyond its capacity and keeps the rest', () => {
     const results = new RecentResults<string, string>(2);
     const seen: string[] = [];
     const echo = (key: string) => {
@@ -35,12 +35,13 @@ describe('RecentResults', () => {
     };
     results.get('a', echo);
     results.get('b', echo);
-    results.get('c', echo);
+    results.get('a', echo); // a is used again: b is now the least recently used
+    results.get('c', echo); // pushes b out
     expect(results.size).toBe(2);
-    results.get('b', echo);
-    results.get('c', echo);
     results.get('a', echo);
-    expect(seen).toEqual(['a', 'b', 'c', 'a']);
+    results.get('c', echo);
+    results.get('b', echo);
+    expect(seen).toEqual(['a', 'b', 'c', 'b']);
   });
 
   it('refuses a capacity below one', () => {

@@ -1,6 +1,6 @@
 /**
- * The results of a pure function for its most recent distinct inputs, at most `capacity` of them,
- * the oldest computed dropped first. For work that a replay repeats with identical input (every
+ * The results of a pure function for its most recently used distinct inputs, at most `capacity` of
+ * them, the least recently used dropped first. For work that a replay repeats with identical input (every
  * strategy and floor probe of a turn tokenises, classifies and searches the same text): a repeat
  * costs one map lookup instead of the work.
  *
@@ -22,10 +22,16 @@ export class RecentResults<K, V> {
       throw new RangeError(`RecentResults needs a capacity of at least 1, got ${capacity}.`);
   }
 
-  /** The remembered result for `key`, computing and remembering it on a miss. */
+  /** The remembered result for `key`, computing and remembering it on a miss; either way `key` becomes the most recently used. */
   get(key: K, compute: (key: K) => V): V {
     const known = this.results.get(key);
-    if (known !== undefined || this.results.has(key)) return known as V;
+    if (known !== undefined || this.results.has(key)) {
+      // Used again: to the back of the line. Without this, a stream of one-off keys (a ticket
+      // number per message) pushes out the keys every input shares, however often they are used.
+      this.results.delete(key);
+      this.results.set(key, known as V);
+      return known as V;
+    }
     const value = compute(key);
     this.results.set(key, value);
     if (this.results.size > this.capacity) {
