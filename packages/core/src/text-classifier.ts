@@ -54,7 +54,7 @@ function features(text: string): string[] {
 export class TextClassifier {
   // Each strategy and floor probe of a replayed turn classifies the same text; the model never
   // changes after training, so a repeat is a lookup (copied out: callers own what they get).
-  private readonly recent = new RecentResults<string, readonly LabelScore[]>(2048);
+  private readonly recent = new RecentResults<string, readonly LabelScore[]>(1024);
 
   private constructor(private readonly state: TextClassifierState) {}
 

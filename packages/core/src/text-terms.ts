@@ -28,8 +28,10 @@ const stopWords = new Set(
 
 // A replay tokenises the same texts over and over (each strategy and floor probe of a turn reads the
 // same message; selectors, agents and verifiers each tokenise it again), and the Unicode
-// normalisation and regular expressions are most of the cost. Shared, so read-only.
-const recentTokens = new RecentResults<string, readonly string[]>(4096);
+// normalisation and regular expressions are most of the cost. Shared, so read-only. The turns in
+// flight at once (the run's concurrency) hold a few hundred distinct texts: 1,024 keeps them without
+// holding on to a corpus' worth of token arrays.
+const recentTokens = new RecentResults<string, readonly string[]>(1024);
 
 /** Lower-cases, strips accents and splits into word tokens (letters and digits). */
 export function tokenize(text: string): readonly string[] {

@@ -20,7 +20,7 @@ const whitespace = /\s+/gu;
 const word = /[\p{L}\p{M}\p{N}]+/gu;
 
 /** Texts whose words {@link tokenizeWords} remembers: a few MB at most. */
-const recentWords = new RecentResults<string, readonly string[]>(4096);
+const recentWords = new RecentResults<string, readonly string[]>(1024);
 
 function splitWords(text: string): readonly string[] {
   return normalizeText(text).match(word) ?? [];

@@ -166,7 +166,7 @@ interface ReferenceSentence {
 
 // Every answer to a turn (the strategy's and each floor probe's) is measured against the same
 // reply: it is split and tokenised once. Turns in flight at once are far fewer than this.
-const recentReferences = new RecentResults<string, ReadReference>(512);
+const recentReferences = new RecentResults<string, ReadReference>(256);
 
 function readReference(reference: string): ReadReference {
   const referenceSentences = splitSentences(reference).map((text) => {

@@ -262,7 +262,7 @@ export function guessLanguage(text: string): string | undefined {
 
 // Every strategy and floor probe of a replayed turn detects the same message, and so do the agents
 // and verifiers it reaches: the n-gram scoring is the cost, a repeat is a lookup.
-const recentGuesses = new RecentResults<string, string | undefined>(4096);
+const recentGuesses = new RecentResults<string, string | undefined>(1024);
 
 function guess(text: string): string | undefined {
   const words = text.match(/\p{L}[\p{L}'’]*/gu) ?? [];
