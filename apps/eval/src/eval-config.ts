@@ -54,6 +54,13 @@ export const evalOptionsSchema = z.strictObject({
    */
   scoreThreads: z.number().int().min(0).max(64).optional(),
   /**
+   * How far V8 may let the heap grow past what is live between full collections, in % (its
+   * `--heap-growing-percent`; by default it picks up to 300 % on a machine with memory to spare).
+   * Lower keeps a long run's memory flat at the cost of more collections. Process-wide: it is a V8
+   * setting, applied when the run starts.
+   */
+  heapGrowth: z.number().int().min(1).max(1000).optional(),
+  /**
    * Time limit of one model call attempt, in ms (the headers and the whole body; for a stream, its
    * first chunk). Default 120 000. A call that runs out is retried (see the providers README).
    */

@@ -25,6 +25,7 @@ import { createFitJudge, createUserSimulator, type FreeRunSettings } from './fre
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
+import { limitHeapGrowth } from './limit-heap-growth.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { createTextScorePool, defaultScoreThreads } from './metrics/text-score-pool.js';
@@ -301,6 +302,8 @@ async function evaluateInFolder(
     throw new EvalError('usage', `--baseline ${baseline} is not among the strategies (${names.join(', ')}).`);
   }
   const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
+  // Before the scoring workers start: their heaps follow the same V8 setting.
+  if (options.heapGrowth !== undefined) limitHeapGrowth(options.heapGrowth);
   const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
   const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
   held.textScoring = textScoring;

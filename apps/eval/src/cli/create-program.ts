@@ -145,6 +145,11 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       integer('--score-threads'),
     )
     .option(
+      '--heap-growth <percent>',
+      'let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default: V8, up to 300)',
+      integer('--heap-growth'),
+    )
+    .option(
       '--timeout <ms>',
       'time limit of one model call attempt, then it is retried (default 120000)',
       positiveInteger('--timeout'),

@@ -1,0 +1,25 @@
+import { setFlagsFromString } from 'node:v8';
+import { EvalError } from './eval-error.js';
+
+/**
+ * Caps how far V8 lets the heap grow past what is live before its next full collection, for the
+ * whole process (main thread and workers), from now on: V8's `--heap-growing-percent`, which it
+ * reads at every full collection, so it applies to a process already running. By default V8 picks
+ * the factor itself, up to 4× what is live when memory is plentiful, which is most of a long run's
+ * resident memory: live data stays near 100 MB while the heap grows to several hundred.
+ *
+ * Measured on a generated file of 30,000 one-turn conversations (`route-lexical`): peak RSS 718 →
+ * 421 MB with 50 %, flat over the run instead of climbing, for about 9 % more wall time.
+ *
+ * @param percent - An integer in 1–1000: 50 lets the heap reach 1.5× what is live.
+ * @throws EvalError `usage` for anything else.
+ */
+export function limitHeapGrowth(percent: number): void {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 1000) {
+    throw new EvalError(
+      'usage',
+      `--heap-growth must be an integer from 1 to 1000 (percent), got ${percent}.`,
+    );
+  }
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
