@@ -14,8 +14,9 @@
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
  * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 100,000,
  * the file of the issue, about 7 minutes on 2 cores; fewer for a quick look, extrapolated),
- * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_MEMORY_HEAP_MB (runs the memory part with
- * `--max-old-space-size=<n>` as well, the cap the README suggests for large files).
+ * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_MEMORY_HEAP_GROWTH (runs the memory part with
+ * `baton eval --heap-growth <n>` as well), BATON_BENCH_MEMORY_HEAP_MB (and with node
+ * `--max-old-space-size=<n>`).
  * Exits non-zero only on a crash; missed targets are reported loudly.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -33,6 +34,7 @@ const latencyMs = Number(process.env.BATON_BENCH_LATENCY_MS ?? '50');
 const only = process.env.BATON_BENCH_ONLY;
 const memoryConversations = Number(process.env.BATON_BENCH_MEMORY_CONVERSATIONS ?? '100000');
 const memoryHeapMb = process.env.BATON_BENCH_MEMORY_HEAP_MB;
+const memoryHeapGrowth = process.env.BATON_BENCH_MEMORY_HEAP_GROWTH;
 
 interface Usage {
   userMs: number;
@@ -279,32 +281,59 @@ async function offlinePath(folder: string): Promise<void> {
 async function memory(folder: string, exchanges: readonly Exchange[]): Promise<void> {
   const file = join(folder, `memory-${memoryConversations}.jsonl`);
   await writeConversations(file, memoryConversations, exchanges);
-  await memoryRun(folder, file, []);
-  if (memoryHeapMb === undefined) return;
-  const capped = [`--max-old-space-size=${memoryHeapMb}`];
-  // A cap below what the run must hold kills it (V8 aborts when the heap is full): reported, not
-  // thrown, so the figures of the uncapped run still print.
-  await memoryRun(folder, file, capped).catch((error: unknown) =>
-    record(
-      `memory: ${memoryConversations.toLocaleString('en')} conversations (node ${capped.join(' ')})`,
-      `crashed: ${String(error instanceof Error ? error.message : error)
-        .split('\n')
-        .slice(-3)
-        .join(' ')}`,
-      false,
-    ),
-  );
+  await memoryRun(folder, file, { name: 'default', label: '' });
+  const variants: MemoryVariant[] = [];
+  if (memoryHeapGrowth !== undefined) {
+    variants.push({
+      name: 'growth',
+      label: ` (--heap-growth ${memoryHeapGrowth})`,
+      args: ['--heap-growth', memoryHeapGrowth],
+    });
+  }
+  if (memoryHeapMb !== undefined) {
+    variants.push({
+      name: 'capped',
+      label: ` (node --max-old-space-size=${memoryHeapMb})`,
+      nodeOptions: [`--max-old-space-size=${memoryHeapMb}`],
+    });
+  }
+  for (const variant of variants) {
+    // A cap below what the run must hold kills it (V8 aborts when the heap is full): reported, not
+    // thrown, so the figures of the other runs still print.
+    await memoryRun(folder, file, variant).catch((error: unknown) =>
+      record(
+        `memory: ${memoryConversations.toLocaleString('en')} conversations${variant.label}`,
+        `crashed: ${String(error instanceof Error ? error.message : error)
+          .split('\n')
+          .slice(-3)
+          .join(' ')}`,
+        false,
+      ),
+    );
+  }
 }
 
-/** One run over the generated file, as is or with V8 options (a heap cap). */
-async function memoryRun(folder: string, file: string, nodeOptions: readonly string[]): Promise<void> {
-  const out = join(folder, `memory${nodeOptions.length}`);
-  const { wallMs, usage } = await runBaton(generatedRunArgs(file, 'route-lexical', 8, out), {
-    folder,
-    env: { BATON_BENCH_SAMPLE_MS: '500' },
-    nodeOptions,
-  });
-  const label = nodeOptions.length === 0 ? '' : ` (node ${nodeOptions.join(' ')})`;
+/** A way to run the memory file: as is, with `baton` options, or with V8 options (a heap cap). */
+interface MemoryVariant {
+  name: string;
+  /** How the report names it, after the conversation count. */
+  label: string;
+  args?: readonly string[];
+  nodeOptions?: readonly string[];
+}
+
+/** One run over the generated file, in one of its variants. */
+async function memoryRun(folder: string, file: string, variant: MemoryVariant): Promise<void> {
+  const out = join(folder, `memory-${variant.name}`);
+  const { wallMs, usage } = await runBaton(
+    [...generatedRunArgs(file, 'route-lexical', 8, out), ...(variant.args ?? [])],
+    {
+      folder,
+      env: { BATON_BENCH_SAMPLE_MS: '500' },
+      nodeOptions: variant.nodeOptions ?? [],
+    },
+  );
+  const label = variant.label;
   const items = await lineCount(join(out, 'items.jsonl'));
   const samples = usage.samples;
   const at = (share: number) =>
