@@ -82,8 +82,8 @@ export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
         };
       }
       const article = top.article;
-      const sections = prepare(article);
-      const text = quote(sections, query, maxSentences);
+      const read = prepare(article);
+      const text = quote(read, query, maxSentences);
       // Answering in another language than the customer's is a poor answer whatever the match —
       // unless the task allows that language as a reply language (no agent speaks the customer's).
       const allowed = input.task.replyLanguages ?? [language];
@@ -103,7 +103,7 @@ export function createRetrievalAgent(options: RetrievalAgentOptions): Agent {
           costUsd: 0,
         };
       }
-      let confidence = stemCoverage(goal, sections.stems);
+      let confidence = stemCoverage(goal, read.stems);
       if (
         article.language !== language &&
         !card.languages.includes(language) &&

@@ -245,6 +245,10 @@ for (const [language, words] of Object.entries(functionWords)) {
 
 const shortText = 3;
 
+// Every strategy and floor probe of a replayed turn detects the same message, and so do the agents
+// and verifiers it reaches: the n-gram scoring is the cost, a repeat is a lookup.
+const recentGuesses = new RecentResults<string, string | undefined>(1024);
+
 /**
  * Guesses the language of a text among {@link detectableLanguages}, or `undefined` when the text
  * gives no evidence (a bare order number, an emoji, "ok"). Use it to fall back on other evidence,
@@ -259,10 +263,6 @@ const shortText = 3;
 export function guessLanguage(text: string): string | undefined {
   return recentGuesses.get(text, guess);
 }
-
-// Every strategy and floor probe of a replayed turn detects the same message, and so do the agents
-// and verifiers it reaches: the n-gram scoring is the cost, a repeat is a lookup.
-const recentGuesses = new RecentResults<string, string | undefined>(1024);
 
 function guess(text: string): string | undefined {
   const words = text.match(/\p{L}[\p{L}'’]*/gu) ?? [];
