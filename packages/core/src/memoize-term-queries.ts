@@ -54,7 +54,8 @@ export interface RankedDocument {
  * different (a test compares against a plain index).
  *
  * @param index - The filled index.
- * @param capacity - Distinct terms remembered at most, the least recently used dropped first (default 4,096).
+ * @param capacity - Distinct terms remembered at most, the least recently used dropped first
+ *   (default 4,096).
  */
 export function memoizeTermQueries(
   index: MiniSearch<never> | MiniSearch<unknown>,

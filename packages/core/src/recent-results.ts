@@ -1,8 +1,8 @@
 /**
  * The results of a pure function for its most recently used distinct inputs, at most `capacity` of
- * them, the least recently used dropped first. For work that a replay repeats with identical input (every
- * strategy and floor probe of a turn tokenises, classifies and searches the same text): a repeat
- * costs one map lookup instead of the work.
+ * them, the least recently used dropped first. For work that a replay repeats with identical input
+ * (every strategy and floor probe of a turn tokenises, classifies and searches the same text): a
+ * repeat costs one map lookup instead of the work.
  *
  * Only for functions whose result depends on the key alone, and whose results callers never mutate
  * (hand out read-only types, or copy).

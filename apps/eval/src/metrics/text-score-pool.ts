@@ -147,8 +147,9 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
 /**
  * The worker to start: the compiled `.js` beside this file in a build. From the TypeScript sources
  * (a workspace run through tsx, or a test) a small bootstrap registers tsx and the `@baton/source`
- * condition in the worker first and then imports the `.ts` worker: a worker does not inherit loaders registered at runtime, and on
- * Node 20 an `--import` in its `execArgv` registers them too late for its entry module.
+ * condition in the worker first and then imports the `.ts` worker: a worker does not inherit
+ * loaders registered at runtime, and on Node 20 an `--import` in its `execArgv` registers them too
+ * late for its entry module.
  */
 function workerEntry(): { script: URL | string; eval: boolean } {
   if (!import.meta.url.endsWith('.ts')) {
