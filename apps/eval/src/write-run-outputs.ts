@@ -9,6 +9,7 @@ import type { RunSummary } from './run-summary.js';
 import { type BuildRunSummaryInput, buildRunSummary } from './summary/build-run-summary.js';
 import { customMetricNames } from './summary/compare-strategies.js';
 import { parseGateRules } from './summary/gate.js';
+import { PackedItems } from './summary/packed-items.js';
 
 /** What the run folder's reports are made from, besides its items. */
 export interface RunOutputsInput {
@@ -105,10 +106,10 @@ const examplesKept = 25;
 
 /**
  * Streams `items.jsonl` keeping, per (strategy, item, repeat), only the latest line — as
- * `mergeItems` does — and only what summaries read (see {@link summaryViewer}); answers, inputs,
- * nuggets and delegation records stay on disk. So memory grows with the number of turns, in small
- * records (about 0.6 KB each, measured on 60,000 items), not with the size of the answers and
- * records. The most concerning items per strategy (errors and failures, then the lowest quality)
+ * `mergeItems` does — and only what summaries read, packed in columns ({@link PackedItems});
+ * answers, inputs, nuggets and delegation records stay on disk. So memory grows with the number of
+ * turns, by about 0.2 KB a turn (the packed columns and the latest-line index), not with the size
+ * of the answers and records. The most concerning items per strategy (errors and failures, then the lowest quality)
  * are kept whole for the HTML report's examples. Each line is validated for the fields the summary
  * reads, and the examples whole: a field nothing here reads is not checked in the other items
  * (`baton merge` validates every line whole as it copies the shards).
@@ -121,13 +122,13 @@ async function readRunItems(
   // a composed string: the ids are shared strings already, and a composed key per item would cost
   // more than the view itself.
   const latest = new Map<string, Map<number, Map<string, ItemResult>>>();
-  const view = summaryViewer();
+  const packed = new PackedItems();
   const worst = new Map<string, Map<string, { item: ItemResult; view: ItemResult; line: number }>>();
   // Only what the summary reads is validated line by line (the delegation records are most of a
   // line and of the validation's cost); the few items kept whole are validated whole below.
   const reading = { allowTruncatedTail: true, validate: 'summary' } as const;
   const { truncatedLine } = await forEachItem(file, reading, (item, line) => {
-    const kept = view(item);
+    const kept = packed.add(item);
     childOf(childOf(latest, kept.strategy), kept.repeat).set(kept.itemId, kept);
     const concerning = childOf(worst, kept.strategy);
     concerning.set(`${kept.repeat}\u0000${kept.itemId}`, { item, view: kept, line });
@@ -171,47 +172,4 @@ function concern(item: ItemResult): number {
   if (item.outcome === 'error' || item.outcome === 'failed') return 2;
   const quality = item.scores.answerQuality;
   return typeof quality === 'number' ? 1 - quality : 0;
-}
-
-/**
- * What a kept item holds: exactly what the summary reads (ids, outcome, scores, usage, cost,
- * latency, the error's code, the free-run record) in one fixed shape, with the rest blanked:
- * `reference` only says whether there was one (`null` for a routing-only turn, which leaves the
- * cleanup denominator), `nuggets` only whether there were any, and texts, labels and delegation
- * records are empty. Ids shared by every strategy's item of a turn are shared strings.
- */
-function summaryViewer(): (item: ItemResult) => ItemResult {
-  const texts = new Map<string, string>();
-  const text = (value: string): string => {
-    const kept = texts.get(value);
-    if (kept !== undefined) return kept;
-    texts.set(value, value);
-    return value;
-  };
-  const noTexts: string[] = [];
-  const someNuggets = [''];
-  const noGold: ItemResult['gold'] = { domains: [] };
-  const noDelegations: ItemResult['delegations'] = [];
-  return (item) => ({
-    itemId: text(item.itemId),
-    conversationId: text(item.conversationId),
-    turnIndex: item.turnIndex,
-    repeat: item.repeat,
-    strategy: text(item.strategy),
-    input: '',
-    reference: item.reference === null ? null : '',
-    nuggets: item.nuggets === undefined ? undefined : item.nuggets.length > 0 ? someNuggets : noTexts,
-    nuggetSource: item.nuggetSource,
-    gold: noGold,
-    outcome: item.outcome,
-    answer: null,
-    respondedBy: noTexts,
-    error: item.error,
-    delegations: noDelegations,
-    usage: item.usage,
-    costUsd: item.costUsd,
-    latencyMs: item.latencyMs,
-    scores: item.scores,
-    freeRun: item.freeRun,
-  });
 }

@@ -4,6 +4,7 @@ import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
 import { pairedBootstrap } from '../stats/paired-bootstrap.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
 import { customScoreValue, isCustomScoreName, itemMetricValue } from './item-metric-value.js';
+import { scoreNamesOf } from './packed-items.js';
 import { type SummaryMetricName, summaryMetricNames, summaryMetrics } from './summary-metrics.js';
 import { turnUnits } from './turn-units.js';
 
@@ -97,7 +98,7 @@ export function compareStrategies(
 export function customMetricNames(items: readonly ItemResult[]): string[] {
   const names = new Set<string>();
   for (const item of items) {
-    for (const name of Object.keys(item.scores)) {
+    for (const name of scoreNamesOf(item)) {
       if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
     }
   }

@@ -1,5 +1,6 @@
 import type { FallbackRung } from '@baton/core';
 import { fallbackRungScorePrefix, type ItemResult, scoreNames } from '../item-result.js';
+import { scoreOf } from './packed-items.js';
 import type { SummaryMetricName } from './summary-metrics.js';
 
 /** The failure-ladder rungs, in ladder order. */
@@ -103,7 +104,7 @@ export function isCustomScoreName(name: string): boolean {
  * categories, `null` and missing scores.
  */
 export function customScoreValue(item: ItemResult, name: string): number | null {
-  const value = item.scores[name];
+  const value = scoreOf(item, name);
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   return null;
@@ -118,12 +119,12 @@ function isFailure(item: ItemResult): boolean {
 }
 
 function numberScore(item: ItemResult, name: string): number | null {
-  const value = item.scores[name];
+  const value = scoreOf(item, name);
   return typeof value === 'number' ? value : null;
 }
 
 function booleanScore(item: ItemResult, name: string): boolean | null {
-  const value = item.scores[name];
+  const value = scoreOf(item, name);
   return typeof value === 'boolean' ? value : null;
 }
 

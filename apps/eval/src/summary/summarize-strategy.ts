@@ -16,6 +16,7 @@ import {
   itemNeedsCleanup,
   ranFallbackRung,
 } from './item-metric-value.js';
+import { scoreNamesOf } from './packed-items.js';
 import type { SummaryMetricName } from './summary-metrics.js';
 import { compareText, turnUnits } from './turn-units.js';
 
@@ -203,7 +204,7 @@ function customEstimates(
 ): Record<string, MetricEstimate> | undefined {
   const names = new Set<string>();
   for (const item of items) {
-    for (const name of Object.keys(item.scores)) {
+    for (const name of scoreNamesOf(item)) {
       if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
     }
   }
