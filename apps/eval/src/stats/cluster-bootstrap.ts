@@ -147,19 +147,15 @@ export function resampleClusterMeans(input: ClusterSums & { resamples: number; s
   if (minimum === maximum) return means.fill(minimum);
   const random = new SeededRandom(seed);
   const clusters = sums.length;
-  // One resample's cluster picks at a time, drawn in bulk (the same stream as nextInt, pick by pick):
-  // this runs resamples × clusters times.
-  const picks = new Uint32Array(clusters);
+  // Every cluster one turn (the usual case): a resample's count is the number of clusters, exactly,
+  // so only the sums are drawn for. This runs resamples × clusters times: the draws are fused with
+  // the sums (see sumAtDrawn), never stored.
+  const unitCounts = counts.every((count) => count === 1);
+  const drawn = new Float64Array(2);
   for (let draw = 0; draw < resamples; draw++) {
-    random.fillInts(clusters, picks);
-    let sum = 0;
-    let count = 0;
-    for (let pick = 0; pick < clusters; pick++) {
-      const cluster = picks[pick]!;
-      sum += sums[cluster]!;
-      count += counts[cluster]!;
-    }
-    means[draw] = clamp(sum / count, minimum, maximum);
+    if (unitCounts) random.sumAtDrawn(sums, clusters, drawn);
+    else random.sumAtDrawn(sums, clusters, drawn, counts);
+    means[draw] = clamp(drawn[0]! / (unitCounts ? clusters : drawn[1]!), minimum, maximum);
   }
   return means.sort();
 }

@@ -49,16 +49,38 @@ describe('SeededRandom', () => {
     expect(() => SeededRandom.fromState([0, 0, 0, 0])).toThrow(EvalError);
   });
 
-  it('fills an array with exactly the integers nextInt would draw, and ends in the same state', () => {
-    // 2^31 + 1 rejects almost half of all draws; 3 and 1000003 a few; 1 and 2^32 none.
-    for (const bound of [1, 3, 1_000_003, 2 ** 31 + 1, 2 ** 32]) {
+  it('sums values at exactly the indices nextInt would draw, and ends in the same state', () => {
+    // 1,000,003 rejects a draw about once in 4,500 (2^32 mod 1,000,003 = 954,414): 100,000 draws
+    // cross the rejection path some twenty times.
+    for (const [bound, draws] of [
+      [1, 10],
+      [3, 2_000],
+      [1_000_003, 100_000],
+    ] as const) {
+      const values = Float64Array.from({ length: bound }, (_, index) => (index * 7919) % 1009);
+      const weights = Float64Array.from({ length: bound }, (_, index) => 1 + (index % 3));
       const oneByOne = new SeededRandom(42);
-      const inBulk = new SeededRandom(42);
-      const filled = new Float64Array(2_000);
-      inBulk.fillInts(bound, filled);
-      expect(Array.from(filled), `bound ${bound}`).toEqual(Array.from(filled, () => oneByOne.nextInt(bound)));
-      expect(inBulk.nextUint32()).toBe(oneByOne.nextUint32());
+      let sum = 0;
+      let weight = 0;
+      for (let draw = 0; draw < draws; draw++) {
+        const picked = oneByOne.nextInt(bound);
+        sum += values[picked]!;
+        weight += weights[picked]!;
+      }
+      const fused = new SeededRandom(42);
+      const into = new Float64Array(2);
+      fused.sumAtDrawn(values, draws, into, weights);
+      expect([into[0], into[1]], `bound ${bound}`).toEqual([sum, weight]);
+      expect(fused.nextUint32()).toBe(oneByOne.nextUint32());
+      const withoutWeights = new SeededRandom(42);
+      withoutWeights.sumAtDrawn(values, draws, into);
+      expect(into[0]).toBe(sum);
     }
-    expect(() => new SeededRandom(1).fillInts(0, new Uint32Array(1))).toThrow(EvalError);
+    expect(() => new SeededRandom(1).sumAtDrawn(new Float64Array(0), 1, new Float64Array(2))).toThrow(
+      EvalError,
+    );
+    expect(() =>
+      new SeededRandom(1).sumAtDrawn(new Float64Array(2), 1, new Float64Array(2), new Float64Array(3)),
+    ).toThrow(EvalError);
   });
 });

@@ -110,25 +110,36 @@ export class SeededRandom {
   }
 
   /**
-   * Fills `target` with integers in [0, `bound`), exactly the values `target.length` calls of
-   * {@link SeededRandom.nextInt} would return, in order, and leaves the generator where they would.
-   * The state stays in local variables for the whole fill: the bootstrap draws millions of indices,
-   * and a call per draw costs more than the draw.
+   * Draws `draws` integers in [0, `values.length`), exactly as that many calls of
+   * {@link SeededRandom.nextInt} would, and sums `values` at them in draw order (and `weights`, when
+   * given, into `into[1]`); the sum goes to `into[0]`. The bootstrap's inner loop: fused so the
+   * drawn indices are never stored, and a resample costs one pass.
    *
-   * @param bound - An integer in [1, 2³²].
-   * @param target - Where the integers go.
-   * @throws EvalError when `bound` is out of range.
+   * @param values - What is summed at each drawn index; its length is the bound.
+   * @param draws - How many indices to draw.
+   * @param into - Receives the sum of `values` (index 0) and of `weights` (index 1).
+   * @param weights - Summed at the same indices when given (same length as `values`).
+   * @throws EvalError when `values` is empty or longer than 2³², or `weights` differs in length.
    */
-  fillInts(bound: number, target: Uint32Array | Int32Array | Float64Array): void {
-    if (!Number.isInteger(bound) || bound < 1 || bound > 4294967296) {
+  sumAtDrawn(values: Float64Array, draws: number, into: Float64Array, weights?: Float64Array): void {
+    const bound = values.length;
+    if (bound < 1 || bound > 4294967296) {
       throw new EvalError(
         'usage',
-        `SeededRandom.fillInts: bound must be an integer in [1, 2^32], got ${bound}.`,
+        `SeededRandom.sumAtDrawn: values must hold 1 to 2^32 numbers, got ${bound}.`,
+      );
+    }
+    if (weights !== undefined && weights.length !== bound) {
+      throw new EvalError(
+        'usage',
+        `SeededRandom.sumAtDrawn: weights hold ${weights.length} numbers, values ${bound}.`,
       );
     }
     const limit = 4294967296 - (4294967296 % bound);
     let { s0, s1, s2, s3 } = this;
-    for (let index = 0; index < target.length; index++) {
+    let sum = 0;
+    let weight = 0;
+    for (let index = 0; index < draws; index++) {
       let draw: number;
       do {
         const scrambled = Math.imul(s1, 5);
@@ -141,14 +152,16 @@ export class SeededRandom {
         s2 ^= t;
         s3 = (s3 << 11) | (s3 >>> 21);
       } while (draw >= limit);
-      // draw − ⌊draw ÷ bound⌋·bound is draw % bound (exact: both below 2³², far from 2⁵³), without
-      // the floating-point remainder V8 uses for numbers beyond int32.
-      target[index] = draw - Math.floor(draw / bound) * bound;
+      const picked = draw - Math.floor(draw / bound) * bound;
+      sum += values[picked]!;
+      if (weights !== undefined) weight += weights[picked]!;
     }
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
     this.s3 = s3;
+    into[0] = sum;
+    into[1] = weight;
   }
 }
 
