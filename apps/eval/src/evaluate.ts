@@ -25,7 +25,7 @@ import { createFitJudge, createUserSimulator, type FreeRunSettings } from './fre
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
-import { limitHeapGrowth } from './limit-heap-growth.js';
+import { limitHeapGrowth, summaryHeapGrowth } from './limit-heap-growth.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { createTextScorePool, defaultScoreThreads } from './metrics/text-score-pool.js';
@@ -625,6 +625,8 @@ async function evaluateInFolder(
     // the two passes over the file are spared: on a large run they parse every item twice more.
     await compactItems(itemsFile, { unitKeyOf: unitKey });
   }
+  // The turns are done: the summary's short-lived data need not let the heap grow as far.
+  if (options.heapGrowth === undefined) limitHeapGrowth(summaryHeapGrowth);
   const { summary } = await writeRunOutputs({
     out,
     suite: {

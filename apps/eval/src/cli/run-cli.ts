@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type EvalOptions, evalOptionsSchema } from '../eval-config.js';
 import { EvalError } from '../eval-error.js';
 import { evaluate } from '../evaluate.js';
+import { limitHeapGrowth, summaryHeapGrowth } from '../limit-heap-growth.js';
 import { runProfileCommand } from '../profile/run-profile-command.js';
 import { pushPendingRun } from '../push-pending-run.js';
 import { renderTable } from '../report/render-table.js';
@@ -114,6 +115,8 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     if (request.flags.json) io.stdout.write(`${JSON.stringify(profiled.profile, null, 2)}\n`);
     return 0;
   }
+  // `report` and `merge` only summarise: mostly short-lived data (see summaryHeapGrowth).
+  limitHeapGrowth(summaryHeapGrowth);
   const result = await rerenderRun(request, { cwd: io.cwd, env: io.env });
   io.stderr.write(
     `${renderTable(result.summary, layout)}\n${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`,
