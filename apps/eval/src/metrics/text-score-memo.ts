@@ -6,7 +6,10 @@
  * recomputing it; no number can change.
  *
  * Entries are dropped oldest first past `capacity`. Units are scheduled conversation by
- * conversation, so a turn's answers arrive close together and a small memo catches them.
+ * conversation, so a turn's answers arrive close together and a small memo catches them: in the
+ * default run, 99 % of the repeats come within 28 lookups of the first, and 9 of 2,583 beyond
+ * 1,024. Each entry holds its texts in its key, so a larger memo mostly holds memory (4,096
+ * entries of support replies held about 16 MB).
  *
  * @example
  * ```ts
@@ -18,8 +21,8 @@ export class TextScoreMemo {
   private readonly entries = new Map<string, unknown>();
   private readonly capacity: number;
 
-  /** @param capacity - Results kept at most (default 4,096). */
-  constructor(capacity = 4096) {
+  /** @param capacity - Results kept at most (default 1,024). */
+  constructor(capacity = 1024) {
     this.capacity = capacity;
   }
 
