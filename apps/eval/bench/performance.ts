@@ -9,6 +9,7 @@
  *  2. Offline path: the default run on the support suite (`baton eval`), items per second.
  *  3. Memory: a generated file of one-turn conversations replayed by route-lexical (plus the floor
  *     probes and the recorded row, as every run), RSS sampled over the run; peak from the kernel.
+ *     Then `baton report` on that run: the summary of all its items alone (time, CPU, peak RSS).
  *
  * Every measured process runs `node --import usage-probe.mjs bin/baton.js …` with
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
@@ -282,6 +283,7 @@ async function memory(folder: string, exchanges: readonly Exchange[]): Promise<v
   const file = join(folder, `memory-${memoryConversations}.jsonl`);
   await writeConversations(file, memoryConversations, exchanges);
   await memoryRun(folder, file, { name: 'default', label: '' });
+  await summaryRun(folder);
   const variants: MemoryVariant[] = [];
   if (memoryHeapGrowth !== undefined) {
     variants.push({
@@ -311,6 +313,22 @@ async function memory(folder: string, exchanges: readonly Exchange[]): Promise<v
       ),
     );
   }
+}
+
+/**
+ * `baton report` on the memory run's folder: the summary alone (reading every item back, the
+ * bootstrap intervals of every metric and row), which is also what a run's last phase does.
+ * Context, not a target.
+ */
+async function summaryRun(folder: string): Promise<void> {
+  const out = join(folder, 'memory-default');
+  const items = await lineCount(join(out, 'items.jsonl'));
+  const { wallMs, usage } = await runBaton(['report', out], { folder });
+  record(
+    `summary of the memory run (baton report, ${items.toLocaleString('en')} items)`,
+    `${(wallMs / 1000).toFixed(1)} s, ${(cpuMs(usage) / 1000).toFixed(1)} s CPU, peak ${megabytes(usage.maxRssBytes)}`,
+    undefined,
+  );
 }
 
 /** A way to run the memory file: as is, with `baton` options, or with V8 options (a heap cap). */
