@@ -108,11 +108,11 @@ const examplesKept = 25;
  * Streams `items.jsonl` keeping, per (strategy, item, repeat), only the latest line — as
  * `mergeItems` does — and only what summaries read, packed in columns ({@link PackedItems});
  * answers, inputs, nuggets and delegation records stay on disk. So memory grows with the number of
- * turns, by about 0.2 KB a turn (the packed columns and the latest-line index), not with the size
- * of the answers and records. The most concerning items per strategy (errors and failures, then the lowest quality)
- * are kept whole for the HTML report's examples. Each line is validated for the fields the summary
- * reads, and the examples whole: a field nothing here reads is not checked in the other items
- * (`baton merge` validates every line whole as it copies the shards).
+ * turns, by about 0.3 KB an item (the packed columns and the latest-line index), not with the size
+ * of the answers and records. The most concerning items per strategy (errors and failures, then
+ * the lowest quality) are kept whole for the HTML report's examples. Each line is validated for the
+ * fields the summary reads, and the examples whole: a field nothing here reads is not checked in the
+ * other items (`baton merge` validates every line whole as it copies the shards).
  */
 async function readRunItems(
   file: string,
