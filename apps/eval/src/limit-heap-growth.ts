@@ -6,7 +6,7 @@ import { EvalError } from './eval-error.js';
  * `items.jsonl` back and resampling it allocates far more short-lived data than it keeps (about
  * 100 MB live for 288,000 items), and V8's own factor let the heap reach 560 MB before collecting.
  * At 100 % (the heap at most twice what is live) the peak of `baton report` on those items fell
- * from 723 to 455 MB for the same CPU time. The turns themselves run under V8's own factor: there,
+ * from 723 to 452 MB for the same CPU time. The turns themselves run under V8's own factor: there,
  * a limit costs CPU (see {@link limitHeapGrowth}).
  */
 export const summaryHeapGrowth = 100;
