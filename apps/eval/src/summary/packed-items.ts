@@ -61,20 +61,23 @@ export class PackedItems {
   private rows = 0;
   private capacity = 0;
   private readonly texts = new Map<string, string>();
-  private itemIds: string[] = [];
-  private conversationIds: string[] = [];
-  private strategies: string[] = [];
-  private turnIndexes = new Int32Array(0);
-  private repeats = new Int32Array(0);
-  private outcomes = new Uint8Array(0);
-  private nuggetSources = new Uint8Array(0);
-  private flags = new Uint8Array(0);
-  private costs = new Float64Array(0);
-  private latencies = new Float64Array(0);
-  private inputTokens = new Float64Array(0);
-  private outputTokens = new Float64Array(0);
-  private readonly errors = new Map<number, ErrorInfo>();
-  private readonly freeRuns = new Map<number, FreeRunTurn>();
+  /** @internal The columns, read by {@link PackedItem}; the typed arrays are replaced as they grow. */
+  readonly columns: Columns = {
+    itemIds: [],
+    conversationIds: [],
+    strategies: [],
+    turnIndexes: new Int32Array(0),
+    repeats: new Int32Array(0),
+    outcomes: new Uint8Array(0),
+    nuggetSources: new Uint8Array(0),
+    flags: new Uint8Array(0),
+    costs: new Float64Array(0),
+    latencies: new Float64Array(0),
+    inputTokens: new Float64Array(0),
+    outputTokens: new Float64Array(0),
+    errors: new Map(),
+    freeRuns: new Map(),
+  };
   private readonly scores = new Map<string, ScoreColumn>();
 
   /** Items added so far. */
@@ -92,22 +95,23 @@ export class PackedItems {
   add(item: ItemResult): PackedItem {
     if (this.rows === this.capacity) this.grow();
     const row = this.rows++;
-    this.itemIds.push(this.text(item.itemId));
-    this.conversationIds.push(this.text(item.conversationId));
-    this.strategies.push(this.text(item.strategy));
-    this.turnIndexes[row] = item.turnIndex;
-    this.repeats[row] = item.repeat;
-    this.outcomes[row] = outcomes.indexOf(item.outcome);
-    this.nuggetSources[row] = nuggetSources.indexOf(item.nuggetSource);
-    this.flags[row] =
+    const columns = this.columns;
+    columns.itemIds.push(this.text(item.itemId));
+    columns.conversationIds.push(this.text(item.conversationId));
+    columns.strategies.push(this.text(item.strategy));
+    columns.turnIndexes[row] = item.turnIndex;
+    columns.repeats[row] = item.repeat;
+    columns.outcomes[row] = outcomes.indexOf(item.outcome);
+    columns.nuggetSources[row] = nuggetSources.indexOf(item.nuggetSource);
+    columns.flags[row] =
       (item.reference === null ? 0 : hasReference) |
       (item.nuggets === undefined ? 0 : item.nuggets.length > 0 ? nuggetsPresent : nuggetsEmpty);
-    this.costs[row] = item.costUsd;
-    this.latencies[row] = item.latencyMs;
-    this.inputTokens[row] = item.usage.inputTokens;
-    this.outputTokens[row] = item.usage.outputTokens;
-    if (item.error !== undefined) this.errors.set(row, item.error);
-    if (item.freeRun !== undefined) this.freeRuns.set(row, item.freeRun);
+    columns.costs[row] = item.costUsd;
+    columns.latencies[row] = item.latencyMs;
+    columns.inputTokens[row] = item.usage.inputTokens;
+    columns.outputTokens[row] = item.usage.outputTokens;
+    if (item.error !== undefined) columns.errors.set(row, item.error);
+    if (item.freeRun !== undefined) columns.freeRuns.set(row, item.freeRun);
     for (const name of Object.keys(item.scores)) this.setScore(row, name, item.scores[name]!);
     return new PackedItem(this, row);
   }
@@ -137,71 +141,6 @@ export class PackedItems {
     const names: string[] = [];
     for (const [name, column] of this.scores) if (column.kinds[row] !== ScoreKind.Missing) names.push(name);
     return names;
-  }
-
-  /** @internal */
-  itemId(row: number): string {
-    return this.itemIds[row]!;
-  }
-
-  /** @internal */
-  conversationId(row: number): string {
-    return this.conversationIds[row]!;
-  }
-
-  /** @internal */
-  strategy(row: number): string {
-    return this.strategies[row]!;
-  }
-
-  /** @internal */
-  turnIndex(row: number): number {
-    return this.turnIndexes[row]!;
-  }
-
-  /** @internal */
-  repeat(row: number): number {
-    return this.repeats[row]!;
-  }
-
-  /** @internal */
-  outcome(row: number): ItemResult['outcome'] {
-    return outcomes[this.outcomes[row]!]!;
-  }
-
-  /** @internal */
-  flagsOf(row: number): number {
-    return this.flags[row]!;
-  }
-
-  /** @internal */
-  nuggetSource(row: number): ItemResult['nuggetSource'] {
-    return nuggetSources[this.nuggetSources[row]!];
-  }
-
-  /** @internal */
-  cost(row: number): number {
-    return this.costs[row]!;
-  }
-
-  /** @internal */
-  latency(row: number): number {
-    return this.latencies[row]!;
-  }
-
-  /** @internal */
-  usage(row: number): ItemResult['usage'] {
-    return { inputTokens: this.inputTokens[row]!, outputTokens: this.outputTokens[row]! };
-  }
-
-  /** @internal */
-  error(row: number): ErrorInfo | undefined {
-    return this.errors.get(row);
-  }
-
-  /** @internal */
-  freeRun(row: number): FreeRunTurn | undefined {
-    return this.freeRuns.get(row);
   }
 
   private setScore(row: number, name: string, value: ScoreValue): void {
@@ -235,29 +174,57 @@ export class PackedItems {
   /** Doubles every column's room (the string columns are plain arrays and grow by themselves). */
   private grow(): void {
     const capacity = Math.max(1024, this.capacity * 2);
-    const widen = <T extends Int32Array | Uint8Array | Float64Array>(
-      array: T,
-      make: (size: number) => T,
-    ): T => {
-      const wider = make(capacity);
-      wider.set(array);
-      return wider;
-    };
-    this.turnIndexes = widen(this.turnIndexes, (size) => new Int32Array(size));
-    this.repeats = widen(this.repeats, (size) => new Int32Array(size));
-    this.outcomes = widen(this.outcomes, (size) => new Uint8Array(size));
-    this.nuggetSources = widen(this.nuggetSources, (size) => new Uint8Array(size));
-    this.flags = widen(this.flags, (size) => new Uint8Array(size));
-    this.costs = widen(this.costs, (size) => new Float64Array(size));
-    this.latencies = widen(this.latencies, (size) => new Float64Array(size));
-    this.inputTokens = widen(this.inputTokens, (size) => new Float64Array(size));
-    this.outputTokens = widen(this.outputTokens, (size) => new Float64Array(size));
+    const columns = this.columns;
+    for (const name of typedColumns) (columns[name] as TypedColumn) = widen(columns[name], capacity);
     for (const column of this.scores.values()) {
-      column.kinds = widen(column.kinds, (size) => new Uint8Array(size));
-      if (column.numbers) column.numbers = widen(column.numbers, (size) => new Float64Array(size));
+      column.kinds = widen(column.kinds, capacity);
+      if (column.numbers) column.numbers = widen(column.numbers, capacity);
     }
     this.capacity = capacity;
   }
+}
+
+type TypedColumn = Int32Array | Uint8Array | Float64Array;
+
+/** The columns {@link PackedItems} keeps per row. */
+interface Columns {
+  itemIds: string[];
+  conversationIds: string[];
+  strategies: string[];
+  turnIndexes: Int32Array;
+  repeats: Int32Array;
+  /** Index into `outcomes`. */
+  outcomes: Uint8Array;
+  /** Index into `nuggetSources`. */
+  nuggetSources: Uint8Array;
+  /** `hasReference`, `nuggetsEmpty`, `nuggetsPresent`. */
+  flags: Uint8Array;
+  costs: Float64Array;
+  latencies: Float64Array;
+  inputTokens: Float64Array;
+  outputTokens: Float64Array;
+  /** By row: the few items that carry one. */
+  errors: Map<number, ErrorInfo>;
+  freeRuns: Map<number, FreeRunTurn>;
+}
+
+const typedColumns = [
+  'turnIndexes',
+  'repeats',
+  'outcomes',
+  'nuggetSources',
+  'flags',
+  'costs',
+  'latencies',
+  'inputTokens',
+  'outputTokens',
+] as const satisfies readonly (keyof Columns)[];
+
+/** A copy of `array` with room for `capacity` entries. */
+function widen<T extends TypedColumn>(array: T, capacity: number): T {
+  const wider = new (array.constructor as new (length: number) => T)(capacity);
+  wider.set(array);
+  return wider;
 }
 
 /**
@@ -288,49 +255,50 @@ export class PackedItem implements ItemResult {
     return noDelegations;
   }
   get itemId(): string {
-    return this.packed.itemId(this.row);
+    return this.packed.columns.itemIds[this.row]!;
   }
   get conversationId(): string {
-    return this.packed.conversationId(this.row);
+    return this.packed.columns.conversationIds[this.row]!;
   }
   get turnIndex(): number {
-    return this.packed.turnIndex(this.row);
+    return this.packed.columns.turnIndexes[this.row]!;
   }
   get repeat(): number {
-    return this.packed.repeat(this.row);
+    return this.packed.columns.repeats[this.row]!;
   }
   get strategy(): string {
-    return this.packed.strategy(this.row);
+    return this.packed.columns.strategies[this.row]!;
   }
   get outcome(): ItemResult['outcome'] {
-    return this.packed.outcome(this.row);
+    return outcomes[this.packed.columns.outcomes[this.row]!]!;
   }
   /** `''` when the item had a reference (its text is not kept), `null` for a routing-only turn. */
   get reference(): string | null {
-    return this.packed.flagsOf(this.row) & hasReference ? '' : null;
+    return this.packed.columns.flags[this.row]! & hasReference ? '' : null;
   }
   /** Whether there were nuggets, not what they said: absent, empty, or one empty string. */
   get nuggets(): string[] | undefined {
-    const flags = this.packed.flagsOf(this.row);
+    const flags = this.packed.columns.flags[this.row]!;
     return flags & nuggetsPresent ? someNuggets : flags & nuggetsEmpty ? noTexts : undefined;
   }
   get nuggetSource(): ItemResult['nuggetSource'] {
-    return this.packed.nuggetSource(this.row);
+    return nuggetSources[this.packed.columns.nuggetSources[this.row]!];
   }
   get error(): ErrorInfo | undefined {
-    return this.packed.error(this.row);
+    return this.packed.columns.errors.get(this.row);
   }
   get usage(): ItemResult['usage'] {
-    return this.packed.usage(this.row);
+    const { inputTokens, outputTokens } = this.packed.columns;
+    return { inputTokens: inputTokens[this.row]!, outputTokens: outputTokens[this.row]! };
   }
   get costUsd(): number {
-    return this.packed.cost(this.row);
+    return this.packed.columns.costs[this.row]!;
   }
   get latencyMs(): number {
-    return this.packed.latency(this.row);
+    return this.packed.columns.latencies[this.row]!;
   }
   get freeRun(): FreeRunTurn | undefined {
-    return this.packed.freeRun(this.row);
+    return this.packed.columns.freeRuns.get(this.row);
   }
   /** The scores as an object, built on each read (the summary reads {@link PackedItem.score}). */
   get scores(): Record<string, ScoreValue> {
