@@ -1,12 +1,12 @@
-import { eld } from 'eld/extrasmall';
 import { RecentResults } from '../recent-results.js';
 import { tokenize } from '../text-terms.js';
+import { NgramLanguageDetector } from './ngram-language-detector.js';
 
 /** The languages {@link detectLanguage} tells apart: the seven of the support corpus. */
 export const detectableLanguages = ['en', 'es', 'de', 'fr', 'nl', 'it', 'pt'] as const;
 
-// Two detectors, each where it is strong. ELD (the `eld` package, character n-grams, pure
-// JavaScript, its smallest database) reads anything of a few words; measured on the corpus's 1,128
+// Two detectors, each where it is strong. ELD (the `eld` package's detector and its smallest
+// database, character n-grams, ported over a packed copy of its table: see NgramLanguageDetector) reads anything of a few words; measured on the corpus's 1,128
 // labelled user turns it beats a stop-word table (`npm run measure:language -w @baton/core`). On a
 // text of one to three words n-grams are noise ("hello?" looks Italian to them), so a closed table of
 // very frequent function words, greetings and short replies decides there when it can.
@@ -309,21 +309,23 @@ function byFunctionWords(text: string): string | undefined {
 }
 
 function ngrams(text: string): { language: string | undefined; reliable: boolean } {
-  // The shared detector is read, never configured: a language subset set on it would leak to any
-  // other user of the package in the process. The seven are picked from its scores instead.
-  const result = eld.detect(text);
-  const scores = result.getScores();
+  // The detector scores all of its 60 languages; the seven are picked from its scores.
+  detector ??= new NgramLanguageDetector();
+  const result = detector.detect(text);
   let language: string | undefined;
   let best = 0;
   for (const candidate of detectableLanguages) {
-    const score = scores[candidate] ?? 0;
+    const score = result.scores.get(candidate) ?? 0;
     if (score > best) {
       best = score;
       language = candidate;
     }
   }
-  return { language, reliable: result.isReliable() && result.language === language };
+  return { language, reliable: result.reliable && result.language === language };
 }
+
+// Built on the first detection: a process that never detects a language never decodes the table.
+let detector: NgramLanguageDetector | undefined;
 
 function reliableNgrams(text: string): string | undefined {
   const { language, reliable } = ngrams(text);
