@@ -101,4 +101,31 @@ describe('memoizeTermQueries', () => {
       expect(memoized.search(query), query).toEqual(plain.search(query));
     }
   });
+
+  it('skips the fuzzy walk for a term that provably matches nothing, with the results of a plain index throughout', () => {
+    const plain = index();
+    const memoized = index();
+    const rank = memoizeTermQueries(memoized);
+    const tree = (memoized as unknown as { _index: { fuzzyGet: (...args: unknown[]) => unknown } })._index;
+    const fuzzyGet = tree.fuzzyGet.bind(tree);
+    let walks = 0;
+    tree.fuzzyGet = (...args: unknown[]) => {
+      walks += 1;
+      return fuzzyGet(...args);
+    };
+    const ranked = (query: string) =>
+      plain.search(query).map((result) => ({ id: result.id, score: result.score }));
+    // Ticket numbers and foreign words match nothing; near misses, prefixes and exact words do.
+    const unmatched = ['T000123', 'T000124', 'Rückerstattung', 'zahlung'];
+    const matched = ['refnud', 'recipt', 'print', 'invoices', 'tracking', 'pasword'];
+    for (const term of [...unmatched, ...matched]) {
+      const query = `where is my refund ${term}`;
+      expect(rank(query), query).toEqual(ranked(query));
+      expect(memoized.search(query), query).toEqual(plain.search(query));
+    }
+    // One walk per distinct term that may match (each remembered afterwards), none for the rest.
+    const maybe = new Set(['where', 'is', 'my', 'refund', ...matched].map((term) => term.toLowerCase()));
+    expect(walks).toBeLessThanOrEqual(maybe.size);
+    expect(walks).toBeGreaterThanOrEqual(matched.length);
+  });
 });

@@ -1,5 +1,6 @@
 import type MiniSearch from 'minisearch';
 import { RecentResults } from './recent-results.js';
+import { UnmatchableTerms } from './unmatchable-terms.js';
 
 /** One document's match for one query term, as MiniSearch builds it internally. */
 interface TermMatch {
@@ -22,6 +23,8 @@ type ExecuteQuerySpec = (query: QuerySpec, options: unknown) => Map<number, Term
 interface MiniSearchInternals {
   executeQuerySpec?: ExecuteQuerySpec;
   _documentIds?: Map<number, unknown>;
+  /** The term tree (a `SearchableMap`): its keys are the vocabulary. */
+  _index?: { keys?: () => Iterable<string> };
   _options?: {
     tokenize?: (text: string) => string[];
     processTerm?: (term: string) => string | string[] | null | undefined | false;
@@ -67,9 +70,33 @@ export function memoizeTermQueries(
   const original = target.executeQuerySpec;
   if (typeof original !== 'function') return plainRanking;
   const remembered = new RecentResults<string, Map<number, TermMatch>>(capacity);
+  const configuredMaxFuzzy = target._options?.searchOptions?.maxFuzzy;
+  const indexMaxFuzzy = typeof configuredMaxFuzzy === 'number' ? configuredMaxFuzzy : 6;
+  /** MiniSearch 7's fuzzy distance for a term (`executeQuerySpec`): 0 means no fuzzy lookup. */
+  const fuzzyDistance = (query: QuerySpec, options: unknown): number => {
+    if (!query.fuzzy) return 0;
+    const fuzzy = query.fuzzy === true ? 0.2 : query.fuzzy;
+    if (fuzzy >= 1) return fuzzy;
+    // MiniSearch reads maxFuzzy from the search's options over the index's (default 6).
+    const given = (options as { maxFuzzy?: unknown } | undefined)?.maxFuzzy;
+    const maxFuzzy = typeof given === 'number' ? given : indexMaxFuzzy;
+    return Math.min(maxFuzzy, Math.round(query.term.length * fuzzy));
+  };
+  // Built on the first lookup of a new term, from the term tree as it is then (it no longer changes).
+  let unmatchable: UnmatchableTerms | null | undefined;
+  const lookUp = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
+    if (unmatchable === undefined) {
+      const keys = target._index?.keys;
+      unmatchable = typeof keys === 'function' ? new UnmatchableTerms(keys.call(target._index)) : null;
+    }
+    // A term with no exact, prefix or fuzzy match has no results; proving it is far cheaper than
+    // MiniSearch's fuzzy walk of the term tree, and "maybe" falls back to the real lookup.
+    if (unmatchable?.provesNoMatch(query.term, fuzzyDistance(query, options), query.prefix)) return new Map();
+    return original.call(index, query, options);
+  };
   const termResults = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
     const key = `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
-    return remembered.get(key, () => original.call(index, query, options));
+    return remembered.get(key, () => lookUp(query, options));
   };
   target.executeQuerySpec = (query: QuerySpec, options: unknown) =>
     // Never handed out as stored: MiniSearch's OR combinator merges into its maps.
