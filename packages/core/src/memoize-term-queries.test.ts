@@ -128,4 +128,20 @@ describe('memoizeTermQueries', () => {
     expect(walks).toBeLessThanOrEqual(maybe.size);
     expect(walks).toBeGreaterThanOrEqual(matched.length);
   });
+
+  it('keeps proven misses out of the remembered results, so a stream of them does not push out a matching term', () => {
+    const memoized = index();
+    const rank = memoizeTermQueries(memoized, 2);
+    const tree = (memoized as unknown as { _index: { fuzzyGet: (...args: unknown[]) => unknown } })._index;
+    const fuzzyGet = tree.fuzzyGet.bind(tree);
+    let walks = 0;
+    tree.fuzzyGet = (...args: unknown[]) => {
+      walks += 1;
+      return fuzzyGet(...args);
+    };
+    rank('refund');
+    for (let ticket = 0; ticket < 20; ticket += 1) rank(`T${100000 + ticket}`);
+    rank('refund');
+    expect(walks).toBe(1);
+  });
 });

@@ -82,21 +82,36 @@ export function memoizeTermQueries(
     const maxFuzzy = typeof given === 'number' ? given : indexMaxFuzzy;
     return Math.min(maxFuzzy, Math.round(query.term.length * fuzzy));
   };
+  // Shared by every proven miss: read-only (the public path hands out copies).
+  const noMatch = new Map<number, TermMatch>();
   // Built on the first lookup of a new term, from the term tree as it is then (it no longer changes).
   let unmatchable: UnmatchableTerms | null | undefined;
-  const lookUp = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
+  const provenMisses = new RecentResults<string, boolean>(capacity);
+  const lookUp = (query: QuerySpec, options: unknown, key: string): Map<number, TermMatch> => {
     if (unmatchable === undefined) {
       const keys = target._index?.keys;
       unmatchable = typeof keys === 'function' ? new UnmatchableTerms(keys.call(target._index)) : null;
     }
     // A term with no exact, prefix or fuzzy match has no results; proving it is far cheaper than
     // MiniSearch's fuzzy walk of the term tree, and "maybe" falls back to the real lookup.
-    if (unmatchable?.provesNoMatch(query.term, fuzzyDistance(query, options), query.prefix)) return new Map();
-    return original.call(index, query, options);
+    const terms = unmatchable;
+    const proven =
+      terms !== null &&
+      provenMisses.get(key, () =>
+        terms.provesNoMatch(query.term, fuzzyDistance(query, options), query.prefix),
+      );
+    return proven ? noMatch : original.call(index, query, options);
   };
   const termResults = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
     const key = `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
-    return remembered.get(key, () => lookUp(query, options));
+    // A proven miss is remembered as a boolean (`provenMisses`), not among the results: most new
+    // terms of support traffic are misses (a ticket number per message, another language's words)
+    // that would push out the results worth keeping.
+    return remembered.get(
+      key,
+      () => lookUp(query, options, key),
+      (results) => results !== noMatch,
+    );
   };
   target.executeQuerySpec = (query: QuerySpec, options: unknown) =>
     // Never handed out as stored: MiniSearch's OR combinator merges into its maps.

@@ -44,6 +44,22 @@ describe('RecentResults', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  it('does not remember a result that is not worth keeping, nor let it push out one that is', () => {
+    const results = new RecentResults<string, string>(1);
+    const computed: string[] = [];
+    const upper = (key: string) => {
+      computed.push(key);
+      return key.toUpperCase();
+    };
+    const worthKeeping = (value: string) => value !== 'MISS';
+    results.get('kept', upper, worthKeeping);
+    expect(results.get('miss', upper, worthKeeping)).toBe('MISS');
+    expect(results.get('miss', upper, worthKeeping)).toBe('MISS');
+    expect(results.get('kept', upper, worthKeeping)).toBe('KEPT');
+    expect(computed).toEqual(['kept', 'miss', 'miss']);
+    expect(results.size).toBe(1);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new RecentResults(0)).toThrow(RangeError);
     expect(() => new RecentResults(Number.NaN)).toThrow(RangeError);

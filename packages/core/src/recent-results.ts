@@ -22,8 +22,14 @@ export class RecentResults<K, V> {
       throw new RangeError(`RecentResults needs a capacity of at least 1, got ${capacity}.`);
   }
 
-  /** The remembered result for `key`, computing and remembering it on a miss; either way `key` becomes the most recently used. */
-  get(key: K, compute: (key: K) => V): V {
+  /**
+   * The remembered result for `key`, computing and remembering it on a miss; either way `key` becomes
+   * the most recently used.
+   *
+   * @param worthKeeping - Whether a computed result is remembered (default: all are). Results that
+   *   cost about as little to recompute as to look up would only push out the ones worth keeping.
+   */
+  get(key: K, compute: (key: K) => V, worthKeeping?: (value: V) => boolean): V {
     const known = this.results.get(key);
     if (known !== undefined || this.results.has(key)) {
       // Used again: to the back of the line. Without this, a stream of one-off keys (a ticket
@@ -33,6 +39,7 @@ export class RecentResults<K, V> {
       return known as V;
     }
     const value = compute(key);
+    if (worthKeeping !== undefined && !worthKeeping(value)) return value;
     this.results.set(key, value);
     if (this.results.size > this.capacity) {
       const oldest = this.results.keys().next();
