@@ -97,6 +97,12 @@ describe('ProgressReporter in a log', () => {
     progress.finish();
     expect(out.writes).toEqual([]);
   });
+
+  it('asks for the total only when it shows progress, so a quiet run reads its dataset once', () => {
+    expect(new ProgressReporter(stream(false), { enabled: false }).wantsTotal).toBe(false);
+    expect(new ProgressReporter(stream(false), { enabled: true }).wantsTotal).toBe(true);
+    expect(new ProgressReporter(stream(true), { enabled: true }).wantsTotal).toBe(true);
+  });
 });
 
 describe('formatDuration', () => {

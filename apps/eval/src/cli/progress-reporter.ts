@@ -66,6 +66,14 @@ export class ProgressReporter {
     (this.timer as { unref?: () => void }).unref?.();
   }
 
+  /**
+   * Whether the reporter shows anything, and so needs the total: counting it means reading the
+   * whole dataset once before the run (a streaming pre-pass), which a disabled reporter never uses.
+   */
+  get wantsTotal(): boolean {
+    return this.options.enabled;
+  }
+
   /** Sets the number of items expected; the rate and ETA count from here. */
   plan(total: number): void {
     this.total = total;

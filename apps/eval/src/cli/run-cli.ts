@@ -91,7 +91,8 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
             io.stderr.write(`${line}\n`);
           },
           onItem: (_item, done) => progress.update(done),
-          onPlan: (plan) => progress.plan(plan.items),
+          // The total costs a pass over the whole dataset: only when progress is shown.
+          ...(progress.wantsTotal ? { onPlan: (plan) => progress.plan(plan.items) } : {}),
         },
       );
     } finally {
