@@ -49,6 +49,12 @@ export interface RankedDocument {
  * terms, each document's sum times the number of query terms it matched, a stable sort by score)
  * and so copies nothing and builds no result objects, which was half of a remembered search's cost.
  *
+ * A new term that provably matches nothing (no exact or prefix match, and too few shared bigrams
+ * with any term of a possible length for a fuzzy one: `UnmatchableTerms`) gets no results without
+ * MiniSearch's fuzzy walk of its term tree, and is remembered apart as a miss, so a stream of them
+ * (a ticket number per message) does not push the useful terms out; any other term takes the real
+ * lookup.
+ *
  * Only for an index that no longer changes (documents added once, before any search) and that is
  * always searched with the same options: a term's results depend on both. It hooks MiniSearch's
  * internal `executeQuerySpec` (7.x); without that method, or with search options it does not

@@ -26,8 +26,8 @@ const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
  * turns is a large share of the harness's own work. It does what the SDK needs of a fetch: method,
  * headers and a string or byte body; a `Response` as soon as the headers arrive, whose body streams
  * (server-sent events) with backpressure; gzip, deflate and brotli bodies decoded as `fetch`
- * decodes them; aborts through `signal` rejecting with an `AbortError` (before or after the
- * headers); a network failure rejecting as `fetch` does (`TypeError('fetch failed')` with the
+ * decodes them; aborts through `signal` rejecting with its reason, an `AbortError` by default
+ * (before or after the headers); a network failure rejecting as `fetch` does (`TypeError('fetch failed')` with the
  * socket's error as `cause`). Redirects are not followed (an API call is never redirected; the
  * SDK reports the 3xx). Bodies it does not carry go to `fallback`.
  *
@@ -90,7 +90,11 @@ export function createNodeFetch(options: NodeFetchOptions = {}): Fetch {
           responseHeaders.append(incoming.rawHeaders[index]!, incoming.rawHeaders[index + 1]!);
         }
         const hasBody = !nullBodyStatuses.has(status) && init.method !== 'HEAD';
-        if (!hasBody) incoming.resume();
+        if (!hasBody) {
+          // Nothing reads it: drained, and a late socket error (an abort) must not go unheard.
+          incoming.on('error', () => {});
+          incoming.resume();
+        }
         const decoded = hasBody ? decode(incoming, responseHeaders.get('content-encoding')) : undefined;
         incoming.on('end', release);
         incoming.on('close', release);

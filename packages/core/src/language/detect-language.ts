@@ -6,8 +6,9 @@ import { NgramLanguageDetector } from './ngram-language-detector.js';
 export const detectableLanguages = ['en', 'es', 'de', 'fr', 'nl', 'it', 'pt'] as const;
 
 // Two detectors, each where it is strong. ELD (the `eld` package's detector and its smallest
-// database, character n-grams, ported over a packed copy of its table: see NgramLanguageDetector) reads anything of a few words; measured on the corpus's 1,128
-// labelled user turns it beats a stop-word table (`npm run measure:language -w @baton/core`). On a
+// database, character n-grams, ported over a packed copy of its table: see NgramLanguageDetector)
+// reads anything of a few words; measured on the corpus's 1,128 labelled user turns it beats a
+// stop-word table (`npm run measure:language -w @baton/core`). On a
 // text of one to three words n-grams are noise ("hello?" looks Italian to them), so a closed table of
 // very frequent function words, greetings and short replies decides there when it can.
 const functionWords: Record<string, readonly string[]> = {
