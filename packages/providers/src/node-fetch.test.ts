@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -148,6 +150,29 @@ describe('createNodeFetch', () => {
     const fetch = createNodeFetch();
     for (let call = 0; call < 3; call += 1) expect(await (await fetch(url)).text()).toBe('ok');
     expect(connections()).toBe(1);
+  });
+
+  it('speaks HTTPS through the https agent it is given (a CA of its own)', async () => {
+    const tls = (name: string) => readFileSync(new URL(`../test/fixtures/tls/${name}`, import.meta.url));
+    const server = createHttpsServer(
+      { cert: tls('localhost-cert.pem'), key: tls('localhost-key.pem') },
+      (request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ secure: true, method: request.method }));
+      },
+    );
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const fetch = createNodeFetch({
+      agents: { https: new HttpsAgent({ keepAlive: true, ca: tls('localhost-cert.pem') }) },
+    });
+    const response = await fetch(`https://127.0.0.1:${port}/v1/models`, { method: 'POST', body: '{}' });
+    expect(await response.json()).toEqual({ secure: true, method: 'POST' });
+    // Without the CA the certificate is refused, as the global fetch refuses it.
+    const refused = await createNodeFetch()(`https://127.0.0.1:${port}/`).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as { cause?: { code?: string } }).cause?.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 
   it('hands a body it does not carry (a stream) to the fallback', async () => {

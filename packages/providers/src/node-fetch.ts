@@ -11,6 +11,11 @@ export interface NodeFetchOptions {
    * a blob: file uploads, which Baton never sends). Default: the global `fetch`.
    */
   fallback?: Fetch;
+  /**
+   * The connection pools to use, e.g. an `https.Agent` that trusts your own CA. Default: keep-alive
+   * agents of this transport's own.
+   */
+  agents?: { http?: HttpAgent; https?: HttpsAgent };
 }
 
 /** Statuses whose response has no body (the Fetch standard's "null body status"). */
@@ -40,8 +45,8 @@ export function createNodeFetch(options: NodeFetchOptions = {}): Fetch {
   const fallback: Fetch = options.fallback ?? ((input, init) => globalThis.fetch(input, init));
   // Idle keep-alive sockets are unreferenced by Node's agent: they never hold the process open.
   const agents = {
-    'http:': new HttpAgent({ keepAlive: true }),
-    'https:': new HttpsAgent({ keepAlive: true }),
+    'http:': options.agents?.http ?? new HttpAgent({ keepAlive: true }),
+    'https:': options.agents?.https ?? new HttpsAgent({ keepAlive: true }),
   };
   return (input, init = {}) => {
     if (input instanceof Request || !isCarriedBody(init.body)) return fallback(input, init);
