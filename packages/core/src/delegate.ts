@@ -15,7 +15,8 @@ import type {
   Verdict,
 } from './delegation-record.js';
 import { type FailureLadder, noFallback } from './failure-ladder.js';
-import { redactPii } from './pii/index.js';
+import { type PiiRedaction, redactPii } from './pii/index.js';
+import { RecentResults } from './recent-results.js';
 import type { Roster } from './roster.js';
 import { type RunScope, raceSignal } from './run-scope.js';
 import type { TaskSpec } from './task-spec.js';
@@ -225,7 +226,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     if (accepted) {
       record.outcome = 'completed';
       record.answeredBy = record.attempts[record.attempts.length - 1]?.agentId;
-    } else if ((ladder.human || escalateReason) && !scope.signal.aborted) {
+    } else if ((ladder.human || escalateReason) && !scope.aborted) {
       const last = record.attempts[record.attempts.length - 1];
       fallback(
         'human',
@@ -241,7 +242,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     record.latencyMs = scope.clock.now() - startedAt;
     if (scope.emitting) scope.emit({ type: 'delegation-end', id, parentId: scope.parentEventId, record });
   }
-  if (scope.signal.aborted) throw toBatonError(scope.signal.reason, 'aborted');
+  if (scope.aborted) throw toBatonError(scope.signal.reason, 'aborted');
   const output = accepted ?? (escalated ? undefined : best);
   return { record, ...(output ? { output } : {}), accepted: accepted !== undefined, escalated };
 }
@@ -291,11 +292,13 @@ async function runAttempt(options: {
   const self = options.rung === 'self';
   // The attempt's own budget account (drawing from every enclosing one) so that what this attempt
   // spent can be told apart from concurrent branches, and its task's limits apply to it alone.
+  // (Always the same keys, undefined where unset: one options shape keeps `child` fast.)
   const limited = scope.child({
-    ...(self ? {} : { agentId: agent.id, nest: true }),
+    agentId: self ? undefined : agent.id,
+    nest: !self,
     parentEventId: attemptId,
     budget: options.task.budget ?? {},
-    ...(options.task.deadline !== undefined ? { deadline: options.task.deadline } : {}),
+    deadline: options.task.deadline,
     toolGrant: new Set(agent.card.tools),
   });
   // The attempt's signal fires when its timeout, the deadline or the wall-time budget passes, so a
@@ -433,7 +436,7 @@ async function runAttempt(options: {
   }
   // Out of budget or time, or cancelled: no further rung could run either (except a human).
   const fatal =
-    scope.signal.aborted ||
+    scope.aborted ||
     (error !== undefined &&
       (error.code === 'budget-exceeded' || error.code === 'deadline-exceeded' || error.code === 'aborted'));
   return { record, ...(output ? { output } : {}), fatal };
@@ -481,7 +484,7 @@ async function transferContext(
   let redactions = 0;
   const redact = (text: string) => {
     if (cleared) return text;
-    const result = redactPii(text);
+    const result = redacted(text);
     redactions += result.count;
     return result.text;
   };
@@ -526,10 +529,23 @@ async function transferContext(
   };
 }
 
+/**
+ * Redactions of recently seen texts. One delegation redacts the same text several times (the task's
+ * goal is often the customer's message, which the context transfer redacts again, and again after
+ * its policy picks it), and a replay sends each message through every strategy: the scan for
+ * personal data is the costliest step of a delegation that calls no model. Results are read, never
+ * changed.
+ */
+const recentRedactions = new RecentResults<string, PiiRedaction>(256);
+
+function redacted(text: string): PiiRedaction {
+  return recentRedactions.get(text, redactPii);
+}
+
 const placeholderPattern = /\[(?:email|iban|card|ip|id|passport|dob|address|phone|name)\]/g;
 
 function redactText(text: string): string {
-  return redactPii(text).text;
+  return redacted(text).text;
 }
 
 function redactTask(task: TaskSpec): TaskSpec {
@@ -554,7 +570,7 @@ function redactAttempt(attempt: PreviousAttempt): PreviousAttempt {
 /** Redacts every string in a JSON-like value, however deeply nested, counting what it replaced. */
 function redactDeep(value: unknown, count: (found: number) => void): unknown {
   if (typeof value === 'string') {
-    const result = redactPii(value);
+    const result = redacted(value);
     count(result.count);
     return result.text;
   }

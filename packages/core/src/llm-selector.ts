@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Agent } from './agent.js';
 import type { ChatModel, ToolDefinition } from './chat-model.js';
 import type { Selector } from './selector.js';
 
@@ -22,47 +23,19 @@ const escalateArguments = z.object({ reason: z.string().default('') });
  * ```
  */
 export function llmSelector(options: { model: ChatModel; instructions?: string }): Selector {
+  // The roster text and tools for the last candidate list seen: a team offers the same agents on
+  // every turn, so they are built once rather than per call (and the tools' schema lengths, which
+  // the budget estimate measures, stay known).
+  let last: Offer | undefined;
+  const offer = (candidates: readonly Agent[]): Offer => {
+    if (last && sameAgents(last.agents, candidates)) return last;
+    last = buildOffer(candidates);
+    return last;
+  };
   return {
     name: 'llm',
     async select(request, scope) {
-      const ids = request.candidates.map((agent) => agent.id);
-      const roster = request.candidates
-        .map((agent) => {
-          const skills = agent.card.skills.map((skill) => `${skill.name}: ${skill.description}`).join('; ');
-          return `- ${agent.id} (${agent.card.languages.join(', ')}): ${agent.card.description}${skills ? ` Skills: ${skills}` : ''}`;
-        })
-        .join('\n');
-      const tools: ToolDefinition[] = [
-        {
-          name: 'delegate',
-          description: 'Delegate the request (or one part of it) to a specialist agent.',
-          parameters: {
-            type: 'object',
-            properties: {
-              agent: { type: 'string', enum: ids, description: 'The specialist to delegate to.' },
-              task: {
-                type: 'string',
-                description:
-                  "The sub-task, phrased for the specialist, in the customer's words where possible.",
-              },
-              reason: { type: 'string', description: 'Why this specialist.' },
-            },
-            required: ['agent', 'task', 'reason'],
-            additionalProperties: false,
-          },
-        },
-        {
-          name: 'escalate_to_human',
-          description:
-            'Hand the conversation to a human when no specialist fits or the customer needs a person.',
-          parameters: {
-            type: 'object',
-            properties: { reason: { type: 'string' } },
-            required: ['reason'],
-            additionalProperties: false,
-          },
-        },
-      ];
+      const { ids, roster, tools } = offer(request.candidates);
       const response = await scope.callModel(
         options.model,
         {
@@ -131,6 +104,61 @@ export function llmSelector(options: { model: ChatModel; instructions?: string }
         : { candidates: [], self: 1, reason: 'the model chose no valid delegate' };
     },
   };
+}
+
+/** What the selecting model is offered for one list of candidates. */
+interface Offer {
+  agents: readonly Agent[];
+  ids: string[];
+  /** One line per candidate, for the system prompt. */
+  roster: string;
+  tools: ToolDefinition[];
+}
+
+function sameAgents(first: readonly Agent[], second: readonly Agent[]): boolean {
+  if (first.length !== second.length) return false;
+  for (let index = 0; index < first.length; index += 1) if (first[index] !== second[index]) return false;
+  return true;
+}
+
+function buildOffer(candidates: readonly Agent[]): Offer {
+  const ids = candidates.map((agent) => agent.id);
+  const roster = candidates
+    .map((agent) => {
+      const skills = agent.card.skills.map((skill) => `${skill.name}: ${skill.description}`).join('; ');
+      return `- ${agent.id} (${agent.card.languages.join(', ')}): ${agent.card.description}${skills ? ` Skills: ${skills}` : ''}`;
+    })
+    .join('\n');
+  const tools: ToolDefinition[] = [
+    {
+      name: 'delegate',
+      description: 'Delegate the request (or one part of it) to a specialist agent.',
+      parameters: {
+        type: 'object',
+        properties: {
+          agent: { type: 'string', enum: ids, description: 'The specialist to delegate to.' },
+          task: {
+            type: 'string',
+            description: "The sub-task, phrased for the specialist, in the customer's words where possible.",
+          },
+          reason: { type: 'string', description: 'Why this specialist.' },
+        },
+        required: ['agent', 'task', 'reason'],
+        additionalProperties: false,
+      },
+    },
+    {
+      name: 'escalate_to_human',
+      description: 'Hand the conversation to a human when no specialist fits or the customer needs a person.',
+      parameters: {
+        type: 'object',
+        properties: { reason: { type: 'string' } },
+        required: ['reason'],
+        additionalProperties: false,
+      },
+    },
+  ];
+  return { agents: [...candidates], ids, roster, tools };
 }
 
 function agentNamed(value: unknown): string | undefined {

@@ -44,6 +44,32 @@ describe('RecentResults', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'b']);
   });
 
+  it('recomputes exactly what a plain least-recently-used list would, repeats in a row included', () => {
+    // A reference model: an array, most recently used last. Keys repeat in runs, so the shortcut for
+    // the key already at the back is exercised between ordinary moves and evictions.
+    const capacity = 3;
+    const results = new RecentResults<string, string>(capacity);
+    const model: string[] = [];
+    let state = 7;
+    for (let step = 0; step < 2_000; step += 1) {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const key = 'abcde'[state % 5]!;
+      const repeats = 1 + (Math.floor(state / 5) % 3);
+      for (let repeat = 0; repeat < repeats; repeat += 1) {
+        let computed = false;
+        results.get(key, (value) => {
+          computed = true;
+          return value;
+        });
+        const index = model.indexOf(key);
+        expect(computed).toBe(index === -1);
+        if (index !== -1) model.splice(index, 1);
+        model.push(key);
+        if (model.length > capacity) model.shift();
+      }
+    }
+  });
+
   it('does not remember a result that is not worth keeping, nor let it push out one that is', () => {
     const results = new RecentResults<string, string>(1);
     const computed: string[] = [];

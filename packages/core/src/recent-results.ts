@@ -15,6 +15,9 @@
  */
 export class RecentResults<K, V> {
   private readonly results = new Map<K, V>();
+  /** The most recently used key (the map's last), when there is one. */
+  private newest: K | undefined;
+  private hasNewest = false;
 
   /** @param capacity - Inputs remembered at most (≥ 1). */
   constructor(private readonly capacity: number) {
@@ -34,13 +37,21 @@ export class RecentResults<K, V> {
     if (known !== undefined || this.results.has(key)) {
       // Used again: to the back of the line. Without this, a stream of one-off keys (a ticket
       // number per message) pushes out the keys every input shares, however often they are used.
-      this.results.delete(key);
-      this.results.set(key, known as V);
+      // A key already at the back stays put: the same key asked for again in a row (one text read
+      // by several steps) skips a delete and a set, which also leave the map a hole to compact.
+      if (!this.hasNewest || !Object.is(this.newest, key)) {
+        this.results.delete(key);
+        this.results.set(key, known as V);
+        this.newest = key;
+        this.hasNewest = true;
+      }
       return known as V;
     }
     const value = compute(key);
     if (worthKeeping !== undefined && !worthKeeping(value)) return value;
     this.results.set(key, value);
+    this.newest = key;
+    this.hasNewest = true;
     if (this.results.size > this.capacity) {
       const oldest = this.results.keys().next();
       if (!oldest.done) this.results.delete(oldest.value);

@@ -104,11 +104,12 @@ export function createTeam(options: TeamOptions): Team {
     const scope = parent
       ? parent.child({ parentEventId: turnId, budget: options.limits?.budget ?? {} })
       : new RunScope({
-          ...(respondOptions.signal ? { signal: respondOptions.signal } : {}),
+          // Always the same keys (values may be undefined): one object shape for V8 to optimise.
+          signal: respondOptions.signal,
           budget: new Budget(options.limits?.budget, undefined, () => clock.now()),
           clock,
           limits,
-          ...(listener ? { listener } : {}),
+          listener,
           parentEventId: turnId,
         });
     const started = scope.clock.now();
@@ -221,14 +222,15 @@ function emitEnd(
   started: number,
 ): TurnResult {
   const spent = scope.budget.spent();
-  const result: TurnResult = {
-    ...answer,
+  // Object.assign rather than a spread: strategies build answers of several shapes (with or without
+  // `escalation`, `error`), and a spread of many shapes at one site costs V8 a slow clone each turn.
+  const result: TurnResult = Object.assign({}, answer, {
     turnId,
     strategy,
     usage: spent.usage,
     costUsd: spent.costUsd,
     latencyMs: scope.clock.now() - started,
-  };
+  });
   if (scope.emitting) {
     scope.emit({
       type: 'turn-end',
