@@ -190,7 +190,8 @@ describe('translationEditRate', () => {
       }
       const fast = translationEditRate(hypothesis, reference);
       const slow = plainTercom(hypothesis, reference);
-      expect({ round, edits: fast.edits, shifts: fast.shifts }).toEqual({ round, ...slow });
+      const { edits, shifts, insertions, deletions, substitutions } = fast;
+      expect({ round, edits, shifts, insertions, deletions, substitutions }).toEqual({ round, ...slow });
       expect(fast.edits).toBe(fast.shifts + fast.insertions + fast.deletions + fast.substitutions);
       // Shifts keep the length, so the remaining edits must bridge the length difference.
       expect(fast.insertions - fast.deletions).toBe(reference.length - hypothesis.length);
@@ -198,6 +199,64 @@ describe('translationEditRate', () => {
     // Some references exceed 32 and some 64 words, so that the bit vectors span two and three blocks.
     expect(longReferences.some((length) => length > 32 && length <= 64)).toBe(true);
     expect(longReferences.some((length) => length > 64)).toBe(true);
+  });
+
+  it('matches the plain search in every count, under other shift limits, at bit-vector block edges', () => {
+    // The production code keeps both Levenshtein tables as bit vectors (the backward one computed
+    // right to left and bit-reversed), reads its backtrace from their steps, indexes the reference
+    // by word and reuses one buffer across calls; every count depends on the backtrace's ties.
+    // Lengths around 32 and 64 put the last column at either end of a 32-bit block, and successive
+    // calls of different sizes leave stale data in the reused buffer.
+    let state = 20260115;
+    const random = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const edgeLengths = [1, 2, 31, 32, 33, 63, 64, 65];
+    const limits = [
+      { maxShiftSize: 1, maxShiftDistance: 50 },
+      { maxShiftSize: 2, maxShiftDistance: 5 },
+      { maxShiftSize: 3, maxShiftDistance: 1 },
+      { maxShiftSize: 10, maxShiftDistance: 50 },
+    ];
+    for (let round = 0; round < 64; round++) {
+      const vocabulary = 2 + Math.floor(random() * 10);
+      const length =
+        round % 2 === 0 ? edgeLengths[(round / 2) % edgeLengths.length]! : 1 + Math.floor(random() * 40);
+      const reference = Array.from({ length }, () => `w${Math.floor(random() * vocabulary)}`);
+      // Half the hypotheses are edits of the reference (shifts pay off), half unrelated draws.
+      const hypothesis =
+        round % 4 < 2
+          ? [...reference]
+          : Array.from(
+              { length: 1 + Math.floor(random() * 40) },
+              () => `w${Math.floor(random() * vocabulary)}`,
+            );
+      if (round % 4 < 2) {
+        for (let edit = 1 + Math.floor(random() * 6); edit > 0; edit--) {
+          const at = Math.floor(random() * hypothesis.length);
+          const kind = random();
+          if (kind < 0.5)
+            hypothesis.splice(
+              Math.floor(random() * (hypothesis.length + 1)),
+              0,
+              ...hypothesis.splice(at, 1 + Math.floor(random() * 4)),
+            );
+          else if (kind < 0.75) hypothesis.splice(at, 0, `w${Math.floor(random() * vocabulary)}`);
+          else hypothesis[Math.min(at, hypothesis.length - 1)] = `x${Math.floor(random() * vocabulary)}`;
+        }
+      }
+      const options = limits[round % limits.length]!;
+      const { edits, shifts, insertions, deletions, substitutions } = translationEditRate(
+        hypothesis,
+        reference,
+        options,
+      );
+      expect({ round, edits, shifts, insertions, deletions, substitutions }).toEqual({
+        round,
+        ...plainTercom(hypothesis, reference, options),
+      });
+    }
   });
 });
 
@@ -269,7 +328,8 @@ describe('humanCleanup', () => {
 function plainTercom(
   hypothesis: readonly string[],
   reference: readonly string[],
-): { edits: number; shifts: number } {
+  { maxShiftSize = 10, maxShiftDistance = 50 }: { maxShiftSize?: number; maxShiftDistance?: number } = {},
+): { edits: number; shifts: number; insertions: number; deletions: number; substitutions: number } {
   const levenshtein = (words: readonly string[]) => {
     // One flat table, row by row: the same full recomputation, without an array per row.
     const width = reference.length + 1;
@@ -289,6 +349,7 @@ function plainTercom(
     const hypothesisWrong = words.map(() => false);
     const referenceWrong = reference.map(() => false);
     const alignedTo = reference.map(() => -1);
+    const counts = { insertions: 0, deletions: 0, substitutions: 0 };
     let i = words.length;
     let j = reference.length;
     while (i > 0 || j > 0) {
@@ -298,18 +359,27 @@ function plainTercom(
         alignedTo[j - 1] = i - 1;
         hypothesisWrong[i - 1] = mismatch;
         referenceWrong[j - 1] = mismatch;
+        if (mismatch) counts.substitutions++;
         i--;
         j--;
       } else if (i > 0 && (j === 0 || cell(i - 1, j) + 1 === here)) {
         hypothesisWrong[i - 1] = true;
+        counts.deletions++;
         i--;
       } else {
         alignedTo[j - 1] = i - 1;
         referenceWrong[j - 1] = true;
+        counts.insertions++;
         j--;
       }
     }
-    return { distance: cell(words.length, reference.length), hypothesisWrong, referenceWrong, alignedTo };
+    return {
+      distance: cell(words.length, reference.length),
+      hypothesisWrong,
+      referenceWrong,
+      alignedTo,
+      counts,
+    };
   };
   const move = (words: readonly string[], start: number, length: number, target: number): string[] => {
     const block = words.slice(start, start + length);
@@ -338,12 +408,12 @@ function plainTercom(
   let current = [...hypothesis];
   let shifts = 0;
   for (;;) {
-    const { distance, hypothesisWrong, referenceWrong, alignedTo } = levenshtein(current);
+    const { distance, hypothesisWrong, referenceWrong, alignedTo, counts } = levenshtein(current);
     let best: { key: number[]; words: string[] } | undefined;
     for (let start = 0; start < current.length; start++) {
       for (let referenceStart = 0; referenceStart < reference.length; referenceStart++) {
-        if (Math.abs(referenceStart - start) > 50) continue;
-        for (let length = 1; length <= 10; length++) {
+        if (Math.abs(referenceStart - start) > maxShiftDistance) continue;
+        for (let length = 1; length <= maxShiftSize; length++) {
           if (start + length > current.length || referenceStart + length > reference.length) break;
           if (current[start + length - 1] !== reference[referenceStart + length - 1]) break;
           if (!hypothesisWrong.slice(start, start + length).some(Boolean)) continue;
@@ -358,7 +428,7 @@ function plainTercom(
         }
       }
     }
-    if (best === undefined || best.key[0]! <= 0) return { edits: shifts + distance, shifts };
+    if (best === undefined || best.key[0]! <= 0) return { edits: shifts + distance, shifts, ...counts };
     current = best.words;
     shifts++;
   }
