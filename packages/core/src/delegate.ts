@@ -16,7 +16,6 @@ import type {
 } from './delegation-record.js';
 import { type FailureLadder, noFallback } from './failure-ladder.js';
 import { type PiiRedaction, redactPii } from './pii/index.js';
-import { RecentResults } from './recent-results.js';
 import type { Roster } from './roster.js';
 import { type RunScope, raceSignal } from './run-scope.js';
 import type { TaskSpec } from './task-spec.js';
@@ -143,6 +142,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
   const plan = planAttempts(eligible, ladder, roster, delegator);
   const previous: PreviousAttempt[] = [];
   const contexts = new Map<boolean, Promise<TransferredContext>>();
+  const redact = redactorOnce();
   let task = options.task;
   let accepted: AgentOutput | undefined;
   let best: AgentOutput | undefined;
@@ -164,7 +164,7 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
   const contextFor = (cleared: boolean) => {
     let context = contexts.get(cleared);
     if (!context) {
-      context = transferContext(transfer, options.turn, cleared, scope).then((transferred) => {
+      context = transferContext(transfer, options.turn, cleared, scope, redact).then((transferred) => {
         if (record.context.characters === 0 && record.context.messages === 0)
           record.context = transferred.info;
         return transferred;
@@ -189,11 +189,11 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
         agent: planned.agent,
         rung: planned.rung,
         index: record.attempts.length + 1,
-        task: cleared ? task : redactTask(task),
+        task: cleared ? task : redactTask(task, redact),
         context: () => contextFor(cleared),
         // A copy, redacted for this delegate: earlier answers may quote data it is not cleared for.
         previous: previous.map((attemptSoFar) =>
-          cleared ? { ...attemptSoFar } : redactAttempt(attemptSoFar),
+          cleared ? { ...attemptSoFar } : redactAttempt(attemptSoFar, redact),
         ),
         verifiers,
         scope,
@@ -480,11 +480,12 @@ async function transferContext(
   turn: TurnInput,
   cleared: boolean,
   scope: RunScope,
+  redactOnce: Redactor,
 ): Promise<TransferredContext> {
   let redactions = 0;
   const redact = (text: string) => {
     if (cleared) return text;
-    const result = redacted(text);
+    const result = redactOnce(text);
     redactions += result.count;
     return result.text;
   };
@@ -514,9 +515,13 @@ async function transferContext(
   if (selection.fields) {
     fields = cleared
       ? selection.fields
-      : (redactDeep(selection.fields, (found) => {
-          redactions += found;
-        }) as Record<string, unknown>);
+      : (redactDeep(
+          selection.fields,
+          (found) => {
+            redactions += found;
+          },
+          redactOnce,
+        ) as Record<string, unknown>);
   }
   let characters = summary?.length ?? 0;
   for (const message of messages) characters += message.content.length;
@@ -529,54 +534,62 @@ async function transferContext(
   };
 }
 
-/**
- * Redactions of recently seen texts. One delegation redacts the same text several times (the task's
- * goal is often the customer's message, which the context transfer redacts again, and again after
- * its policy picks it), and a replay sends each message through every strategy: the scan for
- * personal data is the costliest step of a delegation that calls no model. Results are read, never
- * changed.
- */
-const recentRedactions = new RecentResults<string, PiiRedaction>(256);
+/** Redacts one text (returning the text and how many spans it replaced). */
+type Redactor = (text: string) => PiiRedaction;
 
-function redacted(text: string): PiiRedaction {
-  return recentRedactions.get(text, redactPii);
+/**
+ * A redactor that scans each distinct text once. One delegation redacts the same text several
+ * times (the task's goal is often the customer's message, which the context transfer redacts
+ * again, and again after its policy picks it), and the scan for personal data is the costliest step
+ * of a delegation that calls no model. Made per delegation, so no unredacted text outlives it.
+ */
+function redactorOnce(): Redactor {
+  const seen = new Map<string, PiiRedaction>();
+  return (text) => {
+    let result = seen.get(text);
+    if (result === undefined) {
+      result = redactPii(text);
+      seen.set(text, result);
+    }
+    return result;
+  };
 }
 
 const placeholderPattern = /\[(?:email|iban|card|ip|id|passport|dob|address|phone|name)\]/g;
 
-function redactText(text: string): string {
-  return redacted(text).text;
-}
-
-function redactTask(task: TaskSpec): TaskSpec {
+function redactTask(task: TaskSpec, redact: Redactor): TaskSpec {
+  const text = (value: string) => redact(value).text;
   return {
     ...task,
-    goal: redactText(task.goal),
-    ...(task.instructions !== undefined ? { instructions: redactText(task.instructions) } : {}),
-    constraints: task.constraints.map(redactText),
-    acceptanceCriteria: task.acceptanceCriteria.map(redactText),
+    goal: text(task.goal),
+    ...(task.instructions !== undefined ? { instructions: text(task.instructions) } : {}),
+    constraints: task.constraints.map(text),
+    acceptanceCriteria: task.acceptanceCriteria.map(text),
   };
 }
 
-function redactAttempt(attempt: PreviousAttempt): PreviousAttempt {
+function redactAttempt(attempt: PreviousAttempt, redact: Redactor): PreviousAttempt {
+  const text = (value: string) => redact(value).text;
   return {
     ...attempt,
-    ...(attempt.output !== undefined ? { output: redactText(attempt.output) } : {}),
-    ...(attempt.error !== undefined ? { error: redactText(attempt.error) } : {}),
-    verdicts: attempt.verdicts.map((verdict) => ({ ...verdict, reason: redactText(verdict.reason) })),
+    ...(attempt.output !== undefined ? { output: text(attempt.output) } : {}),
+    ...(attempt.error !== undefined ? { error: text(attempt.error) } : {}),
+    verdicts: attempt.verdicts.map((verdict) => ({ ...verdict, reason: text(verdict.reason) })),
   };
 }
 
 /** Redacts every string in a JSON-like value, however deeply nested, counting what it replaced. */
-function redactDeep(value: unknown, count: (found: number) => void): unknown {
+function redactDeep(value: unknown, count: (found: number) => void, redact: Redactor): unknown {
   if (typeof value === 'string') {
-    const result = redacted(value);
+    const result = redact(value);
     count(result.count);
     return result.text;
   }
-  if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, count));
+  if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, count, redact));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, redactDeep(entry, count)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [key, redactDeep(entry, count, redact)]),
+    );
   }
   return value;
 }

@@ -45,4 +45,18 @@ describe('llmSelector', () => {
     expect(offered[3]?.prompt).toContain('invoices and refunds');
     expect(offered[3]?.prompt).toContain('printers');
   });
+
+  it('refuses a model that edits the shared tools in place, so no later call is changed by it', async () => {
+    const editing = scriptedChatModel((request) => {
+      (request.tools as unknown as unknown[]).push({ name: 'extra' });
+      return 'hello';
+    });
+    const select = llmSelector({ model: editing });
+    const front = agent('front', 'general questions');
+    const turn = { message: 'hi', history: [] };
+    const candidates = [agent('billing', 'invoices and refunds')];
+    await expect(
+      select.select({ text: turn.message, language: 'en', turn, front, candidates }, new RunScope()),
+    ).rejects.toThrow();
+  });
 });

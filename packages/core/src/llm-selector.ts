@@ -158,7 +158,17 @@ function buildOffer(candidates: readonly Agent[]): Offer {
       },
     },
   ];
-  return { agents: [...candidates], ids, roster, tools };
+  // Every request shares these: frozen, so a model wrapper or a listener that edits a request's
+  // tools in place fails loudly instead of changing every later call (and the ids checked below).
+  return { agents: [...candidates], ids: deepFreeze(ids), roster, tools: deepFreeze(tools) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const entry of Object.values(value)) deepFreeze(entry);
+  }
+  return value;
 }
 
 function agentNamed(value: unknown): string | undefined {

@@ -78,10 +78,11 @@ export class RunScope {
   }
 
   /**
-   * Aborts when this scope is cancelled, its attempt times out, or a deadline or wall-time budget
-   * passes: pass it to any I/O. A scope that nothing can cancel (no signal was given) hands out a
-   * signal that never aborts, created on first read: Node builds an `AbortSignal` in about 3 µs, a
-   * tenth of a whole delegation, and most turns of a plain `team.respond(turn)` never read it.
+   * Aborts when this scope is cancelled (the signal it was given, or its attempt's guard: see
+   * {@link RunScope.guard}); pass it to any I/O. A scope that nothing can cancel (no signal was
+   * given) hands out a signal that never aborts, created on first read: Node builds an
+   * `AbortSignal` in about 3 µs, a tenth of a whole delegation, and most turns of a plain
+   * `team.respond(turn)` never read it.
    */
   get signal(): AbortSignal {
     if (this.source) return this.source;
@@ -303,7 +304,7 @@ export class RunScope {
       // Without a source nothing can cancel the call: no signal to pass, no race to run.
       const response = await (source
         ? raceSignal(model.generate(request, { signal: source }), source)
-        : model.generate(request));
+        : model.generate(request, noCallOptions));
       reservation.settle(response.usage, response.costUsd ?? 0);
       if (this.emitting) {
         this.emit({
@@ -371,7 +372,7 @@ export class RunScope {
       const source = this.source;
       const response = await (source
         ? raceSignal(model.embed(request, { signal: source }), source)
-        : model.embed(request));
+        : model.embed(request, noCallOptions));
       const usage = { inputTokens: response.usage.inputTokens, outputTokens: 0 };
       reservation.settle(usage, response.costUsd ?? 0);
       if (this.emitting) {
@@ -409,6 +410,9 @@ export class RunScope {
 }
 
 function noop(): void {}
+
+/** The options of a call nothing can cancel: an object still, for adapters that read `options.signal`. */
+const noCallOptions: { signal?: AbortSignal } = Object.freeze({});
 
 /** Output tokens assumed for a call that sets no `maxOutputTokens`, for budget checks. */
 export const defaultOutputAllowance = 512;
