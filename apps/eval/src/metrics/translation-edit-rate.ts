@@ -508,6 +508,25 @@ class EditTables {
     };
   }
 
+  /** Runs the scratch row (`plusVector`, `minusVector`) down the hypothesis words `words[from, to)`. */
+  private advanceScratchRow(words: Int32Array, from: number, to: number): void {
+    const { matches, blocks, plusVector, minusVector } = this;
+    for (let position = from; position < to; position++) {
+      advanceRow(
+        matches,
+        words[position]! * blocks,
+        blocks,
+        plusVector,
+        minusVector,
+        0,
+        0,
+        undefined,
+        undefined,
+        0,
+      );
+    }
+  }
+
   /**
    * Distance after replacing hypothesis rows `[from, to)` by `words[firstFrom, firstTo)` followed
    * by `words[secondFrom, secondTo)`: the rows before `from` and after `to` are unchanged, so start
@@ -522,39 +541,13 @@ class EditTables {
     secondFrom: number,
     secondTo: number,
   ): number {
-    const { m, blocks, matches, rowPlus, rowMinus, suffixPlus, suffixMinus, plusVector, minusVector } = this;
+    const { m, blocks, rowPlus, rowMinus, suffixPlus, suffixMinus, plusVector, minusVector } = this;
     for (let block = 0; block < blocks; block++) {
       plusVector[block] = rowPlus[from * blocks + block]!;
       minusVector[block] = rowMinus[from * blocks + block]!;
     }
-    for (let position = firstFrom; position < firstTo; position++) {
-      advanceRow(
-        matches,
-        words[position]! * blocks,
-        blocks,
-        plusVector,
-        minusVector,
-        0,
-        0,
-        undefined,
-        undefined,
-        0,
-      );
-    }
-    for (let position = secondFrom; position < secondTo; position++) {
-      advanceRow(
-        matches,
-        words[position]! * blocks,
-        blocks,
-        plusVector,
-        minusVector,
-        0,
-        0,
-        undefined,
-        undefined,
-        0,
-      );
-    }
+    this.advanceScratchRow(words, firstFrom, firstTo);
+    this.advanceScratchRow(words, secondFrom, secondTo);
     const to = from + (firstTo - firstFrom) + (secondTo - secondFrom);
     // Column 0: `to` deletions, then the whole reference after them.
     let value = to + this.firstColumn[to]!;
