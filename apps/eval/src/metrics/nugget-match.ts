@@ -67,14 +67,26 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
   const window = Math.max(12, 3 * words.length);
   const needPlain = Math.ceil(plain.length * requiredShare);
 
-  // Positions in the answer where each nugget word occurs.
+  // Positions in the answer where each nugget word occurs. Every answer token meets every nugget
+  // word here (the scoring's hottest loop): two words that `sameWord` can match begin with the same
+  // letter (equal, a plural apart, or a shared stem of 4+ letters), so a differing first letter
+  // rules the pair out before the call. Empty values, which tokens never have, take the full test.
   const occurrences: { word: number; position: number }[] = [];
-  answer.forEach((token, position) => {
-    words.forEach((word, index) => {
-      if (word.key ? token.value === word.value : !token.key && sameWord(token.value, word.value))
-        occurrences.push({ word: index, position });
-    });
-  });
+  const firstLetters = words.map((word) => firstLetter(word.value));
+  for (let position = 0; position < answer.length; position += 1) {
+    const token = answer[position]!;
+    const value = token.value;
+    const first = firstLetter(value);
+    for (let index = 0; index < words.length; index += 1) {
+      const word = words[index]!;
+      const matches = word.key
+        ? value === word.value
+        : !token.key &&
+          (first === firstLetters[index] || first < 0 || firstLetters[index]! < 0) &&
+          sameWord(value, word.value);
+      if (matches) occurrences.push({ word: index, position });
+    }
+  }
   if (windowHolds(occurrences, window, words, keys.length, needPlain)) return 'present';
 
   // Contradicted: the nugget's words are there together with a key token of the same kind that
@@ -131,6 +143,11 @@ function windowHolds(
     if (words[word]!.key) keysIn += change;
     else plainIn += change;
   }
+}
+
+/** The first UTF-16 unit of a word, or -1 for the empty word. */
+function firstLetter(word: string): number {
+  return word.length === 0 ? -1 : word.charCodeAt(0);
 }
 
 function distinct(tokens: readonly FactToken[]): FactToken[] {

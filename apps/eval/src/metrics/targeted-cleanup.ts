@@ -77,10 +77,8 @@ export function targetedCleanup(
   if (answerSentences.length === 0) {
     return { rate: 1, target: reference, sentences: [{ text: reference, fate: 'added' }] };
   }
-  const { referenceSentences, referenceKeys, referenceWords } = recentReferences.get(
-    reference,
-    readReference,
-  );
+  const read = recentReferences.get(reference, readReference);
+  const { referenceSentences, referenceKeys, referenceWords } = read;
 
   const sentences: TargetedSentence[] = [];
   // The target so far, in the answer's order, each entry with its place in the reference's order.
@@ -113,7 +111,7 @@ export function targetedCleanup(
   for (const nugget of nuggets) {
     const nuggetTokens = factTokens(nugget);
     if (nuggetVerdict(targetTokens, nuggetTokens) === 'present') continue;
-    const carrier = carrierOf(nuggetTokens, referenceSentences);
+    const carrier = carrierIn(read, nugget, nuggetTokens);
     // A carrier already in the target (kept verbatim, or rewritten into) is not added twice: the
     // matcher can miss a paraphrased nugget in the very sentence that carries it.
     if (carrier !== undefined && !used.has(carrier) && !inTarget.has(referenceSentences[carrier]!.text))
@@ -156,6 +154,11 @@ interface ReadReference {
   referenceKeys: ReadonlySet<string>;
   /** Its other words. */
   referenceWords: WordSet;
+  /**
+   * The carrier sentence of each nugget asked about so far (see `carrierOf`): a function of the
+   * reference and the nugget alone, so every answer to the turn shares one search.
+   */
+  carriers: Map<string, number | undefined>;
 }
 
 interface ReferenceSentence {
@@ -178,7 +181,20 @@ function readReference(reference: string): ReadReference {
     referenceSentences,
     referenceKeys: new Set(referenceTokens.filter((token) => token.key).map((token) => token.value)),
     referenceWords: new WordSet(referenceTokens.filter((token) => !token.key).map((token) => token.value)),
+    carriers: new Map(),
   };
+}
+
+/** {@link carrierOf} for a nugget of a read reference, searched once per reference and nugget. */
+function carrierIn(
+  read: ReadReference,
+  nugget: string,
+  nuggetTokens: readonly FactToken[],
+): number | undefined {
+  if (read.carriers.has(nugget)) return read.carriers.get(nugget);
+  const carrier = carrierOf(nuggetTokens, read.referenceSentences);
+  read.carriers.set(nugget, carrier);
+  return carrier;
 }
 
 /**
