@@ -112,8 +112,12 @@ const extraStopWords = [
   'ola',
 ];
 
+const asciiOnly = /^[ -~\t\n\r]*$/;
+
 /** Folds case and accents the way every fact comparison here does. */
 export function foldText(text: string): string {
+  // ASCII is its own NFKC, NFD and NFC form and has no combining marks: only the case changes.
+  if (asciiOnly.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKC')
     .toLowerCase()
@@ -140,6 +144,19 @@ const twoDigits = (value: number): string => String(value).padStart(2, '0');
  */
 function canonicalise(folded: string): string {
   let text = ` ${folded} `;
+  // Every rewrite but the currency words needs a digit in what it matches (a code is only joined
+  // when it holds one): most sentences have none and skip ten scans.
+  if (hasDigit(folded)) text = canonicaliseNumbers(text);
+  // Currency and percent words.
+  return text.replace(
+    /\b(eur|euros?|usd|dollars?|gbp|pounds?|percent|per cent|prozent|procent|pour cent|por ciento|per cento|por cento)\b/g,
+    (word) => ` ${currencyWords.get(word) ?? word} `,
+  );
+}
+
+/** The rewrites of {@link canonicalise} that only ever change text holding a digit. */
+function canonicaliseNumbers(spaced: string): string {
+  let text = spaced;
   // ISO dates first, so their hyphens are not read as ranges or codes.
   text = text.replace(
     /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g,
@@ -210,11 +227,6 @@ function canonicalise(folded: string): string {
   // Codes: letters and digits joined by hyphens or spaces-free (E-104, INV-2024-118342, CD-410).
   text = text.replace(/\b[\p{L}\d]+(?:-[\p{L}\d]+)+\b/gu, (match) =>
     /\d/.test(match) && /\p{L}/u.test(match) ? match.replace(/-/g, '') : match,
-  );
-  // Currency and percent words.
-  text = text.replace(
-    /\b(eur|euros?|usd|dollars?|gbp|pounds?|percent|per cent|prozent|procent|pour cent|por ciento|per cento|por cento)\b/g,
-    (word) => ` ${currencyWords.get(word) ?? word} `,
   );
   return text;
 }
