@@ -86,6 +86,33 @@ describe('memoizeTermQueries', () => {
     expect(new Set(scores).size).toBeLessThan(scores.length);
   });
 
+  it('counts matched terms as MiniSearch does when a term reports others, or itself twice', () => {
+    // MiniSearch 7 lists each match's own query term once; a build that listed more must still rank
+    // exactly like the plain search of the same index.
+    const withOtherTerms = (search: MiniSearch<Article>): MiniSearch<Article> => {
+      const internals = search as unknown as {
+        executeQuerySpec: (query: { term: string }, options: unknown) => Map<number, { terms: string[] }>;
+      };
+      const original = internals.executeQuerySpec.bind(search);
+      internals.executeQuerySpec = (query, options) => {
+        const results = original(query, options);
+        for (const [documentId, found] of results) {
+          if (documentId % 3 === 0) found.terms.push(`extra-${documentId % 2}`);
+          if (documentId % 5 === 0) found.terms.push(query.term);
+        }
+        return results;
+      };
+      return search;
+    };
+    const plain = withOtherTerms(index());
+    const rank = memoizeTermQueries(withOtherTerms(index()));
+    const queries = Array.from({ length: 60 }, (_, query) => text(query * 13 + 1, 1 + (query % 7)));
+    for (const query of [...queries, ...queries, 'refund refund', 'pay']) {
+      const expected = plain.search(query).map((result) => ({ id: result.id, score: result.score }));
+      expect(rank(query), query).toEqual(expected);
+    }
+  });
+
   it('ranks with a plain search when the index searches in a way it does not reproduce', () => {
     const and = new MiniSearch<Article>({
       fields: ['title', 'body'],

@@ -144,39 +144,128 @@ export function memoizeTermQueries(
   const split = tokenize as (text: string) => string[];
   const process = processTerm as (term: string) => string | string[] | null | undefined | false;
 
+  // MiniSearch numbers its documents 0, 1, 2… as they are added (its short ids), so a search's sums
+  // live in arrays indexed by short id rather than in a map per search. Laid out on the first
+  // search, when the index is full.
+  let ids: string[] | null | undefined;
+  const layOut = (): string[] | null => {
+    const laid: string[] = [];
+    for (const [shortId, id] of documentIds) {
+      // Not MiniSearch 7's numbering: searches then go through MiniSearch itself.
+      if (!Number.isSafeInteger(shortId) || shortId < 0 || shortId > 0x7fffffff) return null;
+      laid[shortId] = String(id);
+    }
+    return laid;
+  };
+  // Each term's remembered matches packed for summing, keyed by the term alone (the ranking always
+  // asks with the index's options). Terms that match nothing are not kept, as above.
+  const views = new RecentResults<string, PackedTermMatches>(capacity);
+  const viewOf = (term: string): PackedTermMatches =>
+    views.get(
+      term,
+      () =>
+        packTermMatches(
+          termResults(
+            { term, fuzzy: (fuzzy as boolean | number) || false, prefix: prefix === true, termBoost: 1 },
+            options,
+          ),
+          term,
+        ),
+      (view) => view.documents.length > 0,
+    );
+
   return (query) => {
     // As MiniSearch's executeQuery: tokenise, process (a term may become several or none), then one
     // query spec per term with the index's search options.
     const terms = split(query)
       .flatMap((term) => process(term))
       .filter((term): term is string => typeof term === 'string' && term.length > 0);
-    const combined = new Map<number, { score: number; terms: string[] }>();
+    if (ids === undefined) ids = layOut();
+    if (ids === null) return plainRanking(query);
+    const documents = ids.length;
+    // A document's score is its matches' sum times the number of distinct query terms it matched
+    // (MiniSearch's OR keeps the matched terms in a list per document; comparing strings against it
+    // was most of a search). Here a term is a bit: one per distinct query term, per document.
+    const termIds = new Map<string, number>();
+    for (const term of terms) if (!termIds.has(term)) termIds.set(term, termIds.size);
+    const words = Math.max(1, (termIds.size + 31) >>> 5);
+    const seen = new Int32Array(documents * words);
+    const counts = new Int32Array(documents);
+    const scores = new Float64Array(documents);
+    const touched = new Uint8Array(documents);
+    // Matched terms that are none of the query's own (MiniSearch 7 never reports one): by document.
+    let others: Map<number, string[]> | undefined;
+    // `first`: the document's first matches, whose list MiniSearch takes whole (a term listed twice
+    // there counts twice; later lists only add what is new).
+    const count = (documentId: number, found: string, first: boolean): void => {
+      const termId = termIds.get(found);
+      if (termId === undefined) {
+        others ??= new Map();
+        const list = others.get(documentId);
+        if (list === undefined) others.set(documentId, [found]);
+        else if (first || !list.includes(found)) list.push(found);
+        return;
+      }
+      const slot = documentId * words + (termId >>> 5);
+      const bit = 1 << (termId & 31);
+      if (first || (seen[slot]! & bit) === 0) {
+        seen[slot] = seen[slot]! | bit;
+        counts[documentId] = counts[documentId]! + 1;
+      }
+    };
+    // Documents in the order they were first matched: MiniSearch's insertion order, which ties keep.
+    const order: number[] = [];
     for (const term of terms) {
-      const spec: QuerySpec = {
-        term,
-        fuzzy: (fuzzy as boolean | number) || false,
-        prefix: prefix === true,
-        termBoost: 1,
-      };
-      for (const [documentId, found] of termResults(spec, options)) {
-        const existing = combined.get(documentId);
-        if (existing === undefined) {
-          combined.set(documentId, { score: found.score, terms: found.terms.slice() });
-          continue;
+      const { documents: matched, termScores, termLists, onlyOwnTerm } = viewOf(term);
+      for (let at = 0; at < matched.length; at += 1) {
+        const documentId = matched[at]!;
+        const first = touched[documentId] === 0;
+        if (first) {
+          touched[documentId] = 1;
+          scores[documentId] = termScores[at]!;
+          order.push(documentId);
+        } else {
+          // The same additions in the same order as MiniSearch's OR: bit-identical sums.
+          scores[documentId] = scores[documentId]! + termScores[at]!;
         }
-        // The same additions in the same order as MiniSearch's OR: bit-identical sums.
-        existing.score = existing.score + found.score;
-        for (const matched of found.terms)
-          if (!existing.terms.includes(matched)) existing.terms.push(matched);
+        if (onlyOwnTerm) count(documentId, term, first);
+        else for (const found of termLists[at]!) count(documentId, found, first);
       }
     }
-    const ranked: RankedDocument[] = [];
-    for (const [documentId, { score, terms: matched }] of combined) {
-      ranked.push({ id: String(documentIds.get(documentId)), score: score * (matched.length || 1) });
+    const ranked: RankedDocument[] = new Array(order.length);
+    for (let at = 0; at < order.length; at += 1) {
+      const documentId = order[at]!;
+      const distinct = counts[documentId]! + (others?.get(documentId)?.length ?? 0);
+      ranked[at] = { id: ids[documentId]!, score: scores[documentId]! * (distinct || 1) };
     }
     // Array.prototype.sort is stable: ties keep MiniSearch's insertion order.
     return ranked.sort((a, b) => b.score - a.score);
   };
+}
+
+/** A term's matches as parallel arrays, read by every later search with the term. */
+interface PackedTermMatches {
+  documents: Int32Array;
+  termScores: Float64Array;
+  termLists: readonly (readonly string[])[];
+  /** Every match lists the term itself and nothing else (MiniSearch 7's own results always do). */
+  onlyOwnTerm: boolean;
+}
+
+function packTermMatches(results: Map<number, TermMatch>, term: string): PackedTermMatches {
+  const documents = new Int32Array(results.size);
+  const termScores = new Float64Array(results.size);
+  const termLists: (readonly string[])[] = [];
+  let onlyOwnTerm = true;
+  let at = 0;
+  for (const [documentId, { score, terms }] of results) {
+    documents[at] = documentId;
+    termScores[at] = score;
+    termLists.push(terms);
+    if (terms.length !== 1 || terms[0] !== term) onlyOwnTerm = false;
+    at += 1;
+  }
+  return { documents, termScores, termLists, onlyOwnTerm };
 }
 
 function copyResults(results: Map<number, TermMatch>): Map<number, TermMatch> {

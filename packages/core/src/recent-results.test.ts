@@ -26,7 +26,7 @@ describe('RecentResults', () => {
     expect(computed).toBe(1);
   });
 
-  it('drops the least recently used key beyond its capacity and keeps the rest', () => {
+  it('drops the oldest key not used again beyond its capacity, and keeps a used one', () => {
     const results = new RecentResults<string, string>(2);
     const seen: string[] = [];
     const echo = (key: string) => {
@@ -35,8 +35,8 @@ describe('RecentResults', () => {
     };
     results.get('a', echo);
     results.get('b', echo);
-    results.get('a', echo); // a is used again: b is now the least recently used
-    results.get('c', echo); // pushes b out
+    results.get('a', echo); // a is used again: it gets a second chance
+    results.get('c', echo); // pushes b out, the oldest not used again
     expect(results.size).toBe(2);
     results.get('a', echo);
     results.get('c', echo);
@@ -44,28 +44,64 @@ describe('RecentResults', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'b']);
   });
 
-  it('recomputes exactly what a plain least-recently-used list would, repeats in a row included', () => {
-    // A reference model: an array, most recently used last. Keys repeat in runs, so the shortcut for
-    // the key already at the back is exercised between ordinary moves and evictions.
-    const capacity = 3;
-    const results = new RecentResults<string, string>(capacity);
-    const model: string[] = [];
-    let state = 7;
-    for (let step = 0; step < 2_000; step += 1) {
-      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-      const key = 'abcde'[state % 5]!;
-      const repeats = 1 + (Math.floor(state / 5) % 3);
-      for (let repeat = 0; repeat < repeats; repeat += 1) {
+  it('keeps the keys every input shares through a stream of one-off keys', () => {
+    const results = new RecentResults<string, string>(4);
+    const computed: string[] = [];
+    const echo = (key: string) => {
+      computed.push(key);
+      return key;
+    };
+    for (let message = 0; message < 100; message += 1) {
+      results.get('shared-1', echo);
+      results.get('shared-2', echo);
+      results.get(`ticket-${message}`, echo);
+    }
+    expect(computed.filter((key) => key.startsWith('shared'))).toEqual(['shared-1', 'shared-2']);
+    expect(results.size).toBe(4);
+  });
+
+  it('never drops the result it has just computed, even when every other one was used', () => {
+    const results = new RecentResults<string, string>(1);
+    let computed = 0;
+    const echo = (key: string) => {
+      computed += 1;
+      return key;
+    };
+    results.get('old', echo);
+    results.get('old', echo);
+    results.get('new', echo);
+    results.get('new', echo);
+    expect(computed).toBe(2);
+  });
+
+  it('recomputes exactly what a second-chance (CLOCK) list would, under any mix of keys', () => {
+    // A reference model: oldest first, each with its mark. Beyond capacity, the oldest marked entries
+    // move to the back unmarked until an unmarked one is at the front, which goes; then the new key
+    // comes in last, unmarked.
+    for (const capacity of [1, 2, 3, 5]) {
+      const results = new RecentResults<string, string>(capacity);
+      const model: { key: string; used: boolean }[] = [];
+      let state = 7 + capacity;
+      for (let step = 0; step < 3_000; step += 1) {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+        const key = 'abcdefg'[state % 7]!;
         let computed = false;
         results.get(key, (value) => {
           computed = true;
           return value;
         });
-        const index = model.indexOf(key);
-        expect(computed).toBe(index === -1);
-        if (index !== -1) model.splice(index, 1);
-        model.push(key);
-        if (model.length > capacity) model.shift();
+        const entry = model.find((candidate) => candidate.key === key);
+        expect(computed).toBe(entry === undefined);
+        if (entry) {
+          entry.used = true;
+          continue;
+        }
+        if (model.length >= capacity) {
+          while (model[0]!.used) model.push({ key: model.shift()!.key, used: false });
+          model.shift();
+        }
+        model.push({ key, used: false });
+        expect(results.size).toBe(model.length);
       }
     }
   });

@@ -1,8 +1,15 @@
 /**
- * The results of a pure function for its most recently used distinct inputs, at most `capacity` of
- * them, the least recently used dropped first. For work that a replay repeats with identical input
- * (every strategy and floor probe of a turn tokenises, classifies and searches the same text): a
- * repeat costs one map lookup instead of the work.
+ * The results of a pure function for its recently used distinct inputs, at most `capacity` of them.
+ * For work that a replay repeats with identical input (every strategy and floor probe of a turn
+ * tokenises, classifies and searches the same text): a repeat costs one map lookup instead of the
+ * work.
+ *
+ * Beyond capacity the oldest result goes first unless it was used again since it came in, or since
+ * its last second chance: then it moves to the back, unmarked, and the next oldest is looked at
+ * (the "second chance" or CLOCK approximation of least-recently-used). So a stream of one-off keys
+ * (a ticket number per message) cannot push out the keys every input shares, and a hit costs one
+ * lookup and a flag, where exact recency would move the key on every hit (a delete and an insert,
+ * which cost more than many of the computations remembered here).
  *
  * Only for functions whose result depends on the key alone, and whose results callers never mutate
  * (hand out read-only types, or copy).
@@ -14,10 +21,7 @@
  * ```
  */
 export class RecentResults<K, V> {
-  private readonly results = new Map<K, V>();
-  /** The most recently used key (the map's last), when there is one. */
-  private newest: K | undefined;
-  private hasNewest = false;
+  private readonly results = new Map<K, Remembered<V>>();
 
   /** @param capacity - Inputs remembered at most (≥ 1). */
   constructor(private readonly capacity: number) {
@@ -26,36 +30,22 @@ export class RecentResults<K, V> {
   }
 
   /**
-   * The remembered result for `key`, computing and remembering it on a miss; either way `key` becomes
-   * the most recently used.
+   * The remembered result for `key`, computing and remembering it on a miss.
    *
    * @param worthKeeping - Whether a computed result is remembered (default: all are). Results that
    *   cost about as little to recompute as to look up would only push out the ones worth keeping.
    */
   get(key: K, compute: (key: K) => V, worthKeeping?: (value: V) => boolean): V {
     const known = this.results.get(key);
-    if (known !== undefined || this.results.has(key)) {
-      // Used again: to the back of the line. Without this, a stream of one-off keys (a ticket
-      // number per message) pushes out the keys every input shares, however often they are used.
-      // A key already at the back stays put: the same key asked for again in a row (one text read
-      // by several steps) skips a delete and a set, which also leave the map a hole to compact.
-      if (!this.hasNewest || !Object.is(this.newest, key)) {
-        this.results.delete(key);
-        this.results.set(key, known as V);
-        this.newest = key;
-        this.hasNewest = true;
-      }
-      return known as V;
+    if (known !== undefined) {
+      known.used = true;
+      return known.value;
     }
     const value = compute(key);
     if (worthKeeping !== undefined && !worthKeeping(value)) return value;
-    this.results.set(key, value);
-    this.newest = key;
-    this.hasNewest = true;
-    if (this.results.size > this.capacity) {
-      const oldest = this.results.keys().next();
-      if (!oldest.done) this.results.delete(oldest.value);
-    }
+    // Room is made before the new result comes in: it is never the one dropped.
+    if (this.results.size >= this.capacity) this.dropOne();
+    this.results.set(key, { value, used: false });
     return value;
   }
 
@@ -63,4 +53,23 @@ export class RecentResults<K, V> {
   get size(): number {
     return this.results.size;
   }
+
+  /**
+   * Drops the oldest result not used since its last chance, giving each used one on the way a
+   * second chance at the back. Ends within one round: every result it passes loses its mark.
+   */
+  private dropOne(): void {
+    for (const [key, remembered] of this.results) {
+      this.results.delete(key);
+      if (!remembered.used) return;
+      remembered.used = false;
+      this.results.set(key, remembered);
+    }
+  }
+}
+
+/** A remembered result and whether it was used since it came in or last moved to the back. */
+interface Remembered<V> {
+  value: V;
+  used: boolean;
 }
