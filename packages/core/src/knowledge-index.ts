@@ -9,8 +9,13 @@ export interface KnowledgeHit {
   score: number;
 }
 
+/** Printable ASCII: its own NFKD form, with no combining marks to strip. */
+const plainAscii = /^[ -~]*$/;
+
 function normalizeTerm(term: string): string | null {
-  const folded = term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  const folded = plainAscii.test(term)
+    ? term.toLowerCase()
+    : term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   return folded.length > 1 ? folded : null;
 }
 

@@ -217,6 +217,10 @@ export function memoizeTermQueries(
     const order: number[] = [];
     for (const term of terms) {
       const { documents: matched, termScores, termLists, onlyOwnTerm } = viewOf(term);
+      // The usual case: each match lists this term alone, whose bit is looked up once here.
+      const ownSlot = termIds.get(term)!;
+      const ownWord = ownSlot >>> 5;
+      const ownBit = 1 << (ownSlot & 31);
       for (let at = 0; at < matched.length; at += 1) {
         const documentId = matched[at]!;
         const first = touched[documentId] === 0;
@@ -228,8 +232,15 @@ export function memoizeTermQueries(
           // The same additions in the same order as MiniSearch's OR: bit-identical sums.
           scores[documentId] = scores[documentId]! + termScores[at]!;
         }
-        if (onlyOwnTerm) count(documentId, term, first);
-        else for (const found of termLists[at]!) count(documentId, found, first);
+        if (onlyOwnTerm) {
+          const slot = documentId * words + ownWord;
+          if (first || (seen[slot]! & ownBit) === 0) {
+            seen[slot] = seen[slot]! | ownBit;
+            counts[documentId] = counts[documentId]! + 1;
+          }
+        } else {
+          for (const found of termLists[at]!) count(documentId, found, first);
+        }
       }
     }
     const ranked: RankedDocument[] = new Array(order.length);
