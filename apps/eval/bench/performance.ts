@@ -254,10 +254,44 @@ async function llmPath(folder: string, exchanges: readonly Exchange[]): Promise<
         usage.maxRssBytes <= 200 * 1024 * 1024,
       );
     }
+    await modelCallFloor(stub.url);
     record('stub host calls served', String(await stopStub(stub)), undefined);
   } catch (error) {
     await stopStub(stub).catch(() => 0);
     throw error;
+  }
+}
+
+/**
+ * Context for the LLM rows: the same 2,000 calls at 32 in flight made by a bare loop
+ * (`model-call-floor.ts`), through Baton's OpenAI chat model and through Node's `http` alone. What a
+ * harness turn spends beyond the first is agents, knowledge, scoring, tracing and output.
+ */
+async function modelCallFloor(url: string): Promise<void> {
+  const script = fileURLToPath(new URL('./model-call-floor.ts', import.meta.url));
+  const turns = 2_000;
+  const concurrency = 32;
+  for (const [mode, label] of [
+    ['model', 'the `openai` SDK over createNodeFetch, as every harness turn'],
+    ['http', "Node's http alone"],
+  ] as const) {
+    // Without the @baton/source condition: the compiled @baton/providers, like the CLI measured above.
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', script, url, String(turns), String(concurrency), mode],
+      { cwd: repository, encoding: 'utf8' },
+    );
+    if (run.status !== 0) throw new Error(`model-call-floor ${mode} failed:\n${run.stderr}`);
+    const { wallMs, cpuMs } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      wallMs: number;
+      cpuMs: number;
+    };
+    const ideal = (turns * latencyMs) / concurrency;
+    record(
+      `(context) N=${turns} C=${concurrency}, the model calls alone: ${label}`,
+      `${(cpuMs / turns).toFixed(2)} ms CPU per call, efficiency ${(ideal / wallMs).toFixed(2)} (calls only, no start-up)`,
+      undefined,
+    );
   }
 }
 
