@@ -41,6 +41,8 @@ interface Usage {
   userMs: number;
   systemMs: number;
   maxRssBytes: number;
+  /** The main thread's own CPU time (Linux only); the rest is worker and V8 background threads. */
+  mainThreadMs?: number;
   /** [ms since start, RSS bytes]. */
   samples: [number, number][];
 }
@@ -180,6 +182,13 @@ async function runBaton(
 }
 
 const cpuMs = (usage: Usage) => usage.userMs + usage.systemMs;
+
+/** "; main thread x ms, other threads y ms" per turn, where the probe could read the main thread's time. */
+function threadSplit(usage: Usage, turns: number): string {
+  if (usage.mainThreadMs === undefined) return '';
+  const main = usage.mainThreadMs / turns;
+  return `; main thread ${main.toFixed(2)} ms, scoring worker and V8's background threads ${(cpuMs(usage) / turns - main).toFixed(2)} ms`;
+}
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** Non-empty lines of a file, streamed: the 100,000-conversation run's items pass 512 MB, V8's longest string. */
@@ -245,7 +254,7 @@ async function llmPath(folder: string, exchanges: readonly Exchange[]): Promise<
       );
       record(
         `LLM path N=${turns} C=${concurrency}: CPU ≤ 2 ms per turn`,
-        `${perTurn.toFixed(2)} ms (${(cpuMs(usage) / 1000).toFixed(1)} s CPU for ${turns} turns, start-up included)`,
+        `${perTurn.toFixed(2)} ms (${(cpuMs(usage) / 1000).toFixed(1)} s CPU for ${turns} turns, start-up included${threadSplit(usage, turns)})`,
         perTurn <= 2,
       );
       record(
@@ -308,7 +317,7 @@ async function offlinePath(folder: string): Promise<void> {
   const rate = items / (wallMs / 1000);
   record(
     'offline default run: ≥ 1,000 items/s',
-    `${Math.round(rate)} items/s (${items} items in ${(wallMs / 1000).toFixed(1)} s incl. start-up and the profiling pass's ${profiled} items; ${Math.round((items + profiled) / (wallMs / 1000))} items/s counting those; ${(cpuMs(usage) / 1000).toFixed(1)} s CPU; load ${load()})`,
+    `${Math.round(rate)} items/s (${items} items in ${(wallMs / 1000).toFixed(1)} s incl. start-up and the profiling pass's ${profiled} items; ${Math.round((items + profiled) / (wallMs / 1000))} items/s counting those; ${(cpuMs(usage) / 1000).toFixed(1)} s CPU${usage.mainThreadMs === undefined ? '' : `, ${(usage.mainThreadMs / 1000).toFixed(1)} s of it on the main thread`}; load ${load()})`,
     rate >= 1000,
   );
 }

@@ -2,7 +2,7 @@
 // it runs and, as it exits, writes its CPU time, peak RSS (the kernel's high-water mark) and the
 // samples to the file named by BATON_BENCH_USAGE_FILE. Plain JavaScript: the measured process runs
 // the compiled CLI, without tsx.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.BATON_BENCH_USAGE_FILE;
@@ -24,8 +24,24 @@ if (file && isMainThread) {
         userMs: cpu.user / 1000,
         systemMs: cpu.system / 1000,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        mainThreadMs: mainThreadMs(),
         samples,
       }),
     );
   });
+}
+
+/**
+ * The main thread's own CPU time (Linux: the scheduler's nanoseconds on a CPU, from
+ * /proc/thread-self/schedstat, read on the main thread), or undefined elsewhere. The rest of the
+ * process's CPU is the scoring worker's and V8's background threads' (compilation, garbage
+ * collection).
+ */
+function mainThreadMs() {
+  try {
+    const onCpu = Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+    return Number.isFinite(onCpu) ? onCpu / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
 }
