@@ -25,7 +25,7 @@ import { createFitJudge, createUserSimulator, type FreeRunSettings } from './fre
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
-import { limitHeapGrowth, summaryHeapGrowth } from './limit-heap-growth.js';
+import { limitHeapGrowth, summaryHeapGrowth, turnsHeapGrowth } from './limit-heap-growth.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { createTextScorePool, defaultScoreThreads } from './metrics/text-score-pool.js';
@@ -303,7 +303,16 @@ async function evaluateInFolder(
   }
   const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
   // Before the scoring workers start: their heaps follow the same V8 setting.
-  if (options.heapGrowth !== undefined) limitHeapGrowth(options.heapGrowth);
+  const heapGrowth = turnsHeapGrowth({
+    ...(options.heapGrowth !== undefined ? { chosen: options.heapGrowth } : {}),
+    callsLiveModel:
+      (model !== undefined ||
+        judge !== undefined ||
+        userModel !== undefined ||
+        embeddingModel !== undefined) &&
+      !options.replay,
+  });
+  if (heapGrowth !== undefined) limitHeapGrowth(heapGrowth);
   const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
   const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
   held.textScoring = textScoring;

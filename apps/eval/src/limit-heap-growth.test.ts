@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 const setFlagsFromString = vi.fn();
 vi.mock('node:v8', () => ({ setFlagsFromString }));
 
-const { limitHeapGrowth } = await import('./limit-heap-growth.js');
+const { limitHeapGrowth, liveModelHeapGrowth, turnsHeapGrowth } = await import('./limit-heap-growth.js');
 const { EvalError } = await import('./eval-error.js');
 
 describe('limitHeapGrowth', () => {
@@ -16,5 +16,18 @@ describe('limitHeapGrowth', () => {
     setFlagsFromString.mockClear();
     expect(() => limitHeapGrowth(percent)).toThrow(EvalError);
     expect(setFlagsFromString).not.toHaveBeenCalled();
+  });
+});
+
+describe('turnsHeapGrowth', () => {
+  it('keeps the chosen growth whatever the run calls', () => {
+    expect(turnsHeapGrowth({ chosen: 200, callsLiveModel: true })).toBe(200);
+    expect(turnsHeapGrowth({ chosen: 30, callsLiveModel: false })).toBe(30);
+  });
+
+  it('limits the growth of a run that waits on a live model host, and leaves V8 its own otherwise', () => {
+    expect(turnsHeapGrowth({ callsLiveModel: true })).toBe(liveModelHeapGrowth);
+    expect(liveModelHeapGrowth).toBe(50);
+    expect(turnsHeapGrowth({ callsLiveModel: false })).toBeUndefined();
   });
 });

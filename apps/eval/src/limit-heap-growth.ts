@@ -12,6 +12,28 @@ import { EvalError } from './eval-error.js';
 export const summaryHeapGrowth = 100;
 
 /**
+ * The heap growth the turns of a run that waits on a live model host run under when no
+ * `--heap-growth` was chosen. There the main thread idles while calls are out, so the extra full
+ * collections cost next to nothing, and V8's own factor (up to 4× what is live) is most of the
+ * process's memory: on the benchmark's stub host (N = 2,000, C = 32) peak RSS 355–384 → 274–277 MB
+ * for the same CPU within the machine's noise (14.1 against 14.4 s over three interleaved pairs);
+ * at N = 10,000, C = 64, 514–532 → 316–318 MB. Offline and cassette-replayed runs are CPU-bound
+ * and keep V8's factor (there 50 % costs about a tenth more CPU).
+ */
+export const liveModelHeapGrowth = 50;
+
+/**
+ * The heap growth the turns of a run start under: the one chosen, else {@link liveModelHeapGrowth}
+ * when the run calls a model host live, else none (V8's own factor).
+ *
+ * @param options - The chosen `--heap-growth`, and whether any model (agents', judge, simulated
+ *   user) is called live rather than replayed from a cassette or not at all.
+ */
+export function turnsHeapGrowth(options: { chosen?: number; callsLiveModel: boolean }): number | undefined {
+  return options.chosen ?? (options.callsLiveModel ? liveModelHeapGrowth : undefined);
+}
+
+/**
  * Caps how far V8 lets the heap grow past what is live before its next full collection, for the
  * whole process (main thread and workers), from now on: V8's `--heap-growing-percent`, which it
  * reads at every full collection, so it applies to a process already running. By default V8 picks

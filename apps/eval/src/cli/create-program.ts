@@ -146,7 +146,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option(
       '--heap-growth <percent>',
-      'let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default: V8, up to 300, while turns run; 100 for the summary)',
+      "let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default while turns run: 50 when a model is called live, else V8's own, up to 300; 100 for the summary)",
       integer('--heap-growth'),
     )
     .option(
