@@ -197,15 +197,7 @@ export function memoizeTermQueries(
     let others: Map<number, string[]> | undefined;
     // `first`: the document's first matches, whose list MiniSearch takes whole (a term listed twice
     // there counts twice; later lists only add what is new).
-    const count = (documentId: number, found: string, first: boolean): void => {
-      const termId = termIds.get(found);
-      if (termId === undefined) {
-        others ??= new Map();
-        const list = others.get(documentId);
-        if (list === undefined) others.set(documentId, [found]);
-        else if (first || !list.includes(found)) list.push(found);
-        return;
-      }
+    const countTerm = (documentId: number, termId: number, first: boolean): void => {
       const slot = documentId * words + (termId >>> 5);
       const bit = 1 << (termId & 31);
       if (first || (seen[slot]! & bit) === 0) {
@@ -213,14 +205,23 @@ export function memoizeTermQueries(
         counts[documentId] = counts[documentId]! + 1;
       }
     };
+    const count = (documentId: number, found: string, first: boolean): void => {
+      const termId = termIds.get(found);
+      if (termId !== undefined) {
+        countTerm(documentId, termId, first);
+        return;
+      }
+      others ??= new Map();
+      const list = others.get(documentId);
+      if (list === undefined) others.set(documentId, [found]);
+      else if (first || !list.includes(found)) list.push(found);
+    };
     // Documents in the order they were first matched: MiniSearch's insertion order, which ties keep.
     const order: number[] = [];
     for (const term of terms) {
       const { documents: matched, termScores, termLists, onlyOwnTerm } = viewOf(term);
-      // The usual case: each match lists this term alone, whose bit is looked up once here.
-      const ownSlot = termIds.get(term)!;
-      const ownWord = ownSlot >>> 5;
-      const ownBit = 1 << (ownSlot & 31);
+      // The usual case: each match lists this term alone, whose number is looked up once here.
+      const ownTermId = termIds.get(term)!;
       for (let at = 0; at < matched.length; at += 1) {
         const documentId = matched[at]!;
         const first = touched[documentId] === 0;
@@ -232,15 +233,8 @@ export function memoizeTermQueries(
           // The same additions in the same order as MiniSearch's OR: bit-identical sums.
           scores[documentId] = scores[documentId]! + termScores[at]!;
         }
-        if (onlyOwnTerm) {
-          const slot = documentId * words + ownWord;
-          if (first || (seen[slot]! & ownBit) === 0) {
-            seen[slot] = seen[slot]! | ownBit;
-            counts[documentId] = counts[documentId]! + 1;
-          }
-        } else {
-          for (const found of termLists[at]!) count(documentId, found, first);
-        }
+        if (onlyOwnTerm) countTerm(documentId, ownTermId, first);
+        else for (const found of termLists[at]!) count(documentId, found, first);
       }
     }
     const ranked: RankedDocument[] = new Array(order.length);
