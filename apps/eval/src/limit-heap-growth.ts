@@ -26,8 +26,9 @@ export const liveModelHeapGrowth = 50;
  * The heap growth the turns of a run start under: the one chosen, else {@link liveModelHeapGrowth}
  * when the run calls a model host live, else none (V8's own factor).
  *
- * @param options - The chosen `--heap-growth`, and whether any model (agents', judge, simulated
- *   user) is called live rather than replayed from a cassette or not at all.
+ * @param options - The chosen `--heap-growth`, and whether any model (the agents', the judge, the
+ *   simulated user, the embeddings) is called live rather than replayed from a cassette or not at
+ *   all.
  */
 export function turnsHeapGrowth(options: { chosen?: number; callsLiveModel: boolean }): number | undefined {
   return options.chosen ?? (options.callsLiveModel ? liveModelHeapGrowth : undefined);
