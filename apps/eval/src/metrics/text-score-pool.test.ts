@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EvalError } from '../eval-error.js';
 import { matchNuggets } from './nugget-match.js';
 import { createTextScorePool, defaultScoreThreads } from './text-score-pool.js';
@@ -83,6 +84,43 @@ describe('createTextScorePool', () => {
         EvalError.isInstance(error) && error.code === 'internal' && /Scoring failed/.test(error.message),
     );
     await expect(scoring.score(requests[2]!)).resolves.toEqual(computeTextScores(requests[2]!));
+  });
+
+  it('sends what one turn of the event loop asks of a worker in one message, and the replies in one', async () => {
+    const scoring = pool(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const many = Array.from({ length: 5 }, (_, index) => ({
+        ...requests[index % requests.length]!,
+        answer: `${requests[index % requests.length]!.answer} [${index}]`,
+      }));
+      const pooled = await Promise.all([
+        ...many.map((request) => scoring.score(request)),
+        scoring.matchNuggets('Fees are 1.49 % + €0.10.', ['1.49 % + €0.10']),
+      ]);
+      expect(pooled.slice(0, 5)).toEqual(many.map((request) => computeTextScores(request)));
+      expect(posted).toHaveBeenCalledTimes(1);
+      expect((posted.mock.calls[0]![0] as unknown[]).length).toBe(6);
+      // A later turn of the loop: a message of its own.
+      await scoring.score({ ...requests[0]!, answer: 'Another answer.' });
+      expect(posted).toHaveBeenCalledTimes(2);
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
+  it('fails only the broken task of a message, not the others sent with it', async () => {
+    const scoring = pool(1);
+    const broken = scoring.score({
+      answer: 'a',
+      reference: 'b',
+      nuggets: [42],
+    } as unknown as TextScoreRequest);
+    const sound = scoring.score(requests[1]!);
+    await expect(broken).rejects.toSatisfy(
+      (error) => EvalError.isInstance(error) && error.code === 'internal',
+    );
+    await expect(sound).resolves.toEqual(computeTextScores(requests[1]!));
   });
 
   it('rejects pending and later requests once closed', async () => {

@@ -41,6 +41,8 @@ interface PoolWorker {
     number,
     { resolve: (value: TextScores | NuggetMatchResult) => void; reject: (error: Error) => void }
   >;
+  /** Tasks not yet sent: everything asked of this worker in one turn of the event loop, sent as one message. */
+  outbox: TextScoreTask[];
 }
 
 /**
@@ -93,16 +95,18 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
       eval: start.eval,
       ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     });
-    const entry: PoolWorker = { worker, pending: new Map() };
+    const entry: PoolWorker = { worker, pending: new Map(), outbox: [] };
     // Idle workers must not keep the process alive: ref'd only while tasks are out.
     worker.unref();
-    worker.on('message', (reply: TextScoreReply) => {
-      const waiting = entry.pending.get(reply.id);
-      if (!waiting) return;
-      entry.pending.delete(reply.id);
+    worker.on('message', (replies: readonly TextScoreReply[]) => {
+      for (const reply of replies) {
+        const waiting = entry.pending.get(reply.id);
+        if (!waiting) continue;
+        entry.pending.delete(reply.id);
+        if ('error' in reply) waiting.reject(new EvalError('internal', `Scoring failed: ${reply.error}`));
+        else waiting.resolve(reply.value);
+      }
       if (entry.pending.size === 0) worker.unref();
-      if ('error' in reply) waiting.reject(new EvalError('internal', `Scoring failed: ${reply.error}`));
-      else waiting.resolve(reply.value);
     });
     worker.on('error', (error) =>
       fail(entry, new EvalError('internal', `A scoring worker crashed: ${error.message}`, { cause: error })),
@@ -122,9 +126,29 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     return new Promise<T>((resolve, reject) => {
       target.pending.set(id, { resolve: resolve as (value: TextScores | NuggetMatchResult) => void, reject });
       if (target.pending.size === 1) target.worker.ref();
-      const task: TextScoreTask = { ...job, id };
-      target.worker.postMessage(task);
+      target.outbox.push({ ...job, id });
+      // One message per worker per turn of the event loop, sent once this turn's callbacks are
+      // done: a message costs both threads a wake-up and a dispatch whatever it carries, and the
+      // turns that finish in one turn of the loop ask for several scores each.
+      if (target.outbox.length === 1) setImmediate(send, target);
     });
+  };
+  const send = (entry: PoolWorker): void => {
+    const tasks = entry.outbox;
+    entry.outbox = [];
+    // Closed since: close() rejected every pending score.
+    if (closed) return;
+    if (failure) {
+      // Another worker failed since (this one's own failure rejected its pending already): the pool
+      // takes no more work, as `run` does, so the tasks held back here fail too.
+      for (const task of tasks) {
+        entry.pending.get(task.id)?.reject(failure);
+        entry.pending.delete(task.id);
+      }
+      if (entry.pending.size === 0) entry.worker.unref();
+      return;
+    }
+    entry.worker.postMessage(tasks);
   };
 
   const memoized = memoizeTextScoring({

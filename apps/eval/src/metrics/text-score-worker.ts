@@ -1,7 +1,8 @@
 /*
  * The body of a scoring worker thread (see `createTextScorePool`): computes the text scores or the
- * nugget match each task asks for and replies with them, or with the error's message (the pool turns it into an
- * EvalError on the main thread).
+ * nugget match each task asks for and replies with them, or with the error's message (the pool
+ * turns it into an EvalError on the main thread). Tasks come in batches, and their replies go back
+ * in one.
  */
 import { parentPort } from 'node:worker_threads';
 import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
@@ -22,15 +23,19 @@ export type TextScoreReply =
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (task: TextScoreTask) => {
-    let reply: TextScoreReply;
-    try {
-      const value =
-        task.kind === 'text' ? computeTextScores(task.request) : matchNuggets(task.answer, task.nuggets);
-      reply = { id: task.id, value };
-    } catch (error) {
-      reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };
-    }
-    port.postMessage(reply);
+  // The pool sends the tasks of one turn of its event loop together and gets their replies back
+  // together, in one message each way.
+  port.on('message', (tasks: readonly TextScoreTask[]) => {
+    port.postMessage(tasks.map(answer));
   });
+}
+
+function answer(task: TextScoreTask): TextScoreReply {
+  try {
+    const value =
+      task.kind === 'text' ? computeTextScores(task.request) : matchNuggets(task.answer, task.nuggets);
+    return { id: task.id, value };
+  } catch (error) {
+    return { id: task.id, error: error instanceof Error ? error.message : String(error) };
+  }
 }
