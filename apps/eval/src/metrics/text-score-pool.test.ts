@@ -123,6 +123,27 @@ describe('createTextScorePool', () => {
     await expect(sound).resolves.toEqual(computeTextScores(requests[1]!));
   });
 
+  it('fails the tasks of a message that cannot be sent, and keeps working', async () => {
+    const scoring = pool(1);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage').mockImplementationOnce(() => {
+      throw new Error('could not be cloned');
+    });
+    try {
+      const lost = [scoring.score(requests[0]!), scoring.matchNuggets('an answer', ['a nugget'])];
+      for (const score of lost) {
+        await expect(score).rejects.toSatisfy(
+          (error) =>
+            EvalError.isInstance(error) &&
+            error.code === 'internal' &&
+            /could not be cloned/.test(error.message),
+        );
+      }
+      await expect(scoring.score(requests[2]!)).resolves.toEqual(computeTextScores(requests[2]!));
+    } finally {
+      posted.mockRestore();
+    }
+  });
+
   it('rejects pending and later requests once closed', async () => {
     const scoring = pool(1);
     const pending = expect(scoring.score(requests[0]!)).rejects.toSatisfy(

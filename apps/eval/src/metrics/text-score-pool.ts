@@ -79,6 +79,13 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
   let closed = false;
   let failure: Error | undefined;
 
+  const rejectTasks = (entry: PoolWorker, tasks: readonly TextScoreTask[], error: Error) => {
+    for (const task of tasks) {
+      entry.pending.get(task.id)?.reject(error);
+      entry.pending.delete(task.id);
+    }
+    if (entry.pending.size === 0) entry.worker.unref();
+  };
   const rejectPending = (entry: PoolWorker, error: Error) => {
     for (const { reject } of entry.pending.values()) reject(error);
     entry.pending.clear();
@@ -138,17 +145,20 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     entry.outbox = [];
     // Closed since: close() rejected every pending score.
     if (closed) return;
+    // Another worker failed since (this one's own failure rejected its pending already): the pool
+    // takes no more work, as `run` does, so the tasks held back here fail too.
     if (failure) {
-      // Another worker failed since (this one's own failure rejected its pending already): the pool
-      // takes no more work, as `run` does, so the tasks held back here fail too.
-      for (const task of tasks) {
-        entry.pending.get(task.id)?.reject(failure);
-        entry.pending.delete(task.id);
-      }
-      if (entry.pending.size === 0) entry.worker.unref();
+      rejectTasks(entry, tasks, failure);
       return;
     }
-    entry.worker.postMessage(tasks);
+    try {
+      entry.worker.postMessage(tasks);
+    } catch (error) {
+      // A task that cannot be copied to the worker (it is plain data, so this is a bug): its batch
+      // fails with it, here rather than as an uncaught exception of a later turn of the loop.
+      const reason = error instanceof Error ? error.message : String(error);
+      rejectTasks(entry, tasks, new EvalError('internal', `Scoring failed: ${reason}`, { cause: error }));
+    }
   };
 
   const memoized = memoizeTextScoring({
