@@ -15,7 +15,9 @@
  * BATON_USE_DIST=1, so the figures are the compiled CLI's; `npm run bench` builds it first.
  * Knobs: BATON_BENCH_ONLY=llm|offline|memory, BATON_BENCH_MEMORY_CONVERSATIONS (default 100,000,
  * the file of the issue, about 7 minutes on 2 cores; fewer for a quick look, extrapolated),
- * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_MEMORY_HEAP_GROWTH (runs the memory part with
+ * BATON_BENCH_LATENCY_MS (default 50), BATON_BENCH_REPEATS (runs the LLM and offline parts that
+ * many times, a row per run: a shared machine's figures vary from run to run; default 1),
+ * BATON_BENCH_MEMORY_HEAP_GROWTH (runs the memory part with
  * `baton eval --heap-growth <n>` as well), BATON_BENCH_MEMORY_HEAP_MB (and with node
  * `--max-old-space-size=<n>`).
  * Exits non-zero only on a crash; missed targets are reported loudly.
@@ -36,6 +38,14 @@ const only = process.env.BATON_BENCH_ONLY;
 const memoryConversations = Number(process.env.BATON_BENCH_MEMORY_CONVERSATIONS ?? '100000');
 const memoryHeapMb = process.env.BATON_BENCH_MEMORY_HEAP_MB;
 const memoryHeapGrowth = process.env.BATON_BENCH_MEMORY_HEAP_GROWTH;
+const repeats = Number(process.env.BATON_BENCH_REPEATS ?? '1');
+if (!Number.isInteger(repeats) || repeats < 1) {
+  throw new Error(
+    `BATON_BENCH_REPEATS must be a positive whole number, got ${process.env.BATON_BENCH_REPEATS}.`,
+  );
+}
+/** The label of a row of one of several repeats: a shared machine's figures vary from run to run. */
+const ofRepeat = (round: number) => (repeats > 1 ? ` [run ${round}/${repeats}]` : '');
 
 interface Usage {
   userMs: number;
@@ -228,46 +238,52 @@ function generatedRunArgs(file: string, strategies: string, concurrency: number,
 
 async function llmPath(folder: string, exchanges: readonly Exchange[]): Promise<void> {
   const stub = await startStub();
+  const run = async (turns: number, concurrency: number, out: string) => {
+    const file = join(folder, `llm-${turns}.jsonl`);
+    if (!existsSync(file)) await writeConversations(file, turns, exchanges);
+    return runBaton(
+      [...generatedRunArgs(file, 'solo', concurrency, join(folder, out)), '--model', 'openai:gpt-4.1-mini'],
+      { folder, env: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: stub.url } },
+    );
+  };
   try {
-    const run = async (turns: number, concurrency: number, out: string) => {
-      const file = join(folder, `llm-${turns}.jsonl`);
-      await writeConversations(file, turns, exchanges);
-      return runBaton(
-        [...generatedRunArgs(file, 'solo', concurrency, join(folder, out)), '--model', 'openai:gpt-4.1-mini'],
-        { folder, env: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: stub.url } },
-      );
-    };
     // Unmeasured: warms the file cache and the stub's connections.
     await run(200, 32, 'llm-warm-up');
-    for (const [turns, concurrency, target] of [
-      [2_000, 32, 0.75],
-      [10_000, 64, 0.85],
-    ] as const) {
-      const { wallMs, usage } = await run(turns, concurrency, `llm-${turns}`);
-      const ideal = (turns * latencyMs) / concurrency;
-      const efficiency = ideal / wallMs;
-      const perTurn = cpuMs(usage) / turns;
-      record(
-        `LLM path N=${turns} C=${concurrency}: efficiency ≥ ${target}`,
-        `${efficiency.toFixed(2)} (ideal ${(ideal / 1000).toFixed(2)} s, wall ${(wallMs / 1000).toFixed(2)} s incl. start-up; load ${load()})`,
-        efficiency >= target,
-      );
-      record(
-        `LLM path N=${turns} C=${concurrency}: CPU ≤ 2 ms per turn`,
-        `${perTurn.toFixed(2)} ms (${(cpuMs(usage) / 1000).toFixed(1)} s CPU for ${turns} turns, start-up included${threadSplit(usage, turns)})`,
-        perTurn <= 2,
-      );
-      record(
-        `LLM path N=${turns} C=${concurrency}: peak RSS ≤ 200 MB`,
-        megabytes(usage.maxRssBytes),
-        usage.maxRssBytes <= 200 * 1024 * 1024,
-      );
+    for (let round = 1; round <= repeats; round += 1) {
+      for (const [turns, concurrency, target] of [
+        [2_000, 32, 0.75],
+        [10_000, 64, 0.85],
+      ] as const) {
+        await llmRow(round, turns, concurrency, target);
+      }
     }
     await modelCallFloor(stub.url);
     record('stub host calls served', String(await stopStub(stub)), undefined);
   } catch (error) {
     await stopStub(stub).catch(() => 0);
     throw error;
+  }
+
+  async function llmRow(round: number, turns: number, concurrency: number, target: number): Promise<void> {
+    const { wallMs, usage } = await run(turns, concurrency, `llm-${turns}-${round}`);
+    const ideal = (turns * latencyMs) / concurrency;
+    const efficiency = ideal / wallMs;
+    const perTurn = cpuMs(usage) / turns;
+    record(
+      `LLM path N=${turns} C=${concurrency}: efficiency ≥ ${target}${ofRepeat(round)}`,
+      `${efficiency.toFixed(2)} (ideal ${(ideal / 1000).toFixed(2)} s, wall ${(wallMs / 1000).toFixed(2)} s incl. start-up; load ${load()})`,
+      efficiency >= target,
+    );
+    record(
+      `LLM path N=${turns} C=${concurrency}: CPU ≤ 2 ms per turn${ofRepeat(round)}`,
+      `${perTurn.toFixed(2)} ms (${(cpuMs(usage) / 1000).toFixed(1)} s CPU for ${turns} turns, start-up included${threadSplit(usage, turns)})`,
+      perTurn <= 2,
+    );
+    record(
+      `LLM path N=${turns} C=${concurrency}: peak RSS ≤ 200 MB${ofRepeat(round)}`,
+      megabytes(usage.maxRssBytes),
+      usage.maxRssBytes <= 200 * 1024 * 1024,
+    );
   }
 }
 
@@ -305,7 +321,11 @@ async function modelCallFloor(url: string): Promise<void> {
 }
 
 async function offlinePath(folder: string): Promise<void> {
-  const out = join(folder, 'offline');
+  for (let round = 1; round <= repeats; round += 1) await offlineRun(folder, round);
+}
+
+async function offlineRun(folder: string, round: number): Promise<void> {
+  const out = join(folder, `offline-${round}`);
   const { wallMs, usage } = await runBaton(
     ['eval', '--suite', suite, '--no-progress', '--no-langfuse', '--out', out],
     {
@@ -316,7 +336,7 @@ async function offlinePath(folder: string): Promise<void> {
   const profiled = await lineCount(join(out, 'profile', 'items.jsonl'));
   const rate = items / (wallMs / 1000);
   record(
-    'offline default run: ≥ 1,000 items/s',
+    `offline default run: ≥ 1,000 items/s${ofRepeat(round)}`,
     `${Math.round(rate)} items/s (${items} items in ${(wallMs / 1000).toFixed(1)} s incl. start-up and the profiling pass's ${profiled} items; ${Math.round((items + profiled) / (wallMs / 1000))} items/s counting those; ${(cpuMs(usage) / 1000).toFixed(1)} s CPU${usage.mainThreadMs === undefined ? '' : `, ${(usage.mainThreadMs / 1000).toFixed(1)} s of it on the main thread`}; load ${load()})`,
     rate >= 1000,
   );
