@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { RecentResults } from './recent-results.js';
 
+/** A function returning its key, and the keys it was computed for, in order. */
+function recordingEcho(): { computed: string[]; echo: (key: string) => string } {
+  const computed: string[] = [];
+  return {
+    computed,
+    echo: (key) => {
+      computed.push(key);
+      return key;
+    },
+  };
+}
+
 describe('RecentResults', () => {
   it('computes a key once while it is remembered', () => {
     const results = new RecentResults<string, number>(2);
@@ -28,11 +40,7 @@ describe('RecentResults', () => {
 
   it('drops the oldest key not used again beyond its capacity, and keeps a used one', () => {
     const results = new RecentResults<string, string>(2);
-    const seen: string[] = [];
-    const echo = (key: string) => {
-      seen.push(key);
-      return key;
-    };
+    const { computed: seen, echo } = recordingEcho();
     results.get('a', echo);
     results.get('b', echo);
     results.get('a', echo); // a is used again: it gets a second chance
@@ -46,11 +54,7 @@ describe('RecentResults', () => {
 
   it('keeps the keys every input shares through a stream of one-off keys', () => {
     const results = new RecentResults<string, string>(4);
-    const computed: string[] = [];
-    const echo = (key: string) => {
-      computed.push(key);
-      return key;
-    };
+    const { computed, echo } = recordingEcho();
     for (let message = 0; message < 100; message += 1) {
       results.get('shared-1', echo);
       results.get('shared-2', echo);

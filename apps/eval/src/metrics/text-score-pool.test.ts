@@ -25,6 +25,17 @@ const requests: TextScoreRequest[] = [
   { answer: 'Thank you for reaching out.', reference: 'Refunds take 5–10 business days.', nuggets: [] },
 ];
 
+/** `count` distinct requests cycling through `requests`, each answer marked with its index. */
+function distinctRequests(count: number): TextScoreRequest[] {
+  return Array.from({ length: count }, (_, index) => ({
+    ...requests[index % requests.length]!,
+    answer: `${requests[index % requests.length]!.answer} (${index})`,
+  }));
+}
+
+/** A request whose scores cannot be computed: a nugget that is not text. */
+const broken = { answer: 'a', reference: 'b', nuggets: [42] } as unknown as TextScoreRequest;
+
 const open: TextScoring[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((scoring) => scoring.close()));
@@ -64,22 +75,15 @@ describe('createTextScorePool', () => {
 
   it('answers many requests spread over its workers', async () => {
     const scoring = pool(2);
-    const many = Array.from({ length: 40 }, (_, index) => ({
-      ...requests[index % requests.length]!,
-      answer: `${requests[index % requests.length]!.answer} (${index})`,
-    }));
+    const many = distinctRequests(40);
     const pooled = await Promise.all(many.map((request) => scoring.score(request)));
     expect(pooled).toEqual(many.map((request) => computeTextScores(request)));
   });
 
   it('rejects a request the scores cannot be computed for with an internal EvalError, and keeps working', async () => {
     const scoring = pool(1);
-    const broken = scoring.score({
-      answer: 'a',
-      reference: 'b',
-      nuggets: [42],
-    } as unknown as TextScoreRequest);
-    await expect(broken).rejects.toSatisfy(
+    const failed = scoring.score(broken);
+    await expect(failed).rejects.toSatisfy(
       (error) =>
         EvalError.isInstance(error) && error.code === 'internal' && /Scoring failed/.test(error.message),
     );
@@ -90,10 +94,7 @@ describe('createTextScorePool', () => {
     const scoring = pool(1);
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
     try {
-      const many = Array.from({ length: 5 }, (_, index) => ({
-        ...requests[index % requests.length]!,
-        answer: `${requests[index % requests.length]!.answer} [${index}]`,
-      }));
+      const many = distinctRequests(5);
       const pooled = await Promise.all([
         ...many.map((request) => scoring.score(request)),
         scoring.matchNuggets('Fees are 1.49 % + €0.10.', ['1.49 % + €0.10']),
@@ -111,13 +112,9 @@ describe('createTextScorePool', () => {
 
   it('fails only the broken task of a message, not the others sent with it', async () => {
     const scoring = pool(1);
-    const broken = scoring.score({
-      answer: 'a',
-      reference: 'b',
-      nuggets: [42],
-    } as unknown as TextScoreRequest);
+    const failed = scoring.score(broken);
     const sound = scoring.score(requests[1]!);
-    await expect(broken).rejects.toSatisfy(
+    await expect(failed).rejects.toSatisfy(
       (error) => EvalError.isInstance(error) && error.code === 'internal',
     );
     await expect(sound).resolves.toEqual(computeTextScores(requests[1]!));
