@@ -215,8 +215,16 @@ async function lineCount(file: string): Promise<number> {
   return previous === 0x0a ? lines : lines + 1;
 }
 
-/** `baton eval` over a whole generated file (no split: the file is not the suite's), quiet, offline of Langfuse. */
-function generatedRunArgs(file: string, strategies: string, concurrency: number, out: string): string[] {
+/**
+ * `baton eval` over a whole generated file (no split: the file is not the suite's), quiet, offline
+ * of Langfuse; `concurrency` undefined leaves the run its default.
+ */
+function generatedRunArgs(
+  file: string,
+  strategies: string,
+  concurrency: number | undefined,
+  out: string,
+): string[] {
   return [
     'eval',
     '--suite',
@@ -227,8 +235,7 @@ function generatedRunArgs(file: string, strategies: string, concurrency: number,
     'all',
     '--strategies',
     strategies,
-    '--concurrency',
-    String(concurrency),
+    ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)]),
     '--no-progress',
     '--no-langfuse',
     '--out',
@@ -407,7 +414,8 @@ interface MemoryVariant {
 async function memoryRun(folder: string, file: string, variant: MemoryVariant): Promise<void> {
   const out = join(folder, `memory-${variant.name}`);
   const { wallMs, usage } = await runBaton(
-    [...generatedRunArgs(file, 'route-lexical', 8, out), ...(variant.args ?? [])],
+    // The default turns in flight, as a user's offline run has them.
+    [...generatedRunArgs(file, 'route-lexical', undefined, out), ...(variant.args ?? [])],
     {
       folder,
       env: { BATON_BENCH_SAMPLE_MS: '500' },

@@ -40,8 +40,12 @@ export const evalOptionsSchema = z.strictObject({
   judgeRubric: z.string().min(1).optional(),
   /** Headline answer quality offline: nugget recall (default), or token F1 / ROUGE-L against the human reply. */
   qualityMetric: z.enum(['nuggets', 'token-f1', 'rouge-l']).default('nuggets'),
-  /** Turns in flight at once, end to end (each strategy × conversation replays its turns in order). */
-  concurrency: z.number().int().min(1).max(1024).default(8),
+  /**
+   * Turns in flight at once, end to end (each strategy × conversation replays its turns in order).
+   * Default: 8 when a host is called live (a model not replayed from a cassette, or an A2A
+   * delegate), else 128 (see `turnConcurrency`).
+   */
+  concurrency: z.number().int().min(1).max(1024).optional(),
   /**
    * Model calls in flight per host (all models calling one host share it). Default: `concurrency`,
    * so the host limit never holds back the turns; set it lower for a host with a tight limit.

@@ -56,6 +56,7 @@ import {
   type StrategyFactoryContext,
 } from './strategy-registry.js';
 import { parseGateRules } from './summary/gate.js';
+import { turnConcurrency } from './turn-concurrency.js';
 import { runIdOf, writeRunOutputs } from './write-run-outputs.js';
 
 /** Where a run reads from and writes to, and how it reports. */
@@ -179,10 +180,22 @@ async function evaluateInFolder(
     : options.record
       ? createCassetteFetch({ mode: 'record', path: at(options.record) })
       : undefined;
+  // Whether a model is called live rather than replayed (or not at all); with a deployed A2A
+  // delegate, whether any turn waits on a host. They set the defaults of the turns in flight and of
+  // the heap's growth.
+  const callsLiveModel =
+    !options.replay &&
+    [options.model, options.judge, options.userModel, options.embeddingModel].some(
+      (name) => name !== undefined,
+    );
+  const concurrency = turnConcurrency({
+    ...(options.concurrency !== undefined ? { chosen: options.concurrency } : {}),
+    callsLiveHost: callsLiveModel || suite.agents.some((agent) => agent.kind === 'a2a'),
+  });
   // --concurrency is the turns in flight; each host lets as many model calls through unless
   // --host-concurrency caps it (the parallel strategy's branches can call at once within one turn).
   const limiters = createLimiterRegistry({
-    defaults: { maxConcurrency: options.hostConcurrency ?? options.concurrency },
+    defaults: { maxConcurrency: options.hostConcurrency ?? concurrency },
   });
   const modelOptions = {
     env,
@@ -305,12 +318,7 @@ async function evaluateInFolder(
   // Before the scoring workers start: their heaps follow the same V8 setting.
   const heapGrowth = turnsHeapGrowth({
     ...(options.heapGrowth !== undefined ? { chosen: options.heapGrowth } : {}),
-    callsLiveModel:
-      (model !== undefined ||
-        judge !== undefined ||
-        userModel !== undefined ||
-        embeddingModel !== undefined) &&
-      !options.replay,
+    callsLiveModel,
   });
   if (heapGrowth !== undefined) limitHeapGrowth(heapGrowth);
   const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
@@ -343,7 +351,7 @@ async function evaluateInFolder(
         scorer,
         textScoring,
         thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
-        concurrency: options.concurrency,
+        concurrency,
         out,
         resume: options.resume,
         seed: options.seed,
@@ -546,7 +554,7 @@ async function evaluateInFolder(
       textScoring,
       ...(freeRun ? { freeRun } : {}),
       thresholds: { passThreshold: options.passThreshold, needsCleanupThreshold: options.cleanupThreshold },
-      concurrency: options.concurrency,
+      concurrency,
       repeat: options.repeat,
       out,
       skipUnits,
@@ -625,7 +633,7 @@ async function evaluateInFolder(
       out,
       judge,
       baseline,
-      concurrency: options.concurrency,
+      concurrency,
       ...(environment.signal ? { signal: environment.signal } : {}),
     });
     log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);

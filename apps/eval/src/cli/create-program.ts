@@ -133,7 +133,11 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
         'offline headline answer quality (default nuggets: nugget recall)',
       ).choices(['nuggets', 'token-f1', 'rouge-l']),
     )
-    .option('--concurrency <n>', 'turns in flight at once, end to end (default 8)', integer('--concurrency'))
+    .option(
+      '--concurrency <n>',
+      'turns in flight at once, end to end (default 8 when a model or A2A host is called live, else 128)',
+      integer('--concurrency'),
+    )
     .option(
       '--host-concurrency <n>',
       'model calls in flight per host (default: --concurrency)',
