@@ -39,6 +39,17 @@ function features(text: string): string[] {
   return result;
 }
 
+/** The log-likelihood rows of one word's features the model knows (see `TextClassifier.score`). */
+interface WordRows {
+  word: Float64Array | undefined;
+  grams: readonly Float64Array[];
+}
+
+/** Adds a feature's log-likelihoods to the label scores, label by label. */
+function addInto(scores: number[], logs: Float64Array): void {
+  for (let index = 0; index < scores.length; index += 1) scores[index]! += logs[index]!;
+}
+
 /**
  * A multinomial naive Bayes text classifier over words, word pairs and character 4-grams, with
  * Laplace smoothing and tempered posteriors. Chosen over a library: the maintained JavaScript options
@@ -55,6 +66,12 @@ export class TextClassifier {
   // Each strategy and floor probe of a replayed turn classifies the same text; the model never
   // changes after training, so a repeat is a lookup (copied out: callers own what they get).
   private readonly recent = new RecentResults<string, readonly LabelScore[]>(1024);
+  // A known feature's log-likelihood per label, computed on its first use: the same doubles the
+  // formula gives, so the sums are too, without a Math.log per feature and label of every text
+  // (most of a prediction's time). At most one row per feature the model knows.
+  private readonly logRows = new Map<string, Float64Array>();
+  // Per word, its rows: the 4-grams of a word are the same wherever it occurs.
+  private readonly wordRows = new RecentResults<string, WordRows>(8192);
 
   private constructor(private readonly state: TextClassifierState) {}
 
@@ -111,24 +128,66 @@ export class TextClassifier {
   }
 
   private score(text: string): LabelScore[] {
-    const { labels, priors, counts, totals, vocabulary } = this.state;
-    const found = features(text).filter((feature) => feature in counts);
+    const { labels, priors } = this.state;
     const scores = labels.map((_, index) => Math.log(priors[index]!));
-    for (const feature of found) {
-      const row = counts[feature]!;
-      for (let index = 0; index < labels.length; index += 1) {
-        scores[index]! += Math.log((row[index]! + 1) / (totals[index]! + vocabulary));
+    // The features of `features(text)`, in its order (so the same sums), read per word: a word's own
+    // and its 4-grams' rows are remembered with the word, and only the pair is looked up each time.
+    const words = tokenize(text);
+    let known = 0;
+    for (let position = 0; position < words.length; position += 1) {
+      const word = words[position]!;
+      const rows = this.rowsOfWord(word);
+      if (rows.word !== undefined) {
+        known += 1;
+        addInto(scores, rows.word);
       }
+      if (position > 0) {
+        const pair = this.logRowOf(`b:${words[position - 1]} ${word}`);
+        if (pair !== undefined) {
+          known += 1;
+          addInto(scores, pair);
+        }
+      }
+      for (const gram of rows.grams) addInto(scores, gram);
+      known += rows.grams.length;
     }
     // Naive Bayes multiplies many correlated features and is wildly overconfident; dividing the log
     // scores by √(feature count) gives probabilities that thresholds can work with.
-    const temperature = Math.max(1, Math.sqrt(found.length));
+    const temperature = Math.max(1, Math.sqrt(known));
     const max = Math.max(...scores);
     const exps = scores.map((score) => Math.exp((score - max) / temperature));
     const sum = exps.reduce((total, value) => total + value, 0);
     return labels
       .map((label, index) => ({ label, probability: exps[index]! / sum }))
       .sort((a, b) => b.probability - a.probability);
+  }
+
+  /** The known rows of a word's `w:` feature and its `c:` 4-grams, in `features`' order. */
+  private rowsOfWord(word: string): WordRows {
+    return this.wordRows.get(word, () => {
+      const grams: Float64Array[] = [];
+      const padded = `^${word}$`;
+      for (let start = 0; start + 4 <= padded.length; start += 1) {
+        const logs = this.logRowOf(`c:${padded.slice(start, start + 4)}`);
+        if (logs !== undefined) grams.push(logs);
+      }
+      return { word: this.logRowOf(`w:${word}`), grams };
+    });
+  }
+
+  /** A feature's log-likelihood per label (Laplace-smoothed), or `undefined` for an unknown feature. */
+  private logRowOf(feature: string): Float64Array | undefined {
+    let logs = this.logRows.get(feature);
+    if (logs !== undefined) return logs;
+    const { counts, totals, vocabulary } = this.state;
+    if (!(feature in counts)) return undefined;
+    const row = counts[feature]!;
+    logs = new Float64Array(row.length);
+    for (let index = 0; index < row.length; index += 1) {
+      logs[index] = Math.log((row[index]! + 1) / (totals[index]! + vocabulary));
+    }
+    this.logRows.set(feature, logs);
+    return logs;
   }
 
   /** The model as plain JSON. */
