@@ -70,11 +70,15 @@ export class TextClassifier {
   // formula gives, so the sums are too, without a Math.log per feature and label of every text
   // (most of a prediction's time). At most one row per feature the model knows.
   private readonly logRows = new Map<string, Float64Array>();
-  private unseenLogs: Float64Array | undefined;
+  // A feature is seen with few of the labels: the term of a label it was never seen with is the
+  // same for every feature (the formula's value at a count of 0), computed once.
+  private readonly unseenLogs: Float64Array;
   // Per word, its rows: the 4-grams of a word are the same wherever it occurs.
   private readonly wordRows = new RecentResults<string, WordRows>(8192);
 
-  private constructor(private readonly state: TextClassifierState) {}
+  private constructor(private readonly state: TextClassifierState) {
+    this.unseenLogs = Float64Array.from(state.totals, (total) => Math.log(1 / (total + state.vocabulary)));
+  }
 
   /** Trains a classifier; each example counts once for each of its labels. */
   static train(examples: readonly LabelledText[]): TextClassifier {
@@ -183,15 +187,11 @@ export class TextClassifier {
     const { counts, totals, vocabulary } = this.state;
     if (!(feature in counts)) return undefined;
     const row = counts[feature]!;
-    // A feature is seen with few of the labels: an unseen label's term is the same for every feature
-    // (the formula's value for a count of 0), computed once.
-    const unseen = (this.unseenLogs ??= Float64Array.from(totals, (total) =>
-      Math.log(1 / (total + vocabulary)),
-    ));
     logs = new Float64Array(row.length);
     for (let index = 0; index < row.length; index += 1) {
       const count = row[index]!;
-      logs[index] = count === 0 ? unseen[index]! : Math.log((count + 1) / (totals[index]! + vocabulary));
+      logs[index] =
+        count === 0 ? this.unseenLogs[index]! : Math.log((count + 1) / (totals[index]! + vocabulary));
     }
     this.logRows.set(feature, logs);
     return logs;
