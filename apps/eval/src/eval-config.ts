@@ -62,9 +62,10 @@ export const evalOptionsSchema = z.strictObject({
    * `--heap-growing-percent`; by default it picks up to 300 % on a machine with memory to spare).
    * Lower keeps a long run's memory flat at the cost of more collections. Process-wide: it is a V8
    * setting, applied when the run starts. Unset, the turns run under 50 % when a model host is
-   * called live (the main thread waits on it; see `liveModelHeapGrowth`) and under V8's own factor
-   * otherwise, and the summary at the end under 100 % (mostly short-lived data there; see
-   * `summaryHeapGrowth`).
+   * called live (the main thread waits on it; see `liveModelHeapGrowth`) or the data files hold
+   * 10 MB or more (a long run; see `largeDatasetHeapGrowth`), under V8's own factor otherwise; the
+   * summary at the end keeps the turns' growth, else runs under 100 % (mostly short-lived data
+   * there; see `summaryHeapGrowth`).
    */
   heapGrowth: z.number().int().min(1).max(1000).optional(),
   /**

@@ -15,7 +15,7 @@ import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-row
 import { buildAgents } from './build-agents.js';
 import { parseColumnMapping } from './dataset/column-mapping.js';
 import type { Conversation } from './dataset/conversation.js';
-import { type ReadConversationsOptions, readConversations } from './dataset/load-conversations.js';
+import { dataBytes, type ReadConversationsOptions, readConversations } from './dataset/load-conversations.js';
 import { loadSuite, type Suite } from './dataset/load-suite.js';
 import { readSplit, type SplitPart } from './dataset/split.js';
 import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
@@ -319,6 +319,7 @@ async function evaluateInFolder(
   const heapGrowth = turnsHeapGrowth({
     ...(options.heapGrowth !== undefined ? { chosen: options.heapGrowth } : {}),
     callsLiveModel,
+    ...(langfuseDataset === undefined ? { datasetBytes: await dataBytes(source) } : {}),
   });
   if (heapGrowth !== undefined) limitHeapGrowth(heapGrowth);
   const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
@@ -642,8 +643,10 @@ async function evaluateInFolder(
     // the two passes over the file are spared: on a large run they parse every item twice more.
     await compactItems(itemsFile, { unitKeyOf: unitKey });
   }
-  // The turns are done: the summary's short-lived data need not let the heap grow as far.
-  if (options.heapGrowth === undefined) limitHeapGrowth(summaryHeapGrowth);
+  // The turns are done: the summary's short-lived data need not let the heap grow as far as V8's
+  // own factor would; a growth the turns ran under (chosen, or a live model's, or a large
+  // dataset's) is kept.
+  if (heapGrowth === undefined) limitHeapGrowth(summaryHeapGrowth);
   const { summary } = await writeRunOutputs({
     out,
     suite: {

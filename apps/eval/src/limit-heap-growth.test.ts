@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 const setFlagsFromString = vi.fn();
 vi.mock('node:v8', () => ({ setFlagsFromString }));
 
-const { limitHeapGrowth, liveModelHeapGrowth, turnsHeapGrowth } = await import('./limit-heap-growth.js');
+const { largeDatasetBytes, largeDatasetHeapGrowth, limitHeapGrowth, liveModelHeapGrowth, turnsHeapGrowth } =
+  await import('./limit-heap-growth.js');
 const { EvalError } = await import('./eval-error.js');
 
 describe('limitHeapGrowth', () => {
@@ -29,5 +30,16 @@ describe('turnsHeapGrowth', () => {
     expect(turnsHeapGrowth({ callsLiveModel: true })).toBe(liveModelHeapGrowth);
     expect(liveModelHeapGrowth).toBe(50);
     expect(turnsHeapGrowth({ callsLiveModel: false })).toBeUndefined();
+  });
+
+  it('limits the growth of an offline run over a large dataset, and of no smaller one', () => {
+    expect(turnsHeapGrowth({ callsLiveModel: false, datasetBytes: largeDatasetBytes })).toBe(
+      largeDatasetHeapGrowth,
+    );
+    expect(turnsHeapGrowth({ callsLiveModel: false, datasetBytes: largeDatasetBytes - 1 })).toBeUndefined();
+    expect(turnsHeapGrowth({ chosen: 200, callsLiveModel: false, datasetBytes: largeDatasetBytes })).toBe(
+      200,
+    );
+    expect(largeDatasetHeapGrowth).toBe(50);
   });
 });

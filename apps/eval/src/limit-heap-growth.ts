@@ -6,8 +6,9 @@ import { EvalError } from './eval-error.js';
  * `items.jsonl` back and resampling it allocates far more short-lived data than it keeps (about
  * 100 MB live for 288,000 items), and V8's own factor let the heap reach 560 MB before collecting.
  * At 100 % (the heap at most twice what is live) the peak of `baton report` on those items fell
- * from 723 to 452 MB for the same CPU time. The turns themselves run under V8's own factor: there,
- * a limit costs CPU (see {@link limitHeapGrowth}).
+ * from 723 to 452 MB for the same CPU time. For the summary of a run whose turns ran under V8's own
+ * factor; one whose turns ran under a lower growth keeps it (a summary of 60,000 items under 50 %:
+ * peak 189–195 against 210–211 MB, the same CPU time).
  */
 export const summaryHeapGrowth = 100;
 
@@ -23,15 +24,41 @@ export const summaryHeapGrowth = 100;
 export const liveModelHeapGrowth = 50;
 
 /**
- * The heap growth the turns of a run start under: the one chosen, else {@link liveModelHeapGrowth}
- * when the run calls a model host live, else none (V8's own factor).
- *
- * @param options - The chosen `--heap-growth`, and whether any model (the agents', the judge, the
- *   simulated user, the embeddings) is called live rather than replayed from a cassette or not at
- *   all.
+ * The size of the data files from which an offline run's turns start under
+ * {@link largeDatasetHeapGrowth}: 10 MB, about 10,000 conversations like the support corpus's
+ * (whose 1,128 take 1.2 MB). What a run keeps alive does not grow with its length (~80 MB on the
+ * main thread, ~22 MB in the scoring worker, from the first minute of a 20,000-conversation run to
+ * its last turns), but V8's own factor lets the heap climb to four times that over the first
+ * minutes, so a long run's memory is mostly garbage not yet collected.
  */
-export function turnsHeapGrowth(options: { chosen?: number; callsLiveModel: boolean }): number | undefined {
-  return options.chosen ?? (options.callsLiveModel ? liveModelHeapGrowth : undefined);
+export const largeDatasetBytes = 10 * 1024 * 1024;
+
+/**
+ * The heap growth the turns of an offline run over a large dataset ({@link largeDatasetBytes})
+ * run under when no `--heap-growth` was chosen. Such a run is long, so flat memory is worth a few
+ * per cent of CPU; a small one (the default suite) keeps V8's own factor and its speed.
+ */
+export const largeDatasetHeapGrowth = 50;
+
+/**
+ * The heap growth the turns of a run start under: the one chosen, else {@link liveModelHeapGrowth}
+ * when the run calls a model host live, else {@link largeDatasetHeapGrowth} when its data files
+ * hold {@link largeDatasetBytes} or more, else none (V8's own factor).
+ *
+ * @param options - The chosen `--heap-growth`; whether any model (the agents', the judge, the
+ *   simulated user, the embeddings) is called live rather than replayed from a cassette or not at
+ *   all; and the size of the data files the run reads (unknown for a Langfuse dataset).
+ */
+export function turnsHeapGrowth(options: {
+  chosen?: number;
+  callsLiveModel: boolean;
+  datasetBytes?: number;
+}): number | undefined {
+  if (options.chosen !== undefined) return options.chosen;
+  if (options.callsLiveModel) return liveModelHeapGrowth;
+  if (options.datasetBytes !== undefined && options.datasetBytes >= largeDatasetBytes)
+    return largeDatasetHeapGrowth;
+  return undefined;
 }
 
 /**

@@ -150,7 +150,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option(
       '--heap-growth <percent>',
-      "let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default while turns run: 50 when a model is called live, else V8's own, up to 300; 100 for the summary)",
+      "let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default while turns run: 50 when a model is called live or the data files hold 10 MB or more, else V8's own, up to 300; the summary keeps the turns' growth, else 100)",
       integer('--heap-growth'),
     )
     .option(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
-import { dataFiles, readConversations } from './load-conversations.js';
+import { dataBytes, dataFiles, readConversations } from './load-conversations.js';
 
 let folder: string;
 
@@ -78,6 +78,19 @@ describe('dataFiles', () => {
       join(folder, 'mixed', 'a.csv'),
       join(folder, 'mixed', 'b.jsonl'),
     ]);
+  });
+});
+
+describe('dataBytes', () => {
+  it('adds up the sizes of the data files alone', async () => {
+    const csv = 'conversation_id,role,text\na1,user,hi\na1,agent,hello\n';
+    const jsonl = `${line('b1')}\n${line('b2')}\n`;
+    expect(await dataBytes(join(folder, 'mixed'))).toBe(Buffer.byteLength(csv) + Buffer.byteLength(jsonl));
+    expect(await dataBytes(join(folder, 'duplicates', '1.jsonl'))).toBe(Buffer.byteLength(`${line('x')}\n`));
+  });
+
+  it('reports a missing source as the user’s mistake', async () => {
+    await expect(dataBytes(join(folder, 'missing.jsonl'))).rejects.toBeInstanceOf(EvalError);
   });
 });
 

@@ -60,6 +60,23 @@ export function readConversations(
   };
 }
 
+/**
+ * The size in bytes of the data files a source names ({@link dataFiles}): how long a run over it
+ * will be, known before anything is read.
+ *
+ * @throws EvalError as {@link dataFiles} does.
+ */
+export async function dataBytes(source: string): Promise<number> {
+  let total = 0;
+  for (const file of await dataFiles(source)) {
+    const info = await stat(file).catch((error: unknown) => {
+      throw toFileError(error, file);
+    });
+    total += info.size;
+  }
+  return total;
+}
+
 /** The data files a source names: the file itself, or a folder's `*.jsonl`/`*.csv` files sorted by name. */
 export async function dataFiles(source: string): Promise<string[]> {
   const info = await stat(source).catch((error: unknown) => {
