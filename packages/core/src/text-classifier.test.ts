@@ -45,7 +45,14 @@ function referencePrediction(state: TextClassifierState, text: string): LabelSco
 
 describe('TextClassifier', () => {
   it('gives exactly the probabilities of its definition, repeated words and unknown features included', () => {
-    const classifier = TextClassifier.train(examples);
+    // Two labels, and twelve (each example its own), where a feature is seen with few of them.
+    const classifiers = [
+      TextClassifier.train(examples),
+      TextClassifier.train([
+        ...examples.map((example, index) => ({ text: example.text, labels: [`label-${index}`] })),
+        ...examples.map((example, index) => ({ text: example.text, labels: [`other-${index}`, 'shared'] })),
+      ]),
+    ];
     const texts = [
       'I was charged twice, twice! refund refund the printer',
       'printer printer printer error E-204 after the update of my annual plan',
@@ -70,10 +77,12 @@ describe('TextClassifier', () => {
       });
       texts.push(words.join(' '));
     }
-    for (const text of texts) {
-      // Twice: the second answer comes from what the first remembered.
-      expect(classifier.predict(text)).toEqual(referencePrediction(classifier.toJSON(), text));
-      expect(classifier.predict(text)).toEqual(referencePrediction(classifier.toJSON(), text));
+    for (const classifier of classifiers) {
+      for (const text of texts) {
+        // Twice: the second answer comes from what the first remembered.
+        expect(classifier.predict(text)).toEqual(referencePrediction(classifier.toJSON(), text));
+        expect(classifier.predict(text)).toEqual(referencePrediction(classifier.toJSON(), text));
+      }
     }
   });
 
