@@ -8,31 +8,46 @@ import { liveHostConcurrency, offlineConcurrency } from '../src/turn-concurrency
 import { e2eSuite, makeTempFolder, runBaton } from './run-baton.js';
 
 /**
- * A stub host that holds every call until `release` calls wait together (or the run has gone
- * quiet for a moment, so a run that never gets there finishes too), and counts the most calls it
- * held at once: the calls the harness really had in flight.
+ * Holds its callers until `release` of them wait together (or nothing new has come for `quietMs`,
+ * so a run that never gets there finishes too), and counts the most it held at once: what the
+ * harness really had in flight. With `stayOpen`, every caller after the first full release passes.
  */
-async function gatedHost(release: number): Promise<{ server: MockOpenAIServer; peak: () => number }> {
+function createGate(release: number, options: { quietMs: number; stayOpen?: boolean }) {
   let waiting: (() => void)[] = [];
   let peak = 0;
+  let open = false;
   let quiet: NodeJS.Timeout | undefined;
   const releaseAll = () => {
     const held = waiting;
     waiting = [];
     for (const resume of held) resume();
   };
-  const server = await createMockOpenAIServer({
-    handler: () =>
-      new Promise((resolve) => {
-        waiting.push(() => resolve(undefined));
-        peak = Math.max(peak, waiting.length);
-        clearTimeout(quiet);
-        if (waiting.length >= release) releaseAll();
-        // Not a time limit on the run: only what lets a run below `release` calls go on at all.
-        else quiet = setTimeout(releaseAll, 500);
-      }),
-  });
-  return { server, peak: () => peak };
+  return {
+    wait: (): Promise<void> =>
+      open
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            peak = Math.max(peak, waiting.length);
+            clearTimeout(quiet);
+            if (waiting.length >= release) {
+              open = options.stayOpen === true;
+              releaseAll();
+            } else {
+              // Not a time limit on the run: only what lets a run below `release` go on at all.
+              quiet = setTimeout(releaseAll, options.quietMs);
+            }
+          }),
+    peak: () => peak,
+    dispose: () => clearTimeout(quiet),
+  };
+}
+
+/** A stub host whose calls pass a gate (see {@link createGate}): its peak is the calls in flight. */
+async function gatedHost(release: number): Promise<{ server: MockOpenAIServer; peak: () => number }> {
+  const gate = createGate(release, { quietMs: 500 });
+  const server = await createMockOpenAIServer({ handler: () => gate.wait().then(() => undefined) });
+  return { server, peak: gate.peak };
 }
 
 /** One-turn conversations: each turn of `solo` with LLM agents is exactly one model call. */
@@ -126,33 +141,9 @@ describe('baton eval with nothing called live', () => {
   });
 
   it('keeps 128 turns in flight by default', async () => {
-    // A strategy whose turns wait until as many as the default allows wait together (then every
-    // later turn passes), or until the run has gone quiet for a moment: the peak is the turns the
-    // run really had in flight.
-    let waiting: (() => void)[] = [];
-    let peak = 0;
-    let opened = false;
-    let quiet: NodeJS.Timeout | undefined;
-    const releaseAll = () => {
-      const held = waiting;
-      waiting = [];
-      for (const resume of held) resume();
-    };
-    const gate = () =>
-      opened
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            waiting.push(resolve);
-            peak = Math.max(peak, waiting.length);
-            clearTimeout(quiet);
-            if (waiting.length >= offlineConcurrency) {
-              opened = true;
-              releaseAll();
-            } else {
-              // Not a time limit on the run: only what lets a run below the default go on at all.
-              quiet = setTimeout(releaseAll, 2_000);
-            }
-          });
+    // A strategy whose turns pass a gate that opens once as many as the default allows wait
+    // together: its peak is the turns the run really had in flight.
+    const gate = createGate(offlineConcurrency, { quietMs: 2_000, stayOpen: true });
     const dataset = join(temp.path, 'conversations.jsonl');
     await writeConversations(dataset, offlineConcurrency + 40);
     const { exitCode } = await evaluate(
@@ -173,7 +164,7 @@ describe('baton eval with nothing called live', () => {
             name: 'gated',
             description: 'answers once enough turns wait together',
             async respond() {
-              await gate();
+              await gate.wait();
               return {
                 answer: 'It arrives tomorrow.',
                 outcome: 'answered',
@@ -186,9 +177,9 @@ describe('baton eval with nothing called live', () => {
       },
       { cwd: temp.path, env: {} },
     );
-    clearTimeout(quiet);
+    gate.dispose();
     expect(exitCode).toBe(0);
-    expect(peak).toBe(offlineConcurrency);
+    expect(gate.peak()).toBe(offlineConcurrency);
     expect(offlineConcurrency).toBe(128);
   }, 60_000);
 });
