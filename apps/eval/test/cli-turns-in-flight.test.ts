@@ -44,8 +44,11 @@ function createGate(release: number, options: { quietMs: number; stayOpen?: bool
 }
 
 /** A stub host whose calls pass a gate (see {@link createGate}): its peak is the calls in flight. */
-async function gatedHost(release: number): Promise<{ server: MockOpenAIServer; peak: () => number }> {
-  const gate = createGate(release, { quietMs: 500 });
+async function gatedHost(
+  release: number,
+  quietMs = 500,
+): Promise<{ server: MockOpenAIServer; peak: () => number }> {
+  const gate = createGate(release, { quietMs });
   const server = await createMockOpenAIServer({ handler: () => gate.wait().then(() => undefined) });
   return { server, peak: gate.peak };
 }
@@ -114,7 +117,9 @@ describe('baton eval --concurrency and --host-concurrency with a model', () => {
   }, 60_000);
 
   it('keeps 8 model calls in flight by default when a model is called live', async () => {
-    host = await gatedHost(liveHostConcurrency + 1);
+    // Every batch of 8 waits out the quiet time (the 9th call never comes): a longer one, so that a
+    // busy machine's pause between two calls of a batch cannot release it early.
+    host = await gatedHost(liveHostConcurrency + 1, 2_000);
     const outcome = await run(24, []);
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(host.peak()).toBe(liveHostConcurrency);
@@ -143,7 +148,9 @@ describe('baton eval with nothing called live', () => {
   it('keeps 128 turns in flight by default', async () => {
     // A strategy whose turns pass a gate that opens once as many as the default allows wait
     // together: its peak is the turns the run really had in flight.
-    const gate = createGate(offlineConcurrency, { quietMs: 2_000, stayOpen: true });
+    // The gate opens at 128 waiting; the quiet time only ends a run that never gets there (a
+    // failing one), so it is long enough that no pause of a busy machine reaches it.
+    const gate = createGate(offlineConcurrency, { quietMs: 10_000, stayOpen: true });
     const dataset = join(temp.path, 'conversations.jsonl');
     await writeConversations(dataset, offlineConcurrency + 40);
     const { exitCode } = await evaluate(
@@ -155,6 +162,8 @@ describe('baton eval with nothing called live', () => {
         resamples: 100,
         trace: false,
         langfuse: false,
+        // Scored on this thread: the floor probes' turns end without waiting for a worker to start.
+        scoreThreads: 0,
         out: 'run',
       }),
       {
