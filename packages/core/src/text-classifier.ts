@@ -24,17 +24,30 @@ export interface TextClassifierState {
   vocabulary: number;
 }
 
+/** A word's own feature. */
+const wordFeature = (word: string): string => `w:${word}`;
+
+/** The feature of a word and the word before it. */
+const pairFeature = (previous: string, word: string): string => `b:${previous} ${word}`;
+
+/** A word's character 4-gram features, in order: they make the model robust to typos and inflections ("refnud", "reembolsos"). */
+function gramFeatures(word: string): string[] {
+  const padded = `^${word}$`;
+  const grams: string[] = [];
+  for (let start = 0; start + 4 <= padded.length; start += 1)
+    grams.push(`c:${padded.slice(start, start + 4)}`);
+  return grams;
+}
+
+/** A text's features in order: per word its own, the pair with the word before, its 4-grams. */
 function features(text: string): string[] {
   const words = tokenize(text);
   const result: string[] = [];
   for (let index = 0; index < words.length; index += 1) {
     const word = words[index]!;
-    result.push(`w:${word}`);
-    if (index > 0) result.push(`b:${words[index - 1]} ${word}`);
-    // Character 4-grams make the model robust to typos and inflections ("refnud", "reembolsos").
-    const padded = `^${word}$`;
-    for (let start = 0; start + 4 <= padded.length; start += 1)
-      result.push(`c:${padded.slice(start, start + 4)}`);
+    result.push(wordFeature(word));
+    if (index > 0) result.push(pairFeature(words[index - 1]!, word));
+    result.push(...gramFeatures(word));
   }
   return result;
 }
@@ -169,7 +182,7 @@ export class TextClassifier {
         addInto(scores, rows.word, this.unseenLogs);
       }
       if (position > 0) {
-        const pair = this.logRowOf(`b:${words[position - 1]} ${word}`);
+        const pair = this.logRowOf(pairFeature(words[position - 1]!, word));
         if (pair !== undefined) {
           known += 1;
           addInto(scores, pair, this.unseenLogs);
@@ -193,12 +206,11 @@ export class TextClassifier {
   private rowsOfWord(word: string): WordRows {
     return this.wordRows.get(word, () => {
       const grams: LogRow[] = [];
-      const padded = `^${word}$`;
-      for (let start = 0; start + 4 <= padded.length; start += 1) {
-        const logs = this.logRowOf(`c:${padded.slice(start, start + 4)}`);
-        if (logs !== undefined) grams.push(logs);
+      for (const gram of gramFeatures(word)) {
+        const row = this.logRowOf(gram);
+        if (row !== undefined) grams.push(row);
       }
-      return { word: this.logRowOf(`w:${word}`), grams };
+      return { word: this.logRowOf(wordFeature(word)), grams };
     });
   }
 
