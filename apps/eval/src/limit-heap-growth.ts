@@ -18,8 +18,8 @@ export const summaryHeapGrowth = 100;
  * collections cost next to nothing, and V8's own factor (up to 4× what is live) is most of the
  * process's memory: on the benchmark's stub host (N = 2,000, C = 32) peak RSS 355–384 → 274–277 MB
  * for the same CPU within the machine's noise (14.1 against 14.4 s over three interleaved pairs);
- * at N = 10,000, C = 64, 514–532 → 316–318 MB. Offline and cassette-replayed runs are CPU-bound
- * and keep V8's factor (there 50 % costs about a tenth more CPU).
+ * at N = 10,000, C = 64, 514–532 → 316–318 MB. Offline and cassette-replayed runs are CPU-bound,
+ * where 50 % costs CPU: only those over large data files get it (see {@link largeDatasetHeapGrowth}).
  */
 export const liveModelHeapGrowth = 50;
 

@@ -12,7 +12,8 @@ export const liveHostConcurrency = 8;
  * score and the main thread idles. On the default offline suite (3,440 items plus the profiling
  * pass's 1,568, 2-core machine, three interleaved rounds) the wall time was 7.9–10.1 s at 8,
  * 7.6–9.6 s at 32 and 6.9–7.6 s at 128; three more rounds gave 6.1–7.9 s at 128, 6.3–7.7 at 256
- * and 6.3–7.9 at 1,024 (whose in-flight turns only add memory). The items and the summary are the same whatever the concurrency.
+ * and 6.3–7.9 at 1,024 (whose in-flight turns only add memory). The items and the summary are the
+ * same whatever the concurrency.
  */
 export const offlineConcurrency = 128;
 

@@ -147,9 +147,9 @@ describe('baton eval with nothing called live', () => {
 
   it('keeps 128 turns in flight by default', async () => {
     // A strategy whose turns pass a gate that opens once as many as the default allows wait
-    // together: its peak is the turns the run really had in flight.
-    // The gate opens at 128 waiting; the quiet time only ends a run that never gets there (a
-    // failing one), so it is long enough that no pause of a busy machine reaches it.
+    // together: its peak is the turns the run really had in flight. The quiet time only ends a run
+    // that never gets there (a failing one), so it is long enough that no pause of a busy machine
+    // reaches it.
     const gate = createGate(offlineConcurrency, { quietMs: 10_000, stayOpen: true });
     const dataset = join(temp.path, 'conversations.jsonl');
     await writeConversations(dataset, offlineConcurrency + 40);
