@@ -25,7 +25,12 @@ import { createFitJudge, createUserSimulator, type FreeRunSettings } from './fre
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
 import { langfuseForRun, startLangfuseExperiment } from './langfuse-experiment.js';
-import { limitHeapGrowth, summaryHeapGrowth, turnsHeapGrowth } from './limit-heap-growth.js';
+import {
+  limitHeapGrowth,
+  scoreWorkerLimits,
+  summaryHeapGrowth,
+  turnsHeapGrowth,
+} from './limit-heap-growth.js';
 import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { createTextScorePool, defaultScoreThreads } from './metrics/text-score-pool.js';
@@ -323,7 +328,14 @@ async function evaluateInFolder(
   });
   if (heapGrowth !== undefined) limitHeapGrowth(heapGrowth);
   const scoreThreads = options.scoreThreads ?? defaultScoreThreads();
-  const textScoring = scoreThreads > 0 ? createTextScorePool({ threads: scoreThreads }) : inlineTextScoring();
+  const workerLimits = scoreWorkerLimits(heapGrowth);
+  const textScoring =
+    scoreThreads > 0
+      ? createTextScorePool({
+          threads: scoreThreads,
+          ...(workerLimits ? { resourceLimits: workerLimits } : {}),
+        })
+      : inlineTextScoring();
   held.textScoring = textScoring;
   const scorer: Scorer = judge
     ? llmJudgeScorer({ model: judge, ...(rubric ? { rubric } : {}) })

@@ -3,8 +3,15 @@ import { describe, expect, it, vi } from 'vitest';
 const setFlagsFromString = vi.fn();
 vi.mock('node:v8', () => ({ setFlagsFromString }));
 
-const { largeDatasetBytes, largeDatasetHeapGrowth, limitHeapGrowth, liveModelHeapGrowth, turnsHeapGrowth } =
-  await import('./limit-heap-growth.js');
+const {
+  largeDatasetBytes,
+  largeDatasetHeapGrowth,
+  limitedScoreWorkerYoungGenerationMb,
+  limitHeapGrowth,
+  liveModelHeapGrowth,
+  scoreWorkerLimits,
+  turnsHeapGrowth,
+} = await import('./limit-heap-growth.js');
 const { EvalError } = await import('./eval-error.js');
 
 describe('limitHeapGrowth', () => {
@@ -41,5 +48,17 @@ describe('turnsHeapGrowth', () => {
       200,
     );
     expect(largeDatasetHeapGrowth).toBe(50);
+  });
+});
+
+describe('scoreWorkerLimits', () => {
+  it('gives the scoring workers a small young generation when the turns run under a heap growth', () => {
+    expect(scoreWorkerLimits(50)).toEqual({ maxYoungGenerationSizeMb: limitedScoreWorkerYoungGenerationMb });
+    expect(scoreWorkerLimits(300)).toEqual({ maxYoungGenerationSizeMb: limitedScoreWorkerYoungGenerationMb });
+    expect(limitedScoreWorkerYoungGenerationMb).toBe(6);
+  });
+
+  it("leaves V8 its own young generation when the turns keep V8's heap growth", () => {
+    expect(scoreWorkerLimits(turnsHeapGrowth({ callsLiveModel: false }))).toBeUndefined();
   });
 });
