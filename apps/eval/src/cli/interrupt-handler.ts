@@ -1,4 +1,14 @@
-import { type Clock, systemClock } from '@baton/providers';
+/**
+ * What the handler reads of a clock: the time. Any Baton clock fits (`createManualClock` from
+ * `@baton/providers/testing` in tests); a structural type keeps the CLI's first module free of the
+ * providers package and the `openai` SDK it loads, which `--version` or `report` never need.
+ */
+export interface InterruptClock {
+  /** Milliseconds, like `Date.now()`. */
+  now(): number;
+}
+
+const systemTime: InterruptClock = { now: () => Date.now() };
 
 /** Options of {@link createInterruptHandler}. */
 export interface InterruptHandlerOptions {
@@ -15,7 +25,7 @@ export interface InterruptHandlerOptions {
    */
   graceMs?: number;
   /** Reads the time (default: the system clock). */
-  clock?: Clock;
+  clock?: InterruptClock;
 }
 
 /**
@@ -36,7 +46,7 @@ export interface InterruptHandlerOptions {
  * ```
  */
 export function createInterruptHandler(options: InterruptHandlerOptions): () => void {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? systemTime;
   const graceMs = options.graceMs ?? 1_000;
   let firstAt: number | undefined;
   return () => {
