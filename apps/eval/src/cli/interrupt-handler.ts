@@ -1,14 +1,8 @@
-/**
- * What the handler reads of a clock: the time. Any Baton clock fits (`createManualClock` from
- * `@baton/providers/testing` in tests); a structural type keeps the CLI's first module free of the
- * providers package and the `openai` SDK it loads, which `--version` or `report` never need.
- */
-export interface InterruptClock {
-  /** Milliseconds, like `Date.now()`. */
-  now(): number;
-}
+import type { Clock } from '@baton/providers';
 
-const systemTime: InterruptClock = { now: () => Date.now() };
+// Type-only: the CLI's first module must not load the providers package (and the `openai` SDK with
+// it), which `--version` or `report` never need; the handler reads only the time.
+const systemTime: Pick<Clock, 'now'> = { now: () => Date.now() };
 
 /** Options of {@link createInterruptHandler}. */
 export interface InterruptHandlerOptions {
@@ -25,7 +19,7 @@ export interface InterruptHandlerOptions {
    */
   graceMs?: number;
   /** Reads the time (default: the system clock). */
-  clock?: InterruptClock;
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
