@@ -80,6 +80,24 @@ describe('readLines', () => {
       `${file}:2: not valid UTF-8 (byte 0xEF at byte 3 of the line); save the file as UTF-8`,
     );
   });
+  it('with tolerateCutTail, marks an unterminated last line cut inside a character, and nothing else', async () => {
+    const cutEuro = Buffer.from('€').subarray(0, 2);
+    const tail = await textFile(Buffer.concat([Buffer.from('fine\nprice '), cutEuro]));
+    const read = async (file: string) => {
+      const all: SourceLine[] = [];
+      for await (const line of readLines(file, { maxLineBytes: 1024, tolerateCutTail: true })) all.push(line);
+      return all;
+    };
+    expect(await read(tail)).toEqual([
+      { line: 1, text: 'fine', tooLong: false },
+      { line: 2, text: '', tooLong: false, cut: true },
+    ]);
+    // Ended by a line break, the same bytes are a corrupt line, not a cut-off write.
+    const ended = await textFile(Buffer.concat([Buffer.from('fine\nprice '), cutEuro, Buffer.from('\n')]));
+    await expect(read(ended)).rejects.toMatchObject({ line: 2 });
+    // Without the option the cut tail stops the read like any line that is not UTF-8.
+    await expect(lines(tail)).rejects.toMatchObject({ line: 2 });
+  });
 });
 
 describe('firstInvalidUtf8Byte', () => {

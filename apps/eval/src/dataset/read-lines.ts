@@ -10,12 +10,23 @@ export interface SourceLine {
   text: string;
   /** The line is longer than `maxLineBytes`: its text was dropped, never held in memory whole. */
   tooLong: boolean;
+  /**
+   * Only with {@link ReadLinesOptions.tolerateCutTail}: the last line, ended by no line break, is
+   * not valid UTF-8 (a write cut off inside a character); its text is empty.
+   */
+  cut?: true;
 }
 
 /** Options of {@link readLines}. */
 export interface ReadLinesOptions {
   /** Longest line kept, in bytes; a longer one comes back `tooLong` without its text. */
   maxLineBytes: number;
+  /**
+   * An unterminated last line that is not valid UTF-8 comes back marked `cut` instead of stopping
+   * the read (default false): a file an interrupted writer left, whose last write may end inside
+   * a multi-byte character. Any other line that is not UTF-8 still stops the read.
+   */
+  tolerateCutTail?: boolean;
 }
 
 const lf = 0x0a;
@@ -52,7 +63,7 @@ export async function* readLines(
   let dropping = false;
   let lineNumber = 1;
   let afterCr = false;
-  const finishLine = (): SourceLine => {
+  const finishLine = (unterminated = false): SourceLine => {
     const line = lineNumber;
     lineNumber += 1;
     if (dropping) {
@@ -64,6 +75,8 @@ export async function* readLines(
     const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes);
     parts = [];
     partBytes = 0;
+    if (unterminated && options.tolerateCutTail && !isUtf8(bytes))
+      return { line, text: '', tooLong: false, cut: true };
     return { line, text: decodeLine(bytes, { file, line }), tooLong: false };
   };
   try {
@@ -90,7 +103,7 @@ export async function* readLines(
       }
     }
     // A last line without a line break.
-    if (partBytes > 0 || dropping) yield finishLine();
+    if (partBytes > 0 || dropping) yield finishLine(true);
   } catch (error) {
     throw toFileError(error, file);
   } finally {

@@ -147,6 +147,30 @@ describe('readItems', () => {
     expect((await readError(ended, { allowTruncatedTail: true })).message).toMatch(/ended\.jsonl:2:/);
   });
 
+  it('drops a last line cut inside a multi-byte character when asked, and stops at one mid-file', async () => {
+    const whole = lines(lexicalItems.slice(0, 2));
+    const cutEuro = Buffer.from('{"itemId":"c2#0","input":"€').subarray(0, -1);
+    const file = join(folder, 'cut-char.jsonl');
+    await writeFile(file, Buffer.concat([Buffer.from(`${whole}\n`), cutEuro]));
+    const result = await readItems(file, { allowTruncatedTail: true });
+    expect(result.items.map((item) => item.itemId)).toEqual(['c1#0', 'c1#2']);
+    expect(result.truncatedLine).toBe(3);
+    expect((await readError(file)).message).toMatch(/cut-char\.jsonl:3: not valid UTF-8/);
+    // The same bytes followed by another item: a corrupt file, whatever is allowed.
+    const middle = join(folder, 'corrupt-middle.jsonl');
+    await writeFile(
+      middle,
+      Buffer.concat([
+        Buffer.from(`${lines([lexicalItems[0]])}\n`),
+        cutEuro,
+        Buffer.from(`\n${lines([lexicalItems[1]])}\n`),
+      ]),
+    );
+    expect((await readError(middle, { allowTruncatedTail: true })).message).toMatch(
+      /corrupt-middle\.jsonl:2: not valid UTF-8/,
+    );
+  });
+
   it('reports a missing file as not-found', async () => {
     expect((await readError(join(folder, 'missing.jsonl'))).code).toBe('not-found');
   });
