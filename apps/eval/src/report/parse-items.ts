@@ -9,8 +9,9 @@ import { itemResultSchema } from './item-result-schema.js';
 /** Options of {@link readItems}. */
 export interface ReadItemsOptions {
   /**
-   * Drop a last line that is cut off (not valid JSON and not ended by a line break), as an
-   * interrupted run leaves it, instead of failing; `--resume` redoes that item. Default false.
+   * Drop a last line that is cut off (not ended by a line break, and not valid JSON, or not valid
+   * UTF-8 when the cut fell inside a character), as an interrupted run leaves it, instead of
+   * failing; `--resume` redoes that item. Default false.
    */
   allowTruncatedTail?: boolean;
   /**
