@@ -88,10 +88,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     if (!parsed.success)
       throw new EvalError('usage', `invalid options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
     const options: EvalOptions = parsed.data;
-    const progress = new ProgressReporter(io.stderr, {
-      enabled: options.progress ?? true,
-      ...layout,
-    });
+    const progress = new ProgressReporter(io.stderr, { enabled: options.progress ?? true, ...layout });
     progress.start();
     let result: Awaited<ReturnType<typeof evaluate>>;
     try {

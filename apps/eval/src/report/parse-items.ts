@@ -115,8 +115,8 @@ export async function forEachItem(
         throw new DatasetError({ file, line, detail: `line is longer than ${maxItemLineBytes} bytes` });
       }
       if (cut) {
-        // Only the last line, ended by no line break, comes back cut.
-        pending = { line, error: new DatasetError({ file, line, detail: 'not valid UTF-8 (cut off)' }) };
+        // Only the last line, ended by no line break, comes back cut: the cut-off tail.
+        truncatedLine = line;
         continue;
       }
       let value: unknown;
