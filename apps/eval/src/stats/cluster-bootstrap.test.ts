@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
-import { clusterBootstrap } from './cluster-bootstrap.js';
+import {
+  clusterBootstrap,
+  clusterBootstrapTogether,
+  resampleClusterMeans,
+  resampleClusterMeansTogether,
+  sumByCluster,
+} from './cluster-bootstrap.js';
 import { SeededRandom } from './seeded-random.js';
 
 const z95 = 1.959963984540054;
@@ -131,5 +137,95 @@ describe('clusterBootstrap', () => {
     expect(() => clusterBootstrap([{ cluster: 'a', value: Number.NaN }])).toThrow(EvalError);
     expect(() => clusterBootstrap([{ cluster: 'a', value: 1 }], { resamples: 0 })).toThrow(/resamples/);
     expect(() => clusterBootstrap([{ cluster: 'a', value: 1 }], { seed: 0.5 })).toThrow(/seed/);
+  });
+});
+
+describe('clusterBootstrapTogether', () => {
+  // Inputs of several shapes: one turn per conversation, several, all values equal, and cluster
+  // counts that two, one or no other input share.
+  const random = new SeededRandom(3);
+  const turns = (conversations: number, perConversation: () => number, value: () => number) =>
+    Array.from({ length: conversations }, (_, conversation) =>
+      Array.from({ length: perConversation() }, () => ({ cluster: `c${conversation}`, value: value() })),
+    ).flat();
+  const inputs = [
+    turns(
+      40,
+      () => 1,
+      () => random.nextInt(2),
+    ),
+    turns(
+      40,
+      () => 1 + random.nextInt(3),
+      () => random.nextFloat(),
+    ),
+    turns(
+      40,
+      () => 1,
+      () => 0.1,
+    ),
+    turns(
+      40,
+      () => 1,
+      () => random.nextFloat() * 3 - 1,
+    ),
+    turns(
+      7,
+      () => 2,
+      () => random.nextInt(5),
+    ),
+    [],
+    turns(
+      1,
+      () => 3,
+      () => random.nextFloat(),
+    ),
+    turns(
+      120,
+      () => 1 + random.nextInt(2),
+      () => random.nextInt(2),
+    ),
+  ];
+
+  it('gives each input exactly what clusterBootstrap gives it alone', () => {
+    for (const options of [
+      { seed: 11, resamples: 300 },
+      { seed: -4, resamples: 1 },
+    ]) {
+      expect(clusterBootstrapTogether(inputs, options)).toEqual(
+        inputs.map((input) => clusterBootstrap(input, options)),
+      );
+    }
+  });
+
+  it('resamples each input as resampleClusterMeans does, draw for draw', () => {
+    const sums = inputs.filter((input) => input.length > 0).map(sumByCluster);
+    const together = resampleClusterMeansTogether(sums, { seed: 5, resamples: 250 });
+    expect(together).toEqual(
+      sums.map((input) => resampleClusterMeans({ ...input, seed: 5, resamples: 250 })),
+    );
+  });
+
+  it('reads its inputs one at a time from any iterable', () => {
+    let alive = 0;
+    let mostAlive = 0;
+    const oneByOne = function* () {
+      for (const input of inputs) {
+        alive += 1;
+        mostAlive = Math.max(mostAlive, alive);
+        yield input;
+        alive -= 1;
+      }
+    };
+    expect(clusterBootstrapTogether(oneByOne(), { seed: 2, resamples: 50 })).toEqual(
+      clusterBootstrapTogether(inputs, { seed: 2, resamples: 50 }),
+    );
+    expect(mostAlive).toBe(1);
+  });
+
+  it('rejects non-finite values and bad options as clusterBootstrap does', () => {
+    expect(() => clusterBootstrapTogether([[{ cluster: 'a', value: Number.NaN }]])).toThrow(EvalError);
+    expect(() => clusterBootstrapTogether([], { resamples: 0 })).toThrow(EvalError);
+    expect(() => clusterBootstrapTogether([], { seed: 0.5 })).toThrow(EvalError);
   });
 });

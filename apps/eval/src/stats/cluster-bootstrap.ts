@@ -73,6 +73,49 @@ export function clusterBootstrap(
   };
 }
 
+/**
+ * {@link clusterBootstrap} of several metrics' turns at once, with one seed and one number of
+ * resamples: the same results, field for field and bit for bit, as one call per input, for less
+ * work. Inputs with the same number of conversations are resampled from a single stream of draws
+ * (see {@link resampleClusterMeansTogether}), as the rows of one run's summary are: every strategy
+ * answers the same turns, and the seed is the metric's, not the strategy's.
+ *
+ * @param inputs - Each metric's turns, in any order. Read one input at a time and kept only as
+ *   per-conversation sums, so a generator can hand over large inputs one by one.
+ * @param options - Resamples and seed, shared by all.
+ * @returns One result per input, in order.
+ * @throws EvalError for a non-finite value or a bad option.
+ *
+ * @example
+ * ```ts
+ * const [solo, echo] = clusterBootstrapTogether([soloTurns, echoTurns], { seed: 42 });
+ * ```
+ */
+export function clusterBootstrapTogether(
+  inputs: Iterable<readonly ClusteredValue[]>,
+  options: ClusterBootstrapOptions = {},
+): ClusterBootstrapResult[] {
+  const resamples = checkResamples(options.resamples ?? 2000);
+  const seed = checkSeed(options.seed ?? 0);
+  const summed: { clusters: ClusterSums; n: number }[] = [];
+  for (const items of inputs) summed.push({ clusters: sumByCluster(items), n: items.length });
+  const means = resampleClusterMeansTogether(
+    summed.filter(({ n }) => n > 0).map(({ clusters }) => clusters),
+    { resamples, seed },
+  );
+  let next = 0;
+  return summed.map(({ clusters, n }) => {
+    if (n === 0) return { mean: undefined, ci95: undefined, n: 0, clusters: 0 };
+    const sorted = means[next++]!;
+    return {
+      mean: clusters.mean,
+      ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
+      n,
+      clusters: clusters.sums.length,
+    };
+  });
+}
+
 /** Per-conversation sums and counts, and the range of the values. */
 export interface ClusterSums {
   sums: Float64Array;
@@ -158,6 +201,76 @@ export function resampleClusterMeans(input: ClusterSums & { resamples: number; s
     means[draw] = clamp(drawn[0]! / (unitCounts ? clusters : drawn[1]!), minimum, maximum);
   }
   return means.sort();
+}
+
+/**
+ * {@link resampleClusterMeans} for several inputs with one seed and one number of resamples:
+ * exactly its results, input by input. The draws depend only on the seed and the number of
+ * clusters, so inputs with as many clusters share one stream: each draw picks a cluster for all of
+ * them, and each input's sums are added in the same order as alone. Their sums (and counts, where
+ * a cluster holds several turns) sit side by side in one matrix, one row per cluster, so a draw
+ * reads one cache line instead of one per input.
+ *
+ * @param inputs - Cluster sums, each with at least one cluster.
+ * @param options - Resamples and seed, shared by all.
+ * @returns Each input's resampled means, sorted ascending, in input order.
+ */
+export function resampleClusterMeansTogether(
+  inputs: readonly ClusterSums[],
+  options: { resamples: number; seed: number },
+): Float64Array[] {
+  const { resamples, seed } = options;
+  const results: Float64Array[] = new Array(inputs.length);
+  const byClusters = new Map<number, number[]>();
+  inputs.forEach((input, index) => {
+    // All values equal: nothing to draw (as resampleClusterMeans).
+    if (input.minimum === input.maximum) {
+      results[index] = new Float64Array(resamples).fill(input.minimum);
+      return;
+    }
+    const group = byClusters.get(input.sums.length);
+    if (group === undefined) byClusters.set(input.sums.length, [index]);
+    else group.push(index);
+  });
+  for (const [clusters, group] of byClusters) {
+    if (group.length === 1) {
+      results[group[0]!] = resampleClusterMeans({ ...inputs[group[0]!]!, resamples, seed });
+      continue;
+    }
+    // Columns: each input's sums, then its counts unless every cluster holds one turn.
+    const members = group.map((index) => {
+      const input = inputs[index]!;
+      return { index, input, unitCounts: input.counts.every((count) => count === 1), column: 0 };
+    });
+    let width = 0;
+    for (const member of members) {
+      member.column = width;
+      width += member.unitCounts ? 1 : 2;
+    }
+    const rows = new Float64Array(clusters * width);
+    for (const member of members) {
+      const { sums, counts } = member.input;
+      for (let cluster = 0; cluster < clusters; cluster++) {
+        rows[cluster * width + member.column] = sums[cluster]!;
+        if (!member.unitCounts) rows[cluster * width + member.column + 1] = counts[cluster]!;
+      }
+    }
+    const means = members.map(() => new Float64Array(resamples));
+    const random = new SeededRandom(seed);
+    const drawn = new Float64Array(width);
+    for (let draw = 0; draw < resamples; draw++) {
+      random.sumRowsAtDrawn(rows, width, clusters, drawn);
+      for (let member = 0; member < members.length; member++) {
+        const { input, unitCounts, column } = members[member]!;
+        const count = unitCounts ? clusters : drawn[column + 1]!;
+        means[member]![draw] = clamp(drawn[column]! / count, input.minimum, input.maximum);
+      }
+    }
+    members.forEach((member, at) => {
+      results[member.index] = means[at]!.sort();
+    });
+  }
+  return results;
 }
 
 /**

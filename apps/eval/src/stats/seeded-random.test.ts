@@ -83,4 +83,31 @@ describe('SeededRandom', () => {
       new SeededRandom(1).sumAtDrawn(new Float64Array(2), 1, new Float64Array(2), new Float64Array(3)),
     ).toThrow(EvalError);
   });
+  it('sums every column of a matrix at the draws nextInt would make, in the same order', () => {
+    for (const [bound, width, draws] of [
+      [1, 1, 10],
+      [3, 4, 2_000],
+      [1_000_003, 3, 50_000],
+    ] as const) {
+      const rows = Float64Array.from({ length: bound * width }, (_, index) => ((index * 7919) % 1009) / 7);
+      const oneByOne = new SeededRandom(9);
+      const sums = new Array<number>(width).fill(0);
+      for (let draw = 0; draw < draws; draw++) {
+        const picked = oneByOne.nextInt(bound);
+        for (let column = 0; column < width; column++) sums[column]! += rows[picked * width + column]!;
+      }
+      const fused = new SeededRandom(9);
+      // Longer than a row, and not zero: only the row's sums are written, from 0.
+      const into = new Float64Array(width + 1).fill(5);
+      fused.sumRowsAtDrawn(rows, width, draws, into);
+      expect([...into.subarray(0, width)], `bound ${bound}`).toEqual(sums);
+      expect(into[width]).toBe(5);
+      expect(fused.nextUint32()).toBe(oneByOne.nextUint32());
+    }
+    const into = new Float64Array(2);
+    expect(() => new SeededRandom(1).sumRowsAtDrawn(new Float64Array(0), 1, 1, into)).toThrow(EvalError);
+    expect(() => new SeededRandom(1).sumRowsAtDrawn(new Float64Array(3), 2, 1, into)).toThrow(EvalError);
+    expect(() => new SeededRandom(1).sumRowsAtDrawn(new Float64Array(4), 0, 1, into)).toThrow(EvalError);
+    expect(() => new SeededRandom(1).sumRowsAtDrawn(new Float64Array(6), 3, 1, into)).toThrow(EvalError);
+  });
 });

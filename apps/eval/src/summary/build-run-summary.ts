@@ -4,7 +4,7 @@ import type { ItemResult } from '../item-result.js';
 import type { FloorSummary, ReplaySummary, RunSummary, SplitInfo, StrategySummary } from '../run-summary.js';
 import { compareStrategies } from './compare-strategies.js';
 import { evaluateGate, type GateRule } from './gate.js';
-import { summarizeStrategy } from './summarize-strategy.js';
+import { summarizeStrategies } from './summarize-strategy.js';
 
 /** Input of {@link buildRunSummary}: the items and everything about the run that they do not hold. */
 export interface BuildRunSummaryInput {
@@ -47,7 +47,7 @@ export interface BuildRunSummaryInput {
 }
 
 /**
- * Assembles `summary.json` from a run's items: one {@link summarizeStrategy} per strategy in the
+ * Assembles `summary.json` from a run's items: one summary per strategy ({@link summarizeStrategies}) in the
  * given order, the paired comparisons of every other strategy with the baseline, and the gate.
  *
  * @param input - Items, strategies, baseline, run metadata and gate rules.
@@ -93,14 +93,25 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
   // A free run's simulated turns answer messages no other strategy saw: they are summarised apart
   // (`freeRun.simulated`), and every other number covers the recorded part.
   const recordedPart = input.items.filter((item) => !isSimulatedItem(item));
-  const strategies = input.strategies.map((strategy) => {
-    const items = byStrategy.get(strategy.name)!;
-    const role = strategy.role ?? 'strategy';
-    const summary = summarizeStrategy(
-      items.filter((item) => !isSimulatedItem(item)),
-      { ...options, name: strategy.name, description: strategy.description ?? '', role },
-    );
-    const freeRun = summarizeFreeRun(items, { ...options, name: strategy.name, role });
+  // All rows at once: one metric's bootstrap draws serve every row (see summarizeStrategies).
+  const summaries = summarizeStrategies(
+    input.strategies.map((strategy) => ({
+      items: byStrategy.get(strategy.name)!.filter((item) => !isSimulatedItem(item)),
+      options: {
+        ...options,
+        name: strategy.name,
+        description: strategy.description ?? '',
+        role: strategy.role ?? 'strategy',
+      },
+    })),
+  );
+  const strategies = input.strategies.map((strategy, index) => {
+    const summary = summaries[index]!;
+    const freeRun = summarizeFreeRun(byStrategy.get(strategy.name)!, {
+      ...options,
+      name: strategy.name,
+      role: strategy.role ?? 'strategy',
+    });
     return freeRun === undefined ? summary : { ...summary, freeRun };
   });
   const floor = flagFloor(strategies);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
+import { SeededRandom } from '../stats/seeded-random.js';
 import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
-import { summarizeStrategy } from './summarize-strategy.js';
+import { summarizeStrategies, summarizeStrategy } from './summarize-strategy.js';
 
 const options = { seed: 7, resamples: 500, repeat: 1 };
 
@@ -221,5 +222,56 @@ describe('summarizeStrategy', () => {
     const secondRepeat = { ...lexicalItems[0]!, repeat: 1 };
     expect(catchError(() => summarizeStrategy([secondRepeat], options)).code).toBe('invalid-input');
     expect(catchError(() => summarizeStrategy([], options)).code).toBe('usage');
+  });
+});
+
+describe('summarizeStrategies', () => {
+  it('gives every row exactly the summary summarizeStrategy gives it alone', () => {
+    // Three rows over the same 30 conversations (one or two turns each), so most metrics' rows
+    // share their bootstrap draws; one row has a turn fewer (another cluster count), one a custom
+    // score the others lack, one repeats.
+    const random = new SeededRandom(17);
+    const rowItems = (strategy: string, options: { skip?: boolean; custom?: boolean; repeats?: number }) =>
+      Array.from({ length: 30 }, (_, conversation) =>
+        Array.from({ length: 1 + (conversation % 2) }, (_, turnIndex) =>
+          Array.from({ length: options.repeats ?? 1 }, (_, repeat) =>
+            makeItem({
+              strategy,
+              conversationId: `c${String(conversation).padStart(2, '0')}`,
+              turnIndex,
+              repeat,
+              latencyMs: random.nextInt(500),
+              scores: {
+                answerQuality: random.nextFloat(),
+                humanCleanup: random.nextInt(3) / 2,
+                needsCleanup: random.nextInt(2) === 1,
+                escalated: random.nextInt(4) === 0,
+                pass: random.nextInt(2) === 1,
+                ...(options.custom ? { politeness: random.nextFloat() } : {}),
+              },
+            }),
+          ),
+        ).flat(),
+      )
+        .flat()
+        .filter((item) => !(options.skip && item.conversationId === 'c00'));
+    const bootstrap = { seed: 3, resamples: 400 };
+    const rows = [
+      { items: rowItems('a', {}), options: { ...bootstrap, repeat: 1 } },
+      {
+        items: rowItems('b', { custom: true }),
+        options: { ...bootstrap, repeat: 1, role: 'probe' as const },
+      },
+      { items: rowItems('c', { skip: true }), options: { ...bootstrap, repeat: 1 } },
+      { items: [], options: { ...bootstrap, repeat: 1, name: 'empty' } },
+    ];
+    const together = summarizeStrategies(rows);
+    expect(together).toEqual(rows.map((row) => summarizeStrategy(row.items, row.options)));
+    expect(together[1]!.metrics.custom?.politeness?.n).toBe(45);
+    expect(together[0]!.metrics.answerQuality.ci95).not.toEqual(together[1]!.metrics.answerQuality.ci95);
+    const repeated = { items: rowItems('d', { repeats: 2 }), options: { ...bootstrap, repeat: 2 } };
+    expect(summarizeStrategies([rows[0]!, repeated])[1]).toEqual(
+      summarizeStrategy(repeated.items, repeated.options),
+    );
   });
 });

@@ -2,7 +2,7 @@ import type { FallbackRung } from '@baton/core';
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
 import type { MetricEstimate, StrategyMetrics, StrategySummary } from '../run-summary.js';
-import { clusterBootstrap } from '../stats/cluster-bootstrap.js';
+import { clusterBootstrapTogether } from '../stats/cluster-bootstrap.js';
 import { passHatK, type RepeatedOutcomes } from '../stats/pass-hat-k.js';
 import { percentile } from '../stats/percentile.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
@@ -64,79 +64,135 @@ export function summarizeStrategy(
   items: readonly ItemResult[],
   options: SummarizeStrategyOptions,
 ): StrategySummary {
-  const name = options.name ?? items[0]?.strategy;
-  if (name === undefined) {
-    throw new EvalError('usage', 'summarizeStrategy: no items and no strategy name to summarise.');
-  }
-  checkItems(items, name, options.repeat);
-  // Canonical order first (conversation, turn, repeat): every number below is then the same
-  // whatever order items.jsonl was written in.
-  items = [...items].sort(
-    (a, b) =>
-      compareText(a.conversationId, b.conversationId) || a.turnIndex - b.turnIndex || a.repeat - b.repeat,
-  );
-  const estimate = (metric: SummaryMetricName): MetricEstimate =>
-    estimateMean(items, (item) => itemMetricValue(item, metric), {
-      seed: purposeSeed(options.seed, `interval:${metric}`),
-      resamples: options.resamples,
-    });
-
-  const attempted = items.filter(isDelegationAttempted);
-  const rungs = {
-    ...Object.fromEntries(
-      fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
-    ),
-    failed: shareOf(attempted, isDelegationFailed),
-  } as Record<FallbackRung | 'failed', number | null>;
-  const needsCleanup = items.map(itemNeedsCleanup).filter((flag) => flag !== null);
-
-  const costs = items.map((item) => item.costUsd);
-  const totalCost = sum(costs);
-  const tokens = items.map((item) => item.usage.inputTokens + item.usage.outputTokens);
-  const latency = percentiles(items.map((item) => item.latencyMs));
-  const cost = percentiles(costs);
-
-  const metrics: StrategyMetrics = {
-    answerQuality: estimate('answerQuality'),
-    answeredQuality: estimate('answeredQuality'),
-    tokenF1: estimate('tokenF1'),
-    fallbackRate: { ...estimate('fallbackRate'), rungs },
-    escalationRate: estimate('escalationRate'),
-    unnecessaryEscalationRate: estimate('unnecessaryEscalationRate'),
-    missedEscalationRate: estimate('missedEscalationRate'),
-    humanCleanup: {
-      ...estimate('humanCleanup'),
-      needsCleanupShare: needsCleanup.length === 0 ? null : shareOf(needsCleanup, (flag) => flag),
-    },
-    recordedHter: estimate('recordedHter'),
-    routingAccuracy: estimate('routingAccuracy'),
-    passRate: estimate('passRate'),
-    latencyMs: latency,
-    tokens: { ...percentiles(tokens), total: sum(tokens) },
-    costUsd: {
-      total: totalCost,
-      perTurn: items.length === 0 ? null : totalCost / items.length,
-      p50: cost.p50,
-      p95: cost.p95,
-    },
-  };
-  if (options.repeat > 1) metrics.passHatK = passHatKOf(items, options.repeat);
-  const custom = customEstimates(items, options);
-  if (custom !== undefined) metrics.custom = custom;
-
-  return {
-    name,
-    description: options.description ?? '',
-    role: options.role ?? 'strategy',
-    flags: [],
-    turns: items.length,
-    conversations: new Set(items.map((item) => item.conversationId)).size,
-    errors: items.filter((item) => item.outcome === 'error').length,
-    failed: items.filter((item) => item.outcome === 'failed').length,
-    ...failureKindsOf(items),
-    metrics,
-  };
+  return summarizeStrategies([{ items, options }])[0]!;
 }
+
+/** One row of {@link summarizeStrategies}: a strategy's items and its options. */
+export interface StrategyRowInput {
+  items: readonly ItemResult[];
+  options: SummarizeStrategyOptions;
+}
+
+/**
+ * {@link summarizeStrategy} for several strategies at once: the same summaries, field for field
+ * and bit for bit, computed metric by metric across the rows. A metric's interval seed is the
+ * metric's, not the strategy's, and every row of a run answers the same turns, so the rows'
+ * bootstraps of one metric share their draws (`clusterBootstrapTogether`): a run's summary
+ * resamples once per metric instead of once per metric and row.
+ *
+ * @param rows - Each strategy's items (every repeat, any order) and options.
+ * @returns One summary per row, in order.
+ * @throws EvalError as {@link summarizeStrategy}, for the first row at fault.
+ *
+ * @example
+ * ```ts
+ * const [solo, echo] = summarizeStrategies([
+ *   { items: soloItems, options: { seed: 42, resamples: 2000, repeat: 1 } },
+ *   { items: echoItems, options: { seed: 42, resamples: 2000, repeat: 1, role: 'probe' } },
+ * ]);
+ * ```
+ */
+export function summarizeStrategies(rows: readonly StrategyRowInput[]): StrategySummary[] {
+  const prepared = rows.map(({ items, options }) => {
+    const name = options.name ?? items[0]?.strategy;
+    if (name === undefined) {
+      throw new EvalError('usage', 'summarizeStrategy: no items and no strategy name to summarise.');
+    }
+    checkItems(items, name, options.repeat);
+    // Canonical order first (conversation, turn, repeat): every number below is then the same
+    // whatever order items.jsonl was written in.
+    const sorted = [...items].sort(
+      (a, b) =>
+        compareText(a.conversationId, b.conversationId) || a.turnIndex - b.turnIndex || a.repeat - b.repeat,
+    );
+    return { name, items: sorted, options };
+  });
+  // Metric by metric across the rows: one metric's units are alive at a time.
+  const estimates = (metric: SummaryMetricName): MetricEstimate[] =>
+    estimateMeans(
+      prepared.map((row) => ({
+        items: row.items,
+        value: (item: ItemResult) => itemMetricValue(item, metric),
+        seed: purposeSeed(row.options.seed, `interval:${metric}`),
+        resamples: row.options.resamples,
+      })),
+    );
+  const byMetric = new Map(estimatedMetrics.map((metric) => [metric, estimates(metric)]));
+  const custom = customEstimates(prepared);
+
+  return prepared.map(({ name, items, options }, row) => {
+    const estimate = (metric: SummaryMetricName): MetricEstimate => byMetric.get(metric)![row]!;
+    const attempted = items.filter(isDelegationAttempted);
+    const rungs = {
+      ...Object.fromEntries(
+        fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
+      ),
+      failed: shareOf(attempted, isDelegationFailed),
+    } as Record<FallbackRung | 'failed', number | null>;
+    const needsCleanup = items.map(itemNeedsCleanup).filter((flag) => flag !== null);
+
+    const costs = items.map((item) => item.costUsd);
+    const totalCost = sum(costs);
+    const tokens = items.map((item) => item.usage.inputTokens + item.usage.outputTokens);
+    const latency = percentiles(items.map((item) => item.latencyMs));
+    const cost = percentiles(costs);
+
+    const metrics: StrategyMetrics = {
+      answerQuality: estimate('answerQuality'),
+      answeredQuality: estimate('answeredQuality'),
+      tokenF1: estimate('tokenF1'),
+      fallbackRate: { ...estimate('fallbackRate'), rungs },
+      escalationRate: estimate('escalationRate'),
+      unnecessaryEscalationRate: estimate('unnecessaryEscalationRate'),
+      missedEscalationRate: estimate('missedEscalationRate'),
+      humanCleanup: {
+        ...estimate('humanCleanup'),
+        needsCleanupShare: needsCleanup.length === 0 ? null : shareOf(needsCleanup, (flag) => flag),
+      },
+      recordedHter: estimate('recordedHter'),
+      routingAccuracy: estimate('routingAccuracy'),
+      passRate: estimate('passRate'),
+      latencyMs: latency,
+      tokens: { ...percentiles(tokens), total: sum(tokens) },
+      costUsd: {
+        total: totalCost,
+        perTurn: items.length === 0 ? null : totalCost / items.length,
+        p50: cost.p50,
+        p95: cost.p95,
+      },
+    };
+    if (options.repeat > 1) metrics.passHatK = passHatKOf(items, options.repeat);
+    if (custom[row] !== undefined) metrics.custom = custom[row];
+
+    return {
+      name,
+      description: options.description ?? '',
+      role: options.role ?? 'strategy',
+      flags: [],
+      turns: items.length,
+      conversations: new Set(items.map((item) => item.conversationId)).size,
+      errors: items.filter((item) => item.outcome === 'error').length,
+      failed: items.filter((item) => item.outcome === 'failed').length,
+      ...failureKindsOf(items),
+      metrics,
+    };
+  });
+}
+
+/** The metrics a summary estimates with an interval, in the order they are computed. */
+const estimatedMetrics: readonly SummaryMetricName[] = [
+  'answerQuality',
+  'answeredQuality',
+  'tokenF1',
+  'fallbackRate',
+  'escalationRate',
+  'unnecessaryEscalationRate',
+  'missedEscalationRate',
+  'humanCleanup',
+  'recordedHter',
+  'routingAccuracy',
+  'passRate',
+];
 
 /** The failed and errored turns by error code, most frequent first (ties by code). */
 function failureKindsOf(items: readonly ItemResult[]): { failureKinds?: Record<string, number> } {
@@ -181,43 +237,76 @@ function checkItems(items: readonly ItemResult[], name: string, repeat: number):
 }
 
 /**
- * The mean over turns with its conversation-resampled interval. With repeats, a turn's repeats are
- * one unit (their mean), so repeating a deterministic strategy adds no false precision; `n` counts
- * turns, not turns × repeats.
+ * The mean over turns with its conversation-resampled interval, for several rows at once (jobs
+ * with one seed and number of resamples are resampled together). With repeats, a turn's repeats
+ * are one unit (their mean), so repeating a deterministic strategy adds no false precision; `n`
+ * counts turns, not turns × repeats.
  */
-function estimateMean(
-  items: readonly ItemResult[],
-  value: (item: ItemResult) => number | null,
-  bootstrap: { seed: number; resamples: number },
-): MetricEstimate {
-  const result = clusterBootstrap(turnUnits(items, value), bootstrap);
-  return {
-    mean: result.mean ?? null,
-    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
-    n: result.n,
-  };
+function estimateMeans(
+  jobs: readonly {
+    items: readonly ItemResult[];
+    value: (item: ItemResult) => number | null;
+    seed: number;
+    resamples: number;
+  }[],
+): MetricEstimate[] {
+  const estimates: MetricEstimate[] = new Array(jobs.length);
+  const groups = new Map<string, number[]>();
+  jobs.forEach((job, index) => {
+    const key = `${job.seed}:${job.resamples}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [index]);
+    else group.push(index);
+  });
+  for (const group of groups.values()) {
+    const { seed, resamples } = jobs[group[0]!]!;
+    // One row's units at a time: only their per-conversation sums wait for the others.
+    const units = function* () {
+      for (const index of group) yield turnUnits(jobs[index]!.items, jobs[index]!.value);
+    };
+    const results = clusterBootstrapTogether(units(), { seed, resamples });
+    group.forEach((index, at) => {
+      const result = results[at]!;
+      estimates[index] = {
+        mean: result.mean ?? null,
+        ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+        n: result.n,
+      };
+    });
+  }
+  return estimates;
 }
 
+/** Each row's estimates of the pluggable scorers' numeric scores, by name; `undefined` without any. */
 function customEstimates(
-  items: readonly ItemResult[],
-  options: { seed: number; resamples: number },
-): Record<string, MetricEstimate> | undefined {
-  const names = new Set<string>();
-  for (const item of items) {
-    for (const name of scoreNamesOf(item)) {
-      if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
+  rows: readonly { items: readonly ItemResult[]; options: { seed: number; resamples: number } }[],
+): (Record<string, MetricEstimate> | undefined)[] {
+  const namesOf = rows.map(({ items }) => {
+    const names = new Set<string>();
+    for (const item of items) {
+      for (const name of scoreNamesOf(item)) {
+        if (isCustomScoreName(name) && customScoreValue(item, name) !== null) names.add(name);
+      }
     }
+    return names;
+  });
+  const custom: (Record<string, MetricEstimate> | undefined)[] = rows.map(() => undefined);
+  const allNames = [...new Set(namesOf.flatMap((names) => [...names]))].sort();
+  for (const name of allNames) {
+    const holders = rows.flatMap((row, index) => (namesOf[index]!.has(name) ? [{ row, index }] : []));
+    const results = estimateMeans(
+      holders.map(({ row }) => ({
+        items: row.items,
+        value: (item: ItemResult) => customScoreValue(item, name),
+        seed: purposeSeed(row.options.seed, `interval:custom:${name}`),
+        resamples: row.options.resamples,
+      })),
+    );
+    holders.forEach(({ index }, at) => {
+      custom[index] = { ...custom[index], [name]: results[at]! };
+    });
   }
-  if (names.size === 0) return undefined;
-  return Object.fromEntries(
-    [...names].sort().map((name) => [
-      name,
-      estimateMean(items, (item) => customScoreValue(item, name), {
-        seed: purposeSeed(options.seed, `interval:custom:${name}`),
-        resamples: options.resamples,
-      }),
-    ]),
-  );
+  return custom;
 }
 
 /**
