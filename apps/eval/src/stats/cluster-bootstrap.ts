@@ -237,23 +237,27 @@ export function resampleClusterMeansTogether(
       results[group[0]!] = resampleClusterMeans({ ...inputs[group[0]!]!, resamples, seed });
       continue;
     }
-    // Columns: each input's sums, then its counts unless every cluster holds one turn.
+    // Columns: each input's sums, and its counts unless every cluster holds one turn; inputs with
+    // the same counts (one metric's rows over the same turns) share one counts column.
+    const countColumns: { counts: Float64Array; column: number }[] = [];
+    let width = 0;
     const members = group.map((index) => {
       const input = inputs[index]!;
-      return { index, input, unitCounts: input.counts.every((count) => count === 1), column: 0 };
-    });
-    let width = 0;
-    for (const member of members) {
-      member.column = width;
-      width += member.unitCounts ? 1 : 2;
-    }
-    const rows = new Float64Array(clusters * width);
-    for (const member of members) {
-      const { sums, counts } = member.input;
-      for (let cluster = 0; cluster < clusters; cluster++) {
-        rows[cluster * width + member.column] = sums[cluster]!;
-        if (!member.unitCounts) rows[cluster * width + member.column + 1] = counts[cluster]!;
+      const sumColumn = width++;
+      if (input.counts.every((count) => count === 1)) {
+        return { index, input, sumColumn, countColumn: -1 };
       }
+      let shared = countColumns.find(({ counts }) => sameValues(counts, input.counts));
+      if (shared === undefined) {
+        shared = { counts: input.counts, column: width++ };
+        countColumns.push(shared);
+      }
+      return { index, input, sumColumn, countColumn: shared.column };
+    });
+    const rows = new Float64Array(clusters * width);
+    for (let cluster = 0; cluster < clusters; cluster++) {
+      for (const member of members) rows[cluster * width + member.sumColumn] = member.input.sums[cluster]!;
+      for (const { counts, column } of countColumns) rows[cluster * width + column] = counts[cluster]!;
     }
     const means = members.map(() => new Float64Array(resamples));
     const random = new SeededRandom(seed);
@@ -261,9 +265,9 @@ export function resampleClusterMeansTogether(
     for (let draw = 0; draw < resamples; draw++) {
       random.sumRowsAtDrawn(rows, width, clusters, drawn);
       for (let member = 0; member < members.length; member++) {
-        const { input, unitCounts, column } = members[member]!;
-        const count = unitCounts ? clusters : drawn[column + 1]!;
-        means[member]![draw] = clamp(drawn[column]! / count, input.minimum, input.maximum);
+        const { input, sumColumn, countColumn } = members[member]!;
+        const count = countColumn < 0 ? clusters : drawn[countColumn]!;
+        means[member]![draw] = clamp(drawn[sumColumn]! / count, input.minimum, input.maximum);
       }
     }
     members.forEach((member, at) => {
@@ -291,6 +295,12 @@ export function checkSeed(seed: number): number {
     throw new EvalError('usage', `bootstrap: seed must be a safe integer, got ${seed}.`);
   }
   return seed;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 function clamp(value: number, minimum: number, maximum: number): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
-import { pairedBootstrap } from './paired-bootstrap.js';
+import { pairedBootstrap, pairedBootstrapTogether } from './paired-bootstrap.js';
+import { SeededRandom } from './seeded-random.js';
 
 /** Turns `c{i}-t{j}`: `conversations` conversations of `turns` turns, valued by `value(i, j)`. */
 function turns(
@@ -104,5 +105,56 @@ describe('pairedBootstrap', () => {
     const baseline = turns(1, 2, () => 0);
     expect(() => pairedBootstrap([...baseline, baseline[0]!], baseline)).toThrow(/twice/);
     expect(() => pairedBootstrap(baseline, [{ ...baseline[0]!, cluster: 'elsewhere' }])).toThrow(EvalError);
+  });
+});
+
+describe('pairedBootstrapTogether', () => {
+  it('gives each candidate exactly what pairedBootstrap gives it alone', () => {
+    const random = new SeededRandom(8);
+    const turns = (count: number, skip: (index: number) => boolean, value: () => number) =>
+      Array.from({ length: count }, (_, index) => ({
+        id: `t${index}`,
+        cluster: `c${Math.floor(index / 2)}`,
+        value: value(),
+      })).filter((_, index) => !skip(index));
+    const baseline = turns(
+      60,
+      () => false,
+      () => random.nextFloat(),
+    );
+    const candidates = [
+      turns(
+        60,
+        () => false,
+        () => random.nextFloat(),
+      ),
+      turns(
+        60,
+        () => false,
+        () => random.nextInt(2),
+      ),
+      // Turns the baseline lacks and lacks some of its own: other matched clusters.
+      turns(
+        64,
+        (index) => index % 7 === 0,
+        () => random.nextFloat(),
+      ),
+      // Every difference the same: nothing to draw.
+      baseline.map((turn) => ({ ...turn, value: turn.value + 0.5 })),
+      [],
+      turns(
+        60,
+        () => false,
+        () => random.nextFloat(),
+      ),
+    ];
+    for (const options of [
+      { seed: 4, resamples: 300 },
+      { seed: 0, resamples: 7 },
+    ]) {
+      expect(pairedBootstrapTogether(baseline, candidates, options)).toEqual(
+        candidates.map((candidate) => pairedBootstrap(baseline, candidate, options)),
+      );
+    }
   });
 });

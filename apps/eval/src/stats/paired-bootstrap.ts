@@ -1,5 +1,11 @@
 import { EvalError } from '../eval-error.js';
-import { checkResamples, checkSeed, resampleClusterMeans, sumByCluster } from './cluster-bootstrap.js';
+import {
+  type ClusterSums,
+  checkResamples,
+  checkSeed,
+  resampleClusterMeansTogether,
+  sumByCluster,
+} from './cluster-bootstrap.js';
 import { percentileOfSorted } from './percentile.js';
 
 /** One turn's score under one strategy. */
@@ -77,11 +83,82 @@ export function pairedBootstrap(
   candidate: readonly PairedItem[],
   options: PairedBootstrapOptions = {},
 ): PairedBootstrapResult {
+  return pairedBootstrapTogether(baseline, [candidate], options)[0]!;
+}
+
+/**
+ * {@link pairedBootstrap} of several candidates against one baseline, with one seed and one
+ * number of resamples: the same results, field for field and bit for bit, as one call per
+ * candidate. Candidates with as many matched conversations (the usual case: every strategy of a
+ * run answers the same turns) are resampled from one stream of draws
+ * (`resampleClusterMeansTogether`).
+ *
+ * @param baseline - The baseline strategy's turns.
+ * @param candidates - Each candidate strategy's turns.
+ * @param options - Resamples and seed, shared by all.
+ * @returns One result per candidate, in order.
+ * @throws EvalError as {@link pairedBootstrap}, for the first candidate at fault.
+ *
+ * @example
+ * ```ts
+ * const [lexical, trained] = pairedBootstrapTogether(baselineTurns, [lexicalTurns, trainedTurns], { seed: 7 });
+ * ```
+ */
+export function pairedBootstrapTogether(
+  baseline: readonly PairedItem[],
+  candidates: readonly (readonly PairedItem[])[],
+  options: PairedBootstrapOptions = {},
+): PairedBootstrapResult[] {
   const resamples = checkResamples(options.resamples ?? 2000);
   const seed = checkSeed(options.seed ?? 0);
   const baselineById = indexById(baseline, 'baseline');
-  const candidateById = indexById(candidate, 'candidate');
+  const pairs = candidates.map((candidate) => pairUp(baselineById, baseline, candidate));
+  const resampled = pairs.filter((pair) => pair.n > 0);
+  const means = resampleClusterMeansTogether(
+    resampled.map((pair) => pair.clusters),
+    { resamples, seed },
+  );
+  let next = 0;
+  return pairs.map(({ clusters, n, baselineTotal, candidateTotal, unmatched }) => {
+    if (n === 0) {
+      return {
+        meanDifference: undefined,
+        ci95: undefined,
+        p: undefined,
+        baselineMean: undefined,
+        candidateMean: undefined,
+        n: 0,
+        clusters: 0,
+        unmatched,
+      };
+    }
+    const sorted = means[next++]!;
+    return {
+      meanDifference: clusters.mean,
+      ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
+      p: clusters.sums.length < 2 ? undefined : twoSidedP(sorted),
+      baselineMean: baselineTotal / n,
+      candidateMean: candidateTotal / n,
+      n,
+      clusters: clusters.sums.length,
+      unmatched,
+    };
+  });
+}
 
+/** A candidate's turns matched with the baseline's: the differences' cluster sums and the totals. */
+function pairUp(
+  baselineById: ReadonlyMap<string, PairedItem>,
+  baseline: readonly PairedItem[],
+  candidate: readonly PairedItem[],
+): {
+  clusters: ClusterSums;
+  n: number;
+  baselineTotal: number;
+  candidateTotal: number;
+  unmatched: PairedBootstrapResult['unmatched'];
+} {
+  const candidateById = indexById(candidate, 'candidate');
   const differences: { cluster: string; value: number }[] = [];
   const candidateOnly: string[] = [];
   let baselineTotal = 0;
@@ -109,31 +186,12 @@ export function pairedBootstrap(
     .map((item) => item.id)
     .sort();
   candidateOnly.sort();
-  const unmatched = { baselineOnly, candidateOnly };
-
-  const clusters = sumByCluster(differences);
-  if (differences.length === 0) {
-    return {
-      meanDifference: undefined,
-      ci95: undefined,
-      p: undefined,
-      baselineMean: undefined,
-      candidateMean: undefined,
-      n: 0,
-      clusters: 0,
-      unmatched,
-    };
-  }
-  const means = resampleClusterMeans({ ...clusters, resamples, seed });
   return {
-    meanDifference: clusters.mean,
-    ci95: [percentileOfSorted(means, 2.5)!, percentileOfSorted(means, 97.5)!],
-    p: clusters.sums.length < 2 ? undefined : twoSidedP(means),
-    baselineMean: baselineTotal / differences.length,
-    candidateMean: candidateTotal / differences.length,
+    clusters: sumByCluster(differences),
     n: differences.length,
-    clusters: clusters.sums.length,
-    unmatched,
+    baselineTotal,
+    candidateTotal,
+    unmatched: { baselineOnly, candidateOnly },
   };
 }
 

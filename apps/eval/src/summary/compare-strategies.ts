@@ -1,7 +1,7 @@
 import type { ItemResult } from '../item-result.js';
 import type { Comparison } from '../run-summary.js';
 import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
-import { pairedBootstrap } from '../stats/paired-bootstrap.js';
+import { type PairedBootstrapResult, pairedBootstrapTogether } from '../stats/paired-bootstrap.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
 import { customScoreValue, isCustomScoreName, itemMetricValue } from './item-metric-value.js';
 import { scoreNamesOf } from './packed-items.js';
@@ -66,32 +66,39 @@ export function compareStrategies(
   const baselineItems = byStrategy.get(options.baseline) ?? [];
   const candidates = options.candidates ?? [...byStrategy.keys()].filter((name) => name !== options.baseline);
   const customNames = customMetricNames(items);
-  const comparisons: Comparison[] = [];
-  for (const candidate of candidates) {
-    if (candidate === options.baseline) continue;
-    const candidateItems = byStrategy.get(candidate) ?? [];
-    for (const metric of summaryMetricNames) {
-      if (!summaryMetrics[metric].compared) continue;
-      const pair = { baseline: options.baseline, candidate, metric };
-      comparisons.push(
-        metric === 'passRate'
-          ? { ...pair, ...compareWithMcNemar(baselineItems, candidateItems) }
-          : { ...pair, ...compareWithBootstrap(metric, baselineItems, candidateItems, options) },
-      );
-    }
-    for (const metric of customNames) {
-      comparisons.push({
+  const compared = candidates.filter((candidate) => candidate !== options.baseline);
+  const candidateItems = compared.map((candidate) => byStrategy.get(candidate) ?? []);
+  // Metric by metric across the candidates, so one metric's paired bootstraps share their draws
+  // (the seed is the metric's); then listed candidate by candidate, as before.
+  const byCandidate = compared.map(() => [] as Comparison[]);
+  const add = (metric: string, results: readonly ComparisonResult[]) =>
+    results.forEach((result, index) => {
+      byCandidate[index]!.push({
         baseline: options.baseline,
-        candidate,
+        candidate: compared[index]!,
         metric,
-        ...compareCustom(metric, baselineItems, candidateItems, {
-          ...options,
-          higherIsBetter: options.customDirections?.[metric] ?? true,
-        }),
+        ...result,
       });
-    }
+    });
+  for (const metric of summaryMetricNames) {
+    if (!summaryMetrics[metric].compared) continue;
+    add(
+      metric,
+      metric === 'passRate'
+        ? candidateItems.map((list) => compareWithMcNemar(baselineItems, list))
+        : compareWithBootstrap(metric, baselineItems, candidateItems, options),
+    );
   }
-  return comparisons;
+  for (const metric of customNames) {
+    add(
+      metric,
+      compareCustom(metric, baselineItems, candidateItems, {
+        ...options,
+        higherIsBetter: options.customDirections?.[metric] ?? true,
+      }),
+    );
+  }
+  return byCandidate.flat();
 }
 
 /** The pluggable scorers' names with a numeric value on some item, sorted. */
@@ -108,22 +115,14 @@ export function customMetricNames(items: readonly ItemResult[]): string[] {
 function compareCustom(
   metric: string,
   baselineItems: readonly ItemResult[],
-  candidateItems: readonly ItemResult[],
+  candidates: readonly (readonly ItemResult[])[],
   options: { seed: number; resamples: number; higherIsBetter: boolean },
-): ComparisonResult {
+): ComparisonResult[] {
   const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => customScoreValue(item, metric));
-  const result = pairedBootstrap(units(baselineItems), units(candidateItems), {
+  return pairedBootstrapTogether(units(baselineItems), candidates.map(units), {
     seed: purposeSeed(options.seed, `paired:custom:${metric}`),
     resamples: options.resamples,
-  });
-  return {
-    diff: result.meanDifference ?? null,
-    ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
-    p: result.p ?? null,
-    method: 'paired-bootstrap',
-    n: result.clusters,
-    higherIsBetter: options.higherIsBetter,
-  };
+  }).map((result) => bootstrapComparison(result, options.higherIsBetter));
 }
 
 type ComparisonResult = Omit<Comparison, 'baseline' | 'candidate' | 'metric'>;
@@ -131,22 +130,25 @@ type ComparisonResult = Omit<Comparison, 'baseline' | 'candidate' | 'metric'>;
 function compareWithBootstrap(
   metric: SummaryMetricName,
   baselineItems: readonly ItemResult[],
-  candidateItems: readonly ItemResult[],
+  candidates: readonly (readonly ItemResult[])[],
   options: { seed: number; resamples: number },
-): ComparisonResult {
+): ComparisonResult[] {
   // One unit per turn (repeats folded into their mean), so repeats never pass for extra evidence.
   const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => itemMetricValue(item, metric));
-  const result = pairedBootstrap(units(baselineItems), units(candidateItems), {
+  return pairedBootstrapTogether(units(baselineItems), candidates.map(units), {
     seed: purposeSeed(options.seed, `paired:${metric}`),
     resamples: options.resamples,
-  });
+  }).map((result) => bootstrapComparison(result, summaryMetrics[metric].higherIsBetter));
+}
+
+function bootstrapComparison(result: PairedBootstrapResult, higherIsBetter: boolean): ComparisonResult {
   return {
     diff: result.meanDifference ?? null,
     ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
     p: result.p ?? null,
     method: 'paired-bootstrap',
     n: result.clusters,
-    higherIsBetter: summaryMetrics[metric].higherIsBetter,
+    higherIsBetter,
   };
 }
 
