@@ -17,7 +17,7 @@ import {
   ranFallbackRung,
 } from './item-metric-value.js';
 import { scoreNamesOf } from './packed-items.js';
-import type { SummaryMetricName } from './summary-metrics.js';
+import { type SummaryMetricName, summaryMetricNames } from './summary-metrics.js';
 import { compareText, turnUnits } from './turn-units.js';
 
 /** Options of {@link summarizeStrategy}. */
@@ -117,7 +117,7 @@ export function summarizeStrategies(rows: readonly StrategyRowInput[]): Strategy
         resamples: row.options.resamples,
       })),
     );
-  const byMetric = new Map(estimatedMetrics.map((metric) => [metric, estimates(metric)]));
+  const byMetric = new Map(summaryMetricNames.map((metric) => [metric, estimates(metric)]));
   const custom = customEstimates(prepared);
 
   return prepared.map(({ name, items, options }, row) => {
@@ -178,21 +178,6 @@ export function summarizeStrategies(rows: readonly StrategyRowInput[]): Strategy
     };
   });
 }
-
-/** The metrics a summary estimates with an interval, in the order they are computed. */
-const estimatedMetrics: readonly SummaryMetricName[] = [
-  'answerQuality',
-  'answeredQuality',
-  'tokenF1',
-  'fallbackRate',
-  'escalationRate',
-  'unnecessaryEscalationRate',
-  'missedEscalationRate',
-  'humanCleanup',
-  'recordedHter',
-  'routingAccuracy',
-  'passRate',
-];
 
 /** The failed and errored turns by error code, most frequent first (ties by code). */
 function failureKindsOf(items: readonly ItemResult[]): { failureKinds?: Record<string, number> } {
