@@ -42,7 +42,6 @@ if (file && isMainThread) {
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
         mainThreadMs: main,
         backgroundThreadsMs: background,
-        workerThreads: workerTids.size,
         samples,
       }),
     );

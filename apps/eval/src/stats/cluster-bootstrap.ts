@@ -60,17 +60,8 @@ export function clusterBootstrap(
   items: readonly ClusteredValue[],
   options: ClusterBootstrapOptions = {},
 ): ClusterBootstrapResult {
-  const resamples = checkResamples(options.resamples ?? 2000);
-  const seed = checkSeed(options.seed ?? 0);
-  const clusters = sumByCluster(items);
-  if (items.length === 0) return { mean: undefined, ci95: undefined, n: 0, clusters: 0 };
-  const means = resampleClusterMeans({ ...clusters, resamples, seed });
-  return {
-    mean: clusters.mean,
-    ci95: [percentileOfSorted(means, 2.5)!, percentileOfSorted(means, 97.5)!],
-    n: items.length,
-    clusters: clusters.sums.length,
-  };
+  // A group of one takes resampleClusterMeans's single pass: the same work as before it was shared.
+  return clusterBootstrapTogether([items], options)[0]!;
 }
 
 /**
