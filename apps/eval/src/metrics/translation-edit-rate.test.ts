@@ -1,8 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { EvalError } from '../eval-error.js';
 import { humanCleanup, translationEditRate } from './translation-edit-rate.js';
 
 const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
+
+/**
+ * Word pairs from the support corpus scored by sacreBLEU 2.6.0 (`scripts/ter-pairs.ts` piped into
+ * `scripts/sacrebleu-ter.py`): `sacrebleu` as it ships, `exact` with its 25-word beam and its cap of
+ * 1,000 shift candidates lifted.
+ */
+const sacrebleuPairs = readFileSync(new URL('./fixtures/sacrebleu-ter.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) =>
+    z
+      .object({
+        kind: z.enum(['draft', 'unrelated', 'moved']),
+        id: z.string(),
+        hypothesis: z.string(),
+        reference: z.string().min(1),
+        sacrebleu: z.number().int().nonnegative(),
+        exact: z.number().int().nonnegative(),
+      })
+      .parse(JSON.parse(line)),
+  );
 
 describe('translationEditRate', () => {
   it('counts nothing for identical texts', () => {
@@ -135,6 +158,39 @@ describe('translationEditRate', () => {
       expect(referenceWords).toBe(125);
       expect(edits).toBe(17);
       expect(edits / referenceWords).toBeCloseTo(0.136, 10);
+    });
+  });
+
+  describe('against sacreBLEU on pairs from the corpus', () => {
+    const scored = sacrebleuPairs.map((pair) => ({
+      ...pair,
+      ours: translationEditRate(words(pair.hypothesis), words(pair.reference)),
+    }));
+
+    it('has drafts, unrelated replies and moved blocks to compare', () => {
+      const kinds = new Map<string, number>();
+      for (const pair of scored) kinds.set(pair.kind, (kinds.get(pair.kind) ?? 0) + 1);
+      expect(Object.fromEntries(kinds)).toEqual({ draft: 60, unrelated: 113, moved: 113 });
+    });
+
+    it('counts exactly the edits of sacreBLEU’s search without its beam and candidate cap', () => {
+      // The same shift candidates, ranking and limits as TERCOM via sacreBLEU; the edit distance is
+      // exact and every candidate is tried, so the counts must match to the edit.
+      const differing = scored
+        .filter((pair) => pair.ours.edits !== pair.exact)
+        .map((pair) => `${pair.id}: ${pair.ours.edits} edits, sacreBLEU (exact) ${pair.exact}`);
+      expect(differing).toEqual([]);
+    });
+
+    it('stays within 2 points of sacreBLEU as it ships, and equals it on 95 % of pairs', () => {
+      // Its beam can miss the cheapest alignment (more edits) or lead the greedy shift search
+      // elsewhere (fewer): both are small.
+      const same = scored.filter((pair) => pair.ours.edits === pair.sacrebleu).length;
+      expect(same / scored.length).toBeGreaterThanOrEqual(0.95);
+      for (const pair of scored) {
+        const theirs = pair.sacrebleu / pair.ours.referenceWords;
+        expect(Math.abs(pair.ours.rate - theirs), pair.id).toBeLessThanOrEqual(0.02);
+      }
     });
   });
 
