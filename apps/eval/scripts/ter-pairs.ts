@@ -105,13 +105,16 @@ async function main(): Promise<number> {
   replies.forEach((reply, index) => {
     if (index % every !== 0) return;
     const next = replies[(index + 1) % replies.length]!;
-    add('unrelated', `${reply.id}>${next.id}`, tokenizeWords(reply.text), tokenizeWords(next.text));
     const words = tokenizeWords(reply.text);
+    add('unrelated', `${reply.id}>${next.id}`, words, tokenizeWords(next.text));
     add('moved', reply.id, swapBlocks(words, Math.imul(index + 1, 2654435761) >>> 0), words);
   });
+  if (pairs.length === 0) {
+    throw new EvalError('invalid-input', `${values.suite}: no agent replies to pair up.`);
+  }
   for (const pair of pairs) process.stdout.write(`${JSON.stringify(pair)}\n`);
   process.stderr.write(
-    `${pairs.length} pairs (${drafted.length} drafted and ${replies.length} replies, every ${every}th)\n`,
+    `${pairs.length} pairs (from ${drafted.length} drafted and ${replies.length} agent replies, one in ${every})\n`,
   );
   return 0;
 }
