@@ -10,7 +10,10 @@ edit counts from sacreBLEU (https://github.com/mjpost/sacrebleu, its TERCOM reim
   tries every candidate, so its edits must equal these.
 
 The words are already split (space-separated, from Baton's tokenizer), so sacreBLEU's tokeniser is
-not used: this compares the edit search alone.
+not used there: this compares the edit search alone. Where the line also carries the texts
+(`hypothesisText`, `referenceText`), it adds `textEdits` and `textWords`: sacreBLEU's whole metric
+on them as `TER(case_sensitive=False, no_punct=True)` computes it (its own tokeniser, its shipped
+search), the setting Baton's normalisation is closest to.
 
 Usage (Python 3.9+, `pip install sacrebleu`; 2.6.0 made the committed fixture):
   npx tsx --conditions=@baton/source scripts/ter-pairs.ts \
@@ -22,8 +25,11 @@ import sys
 
 import sacrebleu
 import sacrebleu.metrics.lib_ter as lib_ter
+from sacrebleu.tokenizers.tokenizer_ter import TercomTokenizer
 
 SHIPPED = (lib_ter._BEAM_WIDTH, lib_ter._MAX_SHIFT_CANDIDATES)
+# What `TER(case_sensitive=False, no_punct=True)` splits a segment with.
+TERCOM_WORDS = TercomTokenizer(normalized=False, no_punct=True, asian_support=False, case_sensitive=False)
 
 
 def edits(hypothesis: str, reference: str, exact: bool) -> int:
@@ -41,6 +47,11 @@ def main() -> int:
         pair = json.loads(line)
         pair['sacrebleu'] = edits(pair['hypothesis'], pair['reference'], exact=False)
         pair['exact'] = edits(pair['hypothesis'], pair['reference'], exact=True)
+        if 'referenceText' in pair:
+            hypothesis = TERCOM_WORDS(pair['hypothesisText'])
+            reference = TERCOM_WORDS(pair['referenceText'])
+            pair['textEdits'] = edits(hypothesis, reference, exact=False)
+            pair['textWords'] = len(reference.split())
         sys.stdout.write(json.dumps(pair, ensure_ascii=False) + '\n')
         lines += 1
     if lines == 0:

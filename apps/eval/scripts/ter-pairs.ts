@@ -10,7 +10,9 @@
  *
  * Both sides are split into words by the harness's own `tokenizeWords`, so the comparison is of the
  * edit search alone, not of the two tools' tokenisers. Writes JSON lines
- * `{ kind, id, hypothesis, reference }` (words joined by single spaces) to stdout.
+ * `{ kind, id, hypothesis, reference, hypothesisText?, referenceText? }` to stdout: the words joined
+ * by single spaces, and for `draft` and `unrelated` the texts they came from (for a comparison of
+ * the whole metric, each tool splitting the text its own way).
  *
  * Usage: tsx --conditions=@baton/source scripts/ter-pairs.ts [--suite <suite.json>] [--every <n>]
  */
@@ -31,6 +33,9 @@ interface TerPair {
   id: string;
   hypothesis: string;
   reference: string;
+  /** The texts the words came from (not for `moved`, whose hypothesis exists only as words). */
+  hypothesisText?: string;
+  referenceText?: string;
 }
 
 /**
@@ -94,19 +99,25 @@ async function main(): Promise<number> {
     id: string,
     hypothesis: readonly string[],
     reference: readonly string[],
+    texts?: { hypothesisText: string; referenceText: string },
   ) => {
     if (reference.length > 0)
-      pairs.push({ kind, id, hypothesis: hypothesis.join(' '), reference: reference.join(' ') });
+      pairs.push({ kind, id, hypothesis: hypothesis.join(' '), reference: reference.join(' '), ...texts });
   };
+  const fromTexts = (kind: TerPair['kind'], id: string, hypothesisText: string, referenceText: string) =>
+    add(kind, id, tokenizeWords(hypothesisText), tokenizeWords(referenceText), {
+      hypothesisText,
+      referenceText,
+    });
   const drafted = replies.filter((reply) => reply.draft !== undefined);
   drafted.forEach((reply, index) => {
-    if (index % every === 0) add('draft', reply.id, tokenizeWords(reply.draft!), tokenizeWords(reply.text));
+    if (index % every === 0) fromTexts('draft', reply.id, reply.draft!, reply.text);
   });
   replies.forEach((reply, index) => {
     if (index % every !== 0) return;
     const next = replies[(index + 1) % replies.length]!;
+    fromTexts('unrelated', `${reply.id}>${next.id}`, reply.text, next.text);
     const words = tokenizeWords(reply.text);
-    add('unrelated', `${reply.id}>${next.id}`, words, tokenizeWords(next.text));
     add('moved', reply.id, swapBlocks(words, Math.imul(index + 1, 2654435761) >>> 0), words);
   });
   if (pairs.length === 0) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EvalError } from '../eval-error.js';
+import { spearman } from '../stats/spearman.js';
 import { humanCleanup, translationEditRate } from './translation-edit-rate.js';
 
 const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
@@ -9,7 +10,8 @@ const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
 /**
  * Word pairs from the support corpus scored by sacreBLEU 2.6.0 (`scripts/ter-pairs.ts` piped into
  * `scripts/sacrebleu-ter.py`): `sacrebleu` as it ships, `exact` with its 25-word beam and its cap of
- * 1,000 shift candidates lifted.
+ * 1,000 shift candidates lifted; for pairs of real texts, `textEdits` ÷ `textWords` is sacreBLEU's
+ * `TER(case_sensitive=False, no_punct=True)` of the texts, its own tokeniser included.
  */
 const sacrebleuPairs = readFileSync(new URL('./fixtures/sacrebleu-ter.jsonl', import.meta.url), 'utf8')
   .split('\n')
@@ -23,6 +25,10 @@ const sacrebleuPairs = readFileSync(new URL('./fixtures/sacrebleu-ter.jsonl', im
         reference: z.string().min(1),
         sacrebleu: z.number().int().nonnegative(),
         exact: z.number().int().nonnegative(),
+        hypothesisText: z.string().optional(),
+        referenceText: z.string().optional(),
+        textEdits: z.number().int().nonnegative().optional(),
+        textWords: z.number().int().positive().optional(),
       })
       .parse(JSON.parse(line)),
   );
@@ -191,6 +197,37 @@ describe('translationEditRate', () => {
         const theirs = pair.sacrebleu / pair.ours.referenceWords;
         expect(Math.abs(pair.ours.rate - theirs), pair.id).toBeLessThanOrEqual(0.02);
       }
+    });
+
+    it('gives human cleanup close to sacreBLEU’s TER(no_punct=True) on the raw texts', () => {
+      // Each tool splits the text its own way (Baton at every punctuation mark, TERCOM keeping
+      // "don't" and "e-mail" whole), so word counts differ; the capped rates must still agree.
+      const texts = sacrebleuPairs.flatMap((pair) =>
+        pair.hypothesisText !== undefined &&
+        pair.referenceText !== undefined &&
+        pair.textEdits !== undefined &&
+        pair.textWords !== undefined
+          ? [
+              {
+                kind: pair.kind,
+                ours: humanCleanup(pair.hypothesisText, pair.referenceText),
+                theirs: Math.min(1, pair.textEdits / pair.textWords),
+              },
+            ]
+          : [],
+      );
+      expect(texts).toHaveLength(173);
+      const meanGap = texts.reduce((sum, pair) => sum + Math.abs(pair.ours - pair.theirs), 0) / texts.length;
+      expect(meanGap).toBeLessThanOrEqual(0.012);
+      // Post-edited drafts, the regime the metric is for: ranked alike.
+      const drafts = texts.filter((pair) => pair.kind === 'draft');
+      expect(drafts).toHaveLength(60);
+      expect(
+        spearman(
+          drafts.map((pair) => pair.ours),
+          drafts.map((pair) => pair.theirs),
+        ),
+      ).toBeGreaterThanOrEqual(0.95);
     });
   });
 
