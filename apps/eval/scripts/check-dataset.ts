@@ -7,32 +7,27 @@
  * `--map` is the column mapping for CSV files (see datasets/README.md); `--skip` skips invalid
  * conversations and lists them instead of stopping at the first. Exits 2 when anything is invalid.
  */
-import { parseArgs } from 'node:util';
 import { parseColumnMapping } from '../src/dataset/column-mapping.js';
 import { readConversations } from '../src/dataset/load-conversations.js';
 import { EvalError } from '../src/eval-error.js';
-import { parseCommandLine, runScript } from './run-script.js';
+import { parseScriptArgs, runScript } from './run-script.js';
 
 const usage = 'usage: check-dataset <file-or-folder> [--map field=column,…] [--skip] [--json]';
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseCommandLine(
-    () =>
-      parseArgs({
-        allowPositionals: true,
-        options: {
-          map: { type: 'string' },
-          skip: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+  const parsed = parseScriptArgs(
+    {
+      allowPositionals: true,
+      options: {
+        map: { type: 'string' },
+        skip: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    },
     usage,
   );
-  if (values.help) {
-    process.stderr.write(`${usage}\n`);
-    return 0;
-  }
+  if (parsed === undefined) return 0;
+  const { values, positionals } = parsed;
   const [source, ...rest] = positionals;
   if (source === undefined || rest.length > 0) throw new EvalError('usage', usage);
   const mapping = values.map === undefined ? undefined : parseColumnMapping(values.map);

@@ -11,35 +11,30 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { computeCorpusStats } from '../src/dataset/corpus-stats.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { renderCorpusStats, replaceStatsBlock } from '../src/dataset/stats-block.js';
 import { toFileError } from '../src/eval-error.js';
-import { parseCommandLine, runScript } from './run-script.js';
+import { parseScriptArgs, runScript } from './run-script.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
 const defaultReadme = fileURLToPath(new URL('../../../datasets/README.md', import.meta.url));
 const usage = 'usage: corpus-stats [--suite <suite.json>] [--readme <README.md>] [--check] [--json]';
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
-    () =>
-      parseArgs({
-        options: {
-          suite: { type: 'string', default: defaultSuite },
-          readme: { type: 'string', default: defaultReadme },
-          check: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+  const parsed = parseScriptArgs(
+    {
+      options: {
+        suite: { type: 'string', default: defaultSuite },
+        readme: { type: 'string', default: defaultReadme },
+        check: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    },
     usage,
   );
-  if (values.help) {
-    process.stderr.write(`${usage}\n`);
-    return 0;
-  }
+  if (parsed === undefined) return 0;
+  const { values } = parsed;
   const stats = await computeCorpusStats(await loadSuite(values.suite));
   if (values.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
   const readme = await readFile(values.readme, 'utf8').catch((error: unknown) => {

@@ -11,36 +11,31 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { assignSplit, primaryDomain, type SplitCandidate } from '../src/dataset/assign-split.js';
 import { readConversations } from '../src/dataset/load-conversations.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { readSplit } from '../src/dataset/split.js';
 import { EvalError } from '../src/eval-error.js';
-import { parseCommandLine, runScript } from './run-script.js';
+import { parseScriptArgs, runScript } from './run-script.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
 const defaultSeed = 'tillwell-support-v1';
 const usage = 'usage: make-split [--suite <suite.json>] [--seed <text>] [--test-share <0..1>] [--check]';
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
-    () =>
-      parseArgs({
-        options: {
-          suite: { type: 'string', default: defaultSuite },
-          seed: { type: 'string' },
-          'test-share': { type: 'string', default: '0.3' },
-          check: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+  const parsed = parseScriptArgs(
+    {
+      options: {
+        suite: { type: 'string', default: defaultSuite },
+        seed: { type: 'string' },
+        'test-share': { type: 'string', default: '0.3' },
+        check: { type: 'boolean', default: false },
+      },
+    },
     usage,
   );
-  if (values.help) {
-    process.stderr.write(`${usage}\n`);
-    return 0;
-  }
+  if (parsed === undefined) return 0;
+  const { values } = parsed;
   const testShare = Number(values['test-share']);
   if (!(testShare > 0 && testShare < 1))
     throw new EvalError('usage', `--test-share: expected a number between 0 and 1\n${usage}`);

@@ -13,9 +13,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { detectableLanguages, detectLanguage, findPii, guessLanguage, regulatedTopicOf } from '@baton/core';
-import { parseCommandLine, runScript } from './run-script.js';
+import { parseScriptArgs, runScript } from './run-script.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readme = join(root, 'packages/core/README.md');
@@ -199,21 +198,17 @@ async function measureSplitting(file: string): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
-    () =>
-      parseArgs({
-        options: {
-          'parallel-items': { type: 'string' },
-          check: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+  const parsed = parseScriptArgs(
+    {
+      options: {
+        'parallel-items': { type: 'string' },
+        check: { type: 'boolean', default: false },
+      },
+    },
     usage,
   );
-  if (values.help) {
-    process.stderr.write(`${usage}\n`);
-    return 0;
-  }
+  if (parsed === undefined) return 0;
+  const { values } = parsed;
   const turns = await corpusTurns();
   const sections = [
     `**Language detection** on the corpus's ${turns.length} labelled user turns:`,

@@ -17,12 +17,11 @@
  * Usage: tsx --conditions=@baton/source scripts/ter-pairs.ts [--suite <suite.json>] [--every <n>]
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { dataFiles, readConversations } from '../src/dataset/load-conversations.js';
 import { loadSuite } from '../src/dataset/load-suite.js';
 import { EvalError } from '../src/eval-error.js';
 import { tokenizeWords } from '../src/metrics/normalize-text.js';
-import { parseCommandLine, runScript } from './run-script.js';
+import { parseScriptArgs, runScript } from './run-script.js';
 
 const defaultSuite = fileURLToPath(new URL('../../../datasets/support/suite.json', import.meta.url));
 const usage = 'usage: ter-pairs [--suite <suite.json>] [--every <n>]';
@@ -60,21 +59,17 @@ function swapBlocks(words: readonly string[], seed: number): string[] {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
-    () =>
-      parseArgs({
-        options: {
-          suite: { type: 'string', default: defaultSuite },
-          every: { type: 'string', default: '10' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      }),
+  const parsed = parseScriptArgs(
+    {
+      options: {
+        suite: { type: 'string', default: defaultSuite },
+        every: { type: 'string', default: '10' },
+      },
+    },
     usage,
   );
-  if (values.help) {
-    process.stderr.write(`${usage}\n`);
-    return 0;
-  }
+  if (parsed === undefined) return 0;
+  const { values } = parsed;
   const every = Number(values.every);
   if (!Number.isInteger(every) || every < 1) {
     throw new EvalError('usage', `--every must be a positive integer, got ${values.every}.\n${usage}`);
