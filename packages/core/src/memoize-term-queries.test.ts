@@ -171,4 +171,84 @@ describe('memoizeTermQueries', () => {
     rank('refund');
     expect(walks()).toBe(1);
   });
+
+  it("answers MiniSearch's fuzzy lookup with the walk's terms, distances, data and order, walking only when bigrams cannot narrow it", () => {
+    // Words with many near neighbours: inflections and one-letter variants of the same stems.
+    const stems = ['refund', 'receipt', 'printer', 'payout', 'invoice', 'terminal', 'discount', 'shift'];
+    const endings = ['', 's', 'ed', 'ing', 'er', 'ers', 'able', 'ation'];
+    const variants = stems.flatMap((stem, at) =>
+      endings.map(
+        (ending, other) =>
+          `${stem.slice(0, 2 + ((at + other) % 3))}${stem.slice(3 + ((at + other) % 3))}${ending}`,
+      ),
+    );
+    const vocabulary = [...stems.flatMap((stem) => endings.map((ending) => stem + ending)), ...variants];
+    const documents = Array.from({ length: 40 }, (_, at) => ({
+      id: `d${at}`,
+      title: vocabulary[(at * 7) % vocabulary.length]!,
+      body: vocabulary.filter((_, other) => (other + at) % 5 === 0).join(' '),
+    }));
+    const build = () => {
+      const search = new MiniSearch<Article>({ fields: ['title', 'body'], searchOptions: { fuzzy: 0.2 } });
+      search.addAll(documents);
+      return search;
+    };
+    type Tree = {
+      fuzzyGet: (term: string, maxDistance: number) => Map<string, [unknown, number]>;
+      get: (term: string) => unknown;
+    };
+    const treeOf = (search: MiniSearch<Article>) => (search as unknown as { _index: Tree })._index;
+    const plain = treeOf(build());
+    const hooked = build();
+    const walks = countFuzzyWalks(hooked);
+    memoizeTermQueries(hooked);
+    const tree = treeOf(hooked);
+    let questions = 0;
+    let matches = 0;
+    const queries = [
+      ...vocabulary,
+      ...vocabulary.map((term) => `${term.slice(1)}x`),
+      'zzzzzz',
+      'refunz',
+      'prnter',
+    ];
+    for (const query of queries) {
+      for (const maxDistance of [1, 2, 3]) {
+        questions += 1;
+        const expected = [...plain.fuzzyGet(query, maxDistance)].map(([term, [, apart]]) => [term, apart]);
+        const actual = [...tree.fuzzyGet(query, maxDistance)];
+        matches += actual.length;
+        expect(
+          actual.map(([term, [, apart]]) => [term, apart]),
+          `${query} d=${maxDistance}`,
+        ).toEqual(expected);
+        // The tree's own data objects, as the walk hands out.
+        for (const [term, [data]] of actual) expect(data).toBe(tree.get(term));
+      }
+    }
+    expect(matches).toBeGreaterThan(questions);
+    // Walks only for what the bigram bound cannot narrow (short terms at large distances).
+    expect(walks()).toBeGreaterThan(0);
+    expect(walks()).toBeLessThan(questions / 2);
+  });
+
+  it("keeps MiniSearch's own lookups, with the same results, when its term tree is not laid out as expected", () => {
+    const plain = index();
+    const memoized = index();
+    // A tree whose walk reads other data than the map's own (as a MiniSearch with another layout would).
+    const tree = (memoized as unknown as { _index: { get: (term: string) => unknown } })._index;
+    const get = tree.get.bind(tree);
+    tree.get = (term: string) => {
+      const data = get(term);
+      return data === undefined ? undefined : new Map(data as Map<unknown, unknown>);
+    };
+    const walks = countFuzzyWalks(memoized);
+    const rank = memoizeTermQueries(memoized);
+    for (const query of ['refnud', 'T000123', 'where is my recipt', 'printer paper']) {
+      expect(rank(query), query).toEqual(plain.search(query).map(({ id, score }) => ({ id, score })));
+    }
+    // No proven misses and no answers from bigrams: every new term long enough for a fuzzy distance
+    // (fuzzy 0.2: three letters or more) took the walk.
+    expect(walks()).toBe(['refnud', 't000123', 'where', 'recipt', 'printer', 'paper'].length);
+  });
 });

@@ -1,6 +1,6 @@
 import type MiniSearch from 'minisearch';
+import { FuzzyVocabulary } from './fuzzy-vocabulary.js';
 import { RecentResults } from './recent-results.js';
-import { UnmatchableTerms } from './unmatchable-terms.js';
 
 /** One document's match for one query term, as MiniSearch builds it internally. */
 interface TermMatch {
@@ -24,12 +24,22 @@ interface MiniSearchInternals {
   executeQuerySpec?: ExecuteQuerySpec;
   _documentIds?: Map<number, unknown>;
   /** The term tree (a `SearchableMap`): its keys are the vocabulary. */
-  _index?: { keys?: () => Iterable<string> };
+  _index?: SearchableMapInternals;
   _options?: {
     tokenize?: (text: string) => string[];
     processTerm?: (term: string) => string | string[] | null | undefined | false;
     searchOptions?: Record<string, unknown>;
   };
+}
+
+/** The parts of MiniSearch 7's `SearchableMap` (its term tree) {@link memoizeTermQueries} reads. */
+interface SearchableMapInternals {
+  /** The radix tree: edge labels to child nodes, and `''` to a term's data at the term's node. */
+  _tree?: Map<string, unknown>;
+  _prefix?: string;
+  size?: number;
+  get?: (term: string) => unknown;
+  fuzzyGet?: (term: string, maxDistance: number) => Map<string, [unknown, number]>;
 }
 
 /** A document of a ranking: its id and the score MiniSearch's `search` gives it. */
@@ -50,10 +60,13 @@ export interface RankedDocument {
  * and so copies nothing and builds no result objects, which was half of a remembered search's cost.
  *
  * A new term that provably matches nothing (no exact or prefix match, and too few shared bigrams
- * with any term of a possible length for a fuzzy one: `UnmatchableTerms`) gets no results without
+ * with any term of a possible length for a fuzzy one: `FuzzyVocabulary`) gets no results without
  * MiniSearch's fuzzy walk of its term tree, and is remembered apart as a miss, so a stream of them
  * (a ticket number per message) does not push the useful terms out; any other term takes the real
- * lookup.
+ * lookup, in which the fuzzy matches come from the same bigram counts and an exact edit distance
+ * per candidate instead of the walk: the same terms with the same distances in the walk's order
+ * (the tree's depth-first order), so the same scores (a term the bigrams cannot narrow, one too
+ * short for its distance, still takes the walk).
  *
  * Only for an index that no longer changes (documents added once, before any search) and that is
  * always searched with the same options: a term's results depend on both. It hooks MiniSearch's
@@ -90,19 +103,36 @@ export function memoizeTermQueries(
   };
   // Shared by every proven miss: read-only (the public path hands out copies).
   const noMatch = new Map<number, TermMatch>();
-  // Built on the first lookup of a new term, from the term tree as it is then (it no longer changes).
-  let unmatchable: UnmatchableTerms | null | undefined;
+  // Built on first use, from the term tree as it is then (it no longer changes).
+  let vocabulary: TreeVocabulary | null | undefined;
+  const vocabularyOf = (): TreeVocabulary | null => {
+    if (vocabulary === undefined) vocabulary = readTreeVocabulary(target._index);
+    return vocabulary;
+  };
+  const tree = target._index;
+  const walk = tree?.fuzzyGet;
+  if (tree !== undefined && typeof walk === 'function') {
+    // MiniSearch's own fuzzy lookup (`executeQuerySpec` calls it on the tree), answered from the
+    // bigram counts where they narrow the candidates.
+    tree.fuzzyGet = (term: string, maxDistance: number) => {
+      const found = vocabularyOf();
+      const near = found?.terms.within(term, maxDistance);
+      if (found == null || near === undefined) return walk.call(tree, term, maxDistance);
+      const results = new Map<string, [unknown, number]>();
+      for (let at = 0; at < near.ids.length; at += 1) {
+        const id = near.ids[at]!;
+        results.set(found.keys[id]!, [found.data[id], near.distances[at]!]);
+      }
+      return results;
+    };
+  }
   const provenMisses = new RecentResults<string, boolean>(capacity);
   const lookUp = (query: QuerySpec, options: unknown, key: string): Map<number, TermMatch> => {
-    if (unmatchable === undefined) {
-      const keys = target._index?.keys;
-      unmatchable = typeof keys === 'function' ? new UnmatchableTerms(keys.call(target._index)) : null;
-    }
     // A term with no exact, prefix or fuzzy match has no results; proving it is far cheaper than
-    // MiniSearch's fuzzy walk of the term tree, and "maybe" falls back to the real lookup.
-    const terms = unmatchable;
+    // MiniSearch's lookup, and "maybe" falls back to the real lookup.
+    const terms = vocabularyOf()?.terms;
     const proven =
-      terms !== null &&
+      terms !== undefined &&
       provenMisses.get(key, () =>
         terms.provesNoMatch(query.term, fuzzyDistance(query, options), query.prefix),
       );
@@ -246,6 +276,45 @@ export function memoizeTermQueries(
     // Array.prototype.sort is stable: ties keep MiniSearch's insertion order.
     return ranked.sort((a, b) => b.score - a.score);
   };
+}
+
+/** A term tree's vocabulary in the order MiniSearch's fuzzy walk meets its terms, with their data. */
+interface TreeVocabulary {
+  terms: FuzzyVocabulary;
+  /** The terms, by id. */
+  keys: readonly string[];
+  /** Each term's data (its documents by field), by id: the tree's own objects. */
+  data: readonly unknown[];
+}
+
+/**
+ * Reads the term tree depth first, each node's entries in insertion order (a term ends where its
+ * node holds `''`): the order in which MiniSearch 7's fuzzy walk (`fuzzySearch`) meets the terms,
+ * so that matches listed by id are in the walk's order. `null` without the tree, or when what the
+ * walk read is not the map's own content (its size, and each term's data by `get`): a MiniSearch
+ * whose tree is laid out otherwise then keeps its own lookups rather than get wrong answers.
+ */
+function readTreeVocabulary(tree: SearchableMapInternals | undefined): TreeVocabulary | null {
+  const root = tree?._tree;
+  if (!(root instanceof Map) || typeof tree?._prefix !== 'string') return null;
+  const keys: string[] = [];
+  const data: unknown[] = [];
+  const visit = (node: Map<string, unknown>, prefix: string): void => {
+    for (const [edge, child] of node) {
+      if (edge === '') {
+        keys.push(prefix);
+        data.push(child);
+      } else if (child instanceof Map) visit(child, prefix + edge);
+    }
+  };
+  visit(root, tree._prefix);
+  const get = tree.get;
+  const faithful =
+    keys.length === tree.size &&
+    typeof get === 'function' &&
+    keys.every((key, id) => get.call(tree, key) === data[id]);
+  if (!faithful) return null;
+  return { terms: new FuzzyVocabulary(keys), keys, data };
 }
 
 /** A term's matches as parallel arrays, read by every later search with the term. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnmatchableTerms } from './unmatchable-terms.js';
+import { FuzzyVocabulary } from './fuzzy-vocabulary.js';
 
 /** Levenshtein distance over UTF-16 code units, as MiniSearch's fuzzy lookup measures it. */
 function distance(a: string, b: string): number {
@@ -54,9 +54,9 @@ function edited(seed: number, source: readonly string[]): string[] {
   });
 }
 
-describe('UnmatchableTerms', () => {
+describe('FuzzyVocabulary.provesNoMatch', () => {
   const vocabulary = ['refund', 'receipt', 'printer', 'payout', '2fa', '204117', 'été'];
-  const terms = new UnmatchableTerms(vocabulary);
+  const terms = new FuzzyVocabulary(vocabulary);
 
   it('proves that a ticket number or a foreign word matches nothing', () => {
     expect(terms.provesNoMatch('t000123', 1, true)).toBe(true);
@@ -81,7 +81,7 @@ describe('UnmatchableTerms', () => {
 
   it('never proves a term unmatched that has an exact, prefix or fuzzy match (checked against brute force)', () => {
     const vocabularyWords = words(7, 300);
-    const checked = new UnmatchableTerms(vocabularyWords);
+    const checked = new FuzzyVocabulary(vocabularyWords);
     let proofs = 0;
     let fuzzyProofs = 0;
     let matches = 0;
@@ -113,7 +113,64 @@ describe('UnmatchableTerms', () => {
 
   it('gives up past its budget of postings and answers "maybe"', () => {
     const common = Array.from({ length: 50 }, (_, index) => `ab${'x'.repeat(index % 7)}${index}`);
-    expect(new UnmatchableTerms(common, 10).provesNoMatch('abqqqqqq', 1, false)).toBe(false);
-    expect(new UnmatchableTerms(common).provesNoMatch('abqqqqqq', 1, false)).toBe(true);
+    expect(new FuzzyVocabulary(common, 10).provesNoMatch('abqqqqqq', 1, false)).toBe(false);
+    expect(new FuzzyVocabulary(common).provesNoMatch('abqqqqqq', 1, false)).toBe(true);
+  });
+});
+
+describe('FuzzyVocabulary.within', () => {
+  it('lists every term within the distance, in the given order, with its exact distance (checked against brute force)', () => {
+    const vocabularyWords = [...new Set(words(17, 400))];
+    const checked = new FuzzyVocabulary(vocabularyWords);
+    let answered = 0;
+    let found = 0;
+    let far = 0;
+    for (const query of [
+      ...words(19, 300),
+      ...edited(23, vocabularyWords),
+      ...vocabularyWords.slice(0, 80),
+    ]) {
+      for (const maxDistance of [1, 2, 3]) {
+        const near = checked.within(query, maxDistance);
+        const expected = { ids: [] as number[], distances: [] as number[] };
+        vocabularyWords.forEach((word, id) => {
+          const apart = distance(word, query);
+          if (apart <= maxDistance) {
+            expected.ids.push(id);
+            expected.distances.push(apart);
+          }
+        });
+        if (query.length - 1 - 2 * maxDistance <= 0) {
+          expect(near, `${query} d=${maxDistance}`).toBeUndefined();
+          continue;
+        }
+        if (near === undefined) continue;
+        answered += 1;
+        found += near.ids.length;
+        if (near.distances.some((apart) => apart > 1)) far += 1;
+        expect(near, `${query} d=${maxDistance}`).toEqual(expected);
+      }
+    }
+    // Not vacuous: most questions are answered, many with matches, some at distances above 1.
+    expect(answered).toBeGreaterThan(1000);
+    expect(found).toBeGreaterThan(500);
+    expect(far).toBeGreaterThan(50);
+  });
+
+  it('keeps the given order, not the alphabetical one, and counts repeated bigrams', () => {
+    const terms = new FuzzyVocabulary(['refunds', 'refund', 'refunded', 'aaaa', 'aaab']);
+    expect(terms.within('refund', 1)).toEqual({ ids: [0, 1], distances: [1, 0] });
+    expect(terms.within('refundd', 1)).toEqual({ ids: [0, 1, 2], distances: [1, 1, 1] });
+    // "aaaa" shares three of the query's four "aa", "aaab" two: both candidates, one within 1.
+    expect(terms.within('aaaaa', 1)).toEqual({ ids: [3], distances: [1] });
+  });
+
+  it('says it cannot narrow a term too short for the distance, or one past its budget', () => {
+    const terms = new FuzzyVocabulary(['abcd', 'abce', 'xyz']);
+    expect(terms.within('abc', 1)).toBeUndefined();
+    expect(terms.within('abcf', 2)).toBeUndefined();
+    const common = Array.from({ length: 50 }, (_, index) => `ab${'x'.repeat(index % 7)}${index}`);
+    expect(new FuzzyVocabulary(common, 10).within('abxxqqqq', 1)).toBeUndefined();
+    expect(new FuzzyVocabulary(common).within('abxxqqqq', 1)).toEqual({ ids: [], distances: [] });
   });
 });
