@@ -29,13 +29,16 @@ export class FuzzyVocabulary {
   private readonly terms: readonly string[];
   /** Ids in code-unit order of their terms, for the exact and prefix checks by binary search. */
   private readonly sorted: Int32Array;
-  /** For each bigram, `[id, count, id, count, …]` over the terms that hold it. */
-  private readonly postings = new Map<string, number[]>();
+  /** For each bigram (its two code units as one number), `[id, count, id, count, …]` over the terms that hold it. */
+  private readonly postings = new Map<number, number[]>();
   /** Shared bigrams per term while one count runs; reset through `touched`. */
   private readonly shared: Int32Array;
   private readonly touched: number[] = [];
   /** One row of the edit distance table, reused (grown when a longer term comes). */
   private row = new Int32Array(64);
+  /** The query's distinct bigrams and their counts while one question runs (grown as needed). */
+  private queryBigrams = new Float64Array(64);
+  private queryCounts = new Int32Array(64);
 
   /**
    * @param vocabulary - Every term, as stored (already processed); repeats are ignored.
@@ -52,10 +55,12 @@ export class FuzzyVocabulary {
       terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0,
     );
     terms.forEach((term, id) => {
-      for (const [bigram, count] of bigrams(term)) {
+      const distinct = this.readBigrams(term);
+      for (let at = 0; at < distinct; at += 1) {
+        const bigram = this.queryBigrams[at]!;
         const list = this.postings.get(bigram);
-        if (list === undefined) this.postings.set(bigram, [id, count]);
-        else list.push(id, count);
+        if (list === undefined) this.postings.set(bigram, [id, this.queryCounts[at]!]);
+        else list.push(id, this.queryCounts[at]!);
       }
     });
     this.shared = new Int32Array(terms.length);
@@ -72,9 +77,9 @@ export class FuzzyVocabulary {
     if (maxDistance <= 0) return true;
     const needed = term.length - 1 - 2 * maxDistance;
     if (needed <= 0) return false;
-    const query = this.affordableBigrams(term);
-    if (query === undefined) return false;
-    const proven = !this.countShared(query, needed, term.length, maxDistance);
+    const distinct = this.affordableBigrams(term);
+    if (distinct === undefined) return false;
+    const proven = !this.countShared(distinct, needed, term.length, maxDistance);
     this.reset();
     return proven;
   }
@@ -88,10 +93,10 @@ export class FuzzyVocabulary {
   within(term: string, maxDistance: number): { ids: number[]; distances: number[] } | undefined {
     const needed = term.length - 1 - 2 * Math.max(0, maxDistance);
     if (needed <= 0) return undefined;
-    const query = this.affordableBigrams(term);
-    if (query === undefined) return undefined;
+    const distinct = this.affordableBigrams(term);
+    if (distinct === undefined) return undefined;
     const candidates: number[] = [];
-    this.countShared(query, needed, term.length, maxDistance, candidates);
+    this.countShared(distinct, needed, term.length, maxDistance, candidates);
     this.reset();
     candidates.sort((a, b) => a - b);
     const ids: number[] = [];
@@ -120,32 +125,68 @@ export class FuzzyVocabulary {
     return low < sorted.length ? terms[sorted[low]!] : undefined;
   }
 
-  /** The term's bigram counts, or `undefined` when reading their postings would pass the budget. */
-  private affordableBigrams(term: string): Map<string, number> | undefined {
-    const query = bigrams(term);
+  /**
+   * Reads the term's distinct bigrams into `queryBigrams` and `queryCounts`; returns how many, or
+   * `undefined` when reading their postings would pass the budget.
+   */
+  private affordableBigrams(term: string): number | undefined {
+    const distinct = this.readBigrams(term);
     let cost = 0;
-    for (const bigram of query.keys()) cost += (this.postings.get(bigram)?.length ?? 0) / 2;
-    return cost > this.budget ? undefined : query;
+    for (let at = 0; at < distinct; at += 1) {
+      cost += (this.postings.get(this.queryBigrams[at]!)?.length ?? 0) / 2;
+    }
+    return cost > this.budget ? undefined : distinct;
   }
 
   /**
-   * Adds up, per term, the bigrams it shares with the query (each term that shares one is put in
+   * Puts the term's distinct bigrams (two code units as one number: no substring, no map per
+   * question) in ascending order into `queryBigrams`, with their counts in `queryCounts`.
+   *
+   * @returns How many distinct bigrams the term has.
+   */
+  private readBigrams(term: string): number {
+    const pairs = term.length - 1;
+    if (pairs <= 0) return 0;
+    if (this.queryBigrams.length < pairs) {
+      this.queryBigrams = new Float64Array(2 * pairs);
+      this.queryCounts = new Int32Array(2 * pairs);
+    }
+    const codes = this.queryBigrams;
+    for (let at = 0; at < pairs; at += 1) codes[at] = term.charCodeAt(at) * 65536 + term.charCodeAt(at + 1);
+    codes.subarray(0, pairs).sort();
+    let distinct = 0;
+    for (let at = 0; at < pairs; at += 1) {
+      if (distinct > 0 && codes[distinct - 1] === codes[at]) {
+        this.queryCounts[distinct - 1]! += 1;
+      } else {
+        codes[distinct] = codes[at]!;
+        this.queryCounts[distinct] = 1;
+        distinct += 1;
+      }
+    }
+    return distinct;
+  }
+
+  /**
+   * Adds up, per term, the bigrams it shares with the query (the first `distinct` of `queryBigrams`;
+   * each term that shares one is put in
    * `touched`; call `reset` after), and notes the terms of a possible length that reach `needed`:
    * into `candidates` when given (each once, as it reaches the bound), else it stops at the first.
    *
    * @returns Whether a term reached the bound (when `candidates` is not given).
    */
   private countShared(
-    query: Map<string, number>,
+    distinct: number,
     needed: number,
     length: number,
     maxDistance: number,
     candidates?: number[],
   ): boolean {
-    const { shared, touched, terms } = this;
-    for (const [bigram, count] of query) {
-      const list = this.postings.get(bigram);
+    const { shared, touched, terms, queryBigrams, queryCounts } = this;
+    for (let at = 0; at < distinct; at += 1) {
+      const list = this.postings.get(queryBigrams[at]!);
       if (list === undefined) continue;
+      const count = queryCounts[at]!;
       for (let index = 0; index < list.length; index += 2) {
         const id = list[index]!;
         const before = shared[id]!;
@@ -195,13 +236,4 @@ export class FuzzyVocabulary {
     }
     return Math.min(row[columns]!, limit + 1);
   }
-}
-
-function bigrams(term: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (let index = 0; index + 1 < term.length; index += 1) {
-    const bigram = term.slice(index, index + 2);
-    counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
-  }
-  return counts;
 }
