@@ -116,10 +116,54 @@ describe('TextClassifier', () => {
     expect(classifier.labels).toEqual(['billing', 'technical']);
   });
 
+  it('writes its state as one count per label for every feature, in the order the features were first seen', () => {
+    const training = [
+      ...examples,
+      { text: 'refund the broken reader', labels: ['technical', 'billing'] },
+      { text: 'refund refund', labels: ['billing', 'billing'] },
+    ];
+    // The definition, plainly: every feature of every example counted once per label it carries.
+    const labels = ['billing', 'technical'];
+    const counts: Record<string, number[]> = {};
+    const totals = [0, 0];
+    const priors = [0, 0];
+    for (const example of training) {
+      const words = tokenize(example.text);
+      const found = words.flatMap((word, index) => {
+        const padded = `^${word}$`;
+        const grams = Array.from(
+          { length: Math.max(0, padded.length - 3) },
+          (_, start) => `c:${padded.slice(start, start + 4)}`,
+        );
+        return [`w:${word}`, ...(index > 0 ? [`b:${words[index - 1]} ${word}`] : []), ...grams];
+      });
+      for (const label of example.labels) {
+        const index = labels.indexOf(label);
+        priors[index]! += 1;
+        for (const feature of found) {
+          counts[feature] ??= [0, 0];
+          counts[feature]![index]! += 1;
+          totals[index]! += 1;
+        }
+      }
+    }
+    const state = TextClassifier.train(training).toJSON();
+    expect(state).toEqual({
+      version: 1,
+      labels,
+      priors: priors.map((value) => value / (priors[0]! + priors[1]!)),
+      counts,
+      totals,
+      vocabulary: Object.keys(counts).length,
+    });
+    expect(Object.keys(state.counts)).toEqual(Object.keys(counts));
+  });
+
   it('round-trips through JSON', () => {
     const classifier = TextClassifier.train(examples);
     const restored = TextClassifier.fromJSON(JSON.parse(JSON.stringify(classifier.toJSON())));
     expect(restored.predict('charged twice')).toEqual(classifier.predict('charged twice'));
+    expect(restored.toJSON()).toEqual(classifier.toJSON());
   });
 
   it('refuses to train without examples', () => {

@@ -69,6 +69,32 @@ interface WordRows {
   grams: readonly LogRow[];
 }
 
+/** A trained model as the classifier keeps it: the serialised state's counts held sparse. */
+interface Model {
+  labels: string[];
+  priors: number[];
+  /** feature → `[label, count, label, count, …]` over the labels it was seen with, ascending. */
+  counts: Map<string, number[]>;
+  totals: number[];
+  vocabulary: number;
+}
+
+/** Sorts `[label, count, …]` pairs by label, in place (insertion sort: a feature has few labels). */
+function sortPairsByLabel(pairs: number[]): void {
+  for (let at = 2; at < pairs.length; at += 2) {
+    const label = pairs[at]!;
+    const count = pairs[at + 1]!;
+    let to = at;
+    while (to > 0 && pairs[to - 2]! > label) {
+      pairs[to] = pairs[to - 2]!;
+      pairs[to + 1] = pairs[to - 1]!;
+      to -= 2;
+    }
+    pairs[to] = label;
+    pairs[to + 1] = count;
+  }
+}
+
 /**
  * Adds a feature's log-likelihood to every label's score, label by label: the same additions, in
  * the same order, as the formula computed for each label.
@@ -111,8 +137,8 @@ export class TextClassifier {
   // Per word, its rows: the 4-grams of a word are the same wherever it occurs.
   private readonly wordRows = new RecentResults<string, WordRows>(8192);
 
-  private constructor(private readonly state: TextClassifierState) {
-    this.unseenLogs = Float64Array.from(state.totals, (total) => Math.log(1 / (total + state.vocabulary)));
+  private constructor(private readonly model: Model) {
+    this.unseenLogs = Float64Array.from(model.totals, (total) => Math.log(1 / (total + model.vocabulary)));
   }
 
   /** Trains a classifier; each example counts once for each of its labels. */
@@ -122,31 +148,36 @@ export class TextClassifier {
     const position = new Map(labels.map((label, index) => [label, index]));
     const priors = labels.map(() => 0);
     const totals = labels.map(() => 0);
-    const counts: Record<string, number[]> = {};
+    // feature → [label, count, label, count, …], labels in the order first seen: a feature is seen
+    // with few labels, where a row per label (238 with the corpus's intent clusters) took ~60 MB.
+    const counts = new Map<string, number[]>();
     for (const example of examples) {
       const found = features(example.text);
       for (const label of example.labels) {
         const index = position.get(label)!;
         priors[index]! += 1;
         for (const feature of found) {
-          let row = counts[feature];
-          if (!row) {
-            row = labels.map(() => 0);
-            counts[feature] = row;
+          let pairs = counts.get(feature);
+          if (pairs === undefined) {
+            pairs = [];
+            counts.set(feature, pairs);
           }
-          row[index]! += 1;
+          let at = 0;
+          while (at < pairs.length && pairs[at] !== index) at += 2;
+          if (at < pairs.length) pairs[at + 1]! += 1;
+          else pairs.push(index, 1);
           totals[index]! += 1;
         }
       }
     }
+    for (const pairs of counts.values()) sortPairsByLabel(pairs);
     const prior = priors.reduce((sum, value) => sum + value, 0);
     return new TextClassifier({
-      version: 1,
       labels,
       priors: priors.map((value) => value / prior),
       counts,
       totals,
-      vocabulary: Object.keys(counts).length,
+      vocabulary: counts.size,
     });
   }
 
@@ -154,12 +185,27 @@ export class TextClassifier {
   static fromJSON(state: TextClassifierState): TextClassifier {
     if (state.version !== 1)
       throw new RangeError(`Unknown classifier state version ${String(state.version)}.`);
-    return new TextClassifier(state);
+    const counts = new Map<string, number[]>();
+    for (const [feature, row] of Object.entries(state.counts)) {
+      // A row has a count per label (one from elsewhere may not: only the labels' are read).
+      const pairs: number[] = [];
+      for (let label = 0; label < Math.min(row.length, state.totals.length); label += 1) {
+        if (row[label] !== 0) pairs.push(label, row[label]!);
+      }
+      counts.set(feature, pairs);
+    }
+    return new TextClassifier({
+      labels: [...state.labels],
+      priors: [...state.priors],
+      counts,
+      totals: [...state.totals],
+      vocabulary: state.vocabulary,
+    });
   }
 
   /** The labels this classifier knows. */
   get labels(): readonly string[] {
-    return this.state.labels;
+    return this.model.labels;
   }
 
   /** Label probabilities for a text, most likely first. */
@@ -168,7 +214,7 @@ export class TextClassifier {
   }
 
   private score(text: string): LabelScore[] {
-    const { labels, priors } = this.state;
+    const { labels, priors } = this.model;
     const scores = labels.map((_, index) => Math.log(priors[index]!));
     // The features of `features(text)`, in its order (so the same sums), read per word: a word's own
     // and its 4-grams' rows are remembered with the word, and only the pair is looked up each time.
@@ -218,28 +264,36 @@ export class TextClassifier {
   private logRowOf(feature: string): LogRow | undefined {
     let row = this.logRows.get(feature);
     if (row !== undefined) return row;
-    const { counts, totals, vocabulary } = this.state;
-    if (!(feature in counts)) return undefined;
-    const found = counts[feature]!;
-    // A row has a count per label (one from elsewhere may not: only the labels' are read).
-    const labels = Math.min(found.length, totals.length);
-    let nonzero = 0;
-    for (let label = 0; label < labels; label += 1) if (found[label] !== 0) nonzero += 1;
-    row = { seen: new Int32Array(nonzero), logs: new Float64Array(nonzero) };
-    let at = 0;
-    for (let label = 0; label < labels; label += 1) {
-      const count = found[label]!;
-      if (count === 0) continue;
+    const { counts, totals, vocabulary } = this.model;
+    const pairs = counts.get(feature);
+    if (pairs === undefined) return undefined;
+    const seen = pairs.length >> 1;
+    row = { seen: new Int32Array(seen), logs: new Float64Array(seen) };
+    for (let at = 0; at < seen; at += 1) {
+      const label = pairs[2 * at]!;
       row.seen[at] = label;
-      row.logs[at] = Math.log((count + 1) / (totals[label]! + vocabulary));
-      at += 1;
+      row.logs[at] = Math.log((pairs[2 * at + 1]! + 1) / (totals[label]! + vocabulary));
     }
     this.logRows.set(feature, row);
     return row;
   }
 
-  /** The model as plain JSON. */
+  /** The model as plain JSON: per feature (in the order first seen) a count for every label. */
   toJSON(): TextClassifierState {
-    return this.state;
+    const { labels, priors, counts, totals, vocabulary } = this.model;
+    const rows: Record<string, number[]> = {};
+    for (const [feature, pairs] of counts) {
+      const row = labels.map(() => 0);
+      for (let at = 0; at < pairs.length; at += 2) row[pairs[at]!] = pairs[at + 1]!;
+      rows[feature] = row;
+    }
+    return {
+      version: 1,
+      labels: [...labels],
+      priors: [...priors],
+      counts: rows,
+      totals: [...totals],
+      vocabulary,
+    };
   }
 }
