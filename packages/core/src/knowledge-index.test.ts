@@ -2,6 +2,7 @@ import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeArticle } from './knowledge-article.js';
 import { KnowledgeIndex } from './knowledge-index.js';
+import { seededText } from './seeded-text.fixture.js';
 
 /** Words of support articles, with inflections, accents and near neighbours, so fuzzy matches abound. */
 const words =
@@ -9,15 +10,7 @@ const words =
     ' ',
   );
 
-function pick(seed: number, length: number): string {
-  const picked: string[] = [];
-  let state = seed;
-  for (let index = 0; index < length; index += 1) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    picked.push(words[state % words.length]!);
-  }
-  return picked.join(' ');
-}
+const pick = (seed: number, length: number): string => seededText(words, seed, length);
 
 const articles: KnowledgeArticle[] = Array.from({ length: 40 }, (_, index) => ({
   id: `kb-${index}`,

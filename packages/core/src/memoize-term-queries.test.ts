@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import { memoizeTermQueries } from './memoize-term-queries.js';
+import { seededText } from './seeded-text.fixture.js';
 
 interface Article {
   id: string;
@@ -13,16 +14,7 @@ const words =
     ' ',
   );
 
-/** Deterministic articles and queries drawn from one small vocabulary, so terms overlap a lot. */
-function text(seed: number, length: number): string {
-  const picked: string[] = [];
-  let state = seed;
-  for (let index = 0; index < length; index += 1) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    picked.push(words[state % words.length]!);
-  }
-  return picked.join(' ');
-}
+const text = (seed: number, length: number): string => seededText(words, seed, length);
 
 const articles: Article[] = Array.from({ length: 60 }, (_, index) => ({
   id: `a${index}`,
