@@ -29,7 +29,10 @@ export class FuzzyVocabulary {
   private readonly terms: readonly string[];
   /** Ids in code-unit order of their terms, for the exact and prefix checks by binary search. */
   private readonly sorted: Int32Array;
-  /** For each bigram (its two code units as one number), `[id, count, id, count, …]` over the terms that hold it. */
+  /**
+   * For each bigram (its two code units as one number), `[id, count, id, count, …]` over the terms
+   * that hold it.
+   */
   private readonly postings = new Map<number, number[]>();
   /** Shared bigrams per term while one count runs; reset through `touched`. */
   private readonly shared: Int32Array;
@@ -168,10 +171,10 @@ export class FuzzyVocabulary {
   }
 
   /**
-   * Adds up, per term, the bigrams it shares with the query (the first `distinct` of `queryBigrams`;
-   * each term that shares one is put in
-   * `touched`; call `reset` after), and notes the terms of a possible length that reach `needed`:
-   * into `candidates` when given (each once, as it reaches the bound), else it stops at the first.
+   * Adds up, per term, the bigrams it shares with the query (the first `distinct` of
+   * `queryBigrams`; each term that shares one is put in `touched`; call `reset` after), and notes
+   * the terms of a possible length that reach `needed`: into `candidates` when given (each once, as
+   * it reaches the bound), else it stops at the first.
    *
    * @returns Whether a term reached the bound (when `candidates` is not given).
    */
@@ -202,6 +205,7 @@ export class FuzzyVocabulary {
     return false;
   }
 
+  /** Clears the counts of the last question (only the terms it touched). */
   private reset(): void {
     for (const id of this.touched) this.shared[id] = 0;
     this.touched.length = 0;
