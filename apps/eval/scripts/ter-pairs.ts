@@ -104,15 +104,20 @@ async function main(): Promise<number> {
       hypothesisText,
       referenceText,
     });
-  const drafted = replies.filter((reply) => reply.draft !== undefined);
+  const drafted = replies.filter(
+    (reply): reply is typeof reply & { draft: string } => reply.draft !== undefined,
+  );
   drafted.forEach((reply, index) => {
-    if (index % every === 0) fromTexts('draft', reply.id, reply.draft!, reply.text);
+    if (index % every === 0) fromTexts('draft', reply.id, reply.draft, reply.text);
   });
   replies.forEach((reply, index) => {
     if (index % every !== 0) return;
     const next = replies[(index + 1) % replies.length]!;
-    fromTexts('unrelated', `${reply.id}>${next.id}`, reply.text, next.text);
     const words = tokenizeWords(reply.text);
+    add('unrelated', `${reply.id}>${next.id}`, words, tokenizeWords(next.text), {
+      hypothesisText: reply.text,
+      referenceText: next.text,
+    });
     add('moved', reply.id, swapBlocks(words, Math.imul(index + 1, 2654435761) >>> 0), words);
   });
   if (pairs.length === 0) {

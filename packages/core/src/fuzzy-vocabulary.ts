@@ -25,8 +25,8 @@
  * ```
  */
 export class FuzzyVocabulary {
-  /** The distinct terms, in the order given (ids are positions here). */
-  private readonly terms: readonly string[];
+  /** The distinct terms, in the order given: a term's id is its position here. */
+  readonly terms: readonly string[];
   /** Ids in code-unit order of their terms, for the exact and prefix checks by binary search. */
   private readonly sorted: Int32Array;
   /**

@@ -104,10 +104,10 @@ export function memoizeTermQueries(
   // Shared by every proven miss: read-only (the public path hands out copies).
   const noMatch = new Map<number, TermMatch>();
   // Built on first use, from the term tree as it is then (it no longer changes).
-  let vocabulary: TreeVocabulary | null | undefined;
+  let treeVocabulary: TreeVocabulary | null | undefined;
   const vocabularyOf = (): TreeVocabulary | null => {
-    if (vocabulary === undefined) vocabulary = readTreeVocabulary(target._index);
-    return vocabulary;
+    if (treeVocabulary === undefined) treeVocabulary = readTreeVocabulary(target._index);
+    return treeVocabulary;
   };
   const tree = target._index;
   const walk = tree?.fuzzyGet;
@@ -116,12 +116,12 @@ export function memoizeTermQueries(
     // bigram counts where they narrow the candidates.
     tree.fuzzyGet = (term: string, maxDistance: number) => {
       const found = vocabularyOf();
-      const near = found?.terms.within(term, maxDistance);
+      const near = found?.vocabulary.within(term, maxDistance);
       if (found == null || near === undefined) return walk.call(tree, term, maxDistance);
       const results = new Map<string, [unknown, number]>();
       for (let at = 0; at < near.ids.length; at += 1) {
         const id = near.ids[at]!;
-        results.set(found.keys[id]!, [found.data[id], near.distances[at]!]);
+        results.set(found.vocabulary.terms[id]!, [found.data[id], near.distances[at]!]);
       }
       return results;
     };
@@ -130,7 +130,7 @@ export function memoizeTermQueries(
   const lookUp = (query: QuerySpec, options: unknown, key: string): Map<number, TermMatch> => {
     // A term with no exact, prefix or fuzzy match has no results; proving it is far cheaper than
     // MiniSearch's lookup, and "maybe" falls back to the real lookup.
-    const terms = vocabularyOf()?.terms;
+    const terms = vocabularyOf()?.vocabulary;
     const proven =
       terms !== undefined &&
       provenMisses.get(key, () =>
@@ -280,9 +280,8 @@ export function memoizeTermQueries(
 
 /** A term tree's vocabulary in the order MiniSearch's fuzzy walk meets its terms, with their data. */
 interface TreeVocabulary {
-  terms: FuzzyVocabulary;
-  /** The terms, by id. */
-  keys: readonly string[];
+  /** The terms (each term's id is its position in `vocabulary.terms`, the walk's order). */
+  vocabulary: FuzzyVocabulary;
   /** Each term's data (its documents by field), by id: the tree's own objects. */
   data: readonly unknown[];
 }
@@ -314,7 +313,8 @@ function readTreeVocabulary(tree: SearchableMapInternals | undefined): TreeVocab
     typeof get === 'function' &&
     keys.every((key, id) => get.call(tree, key) === data[id]);
   if (!faithful) return null;
-  return { terms: new FuzzyVocabulary(keys), keys, data };
+  // The walk meets each term once, so the vocabulary keeps them all, in this order.
+  return { vocabulary: new FuzzyVocabulary(keys), data };
 }
 
 /** A term's matches as parallel arrays, read by every later search with the term. */

@@ -67,9 +67,10 @@ export function clusterBootstrap(
 /**
  * {@link clusterBootstrap} of several sets of turns at once (one metric's rows across a run's
  * strategies), with one seed and one number of resamples: the same results, field for field and
- * bit for bit, as one call per input, for less work. Inputs with the same number of conversations are resampled from a single stream of draws
- * (see {@link resampleClusterMeansTogether}), as the rows of one run's summary are: every strategy
- * answers the same turns, and the seed is the metric's, not the strategy's.
+ * bit for bit, as one call per input, for less work. Inputs with the same number of conversations
+ * are resampled from a single stream of draws (see {@link resampleClusterMeansTogether}), as the
+ * rows of one run's summary are: every strategy answers the same turns, and the seed is the
+ * metric's, not the strategy's.
  *
  * @param inputs - Each set's turns, in any order. Read one input at a time and kept only as
  *   per-conversation sums, so a generator can hand over large inputs one by one.
