@@ -20,6 +20,7 @@ import {
   delegate,
   failureLadder,
   parallel,
+  RecentResults,
   Roster,
   RunScope,
   routeLexical,
@@ -118,6 +119,28 @@ bench
     const result = await parallelTeam.respond(threeParts);
     if (result.delegations.length !== 3) throw new Error('expected three parallel delegations');
   });
+
+// The memo under every repeated text computation (tokens, searches, classifications, scores):
+// lookups at the largest capacity the harness uses, half of them keys seen before (a skewed pool of
+// 3,000, as shared words and answers are), half one-off keys (ticket numbers), so it evicts all the
+// time. Measured per 1,000 lookups.
+const memo = new RecentResults<string, number>(8192);
+const memoKeys: string[] = [];
+let memoState = 7;
+const memoRandom = () => {
+  memoState = (memoState * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return memoState / 2_147_483_648;
+};
+for (let index = 0; index < 200_000; index += 1) {
+  memoKeys.push(memoRandom() < 0.5 ? `shared-${Math.floor(memoRandom() ** 3 * 3000)}` : `one-off-${index}`);
+}
+let memoAt = 0;
+bench.add('RecentResults(8,192): 1,000 lookups, half one-off keys', () => {
+  for (let count = 0; count < 1000; count += 1) {
+    memo.get(memoKeys[memoAt]!, (key) => key.length);
+    memoAt = memoAt + 1 === memoKeys.length ? 0 : memoAt + 1;
+  }
+});
 
 await bench.run();
 

@@ -82,13 +82,21 @@ describe('RecentResults', () => {
     // A reference model: oldest first, each with its mark. Beyond capacity, the oldest marked entries
     // move to the back unmarked until an unmarked one is at the front, which goes; then the new key
     // comes in last, unmarked.
-    for (const capacity of [1, 2, 3, 5]) {
+    // Small alphabets keep most keys in; larger ones make the hand wrap round a ring many times.
+    for (const [capacity, keys] of [
+      [1, 7],
+      [2, 7],
+      [3, 7],
+      [5, 7],
+      [16, 40],
+      [64, 100],
+    ] as const) {
       const results = new RecentResults<string, string>(capacity);
       const model: { key: string; used: boolean }[] = [];
       let state = 7 + capacity;
       for (let step = 0; step < 3_000; step += 1) {
         state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-        const key = 'abcdefg'[state % 7]!;
+        const key = `k${state % keys}`;
         let computed = false;
         results.get(key, (value) => {
           computed = true;
@@ -126,8 +134,22 @@ describe('RecentResults', () => {
     expect(results.size).toBe(1);
   });
 
-  it('refuses a capacity below one', () => {
+  it('refuses a capacity below one or not whole', () => {
     expect(() => new RecentResults(0)).toThrow(RangeError);
     expect(() => new RecentResults(Number.NaN)).toThrow(RangeError);
+    expect(() => new RecentResults(2.5)).toThrow(RangeError);
+  });
+
+  it('never drops a result with an infinite capacity', () => {
+    const results = new RecentResults<number, number>(Number.POSITIVE_INFINITY);
+    let computed = 0;
+    const square = (key: number) => {
+      computed += 1;
+      return key * key;
+    };
+    for (let round = 0; round < 2; round += 1)
+      for (let key = 0; key < 5_000; key += 1) results.get(key, square);
+    expect(computed).toBe(5_000);
+    expect(results.size).toBe(5_000);
   });
 });

@@ -1,3 +1,6 @@
+// The subpath, not the package: a scoring worker must not load the whole core (language tables).
+import { RecentResults } from '@baton/core/recent-results';
+
 /**
  * A bounded memo for scores that depend on text alone (nugget matching, targeted cleanup, token
  * F1). Teacher-forced, every strategy answers the same turn, and strategies that pick the same
@@ -5,7 +8,8 @@
  * items. Those functions are pure, so a repeated answer reuses the first result instead of
  * recomputing it; no number can change.
  *
- * Entries are dropped oldest first past `capacity`. Units are scheduled conversation by
+ * Past `capacity` the oldest result not used again goes first (`RecentResults`' second chance, which
+ * also keeps a lookup from paying for the map's deleted entries). Units are scheduled conversation by
  * conversation, so a turn's answers arrive close together and a small memo catches them: in the
  * default run, 99 % of the repeats come within 28 lookups of the first, and 9 of 2,583 beyond
  * 1,024. Each entry holds its texts in its key, so a larger memo mostly holds memory (4,096
@@ -18,12 +22,11 @@
  * ```
  */
 export class TextScoreMemo {
-  private readonly entries = new Map<string, unknown>();
-  private readonly capacity: number;
+  private readonly recent: RecentResults<string, unknown>;
 
   /** @param capacity - Results kept at most (default 1,024). */
   constructor(capacity = 1024) {
-    this.capacity = capacity;
+    this.recent = new RecentResults(capacity);
   }
 
   /** A key from a score's name and every text it reads, separated so no two inputs collide. */
@@ -34,13 +37,6 @@ export class TextScoreMemo {
 
   /** The remembered result for `key`, or `compute()`'s, remembered. */
   remember<T>(key: string, compute: () => T): T {
-    if (this.entries.has(key)) return this.entries.get(key) as T;
-    const value = compute();
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    return value;
+    return this.recent.get(key, compute) as T;
   }
 }
