@@ -269,6 +269,17 @@ describe('createTracingListener', () => {
     ]);
   });
 
+  it('remembers exactly the last recentTurns ended turns however many go by', () => {
+    const tracing = createTestTracing({ recentTurns: 3 });
+    const ids = Array.from({ length: 40 }, (_, index) => `t${index}`);
+    ids.forEach((id, index) => {
+      tracing.listener(e.turnStart({ id, time: at(2 * index) }));
+      tracing.listener(e.turnEnd({ id, time: at(2 * index + 1) }));
+      const remembered = ids.filter((known) => tracing.listener.traceOf(known) !== undefined);
+      expect(remembered).toEqual(ids.slice(Math.max(0, index - 2), index + 1));
+    });
+  });
+
   it('marks failed and escalated turns', () => {
     const tracing = createTestTracing();
     tracing.listener(e.turnStart({ id: 'failed', time: at(0) }));
