@@ -90,7 +90,7 @@ describe('createTextScorePool', () => {
     await expect(scoring.score(requests[2]!)).resolves.toEqual(computeTextScores(requests[2]!));
   });
 
-  it('sends what one turn of the event loop asks of a worker in one message, and the replies in one', async () => {
+  it('sends what one turn of the event loop asks of a worker in one message', async () => {
     const scoring = pool(1);
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
     try {

@@ -2,9 +2,10 @@
  * The body of a scoring worker thread (see `createTextScorePool`): computes the text scores or the
  * nugget match each task asks for and replies with them, or with the error's message (the pool
  * turns it into an EvalError on the main thread). Tasks come in batches, and their replies go back
- * in one.
+ * in chunks as they are ready.
  */
 import { parentPort } from 'node:worker_threads';
+import { answerInChunks } from './answer-in-chunks.js';
 import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
 import { computeTextScores, type TextScoreRequest, type TextScores } from './text-scoring.js';
 
@@ -21,12 +22,21 @@ export type TextScoreReply =
   | { id: number; value: TextScores | NuggetMatchResult }
   | { id: number; error: string };
 
+/** How long replies wait for the rest of their batch (see `answerInChunks`). */
+const replyEveryMs = 2;
+
 if (parentPort) {
   const port = parentPort;
-  // The pool sends the tasks of one turn of its event loop together and gets their replies back
-  // together, in one message each way.
+  // The pool sends the tasks of one turn of its event loop together; their replies go back in
+  // chunks, every 2 ms of scoring, so the main thread never waits for the whole batch.
   port.on('message', (tasks: readonly TextScoreTask[]) => {
-    port.postMessage(tasks.map(answer));
+    answerInChunks(
+      tasks,
+      answer,
+      (replies) => port.postMessage(replies),
+      () => performance.now(),
+      replyEveryMs,
+    );
   });
 }
 
