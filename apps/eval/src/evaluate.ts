@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ChatModel, LabelledText } from '@baton/core';
@@ -48,7 +48,14 @@ import { pushToLangfuse } from './push-to-langfuse.js';
 import { referenceScorer } from './reference-scorer.js';
 import type { ReplayTurn } from './replay-turn.js';
 import { replayTurns } from './replay-turn.js';
-import { acquireRunLock, compactItems, makeRunFolder, type RunLock, toRunFolderError } from './run/index.js';
+import {
+  acquireRunLock,
+  compactItems,
+  LineBatcher,
+  makeRunFolder,
+  type RunLock,
+  toRunFolderError,
+} from './run/index.js';
 import type { NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
 import type { ReplaySummary, RunSummary, SplitInfo } from './run-summary.js';
@@ -561,13 +568,9 @@ async function evaluateInFolder(
     let done = 0;
     let result: Awaited<ReturnType<typeof runEvaluation>>;
     // One open file for the run's finished units (a unit per conversation × strategy: opening and
-    // closing the file for each cost more than the unit's own turn in an LLM run of short chats).
-    const units = createWriteStream(unitsFile, { flags: 'a' });
-    // A failed write rejects its unit's promise (and so the run); the stream's own event is that again.
-    let unitsFailure: Error | undefined;
-    units.on('error', (error) => {
-      unitsFailure ??= error;
-    });
+    // closing the file for each cost more than the unit's own turn in an LLM run of short chats),
+    // written in batches like the items. A failed write fails the run.
+    const units = new LineBatcher(unitsFile);
     try {
       result = await runEvaluation({
         conversations: selected,
@@ -596,11 +599,9 @@ async function evaluateInFolder(
           done += 1;
           environment.onItem?.(item, done);
         },
-        // Resolves once the line is handed to the file, as --resume needs (see runEvaluation).
-        onUnitDone: (unit) =>
-          new Promise<void>((resolve, reject) => {
-            units.write(`${JSON.stringify(unit)}\n`, (error) => (error ? reject(error) : resolve()));
-          }),
+        // Called once the unit's items are written (see runEvaluation); a mark lost in a crash
+        // only makes --resume replay its unit.
+        onUnitDone: (unit) => units.append(JSON.stringify(unit)),
         ...(experiment
           ? {
               onConversation: (_conversation: Conversation, turns: readonly ReplayTurn[]) =>
@@ -610,9 +611,7 @@ async function evaluateInFolder(
       });
     } finally {
       // Waits for the span export as long as Langfuse acknowledges it (see BATON_LANGFUSE_STALL_TIMEOUT).
-      await new Promise<void>((resolve, reject) => {
-        units.end(() => (unitsFailure ? reject(unitsFailure) : resolve()));
-      });
+      await units.close();
       if (tracing) tracingReport = await tracing.shutdown();
       // Every text score is in: the workers' heaps go before the summary reads the items back.
       await textScoring.close();

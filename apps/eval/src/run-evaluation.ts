@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -21,7 +20,7 @@ import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { inlineTextScoring, type TextScores, type TextScoring } from './metrics/text-scoring.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
-import { turnDeadline } from './run/index.js';
+import { LineBatcher, turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
 import type { Scorer } from './scorer.js';
 
@@ -67,7 +66,12 @@ export interface RunEvaluationOptions {
   traceIdOf?: (turnId: string) => string | undefined;
   /** Called once per finished item. */
   onItem?: (item: ItemResult) => void;
-  /** Called when every turn of a strategy × conversation × repeat unit is written (for --resume). */
+  /**
+   * Called when every turn of a strategy × conversation × repeat unit is in `items.jsonl` (for
+   * --resume), a few milliseconds after the unit ends (items are written in batches); the unit's
+   * slot does not wait for it. A returned promise is awaited before the run ends, and a rejection
+   * fails the run.
+   */
   onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
   /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
   onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
@@ -109,12 +113,13 @@ export function unitKey(strategy: string, conversationId: string, repeat: number
  * with the *recorded* history before it, so all strategies see identical inputs. Turns of one
  * conversation run in order (a handoff keeps state between them); conversations, strategies and
  * repeats run concurrently up to `concurrency`. Every turn yields an item — a result or an error
- * record — appended to `items.jsonl` as soon as it is scored, so an interrupted run loses nothing
- * it finished. Cancelling `signal` stops scheduling and lets in-flight turns end as cancelled.
+ * record — appended to `items.jsonl` as soon as it is scored (written in batches a few milliseconds
+ * apart), and a unit is marked done only once its items are written, so an interrupted run loses
+ * nothing it marked finished. Cancelling `signal` stops scheduling and lets in-flight turns end as cancelled.
  */
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
   await mkdir(options.out, { recursive: true });
-  const writer = new LineWriter(join(options.out, 'items.jsonl'));
+  const writer = new LineBatcher(join(options.out, 'items.jsonl'));
   const roster = createTeam({
     front: options.agents.front,
     delegates: options.agents.delegates,
@@ -141,6 +146,22 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   let unitEnded: (() => void) | undefined;
   let conversations = 0;
   let firstFailure: unknown;
+  // A finished unit is recorded (onUnitDone) once its items are in the file, which does not hold
+  // its slot: the items go out in batches every few milliseconds, and a turn that waited for that
+  // would keep the next one from starting. A mark lost in a crash only makes --resume replay its unit.
+  const marks = new Set<Promise<void>>();
+  const unitDone = (unit: { strategy: string; conversationId: string; repeat: number }): void => {
+    const onUnitDone = options.onUnitDone;
+    if (onUnitDone === undefined) return;
+    const mark: Promise<void> = writer
+      .flushed()
+      .then(() => onUnitDone(unit))
+      .catch((error: unknown) => {
+        firstFailure ??= error;
+      })
+      .finally(() => marks.delete(mark));
+    marks.add(mark);
+  };
   const signal = options.signal ?? new AbortController().signal;
   // Every in-flight attempt listens to the run's signal; dozens at once are expected, not a leak.
   setMaxListeners(0, signal);
@@ -157,10 +178,10 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
           const unit = (
             options.freeRun
               ? runFreeUnit(
-                  { responder, conversation, turns, repeat, options, signal, writer },
+                  { responder, conversation, turns, repeat, options, signal, writer, unitDone },
                   options.freeRun,
                 )
-              : runUnit({ responder, turns, repeat, options, signal, writer })
+              : runUnit({ responder, turns, repeat, options, signal, writer, unitDone })
           ).catch((error: unknown) => {
             firstFailure ??= error;
           });
@@ -179,7 +200,12 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
     }
   } finally {
     await Promise.all(running);
-    await writer.close();
+    try {
+      await writer.close();
+    } finally {
+      // Settles once the items are written (or their write failed): no mark outlives the run.
+      await Promise.all(marks);
+    }
   }
   if (firstFailure && !isAbort(firstFailure)) throw firstFailure;
   // Items are not kept in memory: items.jsonl is the record (see onItem for a live feed).
@@ -195,7 +221,8 @@ async function runUnit(context: {
   repeat: number;
   options: RunEvaluationOptions;
   signal: AbortSignal;
-  writer: LineWriter;
+  writer: LineBatcher;
+  unitDone: (unit: { strategy: string; conversationId: string; repeat: number }) => void;
 }): Promise<void> {
   const { responder, turns, repeat, options, signal } = context;
   // Per-conversation strategy state (a handoff remembers its specialist here).
@@ -204,12 +231,11 @@ async function runUnit(context: {
     if (signal.aborted) return;
     const item = await answerTurn({ responder, turn, repeat, options, signal, state });
     if (item === undefined) return;
-    await context.writer.write(JSON.stringify(item));
+    await context.writer.append(JSON.stringify(item));
     options.onItem?.(item);
   }
   const first = turns[0];
-  if (first)
-    await options.onUnitDone?.({ strategy: responder.name, conversationId: first.conversationId, repeat });
+  if (first) context.unitDone({ strategy: responder.name, conversationId: first.conversationId, repeat });
 }
 
 /** A unit of a free run: the strategy's own answers become the history (see `runFreeConversation`). */
@@ -221,7 +247,8 @@ async function runFreeUnit(
     repeat: number;
     options: RunEvaluationOptions;
     signal: AbortSignal;
-    writer: LineWriter;
+    writer: LineBatcher;
+    unitDone: (unit: { strategy: string; conversationId: string; repeat: number }) => void;
   },
   settings: FreeRunSettings,
 ): Promise<void> {
@@ -235,13 +262,12 @@ async function runFreeUnit(
     answersSimulatedTurns: !('row' in responder) || responder.row.role === 'probe',
     answer: (turn) => answerTurn({ responder, turn, repeat, options, signal, state }),
     write: async (item) => {
-      await context.writer.write(JSON.stringify(item));
+      await context.writer.append(JSON.stringify(item));
       options.onItem?.(item);
     },
     signal,
   });
-  if (finished)
-    await options.onUnitDone?.({ strategy: responder.name, conversationId: conversation.id, repeat });
+  if (finished) context.unitDone({ strategy: responder.name, conversationId: conversation.id, repeat });
 }
 
 /**
@@ -453,34 +479,4 @@ async function runScorer(scorer: Scorer, input: Parameters<Scorer['score']>[0]) 
 
 function isAbort(error: unknown): boolean {
   return BatonError.isInstance(error) && error.code === 'aborted';
-}
-
-/** Appends lines to a file in order, honouring backpressure. */
-class LineWriter {
-  private readonly stream: WriteStream;
-  private failure: Error | undefined;
-
-  constructor(path: string) {
-    this.stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
-    this.stream.on('error', (error) => {
-      this.failure = error;
-    });
-  }
-
-  /**
-   * Resolves once the line has been handed to the file, not merely buffered: a unit is only
-   * recorded as done (for --resume) after its items are on disk.
-   */
-  write(line: string): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.stream.write(`${line}\n`, (error) => (error ? reject(error) : resolve()));
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.stream.end(() => (this.failure ? reject(this.failure) : resolve()));
-    });
-  }
 }

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLlmAgent } from '@baton/core';
+import { scriptedChatModel } from '@baton/core/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { floorProbes } from './answer-rows.js';
+import { type Conversation, conversationSchema } from './dataset/conversation.js';
+import { nuggetScorer } from './nugget-scorer.js';
+import { type RunEvaluationOptions, runEvaluation } from './run-evaluation.js';
+
+/** `count` two-turn conversations. */
+function conversations(count: number): Conversation[] {
+  return Array.from({ length: count }, (_, index) =>
+    conversationSchema.parse({
+      id: `c${index}`,
+      turns: [
+        { role: 'user', text: `Can I pay by PayPal? (order ${index})` },
+        { role: 'agent', text: 'Yes, we accept PayPal.', nuggets: ['we accept PayPal'] },
+        { role: 'user', text: 'And where is the invoice?' },
+        { role: 'agent', text: 'Under Orders, as a PDF.', nuggets: ['under Orders'] },
+      ],
+    }),
+  );
+}
+
+describe('runEvaluation', () => {
+  let out: string;
+  beforeEach(async () => {
+    out = await mkdtemp(join(tmpdir(), 'baton-run-evaluation-'));
+  });
+  afterEach(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  const options = (overrides: Partial<RunEvaluationOptions>): RunEvaluationOptions => ({
+    conversations: (async function* () {
+      yield* conversations(12);
+    })(),
+    agents: {
+      front: createLlmAgent({
+        card: { id: 'desk', name: 'Desk', description: 'front desk', domains: ['billing'] },
+        model: scriptedChatModel(() => 'unused'),
+        instructions: 'You are the front desk.',
+      }),
+      delegates: [],
+      allow: {},
+      articles: [],
+    },
+    strategies: [],
+    rows: floorProbes,
+    scorer: nuggetScorer(),
+    thresholds: { passThreshold: 0.3, needsCleanupThreshold: 0.5 },
+    concurrency: 4,
+    repeat: 1,
+    out,
+    ...overrides,
+  });
+
+  it('marks a unit done only once all its items are in items.jsonl, and every unit before it returns', async () => {
+    const marked: string[] = [];
+    const missing: string[] = [];
+    await runEvaluation(
+      options({
+        onUnitDone: (unit) => {
+          // What --resume would find if the run stopped right here.
+          const written = readFileSync(join(out, 'items.jsonl'), 'utf8')
+            .split('\n')
+            .filter((line) => line !== '')
+            .map((line) => JSON.parse(line) as { strategy: string; conversationId: string });
+          const items = written.filter(
+            (item) => item.strategy === unit.strategy && item.conversationId === unit.conversationId,
+          );
+          if (items.length !== 2) missing.push(`${unit.strategy}/${unit.conversationId}: ${items.length}`);
+          marked.push(`${unit.strategy}/${unit.conversationId}`);
+        },
+      }),
+    );
+    expect(missing).toEqual([]);
+    expect(marked.sort()).toEqual(
+      floorProbes
+        .flatMap((row) => conversations(12).map((conversation) => `${row.name}/${conversation.id}`))
+        .sort(),
+    );
+  });
+
+  it('fails the run when a unit cannot be marked done', async () => {
+    await expect(
+      runEvaluation(
+        options({
+          onUnitDone: () => Promise.reject(new Error('units.jsonl is full')),
+        }),
+      ),
+    ).rejects.toThrow('units.jsonl is full');
+  });
+});
