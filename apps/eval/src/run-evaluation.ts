@@ -115,7 +115,8 @@ export function unitKey(strategy: string, conversationId: string, repeat: number
  * repeats run concurrently up to `concurrency`. Every turn yields an item — a result or an error
  * record — appended to `items.jsonl` as soon as it is scored (written in batches a few milliseconds
  * apart), and a unit is marked done only once its items are written, so an interrupted run loses
- * nothing it marked finished. Cancelling `signal` stops scheduling and lets in-flight turns end as cancelled.
+ * nothing it marked finished. Cancelling `signal` stops scheduling and lets in-flight turns end as
+ * cancelled.
  */
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
   await mkdir(options.out, { recursive: true });

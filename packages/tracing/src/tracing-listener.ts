@@ -201,10 +201,10 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
   let endedRuns = new Map<string, EndedUnit>();
   let endedRunsBefore = new Map<string, EndedUnit>();
   const recentTurns = new Map<string, TurnTrace>();
-  // The oldest remembered turn comes from one live iterator that stays at the map's front: a fresh
-  // `keys().next()` per eviction walks every deleted entry V8 still keeps at the front, 7.5 µs a turn
-  // at 10,000 remembered against 0.25 here (a map iterator skips what was deleted and sees what was
-  // added since, by the language's own rules).
+  // The oldest remembered turn comes from one live iterator that stays at the map's front: a
+  // fresh `keys().next()` per eviction walks every deleted entry V8 still keeps at the front,
+  // 7.5 µs a turn at 10,000 remembered against 0.25 here (a map iterator skips what was deleted and
+  // sees what was added since, by the language's own rules).
   let oldestRecentTurn = recentTurns.keys();
   const batched = options.spanBuilding === 'batched';
   const maxQueuedEvents = Math.max(1, options.maxQueuedEvents ?? 2_000);

@@ -1,7 +1,7 @@
 /**
  * Answers a batch of tasks one by one and posts the answers in chunks: whatever is answered each
- * time `everyMs` has passed since the last post, and the rest at the end. A scoring worker uses it so
- * the main thread gets the first scores of a long batch while the worker scores the rest.
+ * time `everyMs` has passed since the last post, and the rest at the end. A scoring worker uses it
+ * so the main thread gets the first scores of a long batch while the worker scores the rest.
  *
  * Why: a batch answered in one reply makes the two threads take turns. The main thread answers many
  * turns, sends their scores as one batch and, with every turn in flight waiting for a score, has
@@ -18,7 +18,9 @@
  *
  * @example
  * ```ts
- * port.on('message', (tasks) => answerInChunks(tasks, score, (replies) => port.postMessage(replies), () => performance.now(), 2));
+ * port.on('message', (tasks) =>
+ *   answerInChunks(tasks, score, (replies) => port.postMessage(replies), () => performance.now(), 2),
+ * );
  * ```
  */
 export function answerInChunks<Task, Answer>(

@@ -8,11 +8,11 @@ import { RecentResults } from '@baton/core/recent-results';
  * items. Those functions are pure, so a repeated answer reuses the first result instead of
  * recomputing it; no number can change.
  *
- * Past `capacity` the oldest result not used again goes first (`RecentResults`' second chance, which
- * also keeps a lookup from paying for the map's deleted entries). Units are scheduled conversation by
- * conversation, so a turn's answers arrive close together and a small memo catches them: in the
- * default run, 99 % of the repeats come within 28 lookups of the first, and 9 of 2,583 beyond
- * 1,024. Each entry holds its texts in its key, so a larger memo mostly holds memory (4,096
+ * Past `capacity` the oldest result not used again goes first (`RecentResults`' second chance,
+ * which also keeps a lookup from paying for the map's deleted entries). Units are scheduled
+ * conversation by conversation, so a turn's answers arrive close together and a small memo catches
+ * them: in the default run, 99 % of the repeats come within 28 lookups of the first, and 9 of 2,583
+ * beyond 1,024. Each entry holds its texts in its key, so a larger memo mostly holds memory (4,096
  * entries of support replies held about 16 MB).
  *
  * @example
