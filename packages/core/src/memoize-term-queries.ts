@@ -138,8 +138,10 @@ export function memoizeTermQueries(
       );
     return proven ? noMatch : original.call(index, query, options);
   };
+  const keyOf = (query: QuerySpec): string =>
+    `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
   const termResults = (query: QuerySpec, options: unknown): Map<number, TermMatch> => {
-    const key = `${query.term}\u0000${query.fuzzy}\u0000${query.prefix}\u0000${query.termBoost}`;
+    const key = keyOf(query);
     // A proven miss is remembered as a boolean (`provenMisses`), not among the results: most new
     // terms of support traffic are misses (a ticket number per message, another language's words)
     // that would push out the results worth keeping.
@@ -187,21 +189,27 @@ export function memoizeTermQueries(
     }
     return laid;
   };
-  // Each term's remembered matches packed for summing, keyed by the term alone (the ranking always
-  // asks with the index's options). Terms that match nothing are not kept, as above.
+  // Each term's matches packed for summing, keyed by the term alone (the ranking always asks with
+  // the index's options). Proven misses are not kept, as above; a term that took the real lookup
+  // is, matches or not. The lookup's own result (a map of match objects) is packed and dropped, not
+  // also kept in `remembered`, which only MiniSearch's own searches fill (an index the ranking
+  // cannot reproduce): keeping both held each term's matches twice.
   const views = new RecentResults<string, PackedTermMatches>(capacity);
+  const provenEmpty = packTermMatches(noMatch, '');
   const viewOf = (term: string): PackedTermMatches =>
     views.get(
       term,
-      () =>
-        packTermMatches(
-          termResults(
-            { term, fuzzy: (fuzzy as boolean | number) || false, prefix: prefix === true, termBoost: 1 },
-            options,
-          ),
+      () => {
+        const query: QuerySpec = {
           term,
-        ),
-      (view) => view.documents.length > 0,
+          fuzzy: (fuzzy as boolean | number) || false,
+          prefix: prefix === true,
+          termBoost: 1,
+        };
+        const results = lookUp(query, options, keyOf(query));
+        return results === noMatch ? provenEmpty : packTermMatches(results, term);
+      },
+      (view) => view !== provenEmpty,
     );
 
   return (query) => {
