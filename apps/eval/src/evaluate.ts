@@ -56,7 +56,7 @@ import {
   type RunLock,
   toRunFolderError,
 } from './run/index.js';
-import type { NamedStrategy } from './run-evaluation.js';
+import type { FinishedUnit, NamedStrategy } from './run-evaluation.js';
 import { runEvaluation, unitKey } from './run-evaluation.js';
 import type { ReplaySummary, RunSummary, SplitInfo } from './run-summary.js';
 import type { Scorer } from './scorer.js';
@@ -928,7 +928,7 @@ async function readDoneUnits(file: string): Promise<Set<string>> {
   for (const line of (await readFile(file, 'utf8')).split('\n')) {
     if (!line.trim()) continue;
     try {
-      const unit = JSON.parse(line) as { strategy: string; conversationId: string; repeat: number };
+      const unit = JSON.parse(line) as FinishedUnit;
       done.add(unitKey(unit.strategy, unit.conversationId, unit.repeat));
     } catch {
       // A torn last line from an interrupted write: that unit simply runs again.

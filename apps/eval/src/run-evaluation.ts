@@ -72,7 +72,7 @@ export interface RunEvaluationOptions {
    * slot does not wait for it. A returned promise is awaited before the run ends, and a rejection
    * fails the run.
    */
-  onUnitDone?: (unit: { strategy: string; conversationId: string; repeat: number }) => void | Promise<void>;
+  onUnitDone?: (unit: FinishedUnit) => void | Promise<void>;
   /** Called once per replayed conversation, before its turns run (to build a Langfuse dataset). */
   onConversation?: (conversation: Conversation, turns: readonly ReplayTurn[]) => void | Promise<void>;
   /**
@@ -88,6 +88,13 @@ export interface RunEvaluationOptions {
    * Default: teacher forcing.
    */
   freeRun?: FreeRunSettings;
+}
+
+/** A strategy × conversation × repeat unit whose turns are all written, as `units.jsonl` records it. */
+export interface FinishedUnit {
+  strategy: string;
+  conversationId: string;
+  repeat: number;
 }
 
 /** Which replay emitted an event: the strategy (under its run name), the repeat and the turn. */
@@ -151,7 +158,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
   // its slot: the items go out in batches every few milliseconds, and a turn that waited for that
   // would keep the next one from starting. A mark lost in a crash only makes --resume replay its unit.
   const marks = new Set<Promise<void>>();
-  const unitDone = (unit: { strategy: string; conversationId: string; repeat: number }): void => {
+  const unitDone = (unit: FinishedUnit): void => {
     const onUnitDone = options.onUnitDone;
     if (onUnitDone === undefined) return;
     const mark: Promise<void> = writer
@@ -223,7 +230,7 @@ async function runUnit(context: {
   options: RunEvaluationOptions;
   signal: AbortSignal;
   writer: LineBatcher;
-  unitDone: (unit: { strategy: string; conversationId: string; repeat: number }) => void;
+  unitDone: (unit: FinishedUnit) => void;
 }): Promise<void> {
   const { responder, turns, repeat, options, signal } = context;
   // Per-conversation strategy state (a handoff remembers its specialist here).
@@ -249,7 +256,7 @@ async function runFreeUnit(
     options: RunEvaluationOptions;
     signal: AbortSignal;
     writer: LineBatcher;
-    unitDone: (unit: { strategy: string; conversationId: string; repeat: number }) => void;
+    unitDone: (unit: FinishedUnit) => void;
   },
   settings: FreeRunSettings,
 ): Promise<void> {
