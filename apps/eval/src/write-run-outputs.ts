@@ -1,4 +1,5 @@
 import { appendFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ItemResult } from './item-result.js';
 import { forEachItem, parseItem } from './report/parse-items.js';
@@ -6,6 +7,7 @@ import { renderHtml } from './report/render-html.js';
 import { renderJunit } from './report/render-junit.js';
 import { renderMarkdown } from './report/render-markdown.js';
 import type { RunSummary } from './run-summary.js';
+import { createParallelResampler } from './stats/parallel-resampler.js';
 import { type BuildRunSummaryInput, buildRunSummary } from './summary/build-run-summary.js';
 import { customMetricNames } from './summary/compare-strategies.js';
 import { parseGateRules } from './summary/gate.js';
@@ -64,30 +66,46 @@ export async function writeRunOutputs(input: RunOutputsInput): Promise<{ summary
   } else {
     ({ items, examples } = await readRunItems(join(input.out, 'items.jsonl'), input.log));
   }
-  const summary = buildRunSummary({
-    items,
-    strategies: input.strategies,
-    baseline: input.baseline,
-    ...(input.pairs && input.pairs.length > 0 ? { pairs: input.pairs } : {}),
-    runId: runIdOf(input.out),
-    createdAt: new Date(input.startedAt).toISOString(),
-    durationMs: input.durationMs ?? Date.now() - input.startedAt,
-    suite: input.suite,
-    scorer: input.scorer,
-    model: input.model,
-    ...(input.replay ? { replay: input.replay } : {}),
-    repeat: input.repeat,
-    seed: input.seed,
-    resamples: input.resamples,
-    ...(input.interrupted ? { interrupted: true } : {}),
-    ...(input.shard ? { shard: input.shard } : {}),
-    gate: {
-      // Gates may name a pluggable scorer: the run's own, or any custom score its items carry.
-      rules: parseGateRules(input.gates, {
-        customMetrics: [...new Set([...Object.keys(input.scorer.custom ?? {}), ...customMetricNames(items)])],
-      }),
-    },
-  });
+  // The bootstraps' resampling, about half of a large run's summary, shared with a helper thread
+  // when there is a core for it (small jobs stay here: see createParallelResampler).
+  const resampler = availableParallelism() > 1 ? createParallelResampler() : undefined;
+  let summary: RunSummary;
+  try {
+    summary = buildRunSummary({
+      items,
+      strategies: input.strategies,
+      baseline: input.baseline,
+      ...(input.pairs && input.pairs.length > 0 ? { pairs: input.pairs } : {}),
+      runId: runIdOf(input.out),
+      createdAt: new Date(input.startedAt).toISOString(),
+      durationMs: input.durationMs ?? Date.now() - input.startedAt,
+      suite: input.suite,
+      scorer: input.scorer,
+      model: input.model,
+      ...(input.replay ? { replay: input.replay } : {}),
+      repeat: input.repeat,
+      seed: input.seed,
+      resamples: input.resamples,
+      ...(input.interrupted ? { interrupted: true } : {}),
+      ...(input.shard ? { shard: input.shard } : {}),
+      gate: {
+        // Gates may name a pluggable scorer: the run's own, or any custom score its items carry.
+        rules: parseGateRules(input.gates, {
+          customMetrics: [
+            ...new Set([...Object.keys(input.scorer.custom ?? {}), ...customMetricNames(items)]),
+          ],
+        }),
+      },
+      resampler,
+    });
+  } finally {
+    await resampler?.close();
+  }
+  if (resampler?.failure) {
+    input.log?.(
+      `The summary's resampling helper thread failed (${resampler.failure.message}); its share was computed on the main thread, with the same results.`,
+    );
+  }
   const cwd = input.cwd ?? process.cwd();
   const markdown = renderMarkdown(summary, { cwd });
   await Promise.all([

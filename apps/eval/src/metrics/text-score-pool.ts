@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { EvalError } from '../eval-error.js';
+import { workerEntry } from '../worker-entry.js';
 import type { NuggetMatchResult } from './nugget-match.js';
 import type { TextScoreJob, TextScoreReply, TextScoreTask } from './text-score-worker.js';
 import { memoizeTextScoring, type TextScores, type TextScoring } from './text-scoring.js';
@@ -96,7 +94,7 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
     rejectPending(entry, error);
   };
 
-  const start = workerEntry();
+  const start = workerEntry(import.meta.url, './text-score-worker');
   for (let index = 0; index < options.threads; index++) {
     const worker = new Worker(start.script, {
       eval: start.eval,
@@ -176,28 +174,4 @@ export function createTextScorePool(options: TextScorePoolOptions): TextScoring 
       await Promise.all(workers.map((entry) => entry.worker.terminate()));
     },
   };
-}
-
-/**
- * The worker to start: the compiled `.js` beside this file in a build. From the TypeScript sources
- * (a workspace run through tsx, or a test) a small bootstrap registers tsx and the `@baton/source`
- * condition in the worker first and then imports the `.ts` worker: a worker does not inherit
- * loaders registered at runtime, and on Node 20 an `--import` in its `execArgv` registers them too
- * late for its entry module.
- */
-function workerEntry(): { script: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { script: new URL('./text-score-worker.js', import.meta.url), eval: false };
-  }
-  // tsx's ES-module API (its `import` export of `tsx/esm/api`): `require.resolve` would give the
-  // CommonJS one, whose `register()` looks for its loader in the wrong folder.
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const worker = new URL('./text-score-worker.ts', import.meta.url).href;
-  // The launcher's hook adding the `@baton/source` condition, registered after tsx so it runs first
-  // (as bin/baton.js does): workspace packages the worker imports (`@baton/core/recent-results`)
-  // then resolve to their sources, which a checkout that was never built has.
-  const sourceCondition = new URL('../../bin/source-condition-hook.js', import.meta.url).href;
-  const bootstrap = `Promise.all([import(${JSON.stringify(tsxApi)}), import('node:module')]).then(([tsx, module]) => { tsx.register(); module.register(${JSON.stringify(sourceCondition)}); return import(${JSON.stringify(worker)}); });`;
-  return { script: bootstrap, eval: true };
 }

@@ -87,26 +87,95 @@ export function clusterBootstrapTogether(
   inputs: Iterable<readonly ClusteredValue[]>,
   options: ClusterBootstrapOptions = {},
 ): ClusterBootstrapResult[] {
+  return startClusterBootstrapTogether(inputs, options, inlineResampler)();
+}
+
+/**
+ * {@link clusterBootstrapTogether} in two steps, so several bootstraps can resample at once: the
+ * sums are taken now and their resampling handed to `resampler`; the returned function gives the
+ * results (waiting for the resampling if it runs elsewhere). The results are the same, bit for bit,
+ * whatever the resampler, since each job's draws depend only on its seed.
+ *
+ * @param inputs - As {@link clusterBootstrapTogether}'s; read now, and not kept.
+ * @param options - Resamples and seed, shared by all.
+ * @param resampler - Runs the resampling ({@link inlineResampler}: here and now).
+ * @returns A function giving one result per input, in order.
+ * @throws EvalError for a non-finite value or a bad option (now, not from the returned function).
+ *
+ * @example
+ * ```ts
+ * const pending = metrics.map((metric) => startClusterBootstrapTogether(rowsOf(metric), { seed }, resampler));
+ * const results = pending.map((results) => results());
+ * ```
+ */
+export function startClusterBootstrapTogether(
+  inputs: Iterable<readonly ClusteredValue[]>,
+  options: ClusterBootstrapOptions,
+  resampler: Resampler,
+): () => ClusterBootstrapResult[] {
   const resamples = checkResamples(options.resamples ?? 2000);
   const seed = checkSeed(options.seed ?? 0);
-  const summed: { clusters: ClusterSums; n: number }[] = [];
-  for (const items of inputs) summed.push({ clusters: sumByCluster(items), n: items.length });
-  const means = resampleClusterMeansTogether(
-    summed.filter(({ n }) => n > 0).map(({ clusters }) => clusters),
-    { resamples, seed },
-  );
-  let next = 0;
-  return summed.map(({ clusters, n }) => {
-    if (n === 0) return { mean: undefined, ci95: undefined, n: 0, clusters: 0 };
-    const sorted = means[next++]!;
-    return {
-      mean: clusters.mean,
-      ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
-      n,
-      clusters: clusters.sums.length,
-    };
-  });
+  // Only these scalars wait for the resampling: the sums themselves go with the job.
+  const shapes: { mean: number | undefined; clusters: number; n: number }[] = [];
+  const drawn: ClusterSums[] = [];
+  for (const items of inputs) {
+    const clusters = sumByCluster(items);
+    shapes.push({ mean: clusters.mean, clusters: clusters.sums.length, n: items.length });
+    if (items.length > 0) drawn.push(clusters);
+  }
+  const resampled = resampler.submit({ inputs: drawn, resamples, seed });
+  return () => {
+    const means = resampled();
+    let next = 0;
+    return shapes.map(({ mean, clusters, n }) => {
+      if (n === 0) return { mean: undefined, ci95: undefined, n: 0, clusters: 0 };
+      const sorted = means[next++]!;
+      return {
+        mean,
+        ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
+        n,
+        clusters,
+      };
+    });
+  };
 }
+
+/** One resampling of {@link resampleClusterMeansTogether}: its inputs, resamples and seed. */
+export interface ResampleJob {
+  /** Cluster sums, each with at least one cluster. */
+  inputs: readonly ClusterSums[];
+  resamples: number;
+  seed: number;
+}
+
+/**
+ * Runs resampling jobs: each job's result is {@link resampleClusterMeansTogether}'s for it, wherever
+ * and whenever it is computed. `submit` may compute the job at once or start it elsewhere; the
+ * function it returns gives the result, waiting for it if need be.
+ */
+export interface Resampler {
+  /**
+   * Takes a job; the job's inputs are not changed afterwards.
+   *
+   * @returns A function giving each input's resampled means, sorted ascending, in input order.
+   */
+  submit(job: ResampleJob): () => Float64Array[];
+}
+
+/**
+ * The resampler that computes each job here, when it is submitted.
+ *
+ * @example
+ * ```ts
+ * const means = inlineResampler.submit({ inputs: [sums], resamples: 2000, seed: 42 })();
+ * ```
+ */
+export const inlineResampler: Resampler = {
+  submit(job) {
+    const means = resampleClusterMeansTogether(job.inputs, job);
+    return () => means;
+  },
+};
 
 /** Per-conversation sums and counts, and the range of the values. */
 export interface ClusterSums {

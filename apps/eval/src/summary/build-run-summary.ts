@@ -2,6 +2,7 @@ import { EvalError } from '../eval-error.js';
 import { isSimulatedItem, summarizeFreeRun } from '../free-run/summarize-free-run.js';
 import type { ItemResult } from '../item-result.js';
 import type { FloorSummary, ReplaySummary, RunSummary, SplitInfo, StrategySummary } from '../run-summary.js';
+import type { Resampler } from '../stats/cluster-bootstrap.js';
 import { compareStrategies } from './compare-strategies.js';
 import { evaluateGate, type GateRule } from './gate.js';
 import { summarizeStrategies } from './summarize-strategy.js';
@@ -44,6 +45,11 @@ export interface BuildRunSummaryInput {
   shard?: { index: number; count: number };
   /** Gate rules (see `parseGateRules`) and, optionally, the strategies they apply to. */
   gate?: { rules: readonly GateRule[]; targets?: readonly string[] };
+  /**
+   * Runs the strategies' bootstrap resampling (see `summarizeStrategies`); the summary is the same
+   * whatever runs it. Default: this thread, metric by metric.
+   */
+  resampler?: Resampler;
 }
 
 /**
@@ -104,6 +110,7 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
         role: strategy.role ?? 'strategy',
       },
     })),
+    input.resampler,
   );
   const strategies = input.strategies.map((strategy, index) => {
     const summary = summaries[index]!;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
+import { createParallelResampler } from '../stats/parallel-resampler.js';
 import { SeededRandom } from '../stats/seeded-random.js';
 import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
 import { summarizeStrategies, summarizeStrategy } from './summarize-strategy.js';
+import { summaryMetricNames } from './summary-metrics.js';
 
 const options = { seed: 7, resamples: 500, repeat: 1 };
 
@@ -227,44 +229,7 @@ describe('summarizeStrategy', () => {
 
 describe('summarizeStrategies', () => {
   it('gives every row exactly the summary summarizeStrategy gives it alone', () => {
-    // Three rows over the same 30 conversations (one or two turns each), so most metrics' rows
-    // share their bootstrap draws; one row has a turn fewer (another cluster count), one a custom
-    // score the others lack, one repeats.
-    const random = new SeededRandom(17);
-    const rowItems = (strategy: string, options: { skip?: boolean; custom?: boolean; repeats?: number }) =>
-      Array.from({ length: 30 }, (_, conversation) =>
-        Array.from({ length: 1 + (conversation % 2) }, (_, turnIndex) =>
-          Array.from({ length: options.repeats ?? 1 }, (_, repeat) =>
-            makeItem({
-              strategy,
-              conversationId: `c${String(conversation).padStart(2, '0')}`,
-              turnIndex,
-              repeat,
-              latencyMs: random.nextInt(500),
-              scores: {
-                answerQuality: random.nextFloat(),
-                humanCleanup: random.nextInt(3) / 2,
-                needsCleanup: random.nextInt(2) === 1,
-                escalated: random.nextInt(4) === 0,
-                pass: random.nextInt(2) === 1,
-                ...(options.custom ? { politeness: random.nextFloat() } : {}),
-              },
-            }),
-          ),
-        ).flat(),
-      )
-        .flat()
-        .filter((item) => !(options.skip && item.conversationId === 'c00'));
-    const bootstrap = { seed: 3, resamples: 400 };
-    const rows = [
-      { items: rowItems('a', {}), options: { ...bootstrap, repeat: 1 } },
-      {
-        items: rowItems('b', { custom: true }),
-        options: { ...bootstrap, repeat: 1, role: 'probe' as const },
-      },
-      { items: rowItems('c', { skip: true }), options: { ...bootstrap, repeat: 1 } },
-      { items: [], options: { ...bootstrap, repeat: 1, name: 'empty' } },
-    ];
+    const { rows, rowItems, bootstrap } = sharedRows();
     const together = summarizeStrategies(rows);
     expect(together).toEqual(rows.map((row) => summarizeStrategy(row.items, row.options)));
     expect(together[1]!.metrics.custom?.politeness?.n).toBe(45);
@@ -274,4 +239,60 @@ describe('summarizeStrategies', () => {
       summarizeStrategy(repeated.items, repeated.options),
     );
   });
+
+  it('gives the same summaries, bit for bit, when a helper thread does part of the resampling', async () => {
+    const { rows } = sharedRows();
+    const resampler = createParallelResampler({ minDraws: 0 });
+    try {
+      expect(summarizeStrategies(rows, resampler)).toEqual(summarizeStrategies(rows));
+      expect(resampler.computed.here + resampler.computed.helper).toBeGreaterThan(summaryMetricNames.length);
+    } finally {
+      await resampler.close();
+    }
+  });
 });
+
+/**
+ * Three rows over the same 30 conversations (one or two turns each), and an empty one.
+ */
+function sharedRows() {
+  // Three rows over the same 30 conversations (one or two turns each), so most metrics' rows
+  // share their bootstrap draws; one row has a turn fewer (another cluster count), one a custom
+  // score the others lack, one repeats.
+  const random = new SeededRandom(17);
+  const rowItems = (strategy: string, options: { skip?: boolean; custom?: boolean; repeats?: number }) =>
+    Array.from({ length: 30 }, (_, conversation) =>
+      Array.from({ length: 1 + (conversation % 2) }, (_, turnIndex) =>
+        Array.from({ length: options.repeats ?? 1 }, (_, repeat) =>
+          makeItem({
+            strategy,
+            conversationId: `c${String(conversation).padStart(2, '0')}`,
+            turnIndex,
+            repeat,
+            latencyMs: random.nextInt(500),
+            scores: {
+              answerQuality: random.nextFloat(),
+              humanCleanup: random.nextInt(3) / 2,
+              needsCleanup: random.nextInt(2) === 1,
+              escalated: random.nextInt(4) === 0,
+              pass: random.nextInt(2) === 1,
+              ...(options.custom ? { politeness: random.nextFloat() } : {}),
+            },
+          }),
+        ),
+      ).flat(),
+    )
+      .flat()
+      .filter((item) => !(options.skip && item.conversationId === 'c00'));
+  const bootstrap = { seed: 3, resamples: 400 };
+  const rows = [
+    { items: rowItems('a', {}), options: { ...bootstrap, repeat: 1 } },
+    {
+      items: rowItems('b', { custom: true }),
+      options: { ...bootstrap, repeat: 1, role: 'probe' as const },
+    },
+    { items: rowItems('c', { skip: true }), options: { ...bootstrap, repeat: 1 } },
+    { items: [], options: { ...bootstrap, repeat: 1, name: 'empty' } },
+  ];
+  return { rows, rowItems, bootstrap };
+}

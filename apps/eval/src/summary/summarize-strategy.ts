@@ -2,7 +2,11 @@ import type { FallbackRung } from '@baton/core';
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
 import type { MetricEstimate, StrategyMetrics, StrategySummary } from '../run-summary.js';
-import { clusterBootstrapTogether } from '../stats/cluster-bootstrap.js';
+import {
+  inlineResampler,
+  type Resampler,
+  startClusterBootstrapTogether,
+} from '../stats/cluster-bootstrap.js';
 import { passHatK, type RepeatedOutcomes } from '../stats/pass-hat-k.js';
 import { percentile } from '../stats/percentile.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
@@ -80,7 +84,11 @@ export interface StrategyRowInput {
  * bootstraps of one metric share their draws (`clusterBootstrapTogether`): a run's summary
  * resamples once per metric instead of once per metric and row.
  *
+ * Every metric's sums are taken before any interval is read, so a resampler that works elsewhere
+ * (`createParallelResampler`) resamples some metrics while this thread does others.
+ *
  * @param rows - Each strategy's items (every repeat, any order) and options.
+ * @param resampler - Runs the bootstraps' resampling (default: here, metric by metric).
  * @returns One summary per row, in order.
  * @throws EvalError as {@link summarizeStrategy}, for the first row at fault.
  *
@@ -92,7 +100,10 @@ export interface StrategyRowInput {
  * ]);
  * ```
  */
-export function summarizeStrategies(rows: readonly StrategyRowInput[]): StrategySummary[] {
+export function summarizeStrategies(
+  rows: readonly StrategyRowInput[],
+  resampler: Resampler = inlineResampler,
+): StrategySummary[] {
   const prepared = rows.map(({ items, options }) => {
     const name = options.name ?? items[0]?.strategy;
     if (name === undefined) {
@@ -107,18 +118,22 @@ export function summarizeStrategies(rows: readonly StrategyRowInput[]): Strategy
     );
     return { name, items: sorted, options };
   });
-  // Metric by metric across the rows: one metric's units are alive at a time.
-  const estimates = (metric: SummaryMetricName): MetricEstimate[] =>
-    estimateMeans(
+  // Metric by metric across the rows: one metric's units are alive at a time, and its sums until
+  // its resampling is done (at once, with the inline resampler).
+  const estimates = (metric: SummaryMetricName): (() => MetricEstimate[]) =>
+    startEstimateMeans(
       prepared.map((row) => ({
         items: row.items,
         value: (item: ItemResult) => itemMetricValue(item, metric),
         seed: purposeSeed(row.options.seed, `interval:${metric}`),
         resamples: row.options.resamples,
       })),
+      resampler,
     );
-  const byMetric = new Map(summaryMetricNames.map((metric) => [metric, estimates(metric)]));
-  const custom = customEstimates(prepared);
+  const started = summaryMetricNames.map((metric) => [metric, estimates(metric)] as const);
+  const startedCustom = startCustomEstimates(prepared, resampler);
+  const byMetric = new Map(started.map(([metric, results]) => [metric, results()]));
+  const custom = startedCustom();
 
   return prepared.map(({ name, items, options }, row) => {
     const estimate = (metric: SummaryMetricName): MetricEstimate => byMetric.get(metric)![row]!;
@@ -225,17 +240,18 @@ function checkItems(items: readonly ItemResult[], name: string, repeat: number):
  * The mean over turns with its conversation-resampled interval, for several rows at once (jobs
  * with one seed and number of resamples are resampled together). With repeats, a turn's repeats
  * are one unit (their mean), so repeating a deterministic strategy adds no false precision; `n`
- * counts turns, not turns × repeats.
+ * counts turns, not turns × repeats. The sums are taken now and the resampling handed to
+ * `resampler`; the returned function gives the estimates.
  */
-function estimateMeans(
+function startEstimateMeans(
   jobs: readonly {
     items: readonly ItemResult[];
     value: (item: ItemResult) => number | null;
     seed: number;
     resamples: number;
   }[],
-): MetricEstimate[] {
-  const estimates: MetricEstimate[] = new Array(jobs.length);
+  resampler: Resampler,
+): () => MetricEstimate[] {
   const groups = new Map<string, number[]>();
   jobs.forEach((job, index) => {
     const key = `${job.seed}:${job.resamples}`;
@@ -243,29 +259,39 @@ function estimateMeans(
     if (group === undefined) groups.set(key, [index]);
     else group.push(index);
   });
-  for (const group of groups.values()) {
+  const started = [...groups.values()].map((group) => {
     const { seed, resamples } = jobs[group[0]!]!;
     // One row's units at a time: only their per-conversation sums wait for the others.
     const units = function* () {
       for (const index of group) yield turnUnits(jobs[index]!.items, jobs[index]!.value);
     };
-    const results = clusterBootstrapTogether(units(), { seed, resamples });
-    group.forEach((index, at) => {
-      const result = results[at]!;
-      estimates[index] = {
-        mean: result.mean ?? null,
-        ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
-        n: result.n,
-      };
-    });
-  }
-  return estimates;
+    return { group, results: startClusterBootstrapTogether(units(), { seed, resamples }, resampler) };
+  });
+  return () => {
+    const estimates: MetricEstimate[] = new Array(jobs.length);
+    for (const { group, results } of started) {
+      const resampled = results();
+      group.forEach((index, at) => {
+        const result = resampled[at]!;
+        estimates[index] = {
+          mean: result.mean ?? null,
+          ci95: result.ci95 === undefined ? null : [result.ci95[0], result.ci95[1]],
+          n: result.n,
+        };
+      });
+    }
+    return estimates;
+  };
 }
 
-/** Each row's estimates of the pluggable scorers' numeric scores, by name; `undefined` without any. */
-function customEstimates(
+/**
+ * Each row's estimates of the pluggable scorers' numeric scores, by name; `undefined` without any.
+ * Started now, given by the returned function (as {@link startEstimateMeans}).
+ */
+function startCustomEstimates(
   rows: readonly { items: readonly ItemResult[]; options: { seed: number; resamples: number } }[],
-): (Record<string, MetricEstimate> | undefined)[] {
+  resampler: Resampler,
+): () => (Record<string, MetricEstimate> | undefined)[] {
   const namesOf = rows.map(({ items }) => {
     const names = new Set<string>();
     for (const item of items) {
@@ -275,23 +301,30 @@ function customEstimates(
     }
     return names;
   });
-  const custom: (Record<string, MetricEstimate> | undefined)[] = rows.map(() => undefined);
   const allNames = [...new Set(namesOf.flatMap((names) => [...names]))].sort();
-  for (const name of allNames) {
+  const started = allNames.map((name) => {
     const holders = rows.flatMap((row, index) => (namesOf[index]!.has(name) ? [{ row, index }] : []));
-    const results = estimateMeans(
+    const results = startEstimateMeans(
       holders.map(({ row }) => ({
         items: row.items,
         value: (item: ItemResult) => customScoreValue(item, name),
         seed: purposeSeed(row.options.seed, `interval:custom:${name}`),
         resamples: row.options.resamples,
       })),
+      resampler,
     );
-    holders.forEach(({ index }, at) => {
-      custom[index] = { ...custom[index], [name]: results[at]! };
-    });
-  }
-  return custom;
+    return { name, holders, results };
+  });
+  return () => {
+    const custom: (Record<string, MetricEstimate> | undefined)[] = rows.map(() => undefined);
+    for (const { name, holders, results } of started) {
+      const resampled = results();
+      holders.forEach(({ index }, at) => {
+        custom[index] = { ...custom[index], [name]: resampled[at]! };
+      });
+    }
+    return custom;
+  };
 }
 
 /**
