@@ -104,6 +104,29 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
       (_, index) => new Float64Array(output, index * resamples * 8, resamples),
     );
   };
+  /**
+   * Computes here the oldest waiting job the helper has not started, other than `except`; says
+   * whether there was one. Jobs the helper has finished let go of their sums on the way (the
+   * result is in the shared output).
+   */
+  const takeOneOpen = (except: Pending): boolean => {
+    let took = false;
+    for (const earlier of waiting) {
+      if (earlier === except || earlier.job === undefined) continue;
+      const state = Atomics.load(earlier.state, 0);
+      if (state === taskState.helperDone) earlier.job = undefined;
+      else if (
+        !took &&
+        state === taskState.open &&
+        Atomics.compareExchange(earlier.state, 0, taskState.open, taskState.here) === taskState.open
+      ) {
+        settle(earlier, computeHere(earlier.job));
+        took = true;
+      }
+    }
+    waiting = waiting.filter((earlier) => earlier.job !== undefined);
+    return took;
+  };
   const result = (pending: Pending): Float64Array[] => {
     if (pending.result !== undefined) return pending.result;
     let waited = 0;
@@ -121,6 +144,8 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
         failure ??= new Error(`the resampling helper did not finish a job within ${patienceMs} ms`);
         return settle(pending, computeHere(pending.job!));
       }
+      // While the helper works on this one, this thread does any job it has not started.
+      if (takeOneOpen(pending)) continue;
       const slice = Math.min(1000, patienceMs - waited);
       Atomics.wait(pending.state, 0, taskState.helper, slice);
       waited += slice;
@@ -167,18 +192,8 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
         control: pending.state.buffer as SharedArrayBuffer,
         output: pending.output,
       });
-      // This thread's share: the oldest earlier job the helper has not started. Jobs the helper has
-      // finished let go of their sums here (the result is in the shared output).
-      let tookOne = false;
-      for (const earlier of waiting) {
-        const state = Atomics.load(earlier.state, 0);
-        if (state === taskState.helperDone) earlier.job = undefined;
-        else if (!tookOne && state === taskState.open) {
-          result(earlier);
-          tookOne = true;
-        }
-      }
-      waiting = waiting.filter((earlier) => earlier.job !== undefined);
+      // This thread's share: the oldest earlier job the helper has not started.
+      takeOneOpen(pending);
       waiting.push(pending);
       return () => result(pending);
     },
