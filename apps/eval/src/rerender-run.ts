@@ -78,10 +78,13 @@ async function readRunFile(dir: string): Promise<RunFile> {
  * `baton report <dir>` re-renders a run folder's summary and reports from its items (e.g. with other
  * gates or another baseline); `baton merge <dirs…> --out <dir>` merges the folders of the shards of
  * one run into one folder, checking that the shards agree and do not overlap.
+ *
+ * @param context - The working folder and environment, and where notes go (a cut-off last line of
+ *   `items.jsonl` that was dropped, a summary helper thread that failed): the CLI's stderr.
  */
 export async function rerenderRun(
   request: RerenderRequest,
-  context: { cwd: string; env: Record<string, string | undefined> },
+  context: { cwd: string; env: Record<string, string | undefined>; log?: (line: string) => void },
 ): Promise<{ summary: RunSummary; out: string; exitCode: 0 | 1 }> {
   const flags = request.flags;
   const dirs =
@@ -183,6 +186,7 @@ export async function rerenderRun(
     ...(request.command === 'report' && kept?.shard ? { shard: kept.shard } : {}),
     cwd: context.cwd,
     env: context.env,
+    ...(context.log ? { log: context.log } : {}),
   });
   // An interrupted run is incomplete: its gates cannot pass, whatever its numbers say so far.
   return { summary, out, exitCode: summary.gate.passed && !summary.interrupted ? 0 : 1 };

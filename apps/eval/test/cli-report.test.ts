@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/run-summary.js';
@@ -111,6 +111,16 @@ describe('baton report', () => {
     expect(shard.code).toBe(0);
     await baton(['report', 'shard']);
     expect((await summaryOf('shard')).shard).toEqual({ index: 1, count: 2 });
+  });
+
+  it('says so when it drops the cut-off last line of an interrupted write', async () => {
+    await cp(join(temp.path, 'plain'), join(temp.path, 'cut'), { recursive: true });
+    await appendFile(join(temp.path, 'cut', 'items.jsonl'), '{"itemId":"cut-off","strate');
+    const outcome = await baton(['report', 'cut']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(/items\.jsonl:\d+: dropped a cut-off line \(an interrupted write\)\./);
+    const summary = JSON.parse(await readFile(join(temp.path, 'cut', 'summary.json'), 'utf8')) as RunSummary;
+    expect(qualityMeans(summary)).toEqual(qualityMeans(original));
   });
 
   it('exits 2 for a folder that is not a run and for a baseline that is not in it', async () => {

@@ -141,7 +141,11 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
   ]);
   // `report` and `merge` only summarise: mostly short-lived data (see summaryHeapGrowth).
   limitHeapGrowth(summaryHeapGrowth);
-  const result = await rerenderRun(request, { cwd: io.cwd, env: io.env });
+  const result = await rerenderRun(request, {
+    cwd: io.cwd,
+    env: io.env,
+    log: (line) => io.stderr.write(`${line}\n`),
+  });
   io.stderr.write(
     `${renderTable(result.summary, layout)}\n${verdictLine(result.summary, result.exitCode)}\nResults: ${result.out}\n`,
   );
