@@ -46,8 +46,9 @@ export interface ParallelResampler extends Resampler {
 interface Pending {
   /** Dropped once the job is computed: its sums are the large part. */
   job: ResampleJob | undefined;
+  /** The job's shape, kept for reading the helper's output after the job is dropped. */
   resamples: number;
-  inputs: number;
+  inputCount: number;
   state: Int32Array;
   output: SharedArrayBuffer;
   result: Float64Array[] | undefined;
@@ -96,11 +97,11 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
     pending.job = undefined;
     return result;
   };
-  const readHelpers = (pending: Pending): Float64Array[] => {
+  const readHelperOutput = (pending: Pending): Float64Array[] => {
     computed.helper += 1;
-    const { output, resamples, inputs } = pending;
+    const { output, resamples, inputCount } = pending;
     return Array.from(
-      { length: inputs },
+      { length: inputCount },
       (_, index) => new Float64Array(output, index * resamples * 8, resamples),
     );
   };
@@ -133,7 +134,7 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
     for (;;) {
       const state = Atomics.compareExchange(pending.state, 0, taskState.open, taskState.here);
       if (state === taskState.open) return settle(pending, computeHere(pending.job!));
-      if (state === taskState.helperDone) return settle(pending, readHelpers(pending));
+      if (state === taskState.helperDone) return settle(pending, readHelperOutput(pending));
       if (state === taskState.helperFailed) {
         failure ??= new Error('the resampling helper failed a job');
         return settle(pending, computeHere(pending.job!));
@@ -182,7 +183,7 @@ export function createParallelResampler(options: ParallelResamplerOptions = {}):
       const pending: Pending = {
         job: shared,
         resamples: job.resamples,
-        inputs: job.inputs.length,
+        inputCount: job.inputs.length,
         state: new Int32Array(new SharedArrayBuffer(4)),
         output: new SharedArrayBuffer(8 * job.resamples * job.inputs.length),
         result: undefined,
