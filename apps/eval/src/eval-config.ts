@@ -64,7 +64,7 @@ export const evalOptionsSchema = z.strictObject({
    * setting, applied when the run starts. Unset, the turns run under 50 % when a model host is
    * called live (the main thread waits on it; see `liveModelHeapGrowth`) or the data files hold
    * 10 MB or more (a long run; see `largeDatasetHeapGrowth`), under V8's own factor otherwise; the
-   * summary at the end keeps the turns' growth, else runs under 100 % (mostly short-lived data
+   * summary at the end keeps the turns' growth, else runs under 50 % (mostly short-lived data
    * there; see `summaryHeapGrowth`).
    */
   heapGrowth: z.number().int().min(1).max(1000).optional(),

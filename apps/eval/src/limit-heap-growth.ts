@@ -4,14 +4,16 @@ import { EvalError } from './eval-error.js';
 
 /**
  * The heap growth a run's summary is computed under when no `--heap-growth` was chosen: reading
- * `items.jsonl` back and resampling it allocates far more short-lived data than it keeps (about
- * 100 MB live for 288,000 items), and V8's own factor let the heap reach 560 MB before collecting.
- * At 100 % (the heap at most twice what is live) the peak of `baton report` on those items fell
- * from 723 to 452 MB for the same CPU time. For the summary of a run whose turns ran under V8's own
- * factor; one whose turns ran under a lower growth keeps it (a summary of 60,000 items under 50 %:
- * peak 189–195 against 210–211 MB, the same CPU time).
+ * `items.jsonl` back and resampling it allocates far more short-lived data than it keeps (~60 MB
+ * live for 300,000 items), and V8's own factor let the heap reach 560 MB before collecting. At
+ * 100 % (the heap at most twice what is live) the peak of `baton report` on 288,000 items fell
+ * from 723 to 452 MB for the same CPU time. Since the summary sums its turns without an object per
+ * turn and metric (2026-12-05), 50 % costs no more time than 100 either: `baton report` on 300,000
+ * items, two interleaved pairs of one build, peak 346 / 351 against 420 / 430 MB in 38.9 / 41.2
+ * against 42.7 / 40.3 s. For the summary of a run whose turns ran under V8's own factor; one whose
+ * turns ran under a growth keeps it.
  */
-export const summaryHeapGrowth = 100;
+export const summaryHeapGrowth = 50;
 
 /**
  * The heap growth the turns of a run that waits on a live model host run under when no

@@ -1,4 +1,5 @@
 import { EvalError } from '../eval-error.js';
+import { ClusterSumsBuilder, clamp } from './cluster-sums-builder.js';
 import { percentileOfSorted } from './percentile.js';
 import { SeededRandom } from './seeded-random.js';
 
@@ -113,15 +114,39 @@ export function startClusterBootstrapTogether(
   options: ClusterBootstrapOptions,
   resampler: Resampler,
 ): () => ClusterBootstrapResult[] {
+  return startClusterBootstrapOfSums(clusterSumsOf(inputs), options, resampler);
+}
+
+function* clusterSumsOf(inputs: Iterable<readonly ClusteredValue[]>): Generator<ClusterSums> {
+  for (const items of inputs) yield sumByCluster(items);
+}
+
+/**
+ * {@link startClusterBootstrapTogether} from each input's sums ({@link sumByCluster}'s, or
+ * {@link ClusterSumsBuilder}'s over turns in canonical order), for a caller that has its turns in
+ * that order already and need not make a {@link ClusteredValue} of each.
+ *
+ * @param inputs - Each input's sums; read now, one at a time, and not kept but in the job.
+ * @param options - Resamples and seed, shared by all.
+ * @param resampler - Runs the resampling.
+ * @returns A function giving one result per input, in order.
+ * @throws EvalError for a bad option.
+ */
+export function startClusterBootstrapOfSums(
+  inputs: Iterable<ClusterSums>,
+  options: ClusterBootstrapOptions,
+  resampler: Resampler,
+): () => ClusterBootstrapResult[] {
   const resamples = checkResamples(options.resamples ?? 2000);
   const seed = checkSeed(options.seed ?? 0);
   // Only these scalars wait for the resampling: the sums themselves go with the job.
   const shapes: { mean: number | undefined; clusters: number; n: number }[] = [];
   const drawn: ClusterSums[] = [];
-  for (const items of inputs) {
-    const clusters = sumByCluster(items);
-    shapes.push({ mean: clusters.mean, clusters: clusters.sums.length, n: items.length });
-    if (items.length > 0) drawn.push(clusters);
+  for (const clusters of inputs) {
+    let n = 0;
+    for (const count of clusters.counts) n += count;
+    shapes.push({ mean: clusters.mean, clusters: clusters.sums.length, n });
+    if (n > 0) drawn.push(clusters);
   }
   const resampled = resampler.submit({ inputs: drawn, resamples, seed });
   return () => {
@@ -194,45 +219,15 @@ export interface ClusterSums {
  * @throws EvalError for a non-finite value.
  */
 export function sumByCluster(items: readonly ClusteredValue[]): ClusterSums {
-  const index = new Map<string, number>();
-  const sums: number[] = [];
-  const counts: number[] = [];
-  let total = 0;
-  let minimum = Number.POSITIVE_INFINITY;
-  let maximum = Number.NEGATIVE_INFINITY;
   // Canonical order (cluster id, then value) before summing: the clusters' indexes, which the
   // resampling draws, and every floating-point sum are then the same whatever order the items came
   // in, so the same items and seed give bit-identical intervals.
   const ordered = [...items].sort((a, b) =>
     a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : a.value - b.value,
   );
-  for (const { cluster, value } of ordered) {
-    if (!Number.isFinite(value)) {
-      throw new EvalError(
-        'invalid-input',
-        `bootstrap: values must be finite numbers, got ${value} in "${cluster}".`,
-      );
-    }
-    let at = index.get(cluster);
-    if (at === undefined) {
-      at = sums.length;
-      index.set(cluster, at);
-      sums.push(0);
-      counts.push(0);
-    }
-    sums[at]! += value;
-    counts[at]! += 1;
-    total += value;
-    if (value < minimum) minimum = value;
-    if (value > maximum) maximum = value;
-  }
-  return {
-    sums: Float64Array.from(sums),
-    counts: Float64Array.from(counts),
-    mean: items.length === 0 ? undefined : clamp(total / items.length, minimum, maximum),
-    minimum,
-    maximum,
-  };
+  const builder = new ClusterSumsBuilder();
+  for (const { cluster, value } of ordered) builder.add(cluster, value);
+  return builder.finish();
 }
 
 /**
@@ -362,8 +357,4 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
   return true;
-}
-
-function clamp(value: number, minimum: number, maximum: number): number {
-  return Math.min(Math.max(value, minimum), maximum);
 }

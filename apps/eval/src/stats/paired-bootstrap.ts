@@ -111,8 +111,50 @@ export function pairedBootstrapTogether(
 ): PairedBootstrapResult[] {
   const resamples = checkResamples(options.resamples ?? 2000);
   const seed = checkSeed(options.seed ?? 0);
-  const baselineById = indexById(baseline, 'baseline');
-  const pairs = candidates.map((candidate) => pairUp(baselineById, baseline, candidate));
+  return pairedBootstrapOfTurns(
+    pairedTurnsOf(baseline, 'baseline'),
+    candidates.map((candidate) => () => pairedTurnsOf(candidate, 'candidate')),
+    { resamples, seed },
+  );
+}
+
+/**
+ * One strategy's turns for a paired comparison, in columns sorted by turn id (code-point order),
+ * each id once: what {@link pairedBootstrapTogether} matches by. A caller with many turns builds it
+ * without an object per turn (`compare-strategies` does, from a run's items).
+ */
+export interface PairedTurns {
+  /** Turn ids, ascending, distinct. */
+  ids: readonly string[];
+  /** Each turn's conversation, at its id's index. */
+  clusters: readonly string[];
+  /** Each turn's value, at its id's index. */
+  values: Float64Array;
+}
+
+/**
+ * {@link pairedBootstrapTogether} from turns already in {@link PairedTurns} columns: the same
+ * results, bit for bit.
+ *
+ * @param baseline - The baseline's turns.
+ * @param candidates - Each candidate's turns, or a function giving them when that candidate's turn
+ *   comes (so only one candidate's columns need exist at a time, and errors come candidate by
+ *   candidate).
+ * @param options - Resamples and seed.
+ * @returns One result per candidate, in order.
+ * @throws EvalError for a turn filed under two different conversations, a non-finite value or a
+ *   bad option.
+ */
+export function pairedBootstrapOfTurns(
+  baseline: PairedTurns,
+  candidates: readonly (PairedTurns | (() => PairedTurns))[],
+  options: PairedBootstrapOptions = {},
+): PairedBootstrapResult[] {
+  const resamples = checkResamples(options.resamples ?? 2000);
+  const seed = checkSeed(options.seed ?? 0);
+  const pairs = candidates.map((candidate) =>
+    pairUp(baseline, typeof candidate === 'function' ? candidate() : candidate),
+  );
   const resampled = pairs.filter((pair) => pair.n > 0);
   const means = resampleClusterMeansTogether(
     resampled.map((pair) => pair.clusters),
@@ -146,11 +188,14 @@ export function pairedBootstrapTogether(
   });
 }
 
-/** A candidate's turns matched with the baseline's: the differences' cluster sums and the totals. */
+/**
+ * A candidate's turns matched with the baseline's: the differences' cluster sums and the totals.
+ * Both sides are sorted by id, so this is one merge of the two, and the totals are summed in id
+ * order: the means do not depend on the items' order.
+ */
 function pairUp(
-  baselineById: ReadonlyMap<string, PairedItem>,
-  baseline: readonly PairedItem[],
-  candidate: readonly PairedItem[],
+  baseline: PairedTurns,
+  candidate: PairedTurns,
 ): {
   clusters: ClusterSums;
   n: number;
@@ -158,34 +203,33 @@ function pairUp(
   candidateTotal: number;
   unmatched: PairedBootstrapResult['unmatched'];
 } {
-  const candidateById = indexById(candidate, 'candidate');
   const differences: { cluster: string; value: number }[] = [];
+  const baselineOnly: string[] = [];
   const candidateOnly: string[] = [];
   let baselineTotal = 0;
   let candidateTotal = 0;
-  // Sums in a canonical order (by turn id), so the means do not depend on the items' order.
-  const ordered = [...candidate].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const item of ordered) {
-    const match = baselineById.get(item.id);
-    if (match === undefined) {
-      candidateOnly.push(item.id);
+  let at = 0;
+  for (let index = 0; index < candidate.ids.length; index++) {
+    const id = candidate.ids[index]!;
+    while (at < baseline.ids.length && baseline.ids[at]! < id) baselineOnly.push(baseline.ids[at++]!);
+    if (at === baseline.ids.length || baseline.ids[at] !== id) {
+      candidateOnly.push(id);
       continue;
     }
-    if (match.cluster !== item.cluster) {
+    const cluster = candidate.clusters[index]!;
+    if (baseline.clusters[at] !== cluster) {
       throw new EvalError(
         'invalid-input',
-        `pairedBootstrap: turn "${item.id}" belongs to "${match.cluster}" in the baseline but to "${item.cluster}" in the candidate.`,
+        `pairedBootstrap: turn "${id}" belongs to "${baseline.clusters[at]}" in the baseline but to "${cluster}" in the candidate.`,
       );
     }
-    differences.push({ cluster: item.cluster, value: item.value - match.value });
-    baselineTotal += match.value;
-    candidateTotal += item.value;
+    const baselineValue = baseline.values[at++]!;
+    const candidateValue = candidate.values[index]!;
+    differences.push({ cluster, value: candidateValue - baselineValue });
+    baselineTotal += baselineValue;
+    candidateTotal += candidateValue;
   }
-  const baselineOnly = baseline
-    .filter((item) => !candidateById.has(item.id))
-    .map((item) => item.id)
-    .sort();
-  candidateOnly.sort();
+  while (at < baseline.ids.length) baselineOnly.push(baseline.ids[at++]!);
   return {
     clusters: sumByCluster(differences),
     n: differences.length,
@@ -195,18 +239,26 @@ function pairUp(
   };
 }
 
-function indexById(items: readonly PairedItem[], side: string): Map<string, PairedItem> {
-  const byId = new Map<string, PairedItem>();
-  for (const item of items) {
-    if (byId.has(item.id)) {
+/**
+ * Turns as {@link PairedTurns}.
+ *
+ * @throws EvalError for an id that appears twice.
+ */
+function pairedTurnsOf(items: readonly PairedItem[], side: string): PairedTurns {
+  const ordered = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let index = 1; index < ordered.length; index++) {
+    if (ordered[index]!.id === ordered[index - 1]!.id) {
       throw new EvalError(
         'invalid-input',
-        `pairedBootstrap: turn "${item.id}" appears twice in the ${side}.`,
+        `pairedBootstrap: turn "${ordered[index]!.id}" appears twice in the ${side}.`,
       );
     }
-    byId.set(item.id, item);
   }
-  return byId;
+  return {
+    ids: ordered.map((item) => item.id),
+    clusters: ordered.map((item) => item.cluster),
+    values: Float64Array.from(ordered, (item) => item.value),
+  };
 }
 
 /** p from the sorted bootstrap distribution of the mean difference (see {@link pairedBootstrap}). */

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../run-summary.js';
+import { pairedBootstrapTogether } from '../stats/paired-bootstrap.js';
+import { purposeSeed } from '../stats/purpose-seed.js';
+import { SeededRandom } from '../stats/seeded-random.js';
 import { compareStrategies } from './compare-strategies.js';
 import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
+import { turnUnits } from './turn-units.js';
 
 const options = { baseline: 'lexical', seed: 7, resamples: 500 };
 const items = [...lexicalItems, ...trainedItems];
@@ -153,5 +157,57 @@ describe('compareStrategies on custom scores', () => {
       customDirections: { politeness: false },
     }).filter((comparison) => comparison.metric === 'politeness');
     expect(lower).toMatchObject({ diff: 0.5, higherIsBetter: false });
+  });
+});
+
+describe('compareStrategies without repeats', () => {
+  it('gives the comparisons of pairing turn units, whatever the ids and their order', () => {
+    // Conversation ids whose turn ids sort otherwise ("a!#0" < "a#0" though "a" < "a!"), turns past
+    // 9, turns only one side has, and turns outside a metric's denominator (no score).
+    const random = new SeededRandom(11);
+    const scores = [0, 0.1, 0.2, 0.30000000000000004, 1 / 3, 1, null];
+    for (let round = 0; round < 20; round++) {
+      const runItems = ['base', 'one', 'two'].flatMap((strategy) =>
+        ['a', 'a!', 'B', 'c'].flatMap((conversationId) =>
+          Array.from({ length: 12 }, (_, turnIndex) => turnIndex)
+            .filter(() => random.nextInt(6) > 0)
+            .map((turnIndex) =>
+              makeItem({
+                strategy,
+                conversationId,
+                turnIndex,
+                scores: { answerQuality: scores[random.nextInt(scores.length)]! },
+              }),
+            ),
+        ),
+      );
+      runItems.reverse();
+      const comparisons = compareStrategies(runItems, {
+        baseline: 'base',
+        candidates: ['one', 'two'],
+        seed: 3,
+        resamples: 200,
+      });
+      const quality = (item: (typeof runItems)[number]) =>
+        typeof item.scores.answerQuality === 'number' ? item.scores.answerQuality : null;
+      const units = (strategy: string) =>
+        turnUnits(
+          runItems.filter((item) => item.strategy === strategy),
+          quality,
+        );
+      const expected = pairedBootstrapTogether(units('base'), [units('one'), units('two')], {
+        seed: purposeSeed(3, 'paired:answerQuality'),
+        resamples: 200,
+      });
+      const actual = comparisons.filter((comparison) => comparison.metric === 'answerQuality');
+      expect(actual.map(({ diff, ci95, p, n }) => ({ diff, ci95, p, n }))).toEqual(
+        expected.map((result) => ({
+          diff: result.meanDifference ?? null,
+          ci95: result.ci95 === undefined ? null : [...result.ci95],
+          p: result.p ?? null,
+          n: result.clusters,
+        })),
+      );
+    }
   });
 });

@@ -1,12 +1,17 @@
 import type { ItemResult } from '../item-result.js';
 import type { Comparison } from '../run-summary.js';
 import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
-import { type PairedBootstrapResult, pairedBootstrapTogether } from '../stats/paired-bootstrap.js';
+import {
+  type PairedBootstrapResult,
+  type PairedTurns,
+  pairedBootstrapOfTurns,
+  pairedBootstrapTogether,
+} from '../stats/paired-bootstrap.js';
 import { purposeSeed } from '../stats/purpose-seed.js';
 import { customScoreValue, isCustomScoreName, itemMetricValue } from './item-metric-value.js';
 import { scoreNamesOf } from './packed-items.js';
 import { type SummaryMetricName, summaryMetricNames, summaryMetrics } from './summary-metrics.js';
-import { turnUnits } from './turn-units.js';
+import { compareText, turnUnits } from './turn-units.js';
 
 /** Options of {@link compareStrategies}. */
 export interface CompareStrategiesOptions {
@@ -68,6 +73,8 @@ export function compareStrategies(
   const customNames = customMetricNames(items);
   const compared = candidates.filter((candidate) => candidate !== options.baseline);
   const candidateItems = compared.map((candidate) => byStrategy.get(candidate) ?? []);
+  // Each side's items in id order once, for every metric's pairing (see pairedTurnsOf).
+  const sides: Sides = { baseline: byTurnId(baselineItems), candidates: candidateItems.map(byTurnId) };
   // Metric by metric across the candidates, so one metric's paired bootstraps share their draws
   // (the seed is the metric's); then listed candidate by candidate, as before.
   const byCandidate = compared.map(() => [] as Comparison[]);
@@ -86,13 +93,13 @@ export function compareStrategies(
       metric,
       metric === 'passRate'
         ? candidateItems.map((list) => compareWithMcNemar(baselineItems, list))
-        : compareWithBootstrap(metric, baselineItems, candidateItems, options),
+        : compareWithBootstrap(metric, sides, options),
     );
   }
   for (const metric of customNames) {
     add(
       metric,
-      compareCustom(metric, baselineItems, candidateItems, {
+      compareCustom(metric, sides, {
         ...options,
         higherIsBetter: options.customDirections?.[metric] ?? true,
       }),
@@ -114,12 +121,10 @@ export function customMetricNames(items: readonly ItemResult[]): string[] {
 
 function compareCustom(
   metric: string,
-  baselineItems: readonly ItemResult[],
-  candidates: readonly (readonly ItemResult[])[],
+  sides: Sides,
   options: { seed: number; resamples: number; higherIsBetter: boolean },
 ): ComparisonResult[] {
-  const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => customScoreValue(item, metric));
-  return pairedBootstrapTogether(units(baselineItems), candidates.map(units), {
+  return pairedComparisons(sides, (item) => customScoreValue(item, metric), {
     seed: purposeSeed(options.seed, `paired:custom:${metric}`),
     resamples: options.resamples,
   }).map((result) => bootstrapComparison(result, options.higherIsBetter));
@@ -129,16 +134,76 @@ type ComparisonResult = Omit<Comparison, 'baseline' | 'candidate' | 'metric'>;
 
 function compareWithBootstrap(
   metric: SummaryMetricName,
-  baselineItems: readonly ItemResult[],
-  candidates: readonly (readonly ItemResult[])[],
+  sides: Sides,
   options: { seed: number; resamples: number },
 ): ComparisonResult[] {
-  // One unit per turn (repeats folded into their mean), so repeats never pass for extra evidence.
-  const units = (list: readonly ItemResult[]) => turnUnits(list, (item) => itemMetricValue(item, metric));
-  return pairedBootstrapTogether(units(baselineItems), candidates.map(units), {
+  return pairedComparisons(sides, (item) => itemMetricValue(item, metric), {
     seed: purposeSeed(options.seed, `paired:${metric}`),
     resamples: options.resamples,
   }).map((result) => bootstrapComparison(result, summaryMetrics[metric].higherIsBetter));
+}
+
+/**
+ * The baseline's and the candidates' items, each with its items sorted by turn id when no id
+ * appears twice (`byId`; a run without repeats), which every metric's pairing reads.
+ */
+interface Sides {
+  baseline: Side;
+  candidates: readonly Side[];
+}
+
+interface Side {
+  items: readonly ItemResult[];
+  /** The items in turn-id order, when each id appears once. */
+  byId?: readonly ItemResult[];
+}
+
+function byTurnId(items: readonly ItemResult[]): Side {
+  const byId = [...items].sort((a, b) => compareText(a.itemId, b.itemId));
+  for (let index = 1; index < byId.length; index++) {
+    if (byId[index]!.itemId === byId[index - 1]!.itemId) return { items };
+  }
+  return { items, byId };
+}
+
+/**
+ * The paired bootstrap of each candidate against the baseline for one metric. One unit per turn
+ * (repeats folded into their mean, by {@link turnUnits}), so repeats never pass for extra
+ * evidence; without repeats a turn is its item, and its columns are read straight from the items in
+ * id order: the same turns and the same results, without an object per turn and metric.
+ */
+function pairedComparisons(
+  sides: Sides,
+  value: (item: ItemResult) => number | null,
+  options: { seed: number; resamples: number },
+): PairedBootstrapResult[] {
+  const turnsOf = (side: Side): PairedTurns | undefined =>
+    side.byId === undefined ? undefined : pairedTurnsOf(side.byId, value);
+  const baseline = turnsOf(sides.baseline);
+  if (baseline === undefined || sides.candidates.some((side) => side.byId === undefined)) {
+    const units = (side: Side) => turnUnits(side.items, value);
+    return pairedBootstrapTogether(units(sides.baseline), sides.candidates.map(units), options);
+  }
+  return pairedBootstrapOfTurns(
+    baseline,
+    sides.candidates.map((side) => () => turnsOf(side)!),
+    options,
+  );
+}
+
+/** The turns with a value, from items in turn-id order, each id once. */
+function pairedTurnsOf(byId: readonly ItemResult[], value: (item: ItemResult) => number | null): PairedTurns {
+  const ids: string[] = [];
+  const clusters: string[] = [];
+  const values: number[] = [];
+  for (const item of byId) {
+    const itemValue = value(item);
+    if (itemValue === null) continue;
+    ids.push(item.itemId);
+    clusters.push(item.conversationId);
+    values.push(itemValue);
+  }
+  return { ids, clusters, values: Float64Array.from(values) };
 }
 
 function bootstrapComparison(result: PairedBootstrapResult, higherIsBetter: boolean): ComparisonResult {

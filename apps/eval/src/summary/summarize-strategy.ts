@@ -5,7 +5,8 @@ import type { MetricEstimate, StrategyMetrics, StrategySummary } from '../run-su
 import {
   inlineResampler,
   type Resampler,
-  startClusterBootstrapTogether,
+  startClusterBootstrapOfSums,
+  sumByCluster,
 } from '../stats/cluster-bootstrap.js';
 import { passHatK, type RepeatedOutcomes } from '../stats/pass-hat-k.js';
 import { percentile } from '../stats/percentile.js';
@@ -22,7 +23,7 @@ import {
 } from './item-metric-value.js';
 import { scoreNamesOf } from './packed-items.js';
 import { type SummaryMetricName, summaryMetricNames } from './summary-metrics.js';
-import { compareText, turnUnits } from './turn-units.js';
+import { compareText, singleRepeatClusterSums, turnUnits } from './turn-units.js';
 
 /** Options of {@link summarizeStrategy}. */
 export interface SummarizeStrategyOptions {
@@ -127,6 +128,7 @@ export function summarizeStrategies(
         value: (item: ItemResult) => itemMetricValue(item, metric),
         seed: purposeSeed(row.options.seed, `interval:${metric}`),
         resamples: row.options.resamples,
+        singleRepeat: row.options.repeat === 1,
       })),
       resampler,
     );
@@ -225,7 +227,8 @@ function checkItems(items: readonly ItemResult[], name: string, repeat: number):
         `${name}: item ${item.itemId} has repeat ${item.repeat}, outside 0…${repeat - 1} for --repeat ${repeat}.`,
       );
     }
-    const key = `${item.itemId}\u0000${item.repeat}`;
+    // Without repeats every repeat is 0 (checked above): the id alone is the key, no new string.
+    const key = repeat === 1 ? item.itemId : `${item.itemId}\u0000${item.repeat}`;
     if (seen.has(key)) {
       throw new EvalError(
         'invalid-input',
@@ -249,6 +252,8 @@ function startEstimateMeans(
     value: (item: ItemResult) => number | null;
     seed: number;
     resamples: number;
+    /** The run has no repeats: each item is its own turn (and the items are in canonical order). */
+    singleRepeat: boolean;
   }[],
   resampler: Resampler,
 ): () => MetricEstimate[] {
@@ -261,11 +266,16 @@ function startEstimateMeans(
   });
   const started = [...groups.values()].map((group) => {
     const { seed, resamples } = jobs[group[0]!]!;
-    // One row's units at a time: only their per-conversation sums wait for the others.
-    const units = function* () {
-      for (const index of group) yield turnUnits(jobs[index]!.items, jobs[index]!.value);
+    // One row at a time: only its per-conversation sums wait for the others. Without repeats they
+    // are summed straight from the sorted items, without a unit object, a map entry and a list of
+    // repeats per item and metric on the way.
+    const sums = function* () {
+      for (const index of group) {
+        const { items, value, singleRepeat } = jobs[index]!;
+        yield singleRepeat ? singleRepeatClusterSums(items, value) : sumByCluster(turnUnits(items, value));
+      }
     };
-    return { group, results: startClusterBootstrapTogether(units(), { seed, resamples }, resampler) };
+    return { group, results: startClusterBootstrapOfSums(sums(), { seed, resamples }, resampler) };
   });
   return () => {
     const estimates: MetricEstimate[] = new Array(jobs.length);
@@ -289,7 +299,10 @@ function startEstimateMeans(
  * Started now, given by the returned function (as {@link startEstimateMeans}).
  */
 function startCustomEstimates(
-  rows: readonly { items: readonly ItemResult[]; options: { seed: number; resamples: number } }[],
+  rows: readonly {
+    items: readonly ItemResult[];
+    options: { seed: number; resamples: number; repeat: number };
+  }[],
   resampler: Resampler,
 ): () => (Record<string, MetricEstimate> | undefined)[] {
   const namesOf = rows.map(({ items }) => {
@@ -310,6 +323,7 @@ function startCustomEstimates(
         value: (item: ItemResult) => customScoreValue(item, name),
         seed: purposeSeed(row.options.seed, `interval:custom:${name}`),
         resamples: row.options.resamples,
+        singleRepeat: row.options.repeat === 1,
       })),
       resampler,
     );

@@ -1,4 +1,6 @@
 import type { ItemResult } from '../item-result.js';
+import type { ClusterSums } from '../stats/cluster-bootstrap.js';
+import { ClusterSumsBuilder } from '../stats/cluster-sums-builder.js';
 
 /** One statistical unit: a turn, with the values of all its repeats folded into one. */
 export interface TurnUnit {
@@ -46,6 +48,44 @@ export function turnUnits(
     units.push({ id, cluster: turn.cluster, value: folded });
   }
   return units.sort((a, b) => compareText(a.cluster, b.cluster) || compareText(a.id, b.id));
+}
+
+/**
+ * `sumByCluster(turnUnits(items, value))`, the same sums bit for bit, in one pass over items that
+ * are already in conversation order and without a unit object per turn: a run's summary takes the
+ * sums of a dozen metrics for every strategy, over up to hundreds of thousands of turns. Only for a
+ * run without repeats, where each item is its own turn (with repeats use {@link turnUnits}, which
+ * folds them).
+ *
+ * @param items - One strategy's items, one per turn (no two with one id), sorted by conversation id
+ *   in code-point order ({@link compareText}).
+ * @param value - The item's value for the metric, or null when outside its denominator.
+ * @throws EvalError `usage` when the items are not in conversation order; `invalid-input` for a
+ *   value that is not finite.
+ */
+export function singleRepeatClusterSums(
+  items: readonly ItemResult[],
+  value: (item: ItemResult) => number | null,
+): ClusterSums {
+  const builder = new ClusterSumsBuilder();
+  // One conversation's values, summed in ascending order as sumByCluster orders them.
+  const values: number[] = [];
+  let cluster: string | undefined;
+  const flush = () => {
+    if (values.length > 1) values.sort((a, b) => a - b);
+    for (const each of values) builder.add(cluster!, each);
+    values.length = 0;
+  };
+  for (const item of items) {
+    if (item.conversationId !== cluster) {
+      flush();
+      cluster = item.conversationId;
+    }
+    const itemValue = value(item);
+    if (itemValue !== null) values.push(itemValue);
+  }
+  flush();
+  return builder.finish();
 }
 
 /** Code-point order, the same on every machine and locale. */
