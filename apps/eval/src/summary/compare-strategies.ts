@@ -177,16 +177,14 @@ function pairedComparisons(
   value: (item: ItemResult) => number | null,
   options: { seed: number; resamples: number },
 ): PairedBootstrapResult[] {
-  const turnsOf = (side: Side): PairedTurns | undefined =>
-    side.byId === undefined ? undefined : pairedTurnsOf(side.byId, value);
-  const baseline = turnsOf(sides.baseline);
-  if (baseline === undefined || sides.candidates.some((side) => side.byId === undefined)) {
+  const { baseline, candidates } = sides;
+  if (baseline.byId === undefined || candidates.some((side) => side.byId === undefined)) {
     const units = (side: Side) => turnUnits(side.items, value);
-    return pairedBootstrapTogether(units(sides.baseline), sides.candidates.map(units), options);
+    return pairedBootstrapTogether(units(baseline), candidates.map(units), options);
   }
   return pairedBootstrapOfTurns(
-    baseline,
-    sides.candidates.map((side) => () => turnsOf(side)!),
+    pairedTurnsOf(baseline.byId, value),
+    candidates.map((side) => () => pairedTurnsOf(side.byId!, value)),
     options,
   );
 }
