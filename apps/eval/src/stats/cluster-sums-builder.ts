@@ -27,14 +27,18 @@ export class ClusterSumsBuilder {
   private total = 0;
   private minimum = Number.POSITIVE_INFINITY;
   private maximum = Number.NEGATIVE_INFINITY;
+  private added = 0;
+
   /** Turns added so far. */
-  turns = 0;
+  get turns(): number {
+    return this.added;
+  }
 
   /**
    * Adds one turn's value to its cluster.
    *
    * @param cluster - The turn's cluster: the current one, or one after it in code-point order.
-   * @param turnValue - The turn's value.   *
+   * @param turnValue - The turn's value.
    * @throws EvalError `invalid-input` for a non-finite value; `usage` when `cluster` comes before
    *   the current cluster in code-point order (the turns are not in canonical order).
    */
@@ -63,7 +67,7 @@ export class ClusterSumsBuilder {
     this.sums[at]! += value;
     this.counts[at]! += 1;
     this.total += value;
-    this.turns += 1;
+    this.added += 1;
     if (value < this.minimum) this.minimum = value;
     if (value > this.maximum) this.maximum = value;
   }
@@ -73,7 +77,7 @@ export class ClusterSumsBuilder {
     return {
       sums: Float64Array.from(this.sums),
       counts: Float64Array.from(this.counts),
-      mean: this.turns === 0 ? undefined : clamp(this.total / this.turns, this.minimum, this.maximum),
+      mean: this.added === 0 ? undefined : clamp(this.total / this.added, this.minimum, this.maximum),
       minimum: this.minimum,
       maximum: this.maximum,
     };

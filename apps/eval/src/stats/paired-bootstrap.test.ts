@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EvalError } from '../eval-error.js';
-import { pairedBootstrap, pairedBootstrapTogether } from './paired-bootstrap.js';
+import { pairedBootstrap, pairedBootstrapOfTurns, pairedBootstrapTogether } from './paired-bootstrap.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** Turns `c{i}-t{j}`: `conversations` conversations of `turns` turns, valued by `value(i, j)`. */
@@ -156,5 +156,32 @@ describe('pairedBootstrapTogether', () => {
         candidates.map((candidate) => pairedBootstrap(baseline, candidate, options)),
       );
     }
+  });
+});
+
+describe('pairedBootstrapOfTurns', () => {
+  const turns = (ids: string[]) => ({
+    ids,
+    clusters: ids.map((id) => id.split('#')[0]!),
+    values: Float64Array.from(ids, (_, index) => index / 10),
+  });
+
+  it('gives pairedBootstrapTogether’s results from sorted columns', () => {
+    const baseline = ['a#0', 'a#1', 'b#0', 'c#0'];
+    const candidate = ['a#0', 'b#0', 'c#0', 'd#0'];
+    const items = (ids: string[]) =>
+      ids.map((id, index) => ({ id, cluster: id.split('#')[0]!, value: index / 10 }));
+    expect(
+      pairedBootstrapOfTurns(turns(baseline), [() => turns(candidate)], { seed: 3, resamples: 100 }),
+    ).toEqual(pairedBootstrapTogether(items(baseline), [items(candidate)], { seed: 3, resamples: 100 }));
+  });
+
+  it('refuses columns whose ids are not ascending and distinct, which would pair nothing', () => {
+    expect(() => pairedBootstrapOfTurns(turns(['b#0', 'a#0']), [turns(['a#0', 'b#0'])])).toThrow(
+      /baseline's turn ids must be ascending/,
+    );
+    expect(() => pairedBootstrapOfTurns(turns(['a#0', 'b#0']), [turns(['a#0', 'a#0'])])).toThrow(
+      /candidate's turn ids must be ascending/,
+    );
   });
 });

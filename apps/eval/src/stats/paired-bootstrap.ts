@@ -142,8 +142,9 @@ export interface PairedTurns {
  *   candidate).
  * @param options - Resamples and seed.
  * @returns One result per candidate, in order.
- * @throws EvalError for a turn filed under two different conversations, a non-finite value or a
- *   bad option.
+ * @throws EvalError `invalid-input` for a turn filed under two different conversations or a
+ *   non-finite value; `usage` for a bad option or columns whose ids are not ascending and distinct
+ *   (they would pair nothing, silently).
  */
 export function pairedBootstrapOfTurns(
   baseline: PairedTurns,
@@ -152,9 +153,12 @@ export function pairedBootstrapOfTurns(
 ): PairedBootstrapResult[] {
   const resamples = checkResamples(options.resamples ?? 2000);
   const seed = checkSeed(options.seed ?? 0);
-  const pairs = candidates.map((candidate) =>
-    pairUp(baseline, typeof candidate === 'function' ? candidate() : candidate),
-  );
+  checkIdOrder(baseline, 'baseline');
+  const pairs = candidates.map((candidate) => {
+    const turns = typeof candidate === 'function' ? candidate() : candidate;
+    checkIdOrder(turns, 'candidate');
+    return pairUp(baseline, turns);
+  });
   const resampled = pairs.filter((pair) => pair.n > 0);
   const means = resampleClusterMeansTogether(
     resampled.map((pair) => pair.clusters),
@@ -237,6 +241,17 @@ function pairUp(
     candidateTotal,
     unmatched: { baselineOnly, candidateOnly },
   };
+}
+
+function checkIdOrder(turns: PairedTurns, side: string): void {
+  for (let index = 1; index < turns.ids.length; index++) {
+    if (!(turns.ids[index - 1]! < turns.ids[index]!)) {
+      throw new EvalError(
+        'usage',
+        `pairedBootstrap: the ${side}'s turn ids must be ascending and distinct ("${turns.ids[index - 1]}" before "${turns.ids[index]}").`,
+      );
+    }
+  }
 }
 
 /**
