@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastFlags } from './run-baton.js';
 import { batonBin, childEnvironment } from './spawn-baton.js';
 
 // A module-load hook, registered ahead of the CLI (and of tsx, which the launcher registers in a
@@ -96,5 +97,38 @@ describe('the baton CLI loads what a command uses', { timeout: 120_000 }, () => 
     expect(run.status).toBe(2);
     expect(run.packages).toContain('evaluate');
     expect(run.packages).toContain('@baton/core');
+  });
+
+  it('runs an eval that calls no model without the model SDK, and loads it for one that does', async () => {
+    const offline = await loadedPackages(folder, [
+      'eval',
+      ...fastFlags,
+      '--strategies',
+      'solo',
+      '--no-langfuse',
+      '--out',
+      join(folder, 'offline-run'),
+    ]);
+    expect(offline.status).toBe(0);
+    expect(offline.packages).toContain('evaluate');
+    expect(offline.packages).toContain('@opentelemetry/sdk-trace-base');
+    expect(offline.packages).not.toContain('openai');
+    // Replaying a cassette that does not exist: the model is set up (the SDK loads), then the
+    // first call misses and stops the run as a setup fault, with no network.
+    const replayed = await loadedPackages(folder, [
+      'eval',
+      ...fastFlags,
+      '--strategies',
+      'solo',
+      '--model',
+      'openai:gpt-4.1-mini',
+      '--replay',
+      join(folder, 'no-cassette.jsonl'),
+      '--no-langfuse',
+      '--out',
+      join(folder, 'replayed-run'),
+    ]);
+    expect(replayed.packages).toContain('openai');
+    expect(replayed.status).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { type CancelTimer, type Clock, systemClock } from '@baton/providers';
+import { type CancelTimer, type Clock, systemClock } from '@baton/providers/clock';
 import { EvalError } from '../eval-error.js';
 
 /** Options of {@link LineBatcher}. */

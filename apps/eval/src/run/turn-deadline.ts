@@ -1,5 +1,5 @@
 import { BatonError } from '@baton/core';
-import { type Clock, systemClock } from '@baton/providers';
+import { type Clock, systemClock } from '@baton/providers/clock';
 
 /** The signal of one replayed turn, and how to hold work to it. */
 export interface TurnDeadline {
