@@ -59,8 +59,11 @@ export function matchNuggets(answer: string, nuggets: readonly string[]): Nugget
  * callers that tokenise the answer once for many nuggets.
  */
 export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly FactToken[]): NuggetVerdict {
-  const content = distinct(nugget.filter((token) => !token.stop));
-  const words = content.length > 0 ? content : distinct(nugget);
+  // Content words, or all words when the nugget has only function words: one call of `distinct`
+  // for both, as a call first reached after V8 optimised this function (function words only are
+  // rare) makes it drop the optimised code.
+  const content = nugget.filter((token) => !token.stop);
+  const words = distinct(content.length > 0 ? content : nugget);
   if (words.length === 0) return 'present';
   const keys = words.filter((token) => token.key);
   const plain = words.filter((token) => !token.key);
@@ -72,7 +75,9 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
   // letter (equal, a plural apart, or a shared stem of 4+ letters), so a differing first letter
   // rules the pair out before the call. Empty values, which tokens never have, take the full test.
   const occurrences: { word: number; position: number }[] = [];
-  const firstLetters = words.map((word) => firstLetter(word.value));
+  const firstLetters = new Int32Array(words.length);
+  for (let index = 0; index < words.length; index += 1)
+    firstLetters[index] = firstLetter(words[index]!.value);
   for (let position = 0; position < answer.length; position += 1) {
     const token = answer[position]!;
     const value = token.value;
@@ -88,25 +93,44 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
     }
   }
   if (windowHolds(occurrences, window, words, keys.length, needPlain)) return 'present';
-
-  // Contradicted: the nugget's words are there together with a key token of the same kind that
-  // is none of the nugget's own (another amount, date, time or code; a key it merely lacks is missing).
   if (keys.length > 0 && (plain.length === 0 ? false : needPlain > 0)) {
-    const plainOnly = occurrences.filter((occurrence) => !words[occurrence.word]!.key);
-    const rivals = answer
-      .map((token, position) => ({ token, position }))
-      .filter(({ token }) => token.key && keys.some((key) => sameKind(key.value, token.value)));
-    for (const rival of rivals) {
-      const near = new Set(
-        plainOnly
-          .filter((occurrence) => Math.abs(occurrence.position - rival.position) <= window)
-          .map((occurrence) => occurrence.word),
-      );
-      if (near.size >= needPlain && !keys.some((key) => key.value === rival.token.value))
-        return 'contradicted';
-    }
+    return contradicts(answer, { words, keys, occurrences, window, needPlain }) ? 'contradicted' : 'missing';
   }
   return 'missing';
+}
+
+/**
+ * Contradicted: the nugget's words are there together with a key token of the same kind that is
+ * none of the nugget's own (another amount, date, time or code; a key it merely lacks is missing).
+ *
+ * Plain loops, where `map` and `filter` chains made arrays whose V8 shape depended on whether they
+ * were empty: {@link nuggetVerdict} is the scoring's hottest function, and each new shape made V8
+ * drop its optimised code and compile it again (with the fallback below, six compilations in the
+ * default offline run, `node --trace-opt`).
+ */
+function contradicts(
+  answer: readonly FactToken[],
+  nugget: {
+    words: readonly FactToken[];
+    keys: readonly FactToken[];
+    occurrences: readonly { word: number; position: number }[];
+    window: number;
+    needPlain: number;
+  },
+): boolean {
+  const { words, keys, occurrences, window, needPlain } = nugget;
+  for (let position = 0; position < answer.length; position += 1) {
+    const rival = answer[position]!;
+    if (!rival.key || !keys.some((key) => sameKind(key.value, rival.value))) continue;
+    // The nugget's distinct plain words within the window around the rival key.
+    const near = new Set<number>();
+    for (const occurrence of occurrences) {
+      if (!words[occurrence.word]!.key && Math.abs(occurrence.position - position) <= window)
+        near.add(occurrence.word);
+    }
+    if (near.size >= needPlain && !keys.some((key) => key.value === rival.value)) return true;
+  }
+  return false;
 }
 
 /**

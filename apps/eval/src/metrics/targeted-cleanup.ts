@@ -128,7 +128,10 @@ export function targetedCleanup(
     addedAfter.set(slot, [...(addedAfter.get(slot) ?? []), index]);
     sentences.push({ text: referenceSentences[index]!.text, fate: 'added' });
   }
-  const texts = (addedAfter.get(-1) ?? []).map((index) => referenceSentences[index]!.text);
+  // One array literal that only ever holds strings: a `map` over a possibly empty list gave arrays
+  // of two V8 shapes, and this function, among the scoring's hottest, was compiled again for each.
+  const texts: string[] = [];
+  for (const index of addedAfter.get(-1) ?? []) texts.push(referenceSentences[index]!.text);
   target.forEach((entry, entryIndex) => {
     texts.push(entry.text);
     for (const index of addedAfter.get(entryIndex) ?? []) texts.push(referenceSentences[index]!.text);

@@ -316,21 +316,49 @@ export function resampleClusterMeansTogether(
       for (const { counts, column } of countColumns) rows[cluster * width + column] = counts[cluster]!;
     }
     const means = members.map(() => new Float64Array(resamples));
-    const random = new SeededRandom(seed);
-    const drawn = new Float64Array(width);
-    for (let draw = 0; draw < resamples; draw++) {
-      random.sumRowsAtDrawn(rows, width, clusters, drawn);
-      for (let member = 0; member < members.length; member++) {
-        const { input, sumColumn, countColumn } = members[member]!;
-        const count = countColumn < 0 ? clusters : drawn[countColumn]!;
-        means[member]![draw] = clamp(drawn[sumColumn]! / count, input.minimum, input.maximum);
-      }
-    }
+    drawMeans(
+      { rows, width, clusters, seed },
+      {
+        sumColumns: Int32Array.from(members, (member) => member.sumColumn),
+        countColumns: Int32Array.from(members, (member) => member.countColumn),
+        minima: Float64Array.from(members, (member) => member.input.minimum),
+        maxima: Float64Array.from(members, (member) => member.input.maximum),
+      },
+      means,
+    );
     members.forEach((member, at) => {
       results[member.index] = means[at]!.sort();
     });
   }
   return results;
+}
+
+/**
+ * The draws of {@link resampleClusterMeansTogether} for one group of inputs: `means[k][draw]` is
+ * input k's clamped mean in resample `draw`. Kept apart, over typed arrays and numbers only, because
+ * this loop is the summary's hottest: inside the caller, V8 optimised it with the shapes of the
+ * first inputs it saw (their objects, their options), dropped the code when inputs built elsewhere
+ * came, and compiled it again, seven times in the default offline run (`node --trace-opt`); here
+ * it sees one shape of everything.
+ */
+function drawMeans(
+  matrix: { rows: Float64Array; width: number; clusters: number; seed: number },
+  columns: { sumColumns: Int32Array; countColumns: Int32Array; minima: Float64Array; maxima: Float64Array },
+  means: readonly Float64Array[],
+): void {
+  const { rows, width, clusters, seed } = matrix;
+  const { sumColumns, countColumns, minima, maxima } = columns;
+  const random = new SeededRandom(seed);
+  const drawn = new Float64Array(width);
+  const resamples = means[0]!.length;
+  for (let draw = 0; draw < resamples; draw++) {
+    random.sumRowsAtDrawn(rows, width, clusters, drawn);
+    for (let member = 0; member < means.length; member++) {
+      const countColumn = countColumns[member]!;
+      const count = countColumn < 0 ? clusters : drawn[countColumn]!;
+      means[member]![draw] = clamp(drawn[sumColumns[member]!]! / count, minima[member]!, maxima[member]!);
+    }
+  }
 }
 
 /**
