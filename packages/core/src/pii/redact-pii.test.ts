@@ -19,6 +19,39 @@ describe('redactPii', () => {
     expect(redactPii('Mi DNI es 12345678Z y el NIE X1234567L').text).toBe('Mi DNI es [id] y el NIE [id]');
   });
 
+  it('finds a capitalised name after a cue in any case, in each corpus language', () => {
+    const named = [
+      ['MY NAME IS Ana López, thanks', 'MY NAME IS [name], thanks'],
+      ["Hi! I'm Rafael from the café", "Hi! I'm [name] from the café"],
+      ['Soy Marta García', 'Soy [name]'],
+      ['ich heiße Jürgen Weber', 'ich heiße [name]'],
+      ["À l'attention de Claire Dubois", "À l'attention de [name]"],
+      ['t.a.v. Jan de Vries', 't.a.v. [name]'],
+      ['alla c.a. di Marco Rossi', 'alla c.a. di [name]'],
+      ['Chamo-me Inês Costa', 'Chamo-me [name]'],
+    ];
+    for (const [text, redacted] of named) expect(redactPii(text!).text).toBe(redacted);
+  });
+
+  it('leaves ordinary words after a cue alone, and cues inside other words', () => {
+    // Each of these lost words to [name] while the cue and the name shared one case-insensitive
+    // pattern, under which \p{Lu} matches any letter: 112 of the corpus's 1,128 user turns did.
+    const plain = [
+      'I am happy to help with that.',
+      'This is urgent, please call me back.',
+      'Can you contact support today?',
+      "I'm not sure how to close the day.",
+      'Soy cliente desde hace años.',
+      'Ich bin gerade im Laden.',
+      'je suis en train de remplir le formulaire',
+      'Ik ben de eigenaar.',
+      'Sono il proprietario.',
+      'Sou a nova gerente.',
+      'Please recall Items Report and the label Daily Sales.',
+    ];
+    for (const text of plain) expect(redactPii(text)).toEqual({ text, count: 0, kinds: {} });
+  });
+
   it('leaves invoice and order numbers, error codes, prices and product models alone', () => {
     const text =
       'Invoice 2024-000123 shows €1,299.00 and error E-204 on the K1 printer, order TW-104233, serial P1-4E7729-B.';

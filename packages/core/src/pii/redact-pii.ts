@@ -47,6 +47,31 @@ const name = `${L}(?:[ -](?:(?:de|da|do|dos|van|von|der|den|de la|di|del|le|la)[
 const date =
   '\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}\\.? (?:de )?\\p{L}{3,10}\\.?(?: de)? \\d{4}';
 
+/** Words that introduce a person's name, as regular-expression alternatives, in lower case. */
+const nameCues =
+  "my name is|name is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao|account holder|titular|kontoinhaber|titulaire|rekeninghouder|intestatario";
+
+/**
+ * A lower-case regular-expression fragment that matches its letters in either case: each cased
+ * letter becomes a class of both (`m` → `[mM]`), escapes and other characters stay. For a cue that
+ * must match in any case inside a pattern whose other parts must not (JavaScript has no inline
+ * `(?i:…)` before Node 23).
+ */
+function anyCase(fragment: string): string {
+  let out = '';
+  for (let index = 0; index < fragment.length; index += 1) {
+    const char = fragment[index]!;
+    if (char === '\\') {
+      out += char + (fragment[index + 1] ?? '');
+      index += 1;
+      continue;
+    }
+    const upper = char.toUpperCase();
+    out += upper !== char && upper.length === 1 ? `[${char}${upper}]` : char;
+  }
+  return out;
+}
+
 // Order matters: a span found by an earlier detector is not looked at again, so checked identifiers
 // come before the looser phone pattern, and cue-based ones (a name after "my name is") last.
 const detectors: Detector[] = [
@@ -137,10 +162,10 @@ const detectors: Detector[] = [
   },
   {
     kind: 'name',
-    pattern: new RegExp(
-      `(?:my name is|name is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao|account holder|titular|kontoinhaber|titulaire|rekeninghouder|intestatario)[: ]+(${name})`,
-      'giu',
-    ),
+    // The cue in any case ("My name is", "HERR"), the name capitalised: no `i` flag, under which
+    // `\p{Lu}` matches every letter and any word after a cue ("I am happy", "this is urgent")
+    // became a name. The cue must start a word, so "recall" or "label" do not hold one.
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${anyCase(nameCues)})[: ]+(${name})`, 'gu'),
     group: 1,
   },
 ];
