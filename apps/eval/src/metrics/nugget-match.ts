@@ -105,8 +105,8 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
  *
  * Plain loops, where `map` and `filter` chains made arrays whose V8 shape depended on whether they
  * were empty: {@link nuggetVerdict} is the scoring's hottest function, and each new shape made V8
- * drop its optimised code and compile it again (with the fallback below, six compilations in the
- * default offline run, `node --trace-opt`).
+ * drop its optimised code and compile it again (with its function-words fallback, six compilations
+ * in the default offline run, `node --trace-opt`; one now).
  */
 function contradicts(
   answer: readonly FactToken[],
