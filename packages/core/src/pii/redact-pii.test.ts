@@ -29,6 +29,9 @@ describe('redactPii', () => {
       ['t.a.v. Jan de Vries', 't.a.v. [name]'],
       ['alla c.a. di Marco Rossi', 'alla c.a. di [name]'],
       ['Chamo-me Inês Costa', 'Chamo-me [name]'],
+      // Account-holder words may end a compound (joint holders).
+      ['Mitkontoinhaber: Hans Müller', 'Mitkontoinhaber: [name]'],
+      ['cointestatario Marco Rossi', 'cointestatario [name]'],
     ];
     for (const [text, redacted] of named) expect(redactPii(text!).text).toBe(redacted);
   });
@@ -48,6 +51,8 @@ describe('redactPii', () => {
       'Sono il proprietario.',
       'Sou a nova gerente.',
       'Please recall Items Report and the label Daily Sales.',
+      // "m." is a cue (French "Monsieur"), and the end of any sentence whose last word ends in m.
+      'It says there is a problem. Can you help? It left Rotterdam. Nobody called.',
     ];
     for (const text of plain) expect(redactPii(text)).toEqual({ text, count: 0, kinds: {} });
   });

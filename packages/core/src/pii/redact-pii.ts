@@ -49,7 +49,12 @@ const date =
 
 /** Words that introduce a person's name, as regular-expression alternatives, in lower case. */
 const nameCues =
-  "my name is|name is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao|account holder|titular|kontoinhaber|titulaire|rekeninghouder|intestatario";
+  "my name is|name is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao";
+/**
+ * Account-holder words, which also end compounds ("Mitkontoinhaber", "cointestatario",
+ * "cotitular"): unlike the cues above they may follow other letters.
+ */
+const holderCues = 'account holder|titular|kontoinhaber|titulaire|rekeninghouder|intestatario';
 
 /**
  * A lower-case regular-expression fragment that matches its letters in either case: each cased
@@ -164,8 +169,12 @@ const detectors: Detector[] = [
     kind: 'name',
     // The cue in any case ("My name is", "HERR"), the name capitalised: no `i` flag, under which
     // `\p{Lu}` matches every letter and any word after a cue ("I am happy", "this is urgent")
-    // became a name. The cue must start a word, so "recall" or "label" do not hold one.
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${anyCase(nameCues)})[: ]+(${name})`, 'gu'),
+    // became a name. The cue must start a word, so "recall", "label" or the "m." ending a sentence
+    // do not hold one; an account-holder word may end a compound.
+    pattern: new RegExp(
+      `(?:(?<![\\p{L}\\p{N}])(?:${anyCase(nameCues)})|${anyCase(holderCues)})[: ]+(${name})`,
+      'gu',
+    ),
     group: 1,
   },
 ];
