@@ -29,6 +29,8 @@ describe('redactPii', () => {
       ['t.a.v. Jan de Vries', 't.a.v. [name]'],
       ['alla c.a. di Marco Rossi', 'alla c.a. di [name]'],
       ['Chamo-me Inês Costa', 'Chamo-me [name]'],
+      // A cue starts a word, so the word-final "name is" of "surname is" is a cue of its own.
+      ['and my surname is Okafor', 'and my surname is [name]'],
       // Account-holder words may end a compound (joint holders).
       ['Mitkontoinhaber: Hans Müller', 'Mitkontoinhaber: [name]'],
       ['cointestatario Marco Rossi', 'cointestatario [name]'],

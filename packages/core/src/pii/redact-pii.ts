@@ -49,7 +49,7 @@ const date =
 
 /** Words that introduce a person's name, as regular-expression alternatives, in lower case. */
 const nameCues =
-  "my name is|name is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao";
+  "my name is|name is|surname is|i am|i'm|this is|attention|attn\\.?|contact|call|ask for|mr\\.?|mrs\\.?|ms\\.?|me llamo|soy|a nombre de|llamad a|sr\\.?|sra\\.?|ich heiße|ich bin|z\\. ?hd\\.?|rufen sie|herr|frau|je m'appelle|je suis|à l'attention de|appelez|m\\.|mme|ik heet|ik ben|t\\.a\\.v\\.|bel|dhr\\.?|mevr\\.?|mi chiamo|sono|alla c\\.a\\. di|chiamate|sig\\.?|sig\\.ra|chamo-me|sou|ao cuidado de|liguem à|liguem ao";
 /**
  * Account-holder words, which also end compounds ("Mitkontoinhaber", "cointestatario",
  * "cotitular"): unlike the cues above they may follow other letters.
