@@ -122,22 +122,6 @@ interface HeldRunFolder {
   textScoring?: TextScoring;
 }
 
-/**
- * Whether a run needs model clients at all: a model named, or a cassette to record or replay. A run
- * that needs none never loads `run-models.ts`, and with it the providers and the `openai` SDK (~185
- * modules: about a tenth of a second and 7 MB of the process's start).
- */
-function needsRunModels(options: EvalOptions): boolean {
-  return [
-    options.model,
-    options.judge,
-    options.userModel,
-    options.embeddingModel,
-    options.replay,
-    options.record,
-  ].some((value) => value !== undefined);
-}
-
 async function evaluateInFolder(
   options: EvalOptions,
   config: Pick<EvalConfig, 'customStrategies' | 'scorers'>,
@@ -198,11 +182,10 @@ async function evaluateInFolder(
   // Whether a model is called live rather than replayed (or not at all); with a deployed A2A
   // delegate, whether any turn waits on a host. They set the defaults of the turns in flight and of
   // the heap's growth.
-  const callsLiveModel =
-    !options.replay &&
-    [options.model, options.judge, options.userModel, options.embeddingModel].some(
-      (name) => name !== undefined,
-    );
+  const namesModel = [options.model, options.judge, options.userModel, options.embeddingModel].some(
+    (name) => name !== undefined,
+  );
+  const callsLiveModel = !options.replay && namesModel;
   const concurrency = turnConcurrency({
     ...(options.concurrency !== undefined ? { chosen: options.concurrency } : {}),
     callsLiveHost: callsLiveModel || suite.agents.some((agent) => agent.kind === 'a2a'),
@@ -217,8 +200,11 @@ async function evaluateInFolder(
     setupError ??= error;
     setupFailure.abort(error);
   };
-  // The model clients (and the `openai` SDK under them) load only for a run that calls a model.
-  const { model, judge, userModel, embeddingModel }: RunModels = needsRunModels(options)
+  // The model clients load only for a run that names a model or a cassette: a run that needs none
+  // never loads `run-models.ts`, and with it the providers and the `openai` SDK (~185 modules: about
+  // a tenth of a second and 7 MB of the process's start).
+  const needsModels = namesModel || options.replay !== undefined || options.record !== undefined;
+  const { model, judge, userModel, embeddingModel }: RunModels = needsModels
     ? (await import('./run-models.js')).openRunModels(options, { env, at, concurrency, onSetupError })
     : {};
   const freeRun: FreeRunSettings | undefined = options.freeRun
