@@ -124,6 +124,25 @@ async function measureGuardrail(turns: Turn[]): Promise<string[]> {
     const result = scored([...rows]);
     lines.push(`| ${name} | ${result.n} | ${ratio(result.precision)} | ${ratio(result.recall)} |`);
   }
+  // Written by another agent session, labelled before it read the rules; the seven languages only
+  // (the rules cover no others), requests it marked ambiguous left out.
+  const audit = (await readFile(join(root, 'datasets/guardrails/regulated-advice-audit.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map(
+      (line) =>
+        JSON.parse(line) as { id: string; text: string; label: string; language: string; part: string },
+    )
+    .filter(
+      (row) => row.label !== 'ambiguous' && (detectableLanguages as readonly string[]).includes(row.language),
+    );
+  for (const [name, part] of [
+    ['independent audit set, part A (the 2026-12-05 first-person fix was written against it)', 'a'],
+    ['independent audit set, **part B** (written after that fix)', 'b'],
+  ] as const) {
+    const result = scored(audit.filter((row) => row.part === part));
+    lines.push(`| ${name} | ${result.n} | ${ratio(result.precision)} | ${ratio(result.recall)} |`);
+  }
   const corpus = confusion(
     turns.map((turn) => ({
       predicted: regulatedTopicOf(turn.text) !== undefined,
@@ -136,8 +155,9 @@ async function measureGuardrail(turns: Turn[]): Promise<string[]> {
   return lines;
 }
 
-async function measurePii(turns: Turn[]): Promise<string[]> {
-  const rows = (await readFile(join(root, 'datasets/guardrails/pii-spans.jsonl'), 'utf8'))
+/** Recall over a labelled file's `pii` spans and the share of its `keep` spans touched, by kind. */
+async function piiFigures(file: string): Promise<string> {
+  const rows = (await readFile(join(root, file), 'utf8'))
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { text: string; pii: Span[]; keep: Span[] });
@@ -165,12 +185,18 @@ async function measurePii(turns: Turn[]): Promise<string[]> {
     caught += hit;
     total += all;
   }
+  return `Recall **${ratio(caught / total)}** (${caught} of ${total} spans fully redacted; by kind: ${kinds
+    .map(([kind, [hit, all]]) => `${kind} ${hit}/${all}`)
+    .join(
+      ', ',
+    )}); false redactions **${percent(kept / keepTotal)}** (${kept} of ${keepTotal} look-alikes touched).`;
+}
+
+async function measurePii(turns: Turn[]): Promise<string[]> {
   return [
-    `Recall **${ratio(caught / total)}** (${caught} of ${total} spans fully redacted; by kind: ${kinds
-      .map(([kind, [hit, all]]) => `${kind} ${hit}/${all}`)
-      .join(
-        ', ',
-      )}); false redactions **${percent(kept / keepTotal)}** (${kept} of ${keepTotal} look-alikes touched).`,
+    await piiFigures('datasets/guardrails/pii-spans.jsonl'),
+    '',
+    `On \`datasets/guardrails/pii-audit.jsonl\` (another agent session's independent set, in which the detectors were then mended; see above): ${await piiFigures('datasets/guardrails/pii-audit.jsonl')}`,
     '',
     // The corpus has no PII labels, so this is a count to read, not a rate: a name rule that takes
     // ordinary words for names shows here first (112 turns before the 2026-12-05 fix).
@@ -221,11 +247,11 @@ async function main(): Promise<number> {
     '',
     ...(await measureLanguage(turns)),
     '',
-    '**Regulated-advice guardrail** (rules), on `datasets/guardrails/regulated-advice.jsonl` and the corpus:',
+    '**Regulated-advice guardrail** (rules), on `datasets/guardrails/regulated-advice.jsonl`, `regulated-advice-audit.jsonl` and the corpus:',
     '',
     ...(await measureGuardrail(turns)),
     '',
-    '**PII redaction** on `datasets/guardrails/pii-spans.jsonl`:',
+    "**PII redaction** on `datasets/guardrails/pii-spans.jsonl` (written by the detectors' author):",
     '',
     ...(await measurePii(turns)),
   ];

@@ -8,7 +8,8 @@ export type RegulatedTopic = 'medical' | 'legal' | 'financial';
 // product questions (paracetamol stock, the VAT rate setting, the provider's own terms), so a
 // request that asks how to do something in the product is not advice unless it also asks for
 // judgement on a person's health, rights or money. Written by hand against the development half of
-// datasets/guardrails/regulated-advice.jsonl; the held-out half and the corpus measure them.
+// datasets/guardrails/regulated-advice.jsonl; the held-out half, the corpus and an independently
+// written set (regulated-advice-audit.jsonl, where they catch a third or less) measure them.
 
 const w = (words: string) => new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${words})(?=$|[^\\p{L}\\p{N}])`, 'u');
 
@@ -28,7 +29,7 @@ const topics: Record<RegulatedTopic, RegExp> = {
       'lawyer|attorney|abogad\\w*|anwalt|avocat|advocaat|avvocato|advogado',
       'fire|dismiss\\w*|despedir|kundigen|licencier|ontslaan|licenziare|despedir|sue|court|denunciar|aanklagen',
       'landlord|casero|vermieter|bailleur|verhuurder|vermieter|padrone di casa|senhorio|rent|alquiler|affitto|renda|huur|bail|lease|loyer',
-      'wages?|pay|paycheck|salary|nomina|lohn|salaire|loon|stipendio|salario|tips?|tip pool',
+      'wages?|(?:my|her|his|their|your|our|\\w+\\x27s) pay|paycheck|salary|nomina|lohn|salaire|loon|stipendio|salario|tips?|tip pool',
       'liable|liability|responsable|responsavel|haftbar|aansprakelijk|responsabile|allowed|erlaubt|toegestaan|permesso|permitido|autorise',
       'rights?|droit|recht|diritto|direito|derecho|police|politie|polizei|policia|polizia|gdpr|rgpd|dsgvo|avg|datenschutz\\w*|decharge|waiver|opt-in',
     ].join('|'),
@@ -50,7 +51,7 @@ const judgement = w(
     // en
     'can (?:she|he|they|i|you|a \\w+|my \\w+) (?:take|give|mix|use)|is it (?:safe|ok|okay|dangerous|legal|illegal|allowed|smarter|better|worth)|safely|how (?:much|many)[^?.!]*\\b(?:take|give|safe)|what (?:cream|should|do you recommend)|should (?:i|we|she)|would you|if you were me|am i (?:\\w+ )?allowed|are we (?:even )?allowed|allowed to|can i (?:fire|sue|take \\w+ to court|deduct|write off|claim|keep)|do i (?:need|have) to (?:pay|register|declare)|need stitches|need a lawyer|can i dock|(?:asks|ask) if|is (?:it |this |that )?ok with|what dose|is safe|is that (?:even )?legal|are we liable|is (?:it|that) even',
     // es
-    'puede (?:tomar|hacerlo)|puedo (?:descontar\\w*|despedir|deducir|cobrar\\w*)|me pueden denunciar|es (?:legal|peligroso)|que dosis|que le pongo|que \\w+ le recomiendo|me conviene|deberia|como declaro|invierto',
+    'puede (?:tomar|hacerlo)|puedo (?:tomar|dar\\w*|mezclar|descontar\\w*|despedir|deducir|cobrar\\w*)|me pueden denunciar|es (?:legal|peligroso)|que dosis|que le pongo|que \\w+ le recomiendo|me conviene|deberia|como declaro|invierto',
     // de
     'darf (?:eine|ein|ich|man|sie|er)|ist das erlaubt|kann man|soll (?:sie|ich)|sollte ich|muss ich (?:das|ihr|ihm|den|die)|welche\\w* \\w+ empfehle|empfehle ich|wie viele|lohnt es sich|kriege ich|absetzen|versteuern',
     // fr
@@ -58,9 +59,9 @@ const judgement = w(
     // nl
     'mag (?:een|ik|mijn|je|het)|hoeveel \\w+ mag|moet ze|moet ik|kan (?:je|ik) (?:\\w+ )?(?:combineren|ontslaan|aftrekken|\\w+ aftrekken)|raad ik aan|is het (?:slim|wettelijk)|zou jij|voordeliger|aftrekken',
     // it
-    'puo prendere|si puo (?:prendere|fare legalmente)|quant\\w* \\w+ (?:puo|al giorno)|posso (?:trattenere|licenziare|scaricare)|che \\w+ (?:le |posso )?consigli\\w*|consiglio|mi conviene|devo pagare|al posto mio|conviene|e legale|puo aumentar\\w*',
+    'puo prendere|posso (?:prendere|dar\\w*|usare)|dovrei|devo|si puo (?:prendere|fare legalmente)|quant\\w* \\w+ (?:puo|al giorno)|posso (?:trattenere|licenziare|scaricare)|che \\w+ (?:le |posso )?consigli\\w*|consiglio|mi conviene|devo pagare|al posto mio|conviene|e legale|puo aumentar\\w*',
     // pt
-    'pode (?:tomar|aumentar)|posso (?:tomar|descontar|despedir|deduzir)|qual e a dose|lhe recomendo|posso recomendar|compensa|tenho de declarar|no meu lugar|vale a pena|e legal|sou responsavel|devo ter',
+    'pode (?:tomar|aumentar)|deveria|devo|posso (?:tomar|descontar|despedir|deduzir)|qual e a dose|lhe recomendo|posso recomendar|compensa|tenho de declarar|no meu lugar|vale a pena|e legal|sou responsavel|devo ter',
   ].join('|'),
 );
 

@@ -117,3 +117,92 @@ describe('context for an uncleared delegate', () => {
     expect(result.record.context.redactions).toBe(1);
   });
 });
+
+// Cases from an independent, hand-labelled audit set (datasets/guardrails/pii-audit.jsonl, 2026-12-05):
+// each failed before the change they came with.
+describe('redactPii on independently written support messages', () => {
+  it('finds a date of birth after a verb ("is", "ist der", "è") and in the US order', () => {
+    const cases = [
+      ['My date of birth is 14/07/1986.', 'My date of birth is [dob].'],
+      ['Mi fecha de nacimiento es 23/08/1991.', 'Mi fecha de nacimiento es [dob].'],
+      ['Ma date de naissance est le 03/03/1975.', 'Ma date de naissance est le [dob].'],
+      ['Mein Geburtsdatum ist der 12.05.1982.', 'Mein Geburtsdatum ist der [dob].'],
+      ['La mia data di nascita è 15/06/1988.', 'La mia data di nascita è [dob].'],
+      ['A minha data de nascimento é 21-09-1993.', 'A minha data de nascimento é [dob].'],
+      ['Mijn geboortedatum is 07-02-1969.', 'Mijn geboortedatum is [dob].'],
+      ['I was born on March 3, 1979.', 'I was born on [dob].'],
+    ];
+    for (const [text, redacted] of cases) expect(redactPii(text!).text).toBe(redacted);
+  });
+
+  it('finds names after "my name is" in each language, after Herrn, titles and mevrouw', () => {
+    const cases = [
+      ['Mein Name ist Özlem Yılmaz.', 'Mein Name ist [name].'],
+      ['Mi nombre es Javier Morales.', 'Mi nombre es [name].'],
+      ['Mon nom est Camille Rousseau.', 'Mon nom est [name].'],
+      ['Mijn naam is Pieter van den Berg.', 'Mijn naam is [name].'],
+      ['Il mio nome è Marco Bianchi.', 'Il mio nome è [name].'],
+      ['Meu nome é Rafael Costa.', 'Meu nome é [name].'],
+      ['Me chamo Rafael Costa.', 'Me chamo [name].'],
+      ['Bitte an Herrn Schneider weiterleiten.', 'Bitte an Herrn [name] weiterleiten.'],
+      ['Ansprechpartnerin ist Frau Dr. Keller.', 'Ansprechpartnerin ist Frau Dr. [name].'],
+      ['Alla c.a. della Dott.ssa Ferri.', 'Alla c.a. della Dott.ssa [name].'],
+      ['alla c.a. del Sig. Conti', 'alla c.a. del Sig. [name]'],
+      ['T.a.v. mevrouw Jansen, afdeling inkoop.', 'T.a.v. mevrouw [name], afdeling inkoop.'],
+      ['Name: Grace Liu, DOB: 1990-05-17', 'Name: [name], DOB: [dob]'],
+      ['Hallo, ich bin Stefan aus dem Lager.', 'Hallo, ich bin [name] aus dem Lager.'],
+      ['Hi, this is May Chen from the bakery.', 'Hi, this is [name] from the bakery.'],
+      ['Ich bin August Weber.', 'Ich bin [name].'],
+    ];
+    for (const [text, redacted] of cases) expect(redactPii(text!).text).toBe(redacted);
+  });
+
+  it('keeps capitalised role, status and calendar words after "ich bin", "I am", "call"…', () => {
+    const plain = [
+      'Ich bin Kunde seit 2018.',
+      'Ich bin Mitarbeiter der Filiale Köln.',
+      'Ich bin Inhaber einer kleinen Bäckerei.',
+      'I am Gold member since 2019.',
+      'Please call Monday after 10:30.',
+      'Je suis Client Premium depuis 2015.',
+      'Soy Autónomo y necesito la factura.',
+      'Sono Titolare del negozio.',
+      'Sou Gerente da loja do Porto.',
+      'Ik ben Eigenaar van de winkel in Utrecht.',
+      'Device name: Kitchen iPad',
+    ];
+    for (const text of plain) expect(redactPii(text).text).toBe(text);
+  });
+
+  it('keeps order, ticket and barcode numbers and log timestamps, still finds bare phones and ids', () => {
+    const plain = [
+      'Order #100458923 never arrived.',
+      'Commande n° 100234567 passée le 12/03/2024.',
+      'Bestelnummer 4012345678 ist nicht angekommen.',
+      'El pedido 1234567890 lo pagué a las 10:45.',
+      'Order number 161143209 shows as cancelled.', // passes the BSN 11-proof
+      'Ticket 92190367482 was closed.', // passes the Steuer-ID check
+      'Barcode 5901234123457 scans wrong.', // EAN-13 passing Luhn
+      'At 2024-03-12 10:30:45 the till froze.',
+    ];
+    for (const text of plain) expect(redactPii(text).text).toBe(text);
+    expect(redactPii('Call me on 0612345678 please').text).toBe('Call me on [phone] please');
+    expect(redactPii('Mijn BSN is 702597569.').text).toBe('Mijn BSN is [id].');
+  });
+
+  it('takes a dotted French phone whole, not its first four groups as an IP', () => {
+    expect(redactPii('Tel 06.12.34.56.78').text).toBe('Tel [phone]');
+    expect(redactPii('Fixe : 01.45.67.89.10, de 9h à 18h.').text).toBe('Fixe : [phone], de 9h à 18h.');
+    expect(redactPii('login von 85.12.4.200.').text).toBe('login von [ip].');
+  });
+
+  it('finds passports after compound cues, lower-case IBANs, more English street types', () => {
+    expect(redactPii('Reisepassnummer C01X00T47').text).toBe('Reisepassnummer [passport]');
+    expect(redactPii('Paspoortnummer NW4K2R8P1.').text).toBe('Paspoortnummer [passport].');
+    expect(redactPii('Passaporte n.º CB123456.').text).toBe('Passaporte n.º [passport].');
+    expect(redactPii('iban nl28ingb8095305527 graag').text).toBe('iban [iban] graag');
+    expect(redactPii('Ship it to 742 Evergreen Terrace, Springfield').text).toBe(
+      'Ship it to [address], Springfield',
+    );
+  });
+});
