@@ -28,13 +28,13 @@ describe('renderMarkdown', () => {
       | trained | answer quality ↑ | -0.060 | [-0.600, +0.100] | 0.595 | 3 conv. |  |
       | trained | answered-only quality ↑ | +0.100 | [+0.100, +0.100] | n/a | 1 conv. |  |
       | trained | token F1 ↑ | n/a | n/a | n/a | 0 conv. |  |
-      | trained | fallback rate ↓ | -0.250 | [-1.000, 0.000] | 0.305 | 3 conv. |  |
-      | trained | escalation rate ↓ | -0.200 | [-1.000, 0.000] | 0.333 | 3 conv. |  |
+      | trained | fallback rate ↓ | -0.250 | [-1.000, 0.000] | 0.607 | 3 conv. |  |
+      | trained | escalation rate ↓ | -0.200 | [-1.000, 0.000] | 0.663 | 3 conv. |  |
       | trained | unnecessary escalations ↓ | 0.000 | [0.000, 0.000] | 1.000 | 2 conv. |  |
       | trained | missed escalations ↓ | +1.000 | [+1.000, +1.000] | n/a | 1 conv. |  |
       | trained | human cleanup ↓ | -0.140 | [-0.400, -0.050] | 0.004 | 3 conv. | ✅ better |
-      | trained | routing accuracy ↑ | 0.000 | [-1.000, +0.500] | 0.936 | 3 conv. |  |
-      | trained | pass rate ↑ | 0.000 | [-0.465, +0.465] | 1.000 | 5 turns |  |
+      | trained | routing accuracy ↑ | 0.000 | [-1.000, +0.500] | 1.000 | 3 conv. |  |
+      | trained | pass rate ↑ | 0.000 | [-0.569, +0.569] | 1.000 | 5 turns |  |
       | trained | politeness ↑ | n/a | n/a | n/a | 0 conv. |  |
 
       Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.

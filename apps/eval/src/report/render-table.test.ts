@@ -27,7 +27,7 @@ describe('renderTable', () => {
       routing accuracy ↑         0.500 [0.000, 1.000]  0.500 [0.000, 1.000]
         diff vs lexical                                0.000 [-1.000, +0.500]
       pass rate ↑                0.600 [0.000, 1.000]  0.600 [0.250, 0.833]
-        diff vs lexical                                0.000 [-0.465, +0.465]
+        diff vs lexical                                0.000 [-0.569, +0.569]
       politeness ↑               n/a                   0.750 [0.750, 0.750]
         diff vs lexical                                n/a
       latency p50 / p95          150 / 280 ms          120 / 560 ms

@@ -80,6 +80,55 @@ describe('mcnemar', () => {
   });
 });
 
+describe('mcnemar with clusters', () => {
+  // Ten conversations of six paired turns: three where only the candidate passes (c = 6 each), one
+  // where only the baseline does (b = 6), six without discordant pairs. b = 6, c = 18, n = 60.
+  const clusters = [
+    ...Array.from({ length: 3 }, () => ({ pairs: 6, b: 0, c: 6 })),
+    { pairs: 6, b: 6, c: 0 },
+    ...Array.from({ length: 6 }, () => ({ pairs: 6, b: 0, c: 0 })),
+  ];
+  const table = { bothPass: 30, baselineOnly: 6, candidateOnly: 18, bothFail: 6 };
+
+  it('divides the statistic by the design effect when conversations hold several pairs', () => {
+    // As independent pairs: exact p = 2·P(X ≤ 6), X ~ Bin(24, ½) = 0.0227 and Newcombe's interval
+    // [0.041, 0.346] excludes 0, but four conversations carry every discordant pair.
+    expect(mcnemar(table).p).toBeCloseTo(0.022655844688415527, 12);
+    // d = 12/60 = .2; Σ(d_g − 6·d)² = 3·4.8² + 7.2² + 6·1.2² = 129.6, × 10/9 = 144; independent
+    // b + c − (b − c)²/n = 21.6; D = 144/21.6 = 6.667. (|6 − 18| − 1)²/24 = 5.0417; ÷ D = 0.75625;
+    // scipy chi2.sf(0.75625, 1) = 0.384504629380269. Interval: Newcombe's limits √D further out.
+    const result = mcnemar(table, { clusters });
+    expect(result.method).toBe('chi-square-clustered');
+    expect(result.designEffect).toBeCloseTo(20 / 3, 12);
+    expect(result.p).toBeCloseTo(0.38450462938026897, 12);
+    expect(result.difference).toBeCloseTo(0.2, 12);
+    expect(result.ci95![0]).toBeCloseTo(-0.2110407675613729, 12);
+    expect(result.ci95![1]).toBeCloseTo(0.5777980980562674, 12);
+  });
+
+  it('is the plain test when every conversation holds one pair', () => {
+    const single = [
+      ...Array.from({ length: 10 }, () => ({ pairs: 1, b: 1, c: 0 })),
+      ...Array.from({ length: 2 }, () => ({ pairs: 1, b: 0, c: 1 })),
+      ...Array.from({ length: 88 }, () => ({ pairs: 1, b: 0, c: 0 })),
+    ];
+    const plain = { bothPass: 50, baselineOnly: 10, candidateOnly: 2, bothFail: 38 };
+    expect(mcnemar(plain, { clusters: single })).toEqual(mcnemar(plain));
+  });
+
+  it('says nothing from a single conversation of several pairs', () => {
+    const result = mcnemar(
+      { bothPass: 0, baselineOnly: 0, candidateOnly: 8, bothFail: 2 },
+      { clusters: [{ pairs: 10, b: 0, c: 8 }] },
+    );
+    expect(result).toMatchObject({ p: 1, ci95: [-1, 1], difference: 0.8 });
+  });
+
+  it('rejects clusters that do not add up to the table', () => {
+    expect(() => mcnemar(table, { clusters: clusters.slice(1) })).toThrow(/clusters hold/);
+  });
+});
+
 describe('pairOutcomes', () => {
   it('counts matched pairs into the 2×2 table and reports the unmatched ids', () => {
     const baseline = [

@@ -13,13 +13,29 @@ export interface PairedOutcomeTable {
   bothFail: number;
 }
 
+/** One conversation's share of a {@link PairedOutcomeTable}. */
+export interface ClusterOutcomeCounts {
+  /** Paired turns of the conversation. */
+  pairs: number;
+  /** Of them, baseline passed and candidate failed. */
+  b: number;
+  /** Of them, baseline failed and candidate passed. */
+  c: number;
+}
+
 /** Options for {@link mcnemar}. */
 export interface McNemarOptions {
   /**
    * `'auto'` (default): exact when b + c < 25, else chi-square with continuity correction;
-   * `'exact'` or `'chi-square'` to force one.
+   * `'exact'` or `'chi-square'` to force one. Ignored when `clusters` shows clustering.
    */
   method?: 'auto' | 'exact' | 'chi-square';
+  /**
+   * The table split by conversation, when the pairs are turns of conversations. When a
+   * conversation holds more than one pair, the pairs are not independent: the statistic is divided
+   * by the design effect and the interval widened by its square root (see {@link mcnemar}).
+   */
+  clusters?: readonly ClusterOutcomeCounts[];
 }
 
 /** McNemar's test with the difference in pass rates and its interval. */
@@ -35,7 +51,12 @@ export interface McNemarResult {
   /** Two-sided p-value for "both strategies pass equally often". */
   p: number;
   /** How `p` was computed. */
-  method: 'exact' | 'chi-square-corrected';
+  method: 'exact' | 'chi-square-corrected' | 'chi-square-clustered';
+  /**
+   * With `clusters`: the variance of the difference with conversations as the unit over its
+   * variance with independent pairs (≥ 1), by which the statistic was divided; 1 without clustering.
+   */
+  designEffect: number;
   /** Candidate pass rate − baseline pass rate, (c − b) ÷ n; `undefined` with no pairs. */
   difference: number | undefined;
   /** 95% Newcombe interval of `difference` (see {@link mcnemar}); `undefined` with no pairs. */
@@ -54,15 +75,21 @@ const z95 = 1.959963984540054;
  *   X ~ Binomial(b + c, ½); computed in log space, so it works for any size.
  * - Otherwise chi-square with Edwards' continuity correction, max(0, |b − c| − 1)² ÷ (b + c), on one
  *   degree of freedom (as R's `mcnemar.test`).
+ * - With `clusters` in which a conversation holds several pairs: the same statistic divided by the
+ *   design effect D (Rao & Scott's first-order correction; Obuchowski 1998's cluster variance of
+ *   the difference, G/(G − 1)·Σ(d_g − m_g·d)² ÷ n², over McNemar's (b + c − (b − c)²/n) ÷ n²), on
+ *   one degree of freedom, and Newcombe's limits moved √D further from the difference. With a
+ *   single such conversation nothing is known of the variation between conversations: p = 1 and
+ *   the interval is [−1, 1].
  *
  * The difference in pass rates comes with Newcombe's (1998) square-and-add interval for paired
  * proportions (his method 10: Wilson score limits of each pass rate combined with the estimated
  * correlation, continuity-adjusted as Newcombe and Fagerland et al. 2014 do). Unlike the Wald
  * interval it stays within [−1, 1] and keeps its coverage near 0 and ±1 and at small n.
  *
- * Each pair must be independent of the others. Turns of one conversation are not: pass one pair
- * per conversation (e.g. "every turn passed"), or use {@link pairedBootstrap} on 0/1 values, which
- * resamples by conversation.
+ * Each pair must be independent of the others unless `clusters` says how they group: turns of
+ * one conversation are not independent, and without `clusters` p and the interval are too
+ * optimistic for them.
  *
  * @param table - The 2×2 counts; see {@link pairOutcomes} to build it from matched items.
  * @param options - Method choice.
@@ -85,6 +112,29 @@ export function mcnemar(table: PairedOutcomeTable, options: McNemarOptions = {})
   const n = bothPass + b + c + bothFail;
   const discordant = b + c;
   const statistic = discordant === 0 ? 0 : Math.max(0, Math.abs(b - c) - 1) ** 2 / discordant;
+  const difference = n === 0 ? undefined : (c - b) / n;
+  const designEffect = clusterDesignEffect(options.clusters, { b, c, n });
+  if (designEffect !== undefined) {
+    const interval = newcombeInterval({ bothPass, b, c, bothFail, n });
+    const widen = Math.sqrt(designEffect);
+    const single = !Number.isFinite(designEffect);
+    return {
+      b,
+      c,
+      n,
+      statistic,
+      p: single ? 1 : chiSquareSurvival(statistic / designEffect),
+      method: 'chi-square-clustered',
+      designEffect,
+      difference,
+      ci95: single
+        ? [-1, 1]
+        : [
+            Math.max(-1, difference! - (difference! - interval[0]) * widen),
+            Math.min(1, difference! + (interval[1] - difference!) * widen),
+          ],
+    };
+  }
   const requested = options.method ?? 'auto';
   const exact = requested === 'exact' || (requested === 'auto' && discordant < 25);
   const p = exact ? exactTwoSided(Math.min(b, c), discordant) : chiSquareSurvival(statistic);
@@ -96,9 +146,52 @@ export function mcnemar(table: PairedOutcomeTable, options: McNemarOptions = {})
     statistic,
     p,
     method: exact ? 'exact' : 'chi-square-corrected',
-    difference: n === 0 ? undefined : (c - b) / n,
+    designEffect: 1,
+    difference,
     ci95: interval,
   };
+}
+
+/**
+ * The design effect of the difference in pass rates, `undefined` when the pairs are independent
+ * (no clusters given, none with more than one pair, or nothing discordant to vary); `Infinity`
+ * for a single conversation of several pairs.
+ *
+ * @throws EvalError when the clusters' counts do not add up to the table's.
+ */
+function clusterDesignEffect(
+  clusters: readonly ClusterOutcomeCounts[] | undefined,
+  table: { b: number; c: number; n: number },
+): number | undefined {
+  if (clusters === undefined) return undefined;
+  let pairs = 0;
+  let b = 0;
+  let c = 0;
+  for (const cluster of clusters) {
+    pairs += cluster.pairs;
+    b += cluster.b;
+    c += cluster.c;
+  }
+  if (pairs !== table.n || b !== table.b || c !== table.c) {
+    throw new EvalError(
+      'invalid-input',
+      `mcnemar: the clusters hold ${pairs} pairs (b ${b}, c ${c}), the table ${table.n} (b ${table.b}, c ${table.c}).`,
+    );
+  }
+  const { n } = table;
+  if (n === 0 || b + c === 0 || clusters.every((cluster) => cluster.pairs <= 1)) return undefined;
+  if (clusters.length < 2) return Number.POSITIVE_INFINITY;
+  const difference = (c - b) / n;
+  // Both variances without their common factor 1/n².
+  const independent = b + c - ((b - c) * (b - c)) / n;
+  if (!(independent > 0)) return undefined;
+  let squares = 0;
+  for (const cluster of clusters) {
+    const deviation = cluster.c - cluster.b - cluster.pairs * difference;
+    squares += deviation * deviation;
+  }
+  const clustered = (clusters.length / (clusters.length - 1)) * squares;
+  return Math.max(1, clustered / independent);
 }
 
 /** One item's outcome under one strategy. */

@@ -41,9 +41,9 @@ describe('pairedBootstrap', () => {
   it('agrees with its interval: small p when the interval excludes 0, large p when it does not', () => {
     // Differences constant within a conversation: +1 in some conversations, −1 in the others.
     // Resampling 40 conversations, the number with +1 is Binomial(40, share), so the bootstrap p
-    // tends to 2·min(P(X < 20) + ½P(X = 20), P(X > 20) + ½P(X = 20)):
-    //   30 of 40 (+0.5 mean): Binomial(40, 0.75) → p ≈ 0.00075;
-    //   22 of 40 (+0.1 mean): Binomial(40, 0.55) → p ≈ 0.529 (normal approximation 0.525).
+    // tends to 2·min(P(X ≤ 20), P(X ≥ 20)) (a mean of exactly 0 counts on both sides):
+    //   30 of 40 (+0.5 mean): Binomial(40, 0.75) → p ≈ 0 (the +1 correction gives 2/2001);
+    //   22 of 40 (+0.1 mean): Binomial(40, 0.55) → p ≈ 2·P(X ≤ 20) = 0.631 (scipy binom.cdf).
     // Monte Carlo error with 2000 resamples is about ±0.02 (2 standard errors).
     const baseline = turns(40, 5, () => 0);
     const clear = pairedBootstrap(
@@ -61,8 +61,8 @@ describe('pairedBootstrap', () => {
     expect(unclear.meanDifference).toBeCloseTo(0.1, 12);
     expect(unclear.ci95![0]).toBeLessThan(0);
     expect(unclear.ci95![1]).toBeGreaterThan(0);
-    expect(unclear.p).toBeGreaterThan(0.529 - 0.05);
-    expect(unclear.p).toBeLessThan(0.529 + 0.05);
+    expect(unclear.p).toBeGreaterThan(0.631 - 0.05);
+    expect(unclear.p).toBeLessThan(0.631 + 0.05);
   });
 
   it('gives a bit-identical result whatever order the turns come in', () => {
@@ -183,5 +183,21 @@ describe('pairedBootstrapOfTurns', () => {
     expect(() => pairedBootstrapOfTurns(turns(['a#0', 'b#0']), [turns(['a#0', 'a#0'])])).toThrow(
       /candidate's turn ids must be ascending/,
     );
+  });
+});
+
+describe('pairedBootstrap p and interval', () => {
+  it('gives no p below 0.05 next to an interval that holds 0 at its bound', () => {
+    // Ten one-turn conversations, the candidate better by 1 on three: 0.7^10 = 2.8% of resamples
+    // draw none of them, so about 2.8% of the means are exactly 0 and the 2.5th percentile is 0.
+    const baseline = Array.from({ length: 10 }, (_, index) => ({
+      id: `${index}`,
+      cluster: `c${index}`,
+      value: 0,
+    }));
+    const candidate = baseline.map((item, index) => ({ ...item, value: index < 3 ? 1 : 0 }));
+    const result = pairedBootstrap(baseline, candidate, { seed: 1, resamples: 2000 });
+    expect(result.ci95![0]).toBe(0);
+    expect(result.p!).toBeGreaterThanOrEqual(0.05);
   });
 });

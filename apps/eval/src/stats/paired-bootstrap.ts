@@ -54,8 +54,9 @@ export interface PairedBootstrapResult {
  * {@link clusterBootstrap}; the two strategies' values stay paired inside each draw), and a
  * two-sided p-value.
  *
- * The p-value inverts the percentile interval: p = 2·min(share of resampled mean differences below
- * 0, share above 0), ties at 0 counted half to each side, with the usual +1 correction,
+ * The p-value inverts the percentile interval: p = 2·min(share of resampled mean differences at
+ * or below 0, share at or above 0), so resampled means of exactly 0 (common with pass/fail and
+ * other discrete values) count on both sides, with the usual +1 correction,
  * (count + 1) ÷ (resamples + 1), so that it is never 0 (the resolution of B resamples is ~1/B)
  * and capped at 1. It was chosen over the shifted-null bootstrap because it always agrees with the
  * interval reported beside it: p < 0.05 exactly when 0 lies outside the 95% interval (up to the
@@ -286,6 +287,8 @@ function twoSidedP(sortedMeans: Float64Array): number {
     else break;
   }
   const above = sortedMeans.length - below - zeros;
-  const smaller = Math.min(below, above) + zeros / 2;
+  // A mean of exactly 0 is on either side: with them on the smaller side, p < 0.05 only when
+  // fewer than 2.5% of the means are at or beyond 0, which is when the interval leaves 0 out.
+  const smaller = Math.min(below, above) + zeros;
   return Math.min(1, (2 * (smaller + 1)) / (sortedMeans.length + 1));
 }

@@ -19,4 +19,10 @@ describe('spearman', () => {
     expect(spearman([1], [2])).toBeNull();
     expect(spearman([1, 2, 3], [5, 5, 5])).toBeNull();
   });
+
+  it('refuses NaN instead of ranking it somewhere', () => {
+    // Ranking NaN by a comparator that returns NaN gave 0.8 here; scipy gives NaN.
+    expect(() => spearman([1, Number.NaN, 3, 2], [1, 2, 3, 4])).toThrow(RangeError);
+    expect(() => spearman([1, 2, 3], [1, Number.NaN, 3])).toThrow(RangeError);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Spearman's rank correlation ρ of paired values: Pearson's correlation of their ranks, ties
  * given their average rank. `null` with fewer than two pairs or when either side is constant.
+ * Throws a RangeError for a NaN value (scipy.stats.spearmanr gives NaN), rather than ranking it.
  *
  * @example
  * ```ts
@@ -9,6 +10,8 @@
  */
 export function spearman(xs: readonly number[], ys: readonly number[]): number | null {
   if (xs.length !== ys.length) throw new RangeError('spearman: the two series differ in length');
+  // NaN has no rank: the sort would place it arbitrarily and return a plausible-looking ρ.
+  if (xs.some(Number.isNaN) || ys.some(Number.isNaN)) throw new RangeError('spearman: a value is NaN');
   if (xs.length < 2) return null;
   return pearson(ranks(xs), ranks(ys));
 }

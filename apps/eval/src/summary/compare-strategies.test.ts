@@ -79,6 +79,28 @@ describe('compareStrategies', () => {
     expect(pass.ci95![1]).toBeGreaterThan(0);
   });
 
+  it('keeps the conversation the unit of the pass-rate test when it holds several turns', () => {
+    // Ten conversations of six turns: in c0–c2 only the candidate passes, in c3 only the baseline,
+    // in c4–c9 both pass. As 60 independent turns McNemar gives p = 0.023 and an interval without
+    // 0; four conversations carry every discordant turn, so the evidence is four conversations'.
+    const clustered = Array.from({ length: 10 }, (_, conversation) =>
+      Array.from({ length: 6 }, (_, turnIndex) => {
+        const conversationId = `c${conversation}`;
+        const baseline = conversation >= 3;
+        const candidate = conversation !== 3;
+        return [
+          makeItem({ strategy: 'b', conversationId, turnIndex, scores: { pass: baseline } }),
+          makeItem({ strategy: 'c', conversationId, turnIndex, scores: { pass: candidate } }),
+        ];
+      }),
+    ).flat(2);
+    const pass = find(compareStrategies(clustered, { ...options, baseline: 'b' }), 'passRate');
+    expect(pass.counts).toEqual({ bothPass: 36, baselineOnly: 6, candidateOnly: 18, bothFail: 0 });
+    expect(pass.diff).toBeCloseTo(0.2, 12);
+    expect(pass.p!).toBeGreaterThan(0.05);
+    expect(pass.ci95![0]).toBeLessThan(0);
+  });
+
   it('pairs each turn once, a turn passing when it passed in most of its repeats', () => {
     const item = (strategy: string, turnIndex: number, repeat: number, pass: boolean) =>
       makeItem({ strategy, conversationId: 'a', turnIndex, repeat, scores: { pass } });

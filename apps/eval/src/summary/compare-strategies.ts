@@ -1,6 +1,6 @@
 import type { ItemResult } from '../item-result.js';
 import type { Comparison } from '../run-summary.js';
-import { mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
+import { type ClusterOutcomeCounts, mcnemar, type PassFailItem, pairOutcomes } from '../stats/mcnemar.js';
 import {
   type PairedBootstrapResult,
   type PairedTurns,
@@ -40,10 +40,10 @@ export interface CompareStrategiesOptions {
  *   difference (candidate − baseline), resampled by conversation; `n` counts conversations. The
  *   difference is turn-weighted, like the strategies' own means, so that with the same turns it
  *   equals the difference of the means shown beside it.
- * - pass rate: McNemar's test on the paired turns (exact below 25 discordant pairs) with
- *   Newcombe's interval; `n` counts turns. Turns of one conversation are treated as independent
- *   here, so p is optimistic when outcomes cluster by conversation; the bootstrap rows do not
- *   have this weakness.
+ * - pass rate: McNemar's test on the paired turns with Newcombe's interval; `n` counts turns. The
+ *   conversation stays the unit: when one holds several paired turns, the statistic is divided by
+ *   the design effect of the conversations and the interval widened by its square root (see
+ *   {@link mcnemar}); with one turn per conversation it is the exact test below 25 discordant pairs.
  * - every pluggable scorer's numeric score (`metrics.custom`): the paired bootstrap, after the
  *   built-in metrics, by name; higher is better unless `customDirections` says otherwise.
  *
@@ -220,13 +220,16 @@ function compareWithMcNemar(
   candidateItems: readonly ItemResult[],
 ): ComparisonResult {
   // One pass/fail per turn: with repeats, a turn passes when it passed in more than half of them.
-  const outcomes = (list: readonly ItemResult[]): PassFailItem[] =>
+  const outcomes = (list: readonly ItemResult[]): (PassFailItem & { cluster: string })[] =>
     turnUnits(list, (item) => itemMetricValue(item, 'passRate')).map((unit) => ({
       id: unit.id,
+      cluster: unit.cluster,
       passed: unit.value > 0.5,
     }));
-  const { table } = pairOutcomes(outcomes(baselineItems), outcomes(candidateItems));
-  const result = mcnemar(table);
+  const baselineOutcomes = outcomes(baselineItems);
+  const candidateOutcomes = outcomes(candidateItems);
+  const { table } = pairOutcomes(baselineOutcomes, candidateOutcomes);
+  const result = mcnemar(table, { clusters: clusterCounts(baselineOutcomes, candidateOutcomes) });
   const paired = result.n > 0;
   return {
     diff: result.difference ?? null,
@@ -238,4 +241,26 @@ function compareWithMcNemar(
     higherIsBetter: summaryMetrics.passRate.higherIsBetter,
     counts: { ...table },
   };
+}
+
+/** The paired turns' discordant counts by conversation (the baseline's), in conversation order. */
+function clusterCounts(
+  baseline: readonly (PassFailItem & { cluster: string })[],
+  candidate: readonly PassFailItem[],
+): ClusterOutcomeCounts[] {
+  const baselineById = new Map(baseline.map((outcome) => [outcome.id, outcome]));
+  const byCluster = new Map<string, ClusterOutcomeCounts>();
+  for (const outcome of candidate) {
+    const paired = baselineById.get(outcome.id);
+    if (paired === undefined) continue;
+    let counts = byCluster.get(paired.cluster);
+    if (counts === undefined) {
+      counts = { pairs: 0, b: 0, c: 0 };
+      byCluster.set(paired.cluster, counts);
+    }
+    counts.pairs += 1;
+    if (paired.passed && !outcome.passed) counts.b += 1;
+    else if (!paired.passed && outcome.passed) counts.c += 1;
+  }
+  return [...byCluster.keys()].sort(compareText).map((cluster) => byCluster.get(cluster)!);
 }

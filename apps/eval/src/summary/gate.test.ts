@@ -213,6 +213,35 @@ describe('evaluateGate', () => {
     expect(run('0.03').passed).toBe(true);
   });
 
+  it('fails non-inferiority resampled from a single conversation, whose interval has no width', () => {
+    const turn = (strategy: string, turnIndex: number, answerQuality: number) =>
+      makeItem({ strategy, conversationId: 'c1', turnIndex, scores: { answerQuality } });
+    // One conversation: per-turn differences −.6, +.6, −.6, +.6, 0; every resample is c1, so the
+    // "interval" is [0, 0], which must not pass for evidence of non-inferiority.
+    const base = [0.9, 0.2, 0.8, 0.3, 0.5];
+    const cand = [0.3, 0.8, 0.2, 0.9, 0.5];
+    const oneConversation = [
+      ...base.map((value, index) => turn('lexical', index, value)),
+      ...cand.map((value, index) => turn('trained', index, value)),
+    ];
+    const comparisons = compareStrategies(oneConversation, { baseline: 'lexical', ...bootstrap });
+    const quality = comparisons.find((comparison) => comparison.metric === 'answerQuality')!;
+    expect(quality).toMatchObject({ ci95: [0, 0], n: 1 });
+    const gate = evaluateGate({
+      rules: parseGateRules({ maxRegression: ['answerQuality=0.02'] }),
+      strategies: [lexical, trained],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(gate.passed).toBe(false);
+    expect(gate.checks[0]).toMatchObject({
+      passed: false,
+      actual: null,
+      message:
+        'trained answerQuality vs lexical: only 1 conversation paired, too few for an interval; no data is not a pass',
+    });
+  });
+
   it('fails a check that has no data instead of passing it', () => {
     const unlabelled = summarizeStrategy(
       [makeItem({ strategy: 'solo', conversationId: 'c1', turnIndex: 0, scores: { routingCorrect: null } })],

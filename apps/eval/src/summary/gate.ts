@@ -272,6 +272,16 @@ function checkRegression(
       message: `${prefix} no paired turns to compare; no data is not a pass`,
     };
   }
+  // The bootstrap resamples conversations: from a single one every resample is that conversation,
+  // so its interval is the point estimate, with no width. That is too little data, not evidence.
+  if (comparison.method === 'paired-bootstrap' && comparison.n < 2) {
+    return {
+      ...check,
+      actual: null,
+      passed: false,
+      message: `${prefix} only ${comparison.n} conversation paired, too few for an interval; no data is not a pass`,
+    };
+  }
   const [low, high] = comparison.ci95;
   const bound = higherIsBetter ? 'CI low' : 'CI high';
   const sign = higherIsBetter ? (verdict.passed ? '>=' : '<') : verdict.passed ? '<=' : '>';

@@ -150,6 +150,30 @@ describe('summarizeStrategy', () => {
     expect(metrics.passRate.mean).toBeCloseTo(3.5 / 4, 12);
   });
 
+  it('keeps a conversation in pass^k when one of its turns has no pass/fail in any repeat', () => {
+    const item = (conversationId: string, turnIndex: number, repeat: number, pass: boolean | null) =>
+      makeItem({
+        strategy: 's',
+        conversationId,
+        turnIndex,
+        repeat,
+        ...(pass === null ? { nuggets: [] } : {}),
+        scores: { pass },
+      });
+    const items = [0, 1].flatMap((repeat) => [
+      item('a', 0, repeat, true),
+      item('a', 1, repeat, true),
+      // a#2: a reply without nuggets, outside the pass rate in every repeat (not a missing repeat).
+      item('a', 2, repeat, null),
+      item('b', 0, repeat, repeat === 0),
+    ]);
+    const { metrics } = summarizeStrategy(items, { ...options, repeat: 2 });
+    expect(metrics.passRate).toMatchObject({ n: 3 });
+    // Turns: a#0 ✓✓, a#1 ✓✓, b#0 ✓✗ → 2 / 3. Conversations: a passes both runs, b fails run 1 → 1 / 2.
+    expect(metrics.passHatK!.turns).toBeCloseTo(2 / 3, 12);
+    expect(metrics.passHatK!.conversations).toBe(0.5);
+  });
+
   it('counts a turn’s repeats as one unit, so repeating a deterministic strategy changes nothing', () => {
     const once = summarizeStrategy(trainedItems, options).metrics;
     const thrice = summarizeStrategy(

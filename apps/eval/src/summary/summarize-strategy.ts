@@ -344,22 +344,33 @@ function startCustomEstimates(
 /**
  * pass^k with k = the run's repeats, by turn and by conversation. A turn counts only when all k
  * of its repeats carry a pass/fail (an interrupted run leaves some incomplete); a conversation
- * counts only when all its turns do, since one missing repeat could hide a failure.
+ * counts only when all its turns do, since one missing repeat could hide a failure. A turn with no
+ * pass/fail in any repeat (a routing-only turn, a reply without nuggets) is outside the pass rate's
+ * denominator, as in the pass rate: it is left out without leaving its conversation out.
  */
 function passHatKOf(items: readonly ItemResult[], k: number): NonNullable<StrategyMetrics['passHatK']> {
-  const byTurn = new Map<string, { cluster: string; outcomes: (boolean | undefined)[] }>();
+  const byTurn = new Map<
+    string,
+    { cluster: string; outcomes: (boolean | undefined)[]; applicable: boolean }
+  >();
   for (const item of items) {
     let turn = byTurn.get(item.itemId);
     if (turn === undefined) {
-      turn = { cluster: item.conversationId, outcomes: new Array<boolean | undefined>(k).fill(undefined) };
+      turn = {
+        cluster: item.conversationId,
+        outcomes: new Array<boolean | undefined>(k).fill(undefined),
+        applicable: false,
+      };
       byTurn.set(item.itemId, turn);
     }
     const value = itemMetricValue(item, 'passRate');
     turn.outcomes[item.repeat] = value === null ? undefined : value === 1;
+    if (value !== null) turn.applicable = true;
   }
   const complete: RepeatedOutcomes[] = [];
   const incompleteConversations = new Set<string>();
   for (const [id, turn] of byTurn) {
+    if (!turn.applicable) continue;
     if (turn.outcomes.every((outcome) => outcome !== undefined)) {
       complete.push({ id, cluster: turn.cluster, outcomes: turn.outcomes as boolean[] });
     } else {
