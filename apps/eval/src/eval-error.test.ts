@@ -40,13 +40,16 @@ describe('DatasetError', () => {
 });
 
 describe('toFileError', () => {
-  it('reports a missing path as the user’s mistake and other failures as io', () => {
+  it('reports a missing, wrong-kind or closed path as the user’s mistake and other failures as io', () => {
     const missing = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
     expect(toFileError(missing, 'a.jsonl')).toMatchObject({
       code: 'not-found',
       message: 'a.jsonl: no such file or folder',
     });
-    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-    expect(toFileError(denied, 'a.jsonl').code).toBe('io');
+    const failure = (code: string) => Object.assign(new Error(`${code}: …`), { code });
+    expect(toFileError(failure('EISDIR'), 'suite').message).toBe('suite: is a folder, expected a file');
+    expect(toFileError(failure('ENOTDIR'), 'a/b').code).toBe('usage');
+    expect(toFileError(failure('EACCES'), 'a.jsonl').code).toBe('usage');
+    expect(toFileError(failure('EIO'), 'a.jsonl').code).toBe('io');
   });
 });

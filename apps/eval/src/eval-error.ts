@@ -121,6 +121,13 @@ export function toFileError(error: unknown, file: string): EvalError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (code === 'ENOENT')
     return new EvalError('not-found', `${file}: no such file or folder`, { cause: error });
+  // The path the user named is the wrong kind of thing or closed to them: their mistake, not a fault.
+  if (code === 'EISDIR')
+    return new EvalError('usage', `${file}: is a folder, expected a file`, { cause: error });
+  if (code === 'ENOTDIR')
+    return new EvalError('usage', `${file}: a part of the path is a file, not a folder`, { cause: error });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new EvalError('usage', `${file}: permission denied`, { cause: error });
   const reason = error instanceof Error ? error.message : String(error);
   return new EvalError('io', `${file}: ${reason}`, { cause: error });
 }

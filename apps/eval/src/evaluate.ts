@@ -13,7 +13,7 @@ import { loadSuite, type Suite } from './dataset/load-suite.js';
 import { readSplit, type SplitPart } from './dataset/split.js';
 import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
 import type { EvalConfig, EvalOptions } from './eval-config.js';
-import { EvalError } from './eval-error.js';
+import { EvalError, toFileError } from './eval-error.js';
 import { createFitJudge, createUserSimulator, type FreeRunSettings } from './free-run/index.js';
 import type { ItemResult } from './item-result.js';
 import { langfuseConversations, langfuseSourcePrefix } from './langfuse-conversations.js';
@@ -302,7 +302,11 @@ async function evaluateInFolder(
         `--baseline ${baseline} is not among the strategies (${names.join(', ')}).`,
       );
     }
-    const rubric = options.judgeRubric ? await readFile(at(options.judgeRubric), 'utf8') : undefined;
+    const rubric = options.judgeRubric
+      ? await readFile(at(options.judgeRubric), 'utf8').catch((error: unknown) => {
+          throw toFileError(error, options.judgeRubric!);
+        })
+      : undefined;
     // Before the scoring workers start: their heaps follow the same V8 setting.
     const heapGrowth = turnsHeapGrowth({
       ...(options.heapGrowth !== undefined ? { chosen: options.heapGrowth } : {}),
@@ -332,6 +336,10 @@ async function evaluateInFolder(
       { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
       { customMetrics: Object.keys(customScorers) },
     );
+    // A new default folder never holds a run to continue: --resume without --out would silently
+    // replay everything in a fresh folder.
+    if (options.resume && options.out === undefined)
+      throw new EvalError('usage', '--resume continues the run in --out: name its folder with -o/--out.');
     const out = at(options.out ?? join('.baton', 'runs', new Date().toISOString().replace(/[:.]/g, '-')));
     // The run folder exists and is this run's alone before anything is written to it: a second run
     // on it stops here, naming the holder's pid.
@@ -422,9 +430,7 @@ async function evaluateInFolder(
           `${out} already holds a run: pass --resume to continue it, or choose another --out.`,
         );
       }
-      const previous = existsSync(runFile)
-        ? (JSON.parse(await readFile(runFile, 'utf8')) as typeof run)
-        : undefined;
+      const previous = existsSync(runFile) ? await readPreviousRunFile(runFile) : undefined;
       const differences = previous ? resumeDifferences(previous, run) : ['run.json is missing'];
       if (differences.length > 0) {
         throw new EvalError(
@@ -448,9 +454,13 @@ async function evaluateInFolder(
           `${itemsFile}: dropped ${dropped} line${dropped === 1 ? '' : 's'} (${compacted.unfinished} of unfinished units, ${compacted.superseded} superseded, ${compacted.unreadable} unreadable).`,
         );
       log(`Resuming ${out}: ${skipUnits.size} strategy × conversation units already done.`);
+    } else if (options.resume) {
+      log(`--resume: ${out} holds no run yet; starting a new one.`);
     }
     await mkdir(out, { recursive: true });
-    await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
+    // Marked incomplete until the summary is written: a run that dies (kill -9, a crash, a CI
+    // timeout, a data error) must not pass for a finished one in `baton report`, `merge` or `profile`.
+    await writeFile(runFile, `${JSON.stringify({ ...run, interrupted: true }, null, 2)}\n`);
 
     // Whether to push, and the run folder's pending file for what Langfuse does not acknowledge.
     const langfuse = langfuseForRun({ flag: options.langfuse, env, out, log });
@@ -723,6 +733,7 @@ async function evaluateInFolder(
     env,
     log,
   });
+  if (!result.interrupted) await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
   if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, spans: tracingReport, out, log });
   return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
 }
@@ -946,6 +957,14 @@ function resumeDifferences(
   for (const key of [
     'split',
     'shard',
+    'map',
+    'onInvalid',
+    'train',
+    'profile',
+    'judge',
+    'judgeRubric',
+    'embeddingModel',
+    'qualityMetric',
     'repeat',
     'limit',
     'filter',
@@ -962,6 +981,26 @@ function resumeDifferences(
       differences.push(key);
   }
   return differences;
+}
+
+/** The run.json of the run a `--resume` continues. */
+async function readPreviousRunFile(
+  file: string,
+): Promise<Parameters<typeof resumeDifferences>[0] & { createdAt?: string }> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Parameters<typeof resumeDifferences>[0] & {
+      createdAt?: string;
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EvalError(
+      'invalid-input',
+      `--resume: ${file} is not valid JSON (${reason}); use another --out.`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Truncates a file after its last line break; returns the bytes removed. */

@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { EvalError } from './eval-error.js';
 import { cleanupNormalisation } from './metrics/targeted-cleanup.js';
 import { forEachItem } from './report/parse-items.js';
+import { makeRunFolder } from './run/make-run-folder.js';
+import { acquireRunLock, type RunLock, runLockFileName } from './run/run-lock.js';
 import type { RunSummary } from './run-summary.js';
 import { writeRunOutputs } from './write-run-outputs.js';
 
@@ -46,6 +48,7 @@ const runFileSchema = z.looseObject({
   interrupted: z.boolean().optional(),
   options: z.looseObject({
     split: z.string().optional(),
+    shard: z.string().optional(),
     failUnder: thresholds,
     max: thresholds,
     maxRegression: thresholds,
@@ -68,7 +71,16 @@ export type RerenderRequest =
 async function readRunFile(dir: string): Promise<RunFile> {
   const file = join(dir, 'run.json');
   if (!existsSync(file)) throw new EvalError('usage', `${dir} is not a run folder (no run.json).`);
-  const parsed = runFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new EvalError('invalid-input', `${file}: not valid JSON: ${reason.split('\n')[0]}`, {
+      cause: error,
+    });
+  }
+  const parsed = runFileSchema.safeParse(json);
   if (!parsed.success)
     throw new EvalError('invalid-input', `${file}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
   return parsed.data;
@@ -95,28 +107,123 @@ export async function rerenderRun(
   if (duplicate) throw new EvalError('usage', `${duplicate} is given twice: each shard can be merged once.`);
   const runs = await Promise.all(dirs.map(readRunFile));
   const first = runs[0]!;
+  // Settings that change what an item holds: shards made with other ones are not one run.
+  const settings = (run: RunFile): Record<string, unknown> => ({
+    strategies: run.strategies.join(),
+    scorer: run.scorer,
+    dataset: run.source,
+    replay: run.replay,
+    suite: run.suite,
+    split: run.options.split,
+    repeat: run.options.repeat,
+    limit: run.options.limit,
+    filter: run.options.filter,
+    model: run.options.model,
+    passThreshold: run.options.passThreshold,
+    cleanupThreshold: run.options.cleanupThreshold,
+  });
+  const firstSettings = settings(first);
   for (const [index, run] of runs.entries()) {
-    if (
-      run.strategies.join() !== first.strategies.join() ||
-      run.scorer !== first.scorer ||
-      run.source !== first.source ||
-      JSON.stringify(run.replay) !== JSON.stringify(first.replay)
-    ) {
+    const own = settings(run);
+    const differing = Object.keys(own).filter(
+      (key) => JSON.stringify(own[key]) !== JSON.stringify(firstSettings[key]),
+    );
+    if (differing.length > 0) {
       throw new EvalError(
         'invalid-input',
-        `${dirs[index]} was run with other strategies, scorer, dataset or replay mode than ${dirs[0]}: they cannot be merged.`,
+        `${dirs[index]} was run with other settings than ${dirs[0]} (${differing.join(', ')}): they cannot be merged.`,
       );
     }
   }
+  if (request.command === 'merge') checkShardSet(dirs, runs);
   const out = request.command === 'merge' ? resolve(context.cwd, String(flags.out)) : dirs[0]!;
-  if (request.command === 'merge') {
-    // Streamed shard by shard: the merged file is written as the shards are read, and only the
-    // keys are kept to catch shards that overlap (disjoint shards never do).
-    await mkdir(out, { recursive: true });
-    const merged = createWriteStream(join(out, 'items.jsonl'), { encoding: 'utf8' });
-    const owner = new Map<string, string>();
-    let conflicts = 0;
-    let example = '';
+  const locks: RunLock[] = [];
+  try {
+    // A folder a live run still writes to is not re-rendered or merged; a lock left behind by a run
+    // that died (kill -9, a crash, a CI timeout) means its items are incomplete.
+    const died = dirs.map((dir) => existsSync(join(dir, runLockFileName)));
+    for (const dir of dirs) locks.push(await acquireRunLock(dir, context.log ? { log: context.log } : {}));
+    const cut = await Promise.all(dirs.map((dir) => endsInCutLine(join(dir, 'items.jsonl'))));
+    const incomplete = runs.some(
+      (run, index) => run.interrupted === true || died[index] === true || cut[index] === true,
+    );
+    if (request.command === 'merge') {
+      if (dirs.includes(out))
+        throw new EvalError('usage', `--out ${out} is one of the shards: merge into a new folder.`);
+      if (existsSync(join(out, 'items.jsonl')))
+        throw new EvalError('usage', `--out ${out} already holds a run: choose another --out.`);
+      await makeRunFolder(out);
+      locks.push(await acquireRunLock(out));
+      await mergeItems(dirs, out);
+      await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, mergedFrom: dirs }, null, 2)}\n`);
+    }
+    if ((await stat(join(out, 'items.jsonl'))).size === 0)
+      throw new EvalError('invalid-input', `${join(out, 'items.jsonl')} holds no item: nothing to report.`);
+    return await summarise(request, context, { dirs, runs, out, interrupted: incomplete });
+  } finally {
+    for (const lock of locks) await lock.release();
+  }
+}
+
+/** The shards of one run: each of 1…n exactly once (a merge of some of them would pass for the whole run). */
+function checkShardSet(dirs: readonly string[], runs: readonly RunFile[]): void {
+  const shards = runs.map((run) => run.options.shard);
+  if (shards.every((shard) => shard === undefined)) return;
+  const parsed = shards.map((shard) => shard?.split('/').map(Number) as [number, number] | undefined);
+  const count = parsed.find((shard) => shard !== undefined)![1];
+  const seen = new Set<number>();
+  for (const [index, shard] of parsed.entries()) {
+    if (shard === undefined)
+      throw new EvalError(
+        'invalid-input',
+        `${dirs[index]} is a whole run, not a shard of ${count}: it cannot be merged with shards.`,
+      );
+    if (shard[1] !== count)
+      throw new EvalError(
+        'invalid-input',
+        `${dirs[index]} is not a shard of ${count ?? '?'}: shards of different splits cannot be merged.`,
+      );
+    if (seen.has(shard[0]))
+      throw new EvalError('invalid-input', `${dirs[index]}: shard ${shard[0]}/${count} is given twice.`);
+    seen.add(shard[0]);
+  }
+  const missing = Array.from({ length: count! }, (_, index) => index + 1).filter((index) => !seen.has(index));
+  if (missing.length > 0)
+    throw new EvalError(
+      'invalid-input',
+      `shard${missing.length === 1 ? '' : 's'} ${missing.map((index) => `${index}/${count}`).join(', ')} missing: a merge of some shards is not the whole run.`,
+    );
+}
+
+/** Whether a file's last line lacks its line break: a write that was cut off (an item lost). */
+async function endsInCutLine(file: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Streams the shards' items into `out/items.jsonl` (through a file beside it, renamed only once the
+ * shards proved disjoint, so a failed merge leaves nothing behind).
+ */
+async function mergeItems(dirs: readonly string[], out: string): Promise<void> {
+  const target = join(out, 'items.jsonl');
+  const partial = `${target}.merging`;
+  // Streamed shard by shard: the merged file is written as the shards are read, and only the
+  // keys are kept to catch shards that overlap (disjoint shards never do).
+  const merged = createWriteStream(partial, { encoding: 'utf8' });
+  const owner = new Map<string, string>();
+  let conflicts = 0;
+  let example = '';
+  try {
     for (const dir of dirs) {
       const file = join(dir, 'items.jsonl');
       await forEachItem(file, { allowTruncatedTail: true }, (item, _line, text) => {
@@ -141,8 +248,21 @@ export async function rerenderRun(
         `${conflicts} items appear in more than one shard, e.g. ${example}.`,
       );
     }
-    await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, mergedFrom: dirs }, null, 2)}\n`);
+    await rename(partial, target);
+  } finally {
+    merged.destroy();
+    await rm(partial, { force: true });
   }
+}
+
+async function summarise(
+  request: RerenderRequest,
+  context: { cwd: string; env: Record<string, string | undefined>; log?: (line: string) => void },
+  run: { dirs: string[]; runs: RunFile[]; out: string; interrupted: boolean },
+): Promise<{ summary: RunSummary; out: string; exitCode: 0 | 1 }> {
+  const { dirs, runs, out } = run;
+  const flags = request.flags;
+  const first = runs[0]!;
   const options = first.options;
   const pick = (name: 'failUnder' | 'max' | 'maxRegression') =>
     (flags[name] as Record<string, number> | undefined) ?? options[name];
@@ -181,7 +301,7 @@ export async function rerenderRun(
     ...(first.replay ? { replay: first.replay } : {}),
     startedAt: Date.parse(first.createdAt),
     ...(durations.length > 0 ? { durationMs: Math.max(...durations) } : {}),
-    interrupted: runs.some((run) => run.interrupted === true),
+    interrupted: run.interrupted,
     // A shard re-rendered alone is still a shard; a merge is the whole run.
     ...(request.command === 'report' && kept?.shard ? { shard: kept.shard } : {}),
     cwd: context.cwd,

@@ -117,8 +117,10 @@ describe('baton report', () => {
     await cp(join(temp.path, 'plain'), join(temp.path, 'cut'), { recursive: true });
     await appendFile(join(temp.path, 'cut', 'items.jsonl'), '{"itemId":"cut-off","strate');
     const outcome = await baton(['report', 'cut']);
-    expect(outcome.code).toBe(0);
+    // An item was lost mid-write: the report stands, but as an incomplete run's (exit 1).
+    expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/items\.jsonl:\d+: dropped a cut-off line \(an interrupted write\)\./);
+    expect(outcome.stdout + outcome.stderr).toMatch(/Incomplete run/);
     const summary = JSON.parse(await readFile(join(temp.path, 'cut', 'summary.json'), 'utf8')) as RunSummary;
     expect(qualityMeans(summary)).toEqual(qualityMeans(original));
   });

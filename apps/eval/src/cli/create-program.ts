@@ -125,8 +125,11 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
       '--embedding-model <provider:model>',
       'embedding model for the route-embedding strategy, e.g. openai:text-embedding-3-small',
     )
-    .option('--judge <provider:model>', 'LLM judge for answer quality (default: reference-based token F1)')
-    .option('--judge-rubric <file>', 'the judge’s rubric (default: built-in 1–5 rubric)')
+    .option(
+      '--judge <provider:model>',
+      'LLM judge: marks each nugget present, missing or contradicted and writes the post-edit (default: none, offline nugget matching)',
+    )
+    .option('--judge-rubric <file>', 'the judge’s rubric (default: the built-in nugget rubric)')
     .addOption(
       new Option(
         '--quality-metric <metric>',
@@ -150,7 +153,7 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
     )
     .option(
       '--heap-growth <percent>',
-      "let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default while turns run: 50 when a model is called live or the data files hold 10 MB or more, else V8's own, up to 300; the summary keeps the turns' growth, else 100)",
+      "let the heap grow at most this % past what is live between full collections: flat memory on long runs for some CPU (default while turns run: 50 when a model is called live or the data files hold 10 MB or more, else V8's own, up to 300; the summary keeps the turns' growth, else 50)",
       integer('--heap-growth'),
     )
     .option(

@@ -81,7 +81,8 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
       import('../report/render-table.js'),
     ]);
     const cwd = request.cwd ? resolve(io.cwd, request.cwd) : io.cwd;
-    const env = request.envFile ? await withEnvFile(request.envFile, io.cwd, io.env) : io.env;
+    // Relative paths resolve against --cwd, the env file's as much as the config's.
+    const env = request.envFile ? await withEnvFile(request.envFile, cwd, io.env) : io.env;
     const config = await loadConfigFile(cwd, request.config);
     const { customStrategies, scorers, ...configOptions } = config;
     const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });

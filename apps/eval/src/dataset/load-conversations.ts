@@ -95,8 +95,17 @@ export async function dataFiles(source: string): Promise<string[]> {
   for (const entry of entries) {
     if (!(extname(entry.name).toLowerCase() in readers)) continue;
     const path = join(source, entry.name);
-    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) {
-      files.push(path);
+    if (entry.isFile()) files.push(path);
+    else if (entry.isSymbolicLink()) {
+      // A data file that cannot be read is never skipped quietly: a dangling link stops the run.
+      const target = await stat(path).catch((error: unknown) => {
+        throw new EvalError(
+          'not-found',
+          `${path}: a symbolic link to a file that cannot be read (${(error as { code?: string }).code ?? String(error)})`,
+          { cause: error },
+        );
+      });
+      if (target.isFile()) files.push(path);
     }
   }
   files.sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DelegateProfile } from '@baton/core';
 import { z } from 'zod';
@@ -7,11 +7,13 @@ import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
 import { formatEstimate, formatMs } from '../report/format-number.js';
 import { forEachItem } from '../report/parse-items.js';
+import { makeRunFolder } from '../run/make-run-folder.js';
 import { buildDelegateProfile } from './build-profile.js';
 
 /** The part of a run folder's `run.json` a profile needs; a folder without one is fine. */
 const runFileSchema = z.looseObject({
   scorer: z.string().optional(),
+  interrupted: z.boolean().optional(),
   options: z.looseObject({ split: z.string().optional(), seed: z.number().optional() }).optional(),
 });
 
@@ -53,6 +55,12 @@ export async function runProfileCommand(
     if (!existsSync(itemsFile))
       throw new EvalError('not-found', `${dir}: no items.jsonl (not a run folder).`);
     const run = await readRunFile(join(dir, 'run.json'));
+    // A profile measured on part of a run would route by it as if it were whole.
+    if (run?.interrupted === true || existsSync(join(dir, 'run.lock')))
+      throw new EvalError(
+        'usage',
+        `${dir} is an incomplete run (interrupted, or still running): finish it with baton eval --resume first.`,
+      );
     splits.add(run?.options?.split ?? null);
     seed ??= run?.options?.seed;
     quality ??= run?.scorer;
@@ -81,7 +89,8 @@ export async function runProfileCommand(
     typeof request.flags.out === 'string'
       ? resolve(context.cwd, request.flags.out)
       : join(dirs[0]!, 'profile.json');
-  await mkdir(dirname(file), { recursive: true });
+  // Not mkdir({ recursive: true }), which spins without end under /proc (see makeRunFolder).
+  await makeRunFolder(dirname(file));
   await writeFile(file, `${JSON.stringify(profile, null, 2)}\n`);
   return { profile, file, table: profileTable(profile) };
 }
