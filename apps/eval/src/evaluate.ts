@@ -82,8 +82,11 @@ export interface EvaluateEnvironment {
 export interface EvaluateResult {
   summary: RunSummary;
   out: string;
-  /** 0 pass, 1 gate failed, 130 interrupted. */
-  exitCode: 0 | 1 | 130;
+  /**
+   * 0 pass, 1 gate failed, 4 the gates passed but Langfuse did not acknowledge everything pushed
+   * (kept in the run folder for `baton push`), 130 interrupted.
+   */
+  exitCode: 0 | 1 | 4 | 130;
 }
 
 /**
@@ -734,8 +737,11 @@ async function evaluateInFolder(
     log,
   });
   if (!result.interrupted) await writeFile(runFile, `${JSON.stringify(run, null, 2)}\n`);
-  if (experiment) await pushToLangfuse({ summary, itemsFile, experiment, spans: tracingReport, out, log });
-  return { summary, out, exitCode: result.interrupted ? 130 : summary.gate.passed ? 0 : 1 };
+  const pushed = experiment
+    ? await pushToLangfuse({ summary, itemsFile, experiment, spans: tracingReport, out, log })
+    : undefined;
+  const exitCode = result.interrupted ? 130 : !summary.gate.passed ? 1 : pushed?.complete === false ? 4 : 0;
+  return { summary, out, exitCode };
 }
 
 /** What each pluggable scorer measures and its direction, for `summary.scorer.custom`. */

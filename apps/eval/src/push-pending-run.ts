@@ -6,7 +6,10 @@ import { langfusePendingFile } from './langfuse-experiment.js';
 
 /** What `baton push` did. */
 export interface PushPendingRunResult {
-  /** 0 when nothing is left to send, 1 when some of it is still not acknowledged. */
+  /**
+   * 0 when nothing is left to send, 1 when some of it is still not acknowledged or could not be
+   * read (lines kept aside in `langfuse-pending.jsonl.invalid`).
+   */
   exitCode: 0 | 1;
   /** Per kind, what the push read and what Langfuse acknowledged; undefined when nothing was pending. */
   kinds?: Record<LangfusePendingKind, PushedKind>;
@@ -64,11 +67,18 @@ export async function pushPendingRun(options: {
     `scores ${of('score', 'run-score')}`,
   ];
   options.log(`Langfuse: pushed ${options.dir} (acknowledged: ${parts.join(', ')}).`);
+  if (result.invalidLines > 0) {
+    options.log(
+      `Langfuse: ${result.invalidLines} line${result.invalidLines === 1 ? '' : 's'} of ${path} could not be read and ${
+        result.invalidLines === 1 ? 'was' : 'were'
+      } not sent${result.invalidPath ? `; kept in ${result.invalidPath}` : ''}.`,
+    );
+  }
   if (result.remaining > 0) {
     options.log(
       `Langfuse: ${result.remaining} still not acknowledged, kept in ${path}; run \`baton push ${options.dir}\` again later.`,
     );
     return { exitCode: 1, kinds, remaining: result.remaining };
   }
-  return { exitCode: 0, kinds, remaining: 0 };
+  return { exitCode: result.invalidLines > 0 ? 1 : 0, kinds, remaining: 0 };
 }

@@ -41,7 +41,9 @@ export function runScoreId(runId: string, strategy: string, name: string): strin
  * delivery as long as Langfuse acknowledges something. The line it logs counts what Langfuse
  * acknowledged, per kind — spans, dataset items, run items, scores; what it did not is in the run
  * folder's pending file, for `baton push`. The floor probes and the recorded bot answer without a
- * team, have no traces and are not pushed. Never throws: local results stand whatever Langfuse does.
+ * team, have no traces and are not pushed. Never throws: local results stand whatever Langfuse does;
+ * resolves `complete: false` when Langfuse did not acknowledge everything, so the command can exit
+ * non-zero (a lost push is never silent).
  */
 export async function pushToLangfuse(options: {
   summary: RunSummary;
@@ -54,7 +56,7 @@ export async function pushToLangfuse(options: {
   /** The run folder, named in the line that says how to push what is left. */
   out: string;
   log: (line: string) => void;
-}): Promise<void> {
+}): Promise<{ complete: boolean }> {
   const { summary, experiment } = options;
   const { reporter, datasetName, runId } = experiment;
   // Without a dataset before the run there were no items either: build both from the file.
@@ -152,11 +154,15 @@ export async function pushToLangfuse(options: {
     `Langfuse: dataset "${datasetName}", ${runs} (acknowledged: ${acknowledgedCounts(result, options.spans)}).`,
   );
   // Also what an interrupted earlier attempt of a resumed run kept.
-  if (result.pending && existsSync(result.pending.path)) {
+  const kept = result.pending !== undefined && existsSync(result.pending.path);
+  if (kept) {
     options.log(
-      `Langfuse: what it did not acknowledge is kept in ${result.pending.path}; send it with \`baton push ${options.out}\`.`,
+      `Langfuse: what it did not acknowledge is kept in ${result.pending!.path}; send it with \`baton push ${options.out}\`.`,
     );
   }
+  const spans = options.spans?.langfuse;
+  const spansMissing = spans === undefined ? 0 : spans.dropped + spans.pending;
+  return { complete: !result.incomplete && spansMissing === 0 && !kept };
 }
 
 /**

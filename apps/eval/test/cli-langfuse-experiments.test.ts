@@ -255,7 +255,8 @@ describe('baton eval with Langfuse: every strategy is a Langfuse v4 experiment r
           { cwd: temp.path, env: envFor(server) },
         );
 
-        expect(run.code, run.stderr).toBe(0);
+        // Langfuse took nothing: the run's results are complete, the push is not (exit 4).
+        expect(run.code, run.stderr).toBe(4);
         expect(
           run.stderr.split('\n').filter((line) => line.includes('did not take the dataset')),
         ).toHaveLength(1);

@@ -167,32 +167,40 @@ export class LangfusePendingLog {
 }
 
 /**
- * Streams a pending file's records, validated; a torn last line (a process killed mid-write) is
- * skipped, any other malformed line is reported through `onInvalid` and skipped.
+ * Streams a pending file's records, validated; every line that is not a record — a malformed one,
+ * or a torn last line (a process killed mid-write) — is skipped and reported through `onInvalid`
+ * with its text, so that a caller who rewrites or removes the file can keep it.
  */
 export async function* readLangfusePending(
   path: string,
-  options: { onInvalid?: (line: number, reason: string) => void } = {},
+  options: { onInvalid?: (line: number, reason: string, text: string) => void } = {},
 ): AsyncGenerator<LangfusePendingRecord> {
   if (!existsSync(path)) return;
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
-  let held: { line: number; reason: string } | undefined;
+  let held: { line: number; reason: string; text: string } | undefined;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
-    if (held) options.onInvalid?.(held.line, held.reason);
+    if (held) options.onInvalid?.(held.line, held.reason, held.text);
     held = undefined;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      // Possibly the torn last line: only reported if another line follows.
-      held = { line: lineNumber, reason: 'not JSON' };
+      // Possibly the torn last line: said as such if no other line follows.
+      held = { line: lineNumber, reason: 'not JSON', text: line };
       continue;
     }
     const parsed = langfusePendingRecordSchema.safeParse(value);
     if (parsed.success) yield parsed.data;
-    else options.onInvalid?.(lineNumber, z.prettifyError(parsed.error).replace(/\n/g, '; '));
+    else options.onInvalid?.(lineNumber, z.prettifyError(parsed.error).replace(/\n/g, '; '), line);
   }
+  // A torn last line cannot be sent either, but it is not nothing: the caller decides what to keep.
+  if (held)
+    options.onInvalid?.(
+      held.line,
+      'not JSON (a torn last line: the process was killed mid-write?)',
+      held.text,
+    );
 }

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { Clock } from './clock.js';
 import { type DeliveryOutcome, DeliveryQueue } from './delivery-queue.js';
@@ -55,8 +55,13 @@ export interface PushLangfusePendingResult {
   kinds: Record<LangfusePendingKind, PushedKind>;
   /** Records still in the file (0: the file is gone). */
   remaining: number;
-  /** Lines that were not pending records (reported through the logger, dropped). */
+  /**
+   * Lines that were not pending records (a malformed record, a torn last line): not sent, reported
+   * through the logger and kept verbatim in {@link invalidPath}, never dropped with the file.
+   */
   invalidLines: number;
+  /** Where the invalid lines are kept (`<path>.invalid`), when there were any. */
+  invalidPath?: string;
 }
 
 /** Spans per OTLP request when pushing (the same as the live export). */
@@ -113,11 +118,24 @@ export async function pushLangfusePending(
     kind: TKind,
   ): AsyncGenerator<Extract<LangfusePendingRecord, { kind: TKind }>> {
     for await (const record of readLangfusePending(options.path, {
-      onInvalid: (line, reason) => {
+      onInvalid: (line, reason, text) => {
         // Reported once, on the first pass over the file.
         if (kind !== langfusePendingKinds[0]) return;
         result.invalidLines += 1;
-        logger.warn(`${options.path}:${line} is not a pending Langfuse record (${reason}); it is dropped.`);
+        // The pending file is rewritten or removed below: what cannot be sent is kept aside, whole.
+        const invalidPath = `${options.path}.invalid`;
+        let kept = true;
+        try {
+          appendFileSync(invalidPath, `${text}\n`);
+          result.invalidPath = invalidPath;
+        } catch {
+          kept = false;
+        }
+        logger.warn(
+          `${options.path}:${line} is not a pending Langfuse record (${reason}); it is not sent${
+            kept ? ` and kept in ${invalidPath}` : ''
+          }.`,
+        );
       },
     })) {
       if (record.kind === kind) {

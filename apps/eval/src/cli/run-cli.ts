@@ -23,7 +23,8 @@ export interface CliIo {
 
 /**
  * Runs the `baton` command line and returns its exit code: 0 success, 1 a quality gate failed,
- * 2 a usage or input error (with a one-line reason on stderr), 130 interrupted.
+ * 2 a usage or input error (with a one-line reason on stderr), 4 Langfuse did not acknowledge
+ * everything the run pushed (the rest is kept for `baton push`), 130 interrupted.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -162,6 +163,8 @@ function verdictLine(
   exitCode: number,
 ): string {
   if (exitCode === 130) return 'Interrupted: the items finished so far are written; continue with --resume.';
+  if (exitCode === 4)
+    return 'Langfuse did not acknowledge everything (see above); local results are complete. Send the rest with baton push <run folder>.';
   if (summary.interrupted)
     return 'Incomplete run (it was interrupted): gates cannot pass; continue it with baton eval --resume.';
   if (summary.gate.checks.length === 0) return 'No gates set.';
