@@ -234,7 +234,8 @@ describe('createCassetteFetch', () => {
     await modelOn('record').generate(question);
     expect((await readFile(cassettePath, 'utf8')).trim().split('\n')).toHaveLength(1);
     const appending = createCassetteFetch({ mode: 'record', path: cassettePath, append: true });
-    await appending(`${server.url}/models`);
+    // The entry is written once the body is read to its end.
+    await (await appending(`${server.url}/models`)).text();
     expect((await readFile(cassettePath, 'utf8')).trim().split('\n')).toHaveLength(2);
   });
 

@@ -64,12 +64,26 @@ const cassetteEntrySchema = z.object({
     query: z.record(z.string(), z.string()),
     body: z.unknown(),
   }),
-  response: z.object({
-    status: z.number().int(),
-    headers: z.record(z.string(), z.string()),
-    body: z.string(),
-    bodyEncoding: z.enum(['utf8', 'base64']).optional(),
-  }),
+  /** Absent when the transport failed before any answer (see `error`). */
+  response: z
+    .object({
+      status: z.number().int(),
+      headers: z.record(z.string(), z.string()),
+      body: z.string(),
+      bodyEncoding: z.enum(['utf8', 'base64']).optional(),
+    })
+    .optional(),
+  /**
+   * The transport failed: before an answer (no `response`), or in the middle of its body (the
+   * `response` holds what arrived). Replayed as the same failure, so a call that failed while
+   * recording fails alike on replay instead of missing the cassette.
+   */
+  error: z
+    .object({
+      message: z.string(),
+      cause: z.object({ message: z.string(), code: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 
 type CassetteEntry = z.output<typeof cassetteEntrySchema>;
@@ -120,21 +134,50 @@ function recorder(
   // One chain of writes: every entry is one appendFile of one whole line, in completion order.
   let prepared: Promise<void> | undefined;
   let writes: Promise<void> = Promise.resolve();
-  const write = (entry: CassetteEntry): Promise<void> => {
-    prepared ??= mkdir(dirname(path), { recursive: true }).then(() =>
-      append ? undefined : writeFile(path, ''),
+  // A cassette that cannot be written is the caller's to fix, never a connection failure: thrown
+  // from a fetch as is, the SDK would call it one and the call would be retried, sending (and
+  // paying for) the same request again for an answer nobody records.
+  const cannotWrite = (error: unknown) =>
+    new ProviderError(
+      'invalid-cassette',
+      `Cannot write the cassette ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
-    const written = writes.then(() => prepared).then(() => appendFile(path, `${JSON.stringify(entry)}\n`));
+  const prepare = (): Promise<void> => {
+    prepared ??= mkdir(dirname(path), { recursive: true })
+      .then(() => (append ? appendFile(path, '') : writeFile(path, '')))
+      .catch((error: unknown) => {
+        throw cannotWrite(error);
+      });
+    return prepared;
+  };
+  const write = (entry: CassetteEntry): Promise<void> => {
+    const written = writes.then(prepare).then(() =>
+      appendFile(path, `${JSON.stringify(entry)}\n`).catch((error: unknown) => {
+        throw cannotWrite(error);
+      }),
+    );
     // One failed write fails its own call, not every later one.
     writes = written.catch(() => {});
     return written;
   };
   return async (input, init) => {
     const request = await normalizeRequest(input, init);
-    const response = await inner(input, init);
+    // Before the request is sent: a cassette that cannot be written costs no call to the host.
+    await prepare();
+    const key = requestKey(request);
+    // An abort (the caller's, or the attempt's own timeout) is not the host's doing: not recorded.
+    const aborted = () => init?.signal?.aborted === true;
+    let response: Response;
+    try {
+      response = await inner(input, init);
+    } catch (error) {
+      if (!aborted()) await write({ key, request, error: describeFailure(error) });
+      throw error;
+    }
     const headers = storableHeaders(response.headers);
     const toEntry = (bytes: Uint8Array): CassetteEntry => ({
-      key: requestKey(request),
+      key,
       request,
       response: { status: response.status, headers, ...encodeBody(bytes) },
     });
@@ -142,31 +185,78 @@ function recorder(
       await write(toEntry(new Uint8Array()));
       return response;
     }
-    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      await write(toEntry(bytes));
-      return new Response(bytes, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-    }
-    // A stream reaches the caller as it arrives; the entry is written when it ends, before the
-    // caller sees the end, so a finished call is always on tape. A cancelled stream is not recorded.
+    // Every body (a stream, or a JSON answer) reaches the caller as it arrives, so the caller's idle
+    // timer watches it as it would without a cassette; the entry is written when it ends, before the
+    // caller sees the end, so a finished call is always on tape. A body cut off by the host is
+    // recorded with its failure; a cancelled one is not recorded.
+    const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
-    const copy = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        chunks.push(chunk);
-        controller.enqueue(chunk);
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          if (!aborted()) {
+            await write({ ...toEntry(concat(chunks)), error: describeFailure(error) }).catch(() => {});
+          }
+          controller.error(error);
+          return;
+        }
+        if (chunk.done) {
+          try {
+            await write(toEntry(concat(chunks)));
+          } catch (error) {
+            controller.error(error);
+            return;
+          }
+          controller.close();
+          return;
+        }
+        chunks.push(chunk.value);
+        controller.enqueue(chunk.value);
       },
-      flush: () => write(toEntry(concat(chunks))),
+      cancel: (reason) => reader.cancel(reason),
     });
-    return new Response(response.body.pipeThrough(copy), {
+    return new Response(body, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
   };
+}
+
+/** The bytes that arrived, then the failure (only once they are read: an error discards what is queued). */
+function failingBody(bytes: Uint8Array, failure: Error): ReadableStream<Uint8Array> {
+  let sent = bytes.byteLength === 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) {
+        controller.error(failure);
+        return;
+      }
+      sent = true;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
+/** What a failed transport threw, as far as a replay needs it (fetch's `TypeError` and its socket cause). */
+function describeFailure(error: unknown): NonNullable<CassetteEntry['error']> {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!(cause instanceof Error)) return { message };
+  const code = (cause as { code?: unknown }).code;
+  return { message, cause: { message: cause.message, ...(typeof code === 'string' ? { code } : {}) } };
+}
+
+/** The recorded failure, rebuilt as fetch reports one: `TypeError('fetch failed' | 'terminated')` with the socket's error as cause. */
+function replayedFailure(error: NonNullable<CassetteEntry['error']>): TypeError {
+  const cause =
+    error.cause === undefined
+      ? undefined
+      : Object.assign(new Error(error.cause.message), error.cause.code ? { code: error.cause.code } : {});
+  return new TypeError(error.message, cause === undefined ? undefined : { cause });
 }
 
 function replayer(path: string): NonNullable<CassetteOptions['fetch']> {
@@ -183,12 +273,15 @@ function replayer(path: string): NonNullable<CassetteOptions['fetch']> {
     const served = loaded.served.get(key) ?? 0;
     loaded.served.set(key, served + 1);
     const entry = entries[Math.min(served, entries.length - 1)]!;
+    if (entry.response === undefined) throw replayedFailure(entry.error ?? { message: 'fetch failed' });
     const body =
       entry.response.bodyEncoding === 'base64'
         ? Buffer.from(entry.response.body, 'base64')
         : new TextEncoder().encode(entry.response.body);
     const noBody = entry.response.status === 204 || entry.response.status === 304;
-    return new Response(noBody ? null : body, {
+    const failure = entry.error;
+    const replayed = failure === undefined ? body : failingBody(body, replayedFailure(failure));
+    return new Response(noBody ? null : replayed, {
       status: entry.response.status,
       headers: entry.response.headers,
     });

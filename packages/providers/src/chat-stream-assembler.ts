@@ -59,6 +59,14 @@ export class ChatStreamAssembler {
     return parts;
   }
 
+  /**
+   * Whether a chunk said why the answer ended (`finish_reason`): every complete answer has one, so a
+   * stream that ends without it was cut short (a gateway closing it properly in mid-answer).
+   */
+  get finished(): boolean {
+    return this.#finishReason !== undefined && this.#finishReason !== null;
+  }
+
   /** The whole answer, once the stream has ended. */
   finish(): ChatResponse {
     const toolCalls: ToolCall[] = this.#toolCalls

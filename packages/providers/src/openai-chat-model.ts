@@ -120,6 +120,14 @@ async function* stream(
     // The SDK ends a stream quietly when its signal aborts, so an end may really be a cut-off.
     if (signal?.aborted) throw abortReason(signal);
     if (attempt.timedOut) throw classifyAttemptError(undefined, attempt, signal, context);
+    // Text has reached the caller, so this is reported rather than retried.
+    if (!assembler.finished) {
+      throw new ProviderCallError(
+        'invalid-response',
+        `${context.hostLabel} ended the stream before it finished the answer (no finish_reason): the answer is cut short.`,
+        { isRetryable: false },
+      );
+    }
     finished = true;
     yield { type: 'finish', response: assembler.finish() };
   } finally {

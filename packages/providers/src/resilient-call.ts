@@ -157,7 +157,10 @@ export function classifyAttemptError(
     context.pauseOnRateLimit &&
     mapped instanceof ProviderCallError &&
     mapped.status === 429 &&
-    mapped.retryAfterMs !== undefined
+    mapped.retryAfterMs !== undefined &&
+    // A wait the retry policy refuses fails this call at once; holding every other call to the
+    // host for it would block the run for that long instead (an hour for a spent daily quota).
+    mapped.retryAfterMs <= context.retry.maxRetryAfterMs
   ) {
     // Every call to this host would meet the same limit: hold them all, not just this one.
     context.limiter.pauseFor(mapped.retryAfterMs);
