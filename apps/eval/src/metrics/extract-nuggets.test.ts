@@ -64,6 +64,21 @@ describe('extractNuggets', () => {
     ]);
   });
 
+  it('finds dates written with a month name and 12-hour times', () => {
+    expect(extractNuggets('Your refund was issued on 14 March and arrives by 8 pm on 2024-03-20.')).toEqual([
+      { text: '14 March', kind: 'date' },
+      { text: '8 pm', kind: 'time' },
+      { text: '2024-03-20', kind: 'date' },
+    ]);
+    expect(extractNuggets('Der Termin ist am 14. März 2025 um 8:00 Uhr.')).toEqual([
+      { text: '14. März 2025', kind: 'date' },
+      { text: '8:00', kind: 'time' },
+    ]);
+    expect(extractNuggets('The new prices apply from March 1, 2025. You may 2-step verify.')).toEqual([
+      { text: 'March 1, 2025', kind: 'date' },
+    ]);
+  });
+
   it('keeps each fact once and at most six', () => {
     expect(extractNuggets('Payouts take 2 business days. Really: payouts take 2 business days.')).toEqual([
       { text: '2 business days', kind: 'duration' },

@@ -4,6 +4,30 @@ import { splitSentences } from './split-sentences.js';
 /** At most this many nuggets are extracted from one reference. */
 const maxNuggets = 6;
 
+// Month names of the seven corpus languages, with and without accents ("may" and "mar" only next
+// to a day number, as every date pattern below requires).
+const monthNames = [
+  'january|february|march|april|may|june|july|august|september|october|november|december',
+  'jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec',
+  'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre',
+  'januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember',
+  'janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre',
+  'gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre',
+  'januari|februari|maart|mei|augustus',
+  'janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro',
+]
+  .join('|')
+  .split('|')
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+
+function capitalised(names: string): string {
+  return names
+    .split('|')
+    .map((name) => name[0]!.toUpperCase() + name.slice(1))
+    .join('|');
+}
+
 // Each pattern finds one kind of checkable fact in a reply. Order matters: earlier kinds win
 // where two overlap (a URL is not also read as a menu path).
 const patterns: readonly { kind: string; pattern: RegExp }[] = [
@@ -36,9 +60,28 @@ const patterns: readonly { kind: string; pattern: RegExp }[] = [
   // Codes: error codes, order and invoice numbers, device models (E-104, INV-2024-118342, R2).
   // (`#` is not a word character: "#48213" starts after no word boundary, so it stands outside `\b`.)
   { kind: 'code', pattern: /(?:\b(?:[A-Z]{1,5}-?\d{2,}(?:-\d+)*|[A-Z]+\d[A-Z\d]*)|#\d{3,})\b/g },
-  // Times and dates.
-  { kind: 'time', pattern: /\b\d{1,2}[:.]\d{2}(?:\s?[–-]\s?\d{1,2}[:.]\d{2})?(?:\s?(?:CET|CT|UTC|h))?/g },
+  // Times and dates, numeric or with a month's name ("14 March 2025", "am 14. März", "March 14").
+  {
+    kind: 'time',
+    pattern:
+      /\b\d{1,2}[:.]\d{2}(?:\s?[–-]\s?\d{1,2}[:.]\d{2})?(?:\s?(?:CET|CT|UTC|h|[ap]\.?m\b\.?))?|\b\d{1,2}\s?[ap]\.?m\b\.?/gi,
+  },
   { kind: 'date', pattern: /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b/g },
+  {
+    kind: 'date',
+    pattern: new RegExp(
+      `\\b\\d{1,2}(?:st|nd|rd|th|er|º|\\.)?[ \\t\\u00a0]+(?:of[ \\t\\u00a0]+|de[ \\t\\u00a0]+)?(?:${monthNames})(?![\\p{L}\\p{M}])\\.?(?:[ \\t\\u00a0]+\\d{4}\\b)?`,
+      'giu',
+    ),
+  },
+  // Month first ("March 14, 2025") only with a capital, so that "you may 2-step verify" is no date.
+  {
+    kind: 'date',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{M}])(?:${capitalised(monthNames)})\\.?[ \\t\\u00a0]+\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?[ \\t\\u00a0]+\\d{4}\\b)?`,
+      'gu',
+    ),
+  },
 ];
 
 /** A nugget found in a reference text, with the kind of fact it is. */
@@ -50,10 +93,11 @@ export interface ExtractedNugget {
 /**
  * Extracts the checkable facts of a reference reply, for datasets whose replies carry no
  * annotated nuggets: URLs, e-mail addresses, menu paths, quoted UI labels, amounts and
- * percentages, numbers with a time unit, codes, times and dates (at most six, in reply order,
- * without repeats). A reply with none of these gets up to three of its sentences with the most
- * content words as nuggets (kind `sentence`), so every reply with content can be scored; a reply
- * with no content words (a greeting) gets none.
+ * percentages, numbers with a time unit, codes, times (also "8 pm") and dates (also "14 March",
+ * "am 14. März") (at most six, in reply order, without repeats). A reply with none of these gets
+ * up to three of its sentences with the most content words as nuggets (kind `sentence`); only
+ * sentences with at least three content words count, so a greeting gets none, and neither does a
+ * reply whose every sentence is shorter ("Please restart the app.").
  *
  * The summary labels such nuggets as extracted, not annotated: they are a weaker standard.
  *

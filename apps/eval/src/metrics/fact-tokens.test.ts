@@ -57,6 +57,21 @@ describe('factTokens', () => {
     expect(values('seven, sieben, sept, 7')).toEqual(['7', '7', '7', '7']);
   });
 
+  it('reads am/pm after minutes, thousands before decimals, and digits of any script', () => {
+    expect(values('8:00 pm, 8:30 p.m., 12:15 am, 8:00 AM')).toEqual(['t2000', 't2030', 't0015', 't0800']);
+    expect(values('8:00 pm')).toEqual(values('20:00'));
+    expect(values('$1,000.50')).toEqual(values('$1000.50'));
+    expect(values('1.000,50 €')).toEqual(values('1000,50 €'));
+    expect(values('1 000,50 €')).toEqual(['1000.5', '€']);
+    // A thousands group is three digits, not the start of four.
+    expect(values('1.2345')).not.toEqual(values('12345'));
+    expect(values('0,125')).toEqual(values('0.125'));
+    expect(values('14-03-2024')).toEqual(values('14/03/2024'));
+    expect(values('INV-14-03-24')).toEqual(['inv140324']);
+    expect(values('٣ أيام')).toEqual(['3', 'ايام']);
+    expect(values('۱۴۰۳ ३')).toEqual(['1403', '3']);
+  });
+
   it('drops punctuation and menu-path separators', () => {
     const path = values('Back Office → Payouts');
     expect(values('Back Office > Payouts')).toEqual(path);
@@ -85,6 +100,12 @@ describe('sameWord', () => {
 describe('foldText', () => {
   it('folds case, accents and compatibility characters', () => {
     expect(foldText('ÉLECTRONIQUE Ÿ ﬁle Straße')).toBe('electronique y file straße');
+    expect(foldText('Ελλάδα ПОИСК Ñandú')).toBe('ελλαδα поиск nandu');
+  });
+
+  it('keeps the marks that are part of a letter in other scripts', () => {
+    expect(foldText('ガス')).not.toBe(foldText('カス'));
+    expect(foldText('काम')).not.toBe(foldText('कम'));
   });
 });
 

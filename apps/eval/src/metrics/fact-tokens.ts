@@ -113,17 +113,38 @@ const extraStopWords = [
 ];
 
 const asciiOnly = /^[ -~\t\n\r]*$/;
+const foldedMarks = /[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]+/g;
 
 /** Folds case and accents the way every fact comparison here does. */
 export function foldText(text: string): string {
   // ASCII is its own NFKC, NFD and NFC form and has no combining marks: only the case changes.
   if (asciiOnly.test(text)) return text.toLowerCase();
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .normalize('NFC');
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      // Accents only (Latin, Greek, Cyrillic; Arabic and Hebrew vowel points): in other scripts a
+      // mark is part of the letter, and dropping it made "ガス" "カス" and "काम" "कम".
+      .replace(foldedMarks, '')
+      .normalize('NFC')
+      .replace(/(?![0-9])\p{Nd}/gu, asciiDigit)
+  );
+}
+
+/**
+ * The ASCII digit of a decimal digit of any script ("٣", "۳", "३" → "3"): Unicode keeps every
+ * script's digits in runs of ten from 0 to 9, so its value is its distance from its run's start.
+ * Without this the tokenizer, which reads ASCII digits, dropped them: "٣ أيام" lost its number.
+ */
+function asciiDigit(digit: string): string {
+  let code = digit.codePointAt(0)!;
+  let offset = 0;
+  while (/\p{Nd}/u.test(String.fromCodePoint(code - 1))) {
+    code -= 1;
+    offset += 1;
+  }
+  return String(offset % 10);
 }
 
 const stopWords: ReadonlySet<string> = new Set(
@@ -164,15 +185,15 @@ function canonicaliseNumbers(spaced: string): string {
       validDate(+month, +day) ? ` d${twoDigits(+month)}${twoDigits(+day)} ${year} ` : _match,
   );
   // 14/03/2024, 14.03.2024, 14-03-24: day first (every language of the corpus but US English);
-  // read month first only when the first part cannot be a month.
-  text = text.replace(
-    /\b(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\b/g,
-    (match, first: string, second: string, year: string) => {
-      const [day, month] = +second > 12 && +first <= 12 ? [+second, +first] : [+first, +second];
-      if (!validDate(month, day)) return match;
-      return ` d${twoDigits(month)}${twoDigits(day)} ${year.length === 2 ? `20${year}` : year} `;
-    },
-  );
+  // read month first only when the first part cannot be a month. A hyphenated date stands alone
+  // (not inside a code such as INV-14-03-24).
+  const numericDate = (match: string, first: string, second: string, year: string): string => {
+    const [day, month] = +second > 12 && +first <= 12 ? [+second, +first] : [+first, +second];
+    if (!validDate(month, day)) return match;
+    return ` d${twoDigits(month)}${twoDigits(day)} ${year.length === 2 ? `20${year}` : year} `;
+  };
+  text = text.replace(/\b(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\b/g, numericDate);
+  text = text.replace(/(?<![\p{L}\d-])(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})(?![\p{L}\d-])/gu, numericDate);
   // 14/03 without a year, slash only (14.03 and 14-03 read as a decimal and a range; a/b/c as a
   // path), the same way round as above.
   text = text.replace(
@@ -200,12 +221,24 @@ function canonicaliseNumbers(spaced: string): string {
       return validDate(month, +day) ? ` d${twoDigits(month)}${twoDigits(+day)} ` : match;
     },
   );
-  // Times: 8:00, 08.00 h, 8am, 8 p.m. (a dot only before "h": 12.50 alone is an amount).
+  // Times: 8:00, 08.00 h, 8:30 pm, 8am, 8 p.m. (a dot only before "h": 12.50 alone is an amount).
+  // A 12-hour clock's "am"/"pm" after the minutes belongs to the time ("8:00 pm" is 20:00).
   text = text.replace(
-    /\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s?h\b))/g,
-    (match, hour: string, afterColon: string | undefined, beforeH: string | undefined) => {
+    /\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s?h\b))(?:\s?([ap])\.?m\b\.?)?/g,
+    (
+      match,
+      hour: string,
+      afterColon: string | undefined,
+      beforeH: string | undefined,
+      half: string | undefined,
+    ) => {
       const minute = afterColon ?? beforeH ?? '';
-      return +hour < 24 && +minute < 60 ? ` t${twoDigits(+hour)}${minute} ` : match;
+      let value = +hour;
+      if (half !== undefined) {
+        if (value < 1 || value > 12) return match;
+        value = (value % 12) + (half === 'p' ? 12 : 0);
+      }
+      return value < 24 && +minute < 60 ? ` t${twoDigits(value)}${minute} ` : match;
     },
   );
   text = text.replace(/\b(\d{1,2})\s?(a\.?m\.?|p\.?m\.?)(?=\W)/g, (match, hour: string, half: string) => {
@@ -214,11 +247,30 @@ function canonicaliseNumbers(spaced: string): string {
     const pm = half.startsWith('p');
     return ` t${twoDigits((value % 12) + (pm ? 12 : 0))}00 `;
   });
-  // Thousands separators: 10,000 / 10.000 / 10 000 → 10000 (groups of exactly three digits).
-  text = text.replace(/\b\d{1,3}(?:([,.\u00a0\u202f ])\d{3})+(?![\d,.]\d)/g, (match, separator: string) => {
-    const groups = match.split(separator);
-    return groups.every((group, index) => index === 0 || group.length === 3) ? groups.join('') : match;
-  });
+  // Thousands separators: 10,000 / 10.000 / 10 000 → 10000 (groups of exactly three digits), also
+  // before a decimal part with the other mark: 1,000.50 / 1.000,50 → 1000.50. A group is three
+  // digits and no more (1.2345 is not 12345), and after a lone 0 the mark is a decimal one
+  // (0,125 = 0.125).
+  text = text.replace(
+    /\b(\d{1,3}(?:([,.\u00a0\u202f ])\d{3})+)(?:([.,])(\d+))?(?!\d|[,.]\d)/g,
+    (
+      match,
+      whole: string,
+      separator: string,
+      decimalMark: string | undefined,
+      fraction: string | undefined,
+    ) => {
+      const groups = whole.split(separator);
+      if (!groups.every((group, index) => index === 0 || group.length === 3)) return match;
+      if (groups[0] === '0') {
+        return groups.length === 2 && decimalMark === undefined && (separator === ',' || separator === '.')
+          ? `0.${groups[1]}`
+          : match;
+      }
+      if (decimalMark === undefined) return groups.join('');
+      return decimalMark === separator ? match : `${groups.join('')}.${fraction}`;
+    },
+  );
   // Decimal commas and trailing zeros: 1,49 → 1.49; 49,00 → 49; 1.50 → 1.5.
   text = text.replace(/\b(\d+)[.,](\d{1,2})\b(?![.,]\d)/g, (_match, whole: string, fraction: string) => {
     const trimmed = fraction.replace(/0+$/, '');

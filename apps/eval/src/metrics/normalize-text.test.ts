@@ -36,6 +36,23 @@ describe('tokenizeWords', () => {
     expect(tokenizeWords('Привет, мир')).toEqual(['привет', 'мир']);
   });
 
+  it('cuts scripts written without spaces into words, and matches a Turkish capital İ', () => {
+    expect(tokenizeWords('返金は3日以内に処理されます')).toEqual([
+      '返金',
+      'は',
+      '3',
+      '日',
+      '以内',
+      'に',
+      '処理',
+      'さ',
+      'れ',
+      'ます',
+    ]);
+    expect(tokenizeWords('สวัสดีครับ ผมชื่อสมชาย')).toEqual(['สวัสดี', 'ครับ', 'ผม', 'ชื่อ', 'สมชาย']);
+    expect(tokenizeWords('İADE İstanbul')).toEqual(tokenizeWords('iade istanbul'));
+  });
+
   it('returns no words for text without letters or digits', () => {
     expect(tokenizeWords('  ...!? ')).toEqual([]);
     expect(tokenizeWords('')).toEqual([]);

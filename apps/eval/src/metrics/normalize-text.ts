@@ -15,15 +15,31 @@ export interface NormalizeTextOptions {
 // "hola,mundo" gives two words; deleting it would glue words together ("lhomme").
 const punctuation = /\p{P}+/gu;
 const whitespace = /\s+/gu;
+const dottedI = /i\u0307/g;
 // A word is a run of letters, combining marks and digits in any script. Marks are included
 // because NFKC leaves some letter + accent pairs decomposed (no precomposed form exists).
 const word = /[\p{L}\p{M}\p{N}]+/gu;
+
+// Scripts written without spaces between words: a run of their letters is a phrase or a whole
+// sentence ("返金は3日以内に処理されます"), so it is cut into words by ICU's dictionary-based word
+// segmenter, as sacreBLEU's `asian_support` and ROUGE's CJK tokenisers cut it into characters.
+const spaceless =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 /** Texts whose words {@link tokenizeWords} remembers: a few MB at most. */
 const recentWords = new RecentResults<string, readonly string[]>(1024);
 
 function splitWords(text: string): readonly string[] {
-  return normalizeText(text).match(word) ?? [];
+  const words = normalizeText(text).match(word) ?? [];
+  if (!words.some((run) => spaceless.test(run))) return words;
+  return words.flatMap((run) =>
+    spaceless.test(run)
+      ? Array.from(wordSegmenter.segment(run), ({ segment }) => segment.match(word)?.[0] ?? '').filter(
+          (segment) => segment !== '',
+        )
+      : [run],
+  );
 }
 
 /**
@@ -47,6 +63,8 @@ export function normalizeText(text: string, options: NormalizeTextOptions = {}):
   const normalized = text
     .normalize('NFKC')
     .toLowerCase()
+    // "İ" lower-cases to "i" + U+0307 (a dot above): without it the Turkish capital matches "i".
+    .replace(dottedI, 'i')
     .replace(punctuation, ' ')
     .replace(whitespace, ' ')
     .trim();
@@ -60,7 +78,9 @@ export function normalizeText(text: string, options: NormalizeTextOptions = {}):
 
 /**
  * Splits text into normalised words (see {@link normalizeText}): runs of Unicode letters, marks
- * and digits. Symbols and emoji are not words and are dropped.
+ * and digits, and in scripts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese)
+ * the words ICU's word segmenter finds in such a run. Symbols and emoji are not words and are
+ * dropped.
  *
  * @param text - Any text.
  * @param options - Optional stop words to drop.

@@ -21,6 +21,25 @@ describe('matchNuggets', () => {
     });
   });
 
+  it('matches the same time, amount and number however they are written', () => {
+    expect(verdict('Our support line is open until 20:00.', 'support line open until 8:00 pm')).toBe(
+      'present',
+    );
+    expect(verdict('Our support line is open until 8 pm.', 'support line open until 8:00 pm')).toBe(
+      'present',
+    );
+    expect(verdict('Our support line is open until 8:00 AM.', 'support line open until 8:00 pm')).toBe(
+      'contradicted',
+    );
+    expect(verdict('The total is $1000.50.', 'the total is $1,000.50')).toBe('present');
+    expect(verdict('Der Betrag ist 1000,50 €.', 'Betrag 1.000,50 €')).toBe('present');
+    expect(verdict('The exchange rate is 1.2345 per unit', 'exchange rate 12345 per unit')).toBe(
+      'contradicted',
+    );
+    expect(verdict('Your parcel arrives in ٥ أيام', 'parcel arrives in ٣ أيام')).toBe('contradicted');
+    expect(verdict('Your appointment is on 14/03/2024.', 'appointment on 14-03-2024')).toBe('present');
+  });
+
   it('has no recall when there are no nuggets', () => {
     expect(matchNuggets('Anything.', [])).toEqual({ recall: null, judgements: [] });
   });

@@ -23,6 +23,20 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('keeps a title and a German day number with the words after them', () => {
+    expect(splitSentences('Dr. Smith will call you. Hola Sr. García. Thanks!')).toEqual([
+      'Dr. Smith will call you.',
+      'Hola Sr. García.',
+      'Thanks!',
+    ]);
+    expect(splitSentences('Wir zahlen am 3. Juni aus. Der Betrag ist 12. Danke.')).toEqual([
+      'Wir zahlen am 3. Juni aus.',
+      'Der Betrag ist 12.',
+      'Danke.',
+    ]);
+    expect(splitSentences('No. That is not possible.')).toEqual(['No.', 'That is not possible.']);
+  });
+
   it('gives nothing for blank text', () => {
     expect(splitSentences(' \r\n ')).toEqual([]);
   });

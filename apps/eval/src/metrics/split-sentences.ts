@@ -1,9 +1,20 @@
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+// ICU ends a sentence at any "word." followed by a space and a capital, unless its locale's
+// suppression list says otherwise, and V8 ships no such list: "Dr. Smith" and the German ordinal
+// day of "am 14. März" came out as two sentences. A piece ending in a title, or in a day number
+// right before a month's name, is joined to the next.
+const title =
+  /(?:^|[\s(«"“])(?:dr|dra|mr|mrs|ms|mx|prof|sr|sra|srta|jr|hr|fr|frl|mme|mlle|sig|sig\.ra|dott|ing|mag)\.\s*$/iu;
+const dayNumber = /(?:^|\s)\d{1,2}\.\s*$/u;
+const monthName =
+  /^(?:jan(?:uar|uary)?|jänner|feb(?:ruar|ruary)?|mär(?:z)?|maerz|märz|apr(?:il)?|mai|juni?|juli?|aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|januari|februari|maart|mei|augustus|oktober|december)\b/iu;
+
 /**
  * Splits a reply into sentences: every line on its own (bullets, numbered steps, sign-offs), each
  * line into sentences by `Intl.Segmenter` (ICU's sentence rules: "e.g.", "1.49 %" and "Back
- * Office → Payouts." are handled as a reader would). Blank pieces are dropped; text is trimmed.
+ * Office → Payouts." are handled as a reader would), with titles ("Dr. Smith") and German day
+ * numbers ("14. März") kept with what follows. Blank pieces are dropped; text is trimmed.
  *
  * @example
  * ```ts
@@ -14,10 +25,17 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   for (const line of text.split(/\r?\n/)) {
-    for (const { segment } of segmenter.segment(line)) {
-      const trimmed = segment.trim();
+    const pieces = Array.from(segmenter.segment(line), ({ segment }) => segment);
+    let sentence = '';
+    pieces.forEach((piece, index) => {
+      sentence += piece;
+      const next = pieces[index + 1]?.trimStart();
+      if (next !== undefined && (title.test(sentence) || (dayNumber.test(sentence) && monthName.test(next))))
+        return;
+      const trimmed = sentence.trim();
       if (trimmed !== '') sentences.push(trimmed);
-    }
+      sentence = '';
+    });
   }
   return sentences;
 }

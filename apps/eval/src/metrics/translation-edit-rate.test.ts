@@ -379,6 +379,8 @@ describe('humanCleanup', () => {
     // Words: bot [restart, the, router], human [please, restart, the, router]:
     // 1 insertion ÷ 4 words. Case and punctuation cost nothing.
     expect(humanCleanup('Restart the router.', 'Please restart the router!')).toBe(0.25);
+    // The TSDoc example: "wait" and "then" each move once (sacreBLEU also counts 2 edits).
+    expect(humanCleanup('Restart the router, then wait.', 'Wait, then restart the router.')).toBe(0.4);
   });
 
   it('handles accented Spanish text and shifts', () => {

@@ -172,7 +172,7 @@ export function translationEditRate(
  *
  * @example
  * ```ts
- * humanCleanup('Restart the router, then wait.', 'Wait, then restart the router.'); // 1 shift ÷ 5 = 0.2
+ * humanCleanup('Restart the router, then wait.', 'Wait, then restart the router.'); // 2 shifts ÷ 5 = 0.4
  * ```
  */
 export function humanCleanup(
