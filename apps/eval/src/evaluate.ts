@@ -195,6 +195,12 @@ async function evaluateInFolder(
   });
   if (options.userModel && !options.freeRun)
     throw new EvalError('usage', '--user-model plays the customer of a free run: add --free-run.');
+  // A cassette holds the calls of the models the run names; without one it would be ignored.
+  if ((options.record ?? options.replay) !== undefined && !namesModel)
+    throw new EvalError(
+      'usage',
+      `--${options.record ? 'record' : 'replay'} holds the calls of the models a run names (--model, --judge, --user-model, --embedding-model); this run names none.`,
+    );
   // A setup fault (a cassette miss, a rejected key) stops the whole run with exit 2 instead of
   // failing every turn quietly.
   const setupFailure = new AbortController();
@@ -747,11 +753,16 @@ async function evaluateInFolder(
 /** What each pluggable scorer measures and its direction, for `summary.scorer.custom`. */
 function customScorerInfo(
   scorers: readonly Scorer[],
-): Record<string, { description: string; higherIsBetter: boolean }> {
+): Record<string, { description: string; higherIsBetter: boolean; answeredOnly?: true }> {
   return Object.fromEntries(
     scorers.map((scorer) => [
       scorer.name,
-      { description: scorer.description, higherIsBetter: scorer.higherIsBetter ?? true },
+      {
+        description: scorer.description,
+        higherIsBetter: scorer.higherIsBetter ?? true,
+        // Said wherever the score is shown: its mean leaves out the turns without an answer.
+        ...(scorer.noAnswer === undefined ? { answeredOnly: true as const } : {}),
+      },
     ]),
   );
 }

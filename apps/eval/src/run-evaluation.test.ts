@@ -94,4 +94,37 @@ describe('runEvaluation', () => {
       ),
     ).rejects.toThrow('units.jsonl is full');
   });
+
+  it('gives unanswered turns the score a scorer says no answer is worth, and none when it says nothing', async () => {
+    // Answers the PayPal question, hands the invoice question to a human (an escalation).
+    const partial = {
+      name: 'partial',
+      role: 'probe' as const,
+      description: 'answers the first turn only',
+      answer: (turn: { input: string }) => (turn.input.includes('PayPal') ? 'Yes, we accept PayPal.' : null),
+    };
+    const scorer = (name: string, noAnswer?: number) => ({
+      specificationVersion: 'v1' as const,
+      name,
+      description: 'always 1',
+      ...(noAnswer !== undefined ? { noAnswer } : {}),
+      score: () => ({ value: 1 }),
+    });
+    await runEvaluation(
+      options({ rows: [partial], scorers: [scorer('counted', 0), scorer('answeredOnly')] }),
+    );
+    const items = readFileSync(join(out, 'items.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { outcome: string; scores: Record<string, unknown> });
+    const answered = items.filter((item) => item.outcome === 'answered');
+    const escalated = items.filter((item) => item.outcome === 'escalated');
+    expect(answered.length).toBe(12);
+    expect(escalated.length).toBe(12);
+    for (const item of answered) expect(item.scores).toMatchObject({ counted: 1, answeredOnly: 1 });
+    for (const item of escalated) {
+      expect(item.scores.counted).toBe(0);
+      expect(item.scores).not.toHaveProperty('answeredOnly');
+    }
+  });
 });

@@ -398,6 +398,11 @@ async function scoreTurn(context: {
       if (extra.details) details[scorer.name] = extra.details;
     }
     text = await textScores;
+  } else if (turn.reference !== null) {
+    // Not answered: in the denominator of every score that says what no answer is worth.
+    for (const scorer of options.scorers ?? []) {
+      if (scorer.noAnswer !== undefined) custom[scorer.name] = scorer.noAnswer;
+    }
   }
   const scored = scoreItem({
     turn,

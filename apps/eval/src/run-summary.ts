@@ -224,7 +224,18 @@ export interface RunSummary {
     judgeModel?: string;
     rubric?: string;
     /** The pluggable scorers (`metrics.custom`), by name: what each measures and its direction. */
-    custom?: Record<string, { description: string; higherIsBetter: boolean }>;
+    custom?: Record<
+      string,
+      {
+        description: string;
+        higherIsBetter: boolean;
+        /**
+         * The scorer gives no score to turns without an answer (no `noAnswer`): its mean is over
+         * answered turns only, and a strategy that fails the hard turns is not marked down.
+         */
+        answeredOnly?: boolean;
+      }
+    >;
     humanCleanup: string;
     passThreshold: number;
     needsCleanupThreshold: number;

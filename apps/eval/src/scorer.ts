@@ -37,5 +37,13 @@ export interface Scorer {
    * colours and `--max-regression` for this score.
    */
   readonly higherIsBetter?: boolean;
+  /**
+   * The score of a turn the strategy did not answer (it failed, errored or escalated), usually the
+   * score's worst value: such turns then stay in this score's mean, as they stay in answer
+   * quality's, and a strategy cannot raise its mean by failing the hard turns. Without it they are
+   * left out of this score, and the summary (`scorer.custom[name].answeredOnly`) and every report
+   * say that its mean is over answered turns only.
+   */
+  readonly noAnswer?: number;
   score(input: ScorerInput): Promise<ScorerResult> | ScorerResult;
 }

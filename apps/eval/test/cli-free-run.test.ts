@@ -87,6 +87,14 @@ describe('baton eval --free-run, offline', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--user-model plays the customer of a free run: add --free-run.');
   });
+
+  it('refuses a cassette in a run that names no model (exit 2), where it would be ignored', async () => {
+    const refused = await runBaton(['eval', ...fastFlags, '--replay', 'missing.jsonl', '--out', 'y'], {
+      cwd: temp.path,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--replay holds the calls of the models a run names');
+  });
 });
 
 describe('baton eval --free-run --user-model: record against a mock server, replay with the network off', () => {

@@ -58,10 +58,10 @@ describe('baton eval options a new user reaches for', { timeout: 180_000 }, () =
     expect(passing.stderr).toContain('Gates passed (1).');
     expect(passing.code).toBe(0);
     // The custom score has its row and its paired difference in the terminal table.
-    expect(passing.stderr).toMatch(/^politeness ↑\s+\d\.\d{3} \[/m);
+    expect(passing.stderr).toMatch(/^politeness ↑ \(answered only\)\s+\d\.\d{3} \[/m);
     const { summary } = await readRunFolder(join(temp.path, 'polite'));
     expect(summary.scorer.custom).toEqual({
-      politeness: { description: 'greets, thanks or apologises', higherIsBetter: true },
+      politeness: { description: 'greets, thanks or apologises', higherIsBetter: true, answeredOnly: true },
     });
     expect(summary.comparisons.find((comparison) => comparison.metric === 'politeness')).toMatchObject({
       candidate: 'route-lexical',

@@ -180,7 +180,9 @@ function runFacts(summary: RunSummary, cwd: string | undefined): string {
     `needs cleanup above ${scorer.needsCleanupThreshold}`,
     ...Object.entries(scorer.custom ?? {}).map(
       ([name, custom]) =>
-        `${h(name)} by ${h(custom.description)} (${custom.higherIsBetter ? 'higher' : 'lower'} is better)`,
+        `${h(name)} by ${h(custom.description)} (${custom.higherIsBetter ? 'higher' : 'lower'} is better${
+          custom.answeredOnly ? '; over answered turns only' : ''
+        })`,
     ),
   ];
   const replay =

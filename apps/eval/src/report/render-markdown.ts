@@ -335,7 +335,12 @@ function customSection(summary: RunSummary): string {
   const direction = (name: string) => ((summary.scorer.custom?.[name]?.higherIsBetter ?? true) ? '↑' : '↓');
   const described = names.flatMap((name) => {
     const custom = summary.scorer.custom?.[name];
-    return custom === undefined ? [] : [`${text(name)}: ${text(custom.description)}`];
+    if (custom === undefined) return [];
+    // A score without a value for unanswered turns averages the answered ones only: said, not hidden.
+    const over = custom.answeredOnly
+      ? ' (over answered turns only: failed, errored and escalated turns are left out)'
+      : '';
+    return [`${text(name)}: ${text(custom.description)}${over}`];
   });
   return [
     '### Custom scores',

@@ -97,6 +97,21 @@ describe('renderTable at a terminal width', () => {
     expect(table).toMatch(/^politeness ↑\s+n\/a\s+0\.750 \[0\.750, 0\.750\]/m);
   });
 
+  it('says when a custom score leaves the unanswered turns out of its mean', () => {
+    const custom = summary.scorer.custom!;
+    const answeredOnly = {
+      ...summary,
+      scorer: {
+        ...summary.scorer,
+        custom: Object.fromEntries(
+          Object.entries(custom).map(([name, info]) => [name, { ...info, answeredOnly: true }]),
+        ),
+      },
+    };
+    expect(renderTable(answeredOnly, { width: 1000 })).toMatch(/^politeness ↑ \(answered only\)\s+n\/a/m);
+    expect(renderTable(summary, { width: 1000 })).not.toContain('(answered only)');
+  });
+
   it('colours without moving a column, and dims the reference rows', () => {
     const ansiCode = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
     const coloured = renderTable(summary, { width: 100, color: true });

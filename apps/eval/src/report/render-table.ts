@@ -112,8 +112,9 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
   }
   for (const metric of customMetricNamesOf(summary)) {
     const higherIsBetter = summary.scorer.custom?.[metric]?.higherIsBetter ?? true;
+    const answeredOnly = summary.scorer.custom?.[metric]?.answeredOnly === true;
     rows.push([
-      { text: `${metric} ${higherIsBetter ? '↑' : '↓'}` },
+      { text: `${metric} ${higherIsBetter ? '↑' : '↓'}${answeredOnly ? ' (answered only)' : ''}` },
       ...strategies.map((strategy): Cell => {
         const estimate = strategy.metrics.custom?.[metric];
         return { text: estimate === undefined ? 'n/a' : formatEstimate(estimate) };

@@ -6,6 +6,9 @@ const brevity: Scorer = {
   specificationVersion: 'v1',
   name: 'brevity',
   description: 'at most 60 words (1) or longer (0): chat answers should be short',
+  // A turn the strategy failed or escalated is no short answer: it counts as 0 rather than being
+  // left out of the mean.
+  noAnswer: 0,
   score: ({ answer }) => ({ value: answer.split(/\s+/).filter(Boolean).length <= 60 ? 1 : 0 }),
 };
 
