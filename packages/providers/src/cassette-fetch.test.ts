@@ -262,6 +262,74 @@ describe('createCassetteFetch', () => {
   });
 });
 
+describe('createCassetteFetch when the connection or the file fails', () => {
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'answered',
+      (error: { code?: string; isRetryable?: boolean }) => `${error.code} retryable=${error.isRetryable}`,
+    );
+
+  it('replays a call whose every attempt was cut off while recording as that failure, not as a miss', async () => {
+    server.enqueue(reply.reset(), reply.reset(), reply.reset(), reply.reset());
+    const recorded = await outcome(modelOn('record').generate(question));
+    expect(recorded).toBe('provider-call-failed retryable=true');
+    expect(await outcome(modelOn('replay').generate(question))).toBe(recorded);
+  });
+
+  it('replays a stream cut off after its first chunks as the same text, then the same failure', async () => {
+    server.enqueue(
+      reply.sse(chatCompletionChunks({ content: 'Paris is lovely in spring.' }), { cutAfter: 3 }),
+    );
+    const run = async (mode: CassetteMode) => {
+      const parts: ChatStreamPart[] = [];
+      const ended = await outcome(
+        (async () => {
+          for await (const part of modelOn(mode).stream!(question)) parts.push(part);
+        })(),
+      );
+      return { parts, ended };
+    };
+    const recorded = await run('record');
+    expect(recorded.ended).toBe('provider-call-failed retryable=true');
+    expect(recorded.parts.length).toBeGreaterThan(0);
+    expect(await run('replay')).toEqual(recorded);
+  });
+
+  it('fails with invalid-cassette before sending anything when the cassette cannot be written', async () => {
+    await writeFile(join(directory, 'file'), 'x');
+    const model = createModel('openai:gpt-4.1-mini', {
+      env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+      fetch: createCassetteFetch({ mode: 'record', path: join(directory, 'file', 'tape.jsonl') }),
+      limiters: createLimiterRegistry(),
+      retry: { sleep: async () => {} },
+    });
+    await expect(model.generate(question)).rejects.toMatchObject({ code: 'invalid-cassette' });
+    // Not a connection failure to retry: the host is not paid again for an answer nobody records.
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('keeps the idle timeout while recording: a body that stalls after its headers is retried', async () => {
+    const model = createModel('openai:gpt-4.1-mini', {
+      env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+      fetch: createCassetteFetch({ mode: 'record', path: cassettePath }),
+      limiters: createLimiterRegistry(),
+      retry: { sleep: async () => {} },
+      // Only the idle timeout can end the stalled attempt in time: the attempt's own would outlast
+      // the test's timeout, so a recorder that ignored the idle timeout fails the test.
+      timeoutMs: 600_000,
+      idleTimeoutMs: 2_000,
+    });
+    server.enqueue(
+      reply.partial('{"id":"chatcmpl-1","choi', { ending: 'hang' }),
+      reply.chat({ content: 'ok' }),
+    );
+    expect((await model.generate(question)).message.content).toBe('ok');
+    // The stalled attempt is not on tape; the answer is.
+    const lines = (await readFile(cassettePath, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).response.status)).toEqual([200]);
+  }, 60_000);
+});
+
 describe('requestKey', () => {
   it('ignores the host, headers, JSON key order and secret query parameters', async () => {
     const a = await normalizeRequest('https://one.example/v1/chat?api-version=1&key=secret', {

@@ -215,6 +215,32 @@ describe('createOpenAIChatModel().stream', () => {
     expect(clock.now()).toBe(300 * parts);
   });
 
+  it('reports a stream closed cleanly before the answer finished (no finish_reason) instead of a complete answer', async () => {
+    // A proxy or gateway that closes the response properly in the middle of the answer.
+    const cut = chatCompletionChunks({ content: 'Paris is lovely in spring.' })
+      .filter((chunk) => !(chunk.choices as { finish_reason: unknown }[])[0]?.finish_reason)
+      .slice(0, 3);
+    server.enqueue(reply.sse(cut, { done: false }));
+    const parts: ChatStreamPart[] = [];
+    const ended = (async () => {
+      for await (const part of model().stream(question)) parts.push(part);
+    })();
+    await expect(ended).rejects.toMatchObject({ code: 'invalid-response', isRetryable: false });
+    expect(parts.some((part) => part.type === 'finish')).toBe(false);
+    expect(server.requests).toHaveLength(1); // reported, not replayed: text has reached the caller
+  });
+
+  it('finishes a complete stream with or without [DONE]', async () => {
+    for (const done of [true, false]) {
+      server.enqueue(reply.sse(chatCompletionChunks({ content: 'Paris.' }), { done }));
+      const parts = await collect(model().stream(question));
+      expect(parts.at(-1)).toMatchObject({
+        type: 'finish',
+        response: { message: { content: 'Paris.' }, finishReason: 'stop' },
+      });
+    }
+  });
+
   it('maps invalid JSON inside the stream to an invalid-response error', async () => {
     const [first] = chunksStartingWithText('Paris');
     server.enqueue(reply.sse([first!, '{"choices":[{"index":0,"delta":{"content":"Par', '{}']));

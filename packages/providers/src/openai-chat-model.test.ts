@@ -186,6 +186,20 @@ describe('createOpenAIChatModel', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('does not hold the host for a Retry-After longer than the retry policy accepts', async () => {
+    const chat = model({ retry: { maxRetryAfterMs: 60_000 } });
+    // "Come back in an hour": over the policy's limit, so this call fails at once.
+    server.enqueue(
+      reply.error(429, { headers: { 'retry-after': '3600' } }),
+      reply.chat({ content: 'Paris.' }),
+    );
+    expect(await failureOf(chat.generate(question))).toMatchObject({ status: 429, retryAfterMs: 3_600_000 });
+    // The next call is sent at once. Were the host held for the hour, it would wait on the manual
+    // clock, which no one advances, and the test would fail by its timeout.
+    expect((await chat.generate(question)).message.content).toBe('Paris.');
+    expect(delays).toEqual([]);
+  });
+
   it('retries a 500 with backoff and succeeds', async () => {
     server.enqueue(reply.error(500), reply.error(503), reply.chat({ content: 'Paris.' }));
     const response = await model({ retry: { random: () => 0.5, initialDelayMs: 100 } }).generate(question);
