@@ -223,7 +223,7 @@ describe('createOpenAIChatModel().stream', () => {
     server.enqueue(reply.sse(cut, { done: false }));
     const parts: ChatStreamPart[] = [];
     const ended = (async () => {
-      for await (const part of model().stream(question)) parts.push(part);
+      for await (const part of model().stream!(question)) parts.push(part);
     })();
     await expect(ended).rejects.toMatchObject({ code: 'invalid-response', isRetryable: false });
     expect(parts.some((part) => part.type === 'finish')).toBe(false);
@@ -233,7 +233,7 @@ describe('createOpenAIChatModel().stream', () => {
   it('finishes a complete stream with or without [DONE]', async () => {
     for (const done of [true, false]) {
       server.enqueue(reply.sse(chatCompletionChunks({ content: 'Paris.' }), { done }));
-      const parts = await collect(model().stream(question));
+      const parts = await collect(model().stream!(question));
       expect(parts.at(-1)).toMatchObject({
         type: 'finish',
         response: { message: { content: 'Paris.' }, finishReason: 'stop' },
