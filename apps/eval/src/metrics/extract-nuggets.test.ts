@@ -104,6 +104,20 @@ describe('extractNuggets', () => {
     ]);
   });
 
+  it('takes a short instruction for a nugget, and never a thank-you, an apology or a refusal', () => {
+    const texts = (reply: string) => extractNuggets(reply).map((nugget) => nugget.text);
+    expect(texts('Thank you for contacting us. Please restart the app.')).toEqual([
+      'Please restart the app.',
+    ]);
+    expect(texts('Sorry, we cannot help with that. Please contact your bank.')).toEqual([
+      'Please contact your bank.',
+    ]);
+    expect(texts('Vielen Dank für Ihre Nachricht. Bitte starten Sie die Kasse neu.')).toEqual([
+      'Bitte starten Sie die Kasse neu.',
+    ]);
+    expect(texts('Lo siento, no podemos ayudarle con eso. Gracias por contactarnos.')).toEqual([]);
+  });
+
   it('gives a greeting no nuggets', () => {
     expect(extractNuggets('Hi Anna! Thanks for your message.')).toEqual([]);
     expect(extractNuggets('You are welcome!')).toEqual([]);

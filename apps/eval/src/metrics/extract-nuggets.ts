@@ -1,8 +1,29 @@
-import { factTokens } from './fact-tokens.js';
+import { factTokens, foldText } from './fact-tokens.js';
 import { splitSentences } from './split-sentences.js';
 
 /** At most this many nuggets are extracted from one reference. */
 const maxNuggets = 6;
+
+/**
+ * Words of courtesy and refusal in the seven corpus languages, which a sentence needs besides to
+ * be a fact: "Thank you for contacting us", "Sorry, we cannot help with that" and "Vielen Dank für
+ * Ihre Nachricht" hold no fact a content-free answer could not repeat, while "Please restart the
+ * app" does.
+ */
+const courtesyWords: ReadonlySet<string> = new Set(
+  [
+    'us sorry apologise apologize apologies apology inconvenience patience understanding contacting reaching welcome glad happy pleasure regards kind best wishes greetings cheers help assist cannot unfortunately',
+    'contactarnos contactado disculpa disculpas disculpe perdon siento molestias paciencia comprension saludos atentamente gusto placer ayudar ayudarle ayudarte ayudarla ayudarlo podemos lamentablemente',
+    'dank vielen nachricht anfrage konnen entschuldigung entschuldigen unannehmlichkeiten geduld verstandnis grusse grussen freundlichen gerne leider helfen',
+    'contactes contacte desole desolee desoles excuses excusez gene comprehension cordialement salutations plaisir aider pouvons malheureusement',
+    'contattato contattati contattarci scusa scuse scusi disagio pazienza comprensione cordiali saluti piacere aiutare aiutarla aiutarti possiamo purtroppo',
+    'contactar contacto desculpa desculpe incomodo paciencia compreensao cumprimentos atenciosamente prazer ajudar ajuda-lo ajuda-la podemos infelizmente',
+    'excuses ongemak geduld begrip groeten vriendelijke graag helpen helaas',
+  ]
+    .join(' ')
+    .split(' ')
+    .map(foldText),
+);
 
 // Month names of the seven corpus languages, with and without accents ("may" and "mar" only next
 // to a day number, as every date pattern below requires).
@@ -96,8 +117,9 @@ export interface ExtractedNugget {
  * percentages, numbers with a time unit, codes, times (also "8 pm") and dates (also "14 March",
  * "am 14. März") (at most six, in reply order, without repeats). A reply with none of these gets
  * up to three of its sentences with the most content words as nuggets (kind `sentence`); only
- * sentences with at least three content words count, so a greeting gets none, and neither does a
- * reply whose every sentence is shorter ("Please restart the app.").
+ * sentences with at least two content words besides courtesy and refusal ("thank you for
+ * contacting us", "sorry, we cannot help") count, so "Please restart the app." is a nugget and a
+ * greeting, a thank-you or an apology is none: a content-free answer cannot convey a nugget.
  *
  * The summary labels such nuggets as extracted, not annotated: they are a weaker standard.
  *
@@ -138,9 +160,9 @@ export function extractNuggets(reference: string): ExtractedNugget[] {
     .map((sentence, index) => ({
       sentence,
       index,
-      content: factTokens(sentence).filter((token) => !token.stop).length,
+      content: factTokens(sentence).filter((token) => !token.stop && !courtesyWords.has(token.value)).length,
     }))
-    .filter((entry) => entry.content >= 3)
+    .filter((entry) => entry.content >= 2)
     .sort((a, b) => b.content - a.content || a.index - b.index)
     .slice(0, 3)
     .sort((a, b) => a.index - b.index)
