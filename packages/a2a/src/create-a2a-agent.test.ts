@@ -147,6 +147,24 @@ describe('createA2aAgent', () => {
     });
   });
 
+  it('names the files of a remote answer instead of dropping them', async () => {
+    const { server } = await remote({
+      answer: 'Your invoice is attached.',
+      files: [
+        {
+          url: 'https://files.example/invoice-1042.pdf',
+          filename: 'invoice-1042.pdf',
+          mediaType: 'application/pdf',
+        },
+      ],
+    });
+    const agent = await createA2aAgent({ url: server.url });
+    const output = await agent.run(inputOf(), new RunScope());
+    expect(output.text).toBe(
+      'Your invoice is attached.\n[invoice-1042.pdf (application/pdf): https://files.example/invoice-1042.pdf]',
+    );
+  });
+
   it('sends the task spec and the context as readable text and as a Baton data part', async () => {
     const { server, executor } = await remote({ answer: 'ok' });
     const agent = await createA2aAgent({ url: server.url });

@@ -18,6 +18,7 @@ import {
   emptyUsage,
   type RunScope,
   type TaskSpec,
+  type Usage,
 } from '@baton/core';
 import { A2aError, A2aTaskError } from './a2a-error.js';
 import { RemoteTask } from './remote-task.js';
@@ -203,10 +204,26 @@ class RemoteCalls {
       signal: limits.signal,
       ...(traceparent ? { serviceParameters: { traceparent } } : {}),
     };
+    // What the remote reports it spent was spent, answer or not. It is charged as it is reported,
+    // so an attempt stopped mid-task (its timeout, Ctrl-C) still counts it: the engine builds the
+    // attempt's record as soon as the signal fires, before this run's own cleanup.
+    const charged: Usage & { costUsd: number } = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    const chargeReported = () => {
+      const { usage, costUsd } = task.metadata;
+      const inputTokens = Math.max(0, (usage?.inputTokens ?? 0) - charged.inputTokens);
+      const outputTokens = Math.max(0, (usage?.outputTokens ?? 0) - charged.outputTokens);
+      const cost = Math.max(0, (costUsd ?? 0) - charged.costUsd);
+      if (inputTokens === 0 && outputTokens === 0 && cost === 0) return;
+      charged.inputTokens += inputTokens;
+      charged.outputTokens += outputTokens;
+      charged.costUsd += cost;
+      scope.budget.charge({ inputTokens, outputTokens }, cost);
+    };
     const observe = () => {
       if (task.taskId !== reportedTaskId) report();
       this.notify(task);
-      if (!task.settled) checkSpend(task, scope, limits.abort);
+      if (!task.settled) checkSpend(task, charged, scope, limits.abort);
+      chargeReported();
       limits.signal.throwIfAborted();
     };
     const message = toTaskMessage(input, { contextId });
@@ -244,9 +261,7 @@ class RemoteCalls {
       throw new A2aError('transport-error', `${this.where(task)}: ${messageOf(error)}`, { cause: error });
     } finally {
       limits.dispose();
-      // What the remote reports it spent was spent, answer or not.
-      const { usage, costUsd } = task.metadata;
-      if (usage || costUsd) scope.budget.charge(usage ?? emptyUsage, costUsd ?? 0);
+      chargeReported();
     }
     return this.outcome(task, input.task, contextId, traceparent);
   }
@@ -438,10 +453,18 @@ function watchLimits(
 }
 
 /** Stops a remote task whose reported spending no longer fits the budget. */
-function checkSpend(task: RemoteTask, scope: RunScope, abort: (reason: unknown) => void): void {
+function checkSpend(
+  task: RemoteTask,
+  charged: Usage & { costUsd: number },
+  scope: RunScope,
+  abort: (reason: unknown) => void,
+): void {
   const { usage, costUsd } = task.metadata;
   if (!usage && costUsd === undefined) return;
+  // What was charged already is out of the remaining budget: only the new spending is compared.
   const left = scope.budget.remaining();
+  left.tokens += tokensOf(charged);
+  left.costUsd += charged.costUsd;
   const tokens = usage ? tokensOf(usage) : 0;
   if (tokens > left.tokens) abort(new BudgetExceededError('tokens', tokens, Math.max(0, left.tokens)));
   else if ((costUsd ?? 0) > left.costUsd)

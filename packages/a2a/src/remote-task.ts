@@ -77,11 +77,11 @@ export class RemoteTask {
    */
   result(): { text: string; statusText: string; data: unknown } {
     const artifactText = [...this.artifacts.values()]
-      .map((parts) => textOf(parts))
+      .map((parts) => withFiles(textOf(parts), parts))
       .filter((text) => text !== '')
       .join('\n\n');
     const statusText = textOf(this.statusParts, '\n');
-    const messageText = textOf(this.messageParts, '\n');
+    const messageText = withFiles(textOf(this.messageParts, '\n'), this.messageParts);
     const text = this.answeredDirectly ? messageText : artifactText || statusText;
     const parts = this.answeredDirectly ? this.messageParts : [...this.artifacts.values()].flat();
     const data = parts.find((part) => part.content?.$case === 'data')?.content?.value;
@@ -122,4 +122,22 @@ export class RemoteTask {
   private mergeMetadata(metadata: Record<string, unknown> | undefined): void {
     this.metadata = { ...this.metadata, ...readResultMetadata(metadata) };
   }
+}
+
+/**
+ * The text of parts followed by one line per file part (a link, or the size of inline bytes), so a
+ * file the remote answered with is named in the answer rather than dropped without a word.
+ */
+function withFiles(text: string, parts: readonly Part[]): string {
+  const files = parts.flatMap((part) => {
+    const content = part.content;
+    if (content?.$case !== 'url' && content?.$case !== 'raw') return [];
+    const name = `${part.filename || 'file'}${part.mediaType ? ` (${part.mediaType})` : ''}`;
+    return [
+      content.$case === 'url'
+        ? `[${name}: ${content.value}]`
+        : `[${name}: ${content.value.length} bytes, not included]`,
+    ];
+  });
+  return [text, ...files].filter((line) => line !== '').join('\n');
 }

@@ -158,6 +158,27 @@ describe('remote delegates in a team', () => {
     expect(record.attempts[0]?.remote?.taskId).toBe(canceled?.taskId);
   });
 
+  it('keeps the usage a remote reported before its attempt timed out, in the record and the turn', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let working: () => void = () => undefined;
+    const clientSawWork = new Promise<void>((resolve) => (working = resolve));
+    const { agent } = await remoteBilling(
+      { hang: true, metadata: { baton: { usage: { inputTokens: 500, outputTokens: 100 }, costUsd: 0.25 } } },
+      { onUpdate: (update) => update.state === 'working' && working() },
+    );
+    const responding = teamWith(agent, { timeoutMs: 30_000 }).respond(turn);
+    await clientSawWork;
+    await vi.advanceTimersByTimeAsync(30_000);
+    const result = await responding;
+    const [timedOut] = delegation(result).attempts;
+    expect([timedOut?.error?.code, timedOut?.usage, timedOut?.costUsd]).toEqual([
+      'timeout',
+      { inputTokens: 500, outputTokens: 100 },
+      0.25,
+    ]);
+    expect([result.usage, result.costUsd]).toEqual([{ inputTokens: 500, outputTokens: 100 }, 0.25]);
+  });
+
   it('counts a remote that asks for input as a failed attempt; the retry carries its question', async () => {
     const { agent, executor } = await remoteBilling([
       { askForInput: 'Which order is it?' },

@@ -385,6 +385,30 @@ describe('delegate', () => {
     expect(billing.inputs[0]?.context.messages[0]?.content).toBe('I am ana@example.com');
   });
 
+  it('puts the error of a failed agent run on its agent-run-end event', async () => {
+    const { roster, front, scope, candidates, events } = setup({
+      billing: fakeAgent({
+        card: card('billing'),
+        reply: () => {
+          throw new Error('billing is down');
+        },
+      }),
+    });
+    await delegate({
+      ...base,
+      roster,
+      delegator: front,
+      scope,
+      candidates,
+      ladder: failureLadder({ retries: 0, alternatives: 0, self: false, human: false }),
+    });
+    const runEnd = events.find((event) => event.type === 'agent-run-end');
+    expect(runEnd).toMatchObject({
+      agentId: 'billing',
+      error: { code: 'delegation-failed', message: 'billing is down' },
+    });
+  });
+
   it('emits the events of every step in order', async () => {
     const { roster, front, scope, candidates, events } = setup({
       billing: fakeAgent({ card: card('billing'), reply: { text: 'x', confidence: 0 } }),

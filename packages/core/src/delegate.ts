@@ -347,6 +347,8 @@ async function runAttempt(options: {
         goal: options.task.goal,
       });
     }
+    // The run's own failure goes on its end event, so a trace marks the failed run, not only its attempt.
+    let runError: BatonError | undefined;
     try {
       output = await raceSignal(
         agent.run(
@@ -361,6 +363,9 @@ async function runAttempt(options: {
         childScope.signal,
       );
       chargeReported(limited, output);
+    } catch (caught) {
+      runError = toBatonError(caught);
+      throw caught;
     } finally {
       if (scope.emitting) {
         scope.emit({
@@ -369,6 +374,7 @@ async function runAttempt(options: {
           parentId: attemptId,
           agentId: agent.id,
           ...(output ? { output: output.text } : {}),
+          ...(runError ? { error: { code: runError.code, message: runError.message } } : {}),
           ...(output?.confidence !== undefined ? { confidence: output.confidence } : {}),
           usage: output?.usage ?? emptyUsage,
         });

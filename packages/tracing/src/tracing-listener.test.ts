@@ -231,6 +231,15 @@ describe('createTracingListener', () => {
       }
     }
     expect(findSpan(tracing.exporter, 'chat gpt-4.1-mini').attributes[G.USAGE_INPUT_TOKENS]).toBe(50);
+    // An error's message is free text that can quote the conversation: only its code goes in.
+    const failed = tracing.exporter.getFinishedSpans().filter((span) => span.attributes[B.ERROR_CODE]);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const span of failed) {
+      expect(span.status.message, span.name).toBe(span.attributes[B.ERROR_CODE]);
+      expect(span.attributes['langfuse.observation.status_message'], span.name).toBe(
+        span.attributes[B.ERROR_CODE],
+      );
+    }
   });
 
   it('reports the trace of each turn, during and after it, and to onTurnEnd', () => {

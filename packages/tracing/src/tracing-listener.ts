@@ -66,7 +66,8 @@ export interface TracingListenerOptions {
   /**
    * Whether message contents (user input, answers, task goals, model requests and responses) go
    * into spans. Default `true`; set `false` to keep conversation text out of traces while keeping
-   * routing, verdicts, usage and timings.
+   * routing, verdicts, usage and timings (an error's message, free text, is then left out too: a
+   * failed span carries its code only).
    */
   captureContent?: boolean;
   /** Extra trace tags (the strategy is always a tag), e.g. the eval run id or suite. */
@@ -411,8 +412,9 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       span.setAttribute(L.OBSERVATION_OUTPUT, event.answer);
       if (trace.getSpan(unit.parentContext) === undefined) span.setAttribute(L.TRACE_OUTPUT, event.answer);
     }
-    if (event.error) setError(span, event.error);
-    else if (event.outcome === 'failed') setError(span, { code: 'turn-failed', message: 'The turn failed.' });
+    if (event.error) setError(span, event.error, captureContent);
+    else if (event.outcome === 'failed')
+      setError(span, { code: 'turn-failed', message: 'The turn failed.' }, captureContent);
     else if (event.outcome === 'escalated') setWarning(span, 'Escalated to a human.');
     span.end(event.time);
     const turn = unit.shared.turn;
@@ -493,6 +495,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       setError(
         span,
         last?.error ?? { code: 'delegation-failed', message: 'Every rung of the failure ladder failed.' },
+        captureContent,
       );
     } else if (record.outcome === 'escalated') {
       setWarning(span, 'Escalated to a human.');
@@ -523,7 +526,11 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     });
     setUsage(span, event.usage);
     if (event.outcome === 'error')
-      setError(span, event.error ?? { code: 'attempt-failed', message: 'The attempt failed.' });
+      setError(
+        span,
+        event.error ?? { code: 'attempt-failed', message: 'The attempt failed.' },
+        captureContent,
+      );
     else if (event.outcome === 'rejected') setWarning(span, 'Rejected by verification.');
     span.end(event.time);
   }
@@ -548,7 +555,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
     const { span } = unit;
     if (event.confidence !== undefined) span.setAttribute(B.AGENT_CONFIDENCE, event.confidence);
     if (captureContent && event.output !== undefined) span.setAttribute(L.OBSERVATION_OUTPUT, event.output);
-    if (event.error) setError(span, event.error);
+    if (event.error) setError(span, event.error, captureContent);
     span.end(event.time);
   }
 
@@ -616,7 +623,7 @@ export function createTracingListener(options: TracingListenerOptions = {}): Tra
       if (captureContent) attributes[L.OBSERVATION_OUTPUT] = JSON.stringify(response.message);
     }
     span.setAttributes(attributes);
-    if (event.error) setError(span, event.error);
+    if (event.error) setError(span, event.error, captureContent);
     span.end(event.time);
   }
 
@@ -856,8 +863,12 @@ function setUsage(span: Span, usage: Usage): void {
   span.setAttribute(B.USAGE_OUTPUT_TOKENS, usage.outputTokens);
 }
 
-function setError(span: Span, error: ErrorInfo): void {
-  const message = `${error.code}: ${error.message}`;
+/**
+ * Marks a span failed. An error's message is free text that can quote the conversation (a remote
+ * agent's reason, a model's refusal): without `captureContent` only its code goes into the span.
+ */
+function setError(span: Span, error: ErrorInfo, captureContent: boolean): void {
+  const message = captureContent ? `${error.code}: ${error.message}` : error.code;
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   span.setAttribute(B.ERROR_CODE, error.code);
   span.setAttribute(G.ERROR_TYPE, error.code);

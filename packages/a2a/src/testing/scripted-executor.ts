@@ -13,7 +13,14 @@ import { dataPart, textPart } from '../task-message.js';
 /** What a scripted remote agent does with one task. */
 export type ScriptedTurn =
   /** Completes with the answer as an artifact (in `chunks` streamed one by one, if given). */
-  | { answer: string; chunks?: string[]; data?: unknown; metadata?: Record<string, unknown> }
+  | {
+      answer: string;
+      chunks?: string[];
+      data?: unknown;
+      /** File parts (by URL) sent with the last chunk. */
+      files?: { url: string; filename?: string; mediaType?: string }[];
+      metadata?: Record<string, unknown>;
+    }
   /** Replies with a message instead of creating a task. */
   | { message: string; metadata?: Record<string, unknown> }
   /** Ends the task `failed`, the reason as the status message. */
@@ -139,6 +146,16 @@ export function scriptedExecutor(script: ScriptedTurn | readonly ScriptedTurn[])
     chunks.forEach((chunk, index) => {
       const parts: Part[] = [textPart(chunk)];
       if (index === chunks.length - 1 && answer.data !== undefined) parts.push(dataPart(answer.data));
+      if (index === chunks.length - 1) {
+        for (const file of answer.files ?? []) {
+          parts.push({
+            content: { $case: 'url', value: file.url },
+            metadata: undefined,
+            filename: file.filename ?? '',
+            mediaType: file.mediaType ?? '',
+          });
+        }
+      }
       bus.publish(
         AgentEvent.artifactUpdate({
           taskId,
