@@ -23,6 +23,8 @@ export async function answerDirectly(options: {
   transfer: ContextPolicy;
   verifiers?: readonly Verifier[];
   escalate?: boolean;
+  /** Time the run may take; defaults to the scope's `attemptTimeoutMs` (as for a delegate attempt). */
+  attemptTimeoutMs?: number;
 }): Promise<StrategyAnswer> {
   const { agent, scope } = options;
   const runId = createId('run');
@@ -41,7 +43,7 @@ export async function answerDirectly(options: {
   }
   let output: AgentOutput | undefined;
   // The front agent answering itself gets the same time limit as any delegate.
-  const timeout = scope.guard(agent.id, scope.limits.attemptTimeoutMs);
+  const timeout = scope.guard(agent.id, options.attemptTimeoutMs ?? scope.limits.attemptTimeoutMs);
   try {
     scope.ensureCanProceed();
     output = await raceSignal(

@@ -97,6 +97,7 @@ export async function delegateTurn(
       transfer,
       ...(policies.verify ? { verifiers: policies.verify } : {}),
       escalate: ladder.human,
+      ...(policies.attemptTimeoutMs !== undefined ? { attemptTimeoutMs: policies.attemptTimeoutMs } : {}),
     });
   }
   const chosen = selection.candidates[0];

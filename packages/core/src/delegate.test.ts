@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Agent } from './agent.js';
 import { Budget } from './budget.js';
+import type { ChatModel } from './chat-model.js';
 import { confidenceVerifier } from './confidence-verifier.js';
+import { summaryContext } from './context-policy.js';
 import { delegate } from './delegate.js';
 import type { DelegationEvent } from './delegation-event.js';
 import { failureLadder, noFallback } from './failure-ladder.js';
@@ -9,6 +11,8 @@ import { Roster } from './roster.js';
 import { RunScope } from './run-scope.js';
 import { defineTask } from './task-spec.js';
 import { type FakeAgent, fakeAgent } from './testing/fake-agent.js';
+import { scriptedChatModel } from './testing/scripted-chat-model.js';
+import { llmVerifier } from './verify/llm-verifier.js';
 
 const card = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -323,6 +327,61 @@ describe('delegate', () => {
       expect(result.record.attempts[0]?.latencyMs).toBe(20);
       expect(result.record.answeredBy).toBe('accounts');
     });
+
+    it("summarises the context under the attempt's scope: its timeout stops the call and the next rung summarises again", async () => {
+      vi.useFakeTimers();
+      const signals: (AbortSignal | undefined)[] = [];
+      const model: ChatModel = {
+        specificationVersion: 'v1',
+        provider: 'test',
+        modelId: 'summary',
+        generate(_request, callOptions) {
+          signals.push(callOptions?.signal);
+          if (signals.length > 1) {
+            return Promise.resolve({
+              message: { content: 'Earlier: account question.', toolCalls: [] },
+              finishReason: 'stop',
+              usage: { inputTokens: 40, outputTokens: 10 },
+              costUsd: 0.002,
+              modelId: 'summary',
+            });
+          }
+          // The first call hangs until its signal aborts.
+          return new Promise((_resolve, reject) => {
+            callOptions?.signal?.addEventListener('abort', () => reject(callOptions.signal?.reason));
+          });
+        },
+      };
+      const { roster, front, scope, candidates } = setup();
+      const history = [
+        { role: 'user' as const, content: 'Hello, a question about my account.' },
+        { role: 'assistant' as const, content: 'Sure.' },
+        { role: 'user' as const, content: 'It is about last month.' },
+        { role: 'assistant' as const, content: 'Go on.' },
+      ];
+      const delegating = delegate({
+        ...base,
+        turn: { message: 'Why was I charged twice?', history },
+        roster,
+        delegator: front,
+        scope,
+        candidates,
+        transfer: summaryContext({ model }),
+        attemptTimeoutMs: 20,
+        ladder: failureLadder({ retries: 0, self: false, human: false }),
+      });
+      await vi.advanceTimersByTimeAsync(40);
+      const result = await delegating;
+      expect(signals).toHaveLength(2);
+      expect(signals[0]?.aborted).toBe(true);
+      expect(result.record.attempts.map((attempt) => [attempt.agentId, attempt.outcome])).toEqual([
+        ['billing', 'error'],
+        ['accounts', 'accepted'],
+      ]);
+      // The summary is the second attempt's spending.
+      expect(result.record.attempts[1]?.costUsd).toBeCloseTo(0.002);
+      expect(result.record.costUsd).toBeCloseTo(scope.budget.spent().costUsd);
+    });
   });
 
   it('stops at once when the caller aborts, even if the delegate ignores its signal', async () => {
@@ -437,5 +496,58 @@ describe('delegate', () => {
       'attempt-end',
       'delegation-end',
     ]);
+  });
+
+  it("charges an agent's retries to the task's budget rather than giving each attempt a fresh one", async () => {
+    const billing = fakeAgent({
+      card: card('billing'),
+      reply: { text: 'unsure', confidence: 0.1, costUsd: 0.03 },
+    });
+    const { roster, front, scope, candidates } = setup({ billing });
+    const result = await delegate({
+      ...base,
+      task: { ...task, budget: { costUsd: 0.03 } },
+      roster,
+      delegator: front,
+      scope,
+      candidates,
+      verifiers: [confidenceVerifier()],
+      ladder: failureLadder({ retries: 2, alternatives: 0, self: false, human: false }),
+    });
+    // The first attempt spent the whole task budget: the retry is refused before it runs.
+    expect(billing.inputs).toHaveLength(1);
+    expect(
+      result.record.attempts.map((attempt) => [attempt.rung, attempt.outcome, attempt.error?.code]),
+    ).toEqual([
+      ['primary', 'rejected', undefined],
+      ['retry', 'error', 'budget-exceeded'],
+    ]);
+    expect(result.record.costUsd).toBeCloseTo(0.03);
+  });
+
+  it("counts the verifiers' model calls in the attempt's usage, as in its cost", async () => {
+    const billing = fakeAgent({
+      card: card('billing'),
+      reply: { text: 'billing did it', usage: { inputTokens: 100, outputTokens: 20 }, costUsd: 0.001 },
+    });
+    const judge = scriptedChatModel([
+      {
+        content: '{"passed":true,"score":0.9,"reason":"ok"}',
+        usage: { inputTokens: 300, outputTokens: 15 },
+        costUsd: 0.003,
+      },
+    ]);
+    const { roster, front, scope, candidates } = setup({ billing });
+    const result = await delegate({
+      ...base,
+      roster,
+      delegator: front,
+      scope,
+      candidates,
+      verifiers: [llmVerifier({ model: judge })],
+    });
+    expect(result.record.attempts[0]?.costUsd).toBeCloseTo(0.004);
+    expect(result.record.attempts[0]?.usage).toEqual({ inputTokens: 400, outputTokens: 35 });
+    expect(result.record.usage).toEqual(scope.budget.spent().usage);
   });
 });

@@ -141,8 +141,14 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
 
   const plan = planAttempts(eligible, ladder, roster, delegator);
   const previous: PreviousAttempt[] = [];
-  const contexts = new Map<boolean, Promise<TransferredContext>>();
+  const contexts = new Map<
+    boolean,
+    { context: Promise<TransferredContext>; signal: AbortSignal; done: boolean }
+  >();
   const redact = redactorOnce();
+  // The task's budget is one account per agent for the whole delegation, so an agent's retries
+  // draw from what its first attempt left rather than each starting with the full budget.
+  const accounts = new Map<string, RunScope>();
   let task = options.task;
   let accepted: AgentOutput | undefined;
   let best: AgentOutput | undefined;
@@ -160,18 +166,31 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
     record.fallbacks.push(step);
     if (scope.emitting) scope.emit({ type: 'fallback-start', id: createId('fb'), parentId: id, ...step });
   };
-  // One transfer per clearance level: cleared and uncleared delegates see different contexts.
-  const contextFor = (cleared: boolean) => {
-    let context = contexts.get(cleared);
-    if (!context) {
-      context = transferContext(transfer, options.turn, cleared, scope, redact).then((transferred) => {
+  // One transfer per clearance level: cleared and uncleared delegates see different contexts. It
+  // runs under the attempt's scope (charged to it, stopped by its limits); one that an earlier
+  // attempt's limit cut short, or that failed, is made again for the next attempt.
+  const contextFor = (cleared: boolean, attemptScope: RunScope) => {
+    const cached = contexts.get(cleared);
+    if (cached && (cached.done || !cached.signal.aborted)) return cached.context;
+    const entry = { signal: attemptScope.signal, done: false } as {
+      context: Promise<TransferredContext>;
+      signal: AbortSignal;
+      done: boolean;
+    };
+    entry.context = transferContext(transfer, options.turn, cleared, attemptScope, redact).then(
+      (transferred) => {
+        entry.done = true;
         if (record.context.characters === 0 && record.context.messages === 0)
           record.context = transferred.info;
         return transferred;
-      });
-      contexts.set(cleared, context);
-    }
-    return context;
+      },
+      (error: unknown) => {
+        if (contexts.get(cleared) === entry) contexts.delete(cleared);
+        throw error;
+      },
+    );
+    contexts.set(cleared, entry);
+    return entry.context;
   };
 
   try {
@@ -185,12 +204,18 @@ export async function delegate(options: DelegateOptions): Promise<DelegationResu
           task = ladder.revise(task, previous[previous.length - 1]!);
       }
       const cleared = planned.agent.card.clearance.pii;
+      let account = accounts.get(planned.agent.id);
+      if (!account) {
+        account = scope.child({ budget: task.budget ?? {} });
+        accounts.set(planned.agent.id, account);
+      }
       const attempt = await runAttempt({
+        account,
         agent: planned.agent,
         rung: planned.rung,
         index: record.attempts.length + 1,
         task: cleared ? task : redactTask(task, redact),
-        context: () => contextFor(cleared),
+        context: (attemptScope) => contextFor(cleared, attemptScope),
         // A copy, redacted for this delegate: earlier answers may quote data it is not cleared for.
         previous: previous.map((attemptSoFar) =>
           cleared ? { ...attemptSoFar } : redactAttempt(attemptSoFar, redact),
@@ -273,11 +298,13 @@ function planAttempts(
 }
 
 async function runAttempt(options: {
+  /** The agent's budget account for this delegation (the task's budget, shared by its retries). */
+  account: RunScope;
   agent: Agent;
   rung: AttemptRung;
   index: number;
   task: TaskSpec;
-  context: () => Promise<TransferredContext>;
+  context: (attemptScope: RunScope) => Promise<TransferredContext>;
   previous: PreviousAttempt[];
   verifiers: readonly Verifier[];
   scope: RunScope;
@@ -293,11 +320,11 @@ async function runAttempt(options: {
   // The attempt's own budget account (drawing from every enclosing one) so that what this attempt
   // spent can be told apart from concurrent branches, and its task's limits apply to it alone.
   // (Always the same keys, undefined where unset: one options shape keeps `child` fast.)
-  const limited = scope.child({
+  const limited = options.account.child({
     agentId: self ? undefined : agent.id,
     nest: !self,
     parentEventId: attemptId,
-    budget: options.task.budget ?? {},
+    budget: {},
     deadline: options.task.deadline,
     toolGrant: new Set(agent.card.tools),
   });
@@ -309,7 +336,7 @@ async function runAttempt(options: {
   let context: TransferredContext | undefined;
   let contextError: unknown;
   try {
-    context = await raceSignal(options.context(), childScope.signal);
+    context = await raceSignal(options.context(childScope), childScope.signal);
   } catch (caught) {
     contextError = caught;
   }
@@ -407,8 +434,9 @@ async function runAttempt(options: {
   const outcome: AttemptRecord['outcome'] = error ? 'error' : passed ? 'accepted' : 'rejected';
   // What the attempt spent through its scope (model calls, a context summary, verifiers), so an
   // attempt that timed out mid-call still shows what it cost.
+  // (What the agent reported is in it: `chargeReported` charged any excess to this account.)
   const spent = limited.budget.spent();
-  const usage: Usage = output?.usage ?? spent.usage;
+  const usage: Usage = spent.usage;
   const record: AttemptRecord = {
     index: options.index,
     agentId: agent.id,

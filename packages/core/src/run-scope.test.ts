@@ -85,4 +85,12 @@ describe('RunScope', () => {
     await new RunScope({ signal: controller.signal }).callModel(cancellable, request, { agentId: 'front' });
     expect(cancellable.calls[0]?.signal).toBe(controller.signal);
   });
+
+  it('stamps events with the injected clock', () => {
+    const times: number[] = [];
+    const clock = { now: () => 1_000, setTimeout: () => 0, clearTimeout: () => undefined };
+    const scope = new RunScope({ clock, listener: (event) => times.push(event.time) });
+    scope.emit({ type: 'handoff-end', id: 'ho-1', agentId: 'billing', reason: 'done' });
+    expect(times).toEqual([1_000]);
+  });
 });

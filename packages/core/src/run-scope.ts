@@ -104,7 +104,10 @@ export class RunScope {
   emit(event: WithoutTime<DelegationEvent>): void {
     if (!this.listener) return;
     try {
-      this.listener({ ...event, time: eventClock.now() } as DelegationEvent);
+      // The injected clock's time, so events line up with the records (and replay identically);
+      // the system clock keeps sub-millisecond precision.
+      const time = this.clock === systemClock ? eventClock.now() : this.clock.now();
+      this.listener({ ...event, time } as DelegationEvent);
     } catch {
       // Tracing must never fail the work it observes.
     }

@@ -2,10 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Budget } from './budget.js';
 import { confidenceVerifier } from './confidence-verifier.js';
 import type { ContextPolicy } from './context-policy.js';
+import { defineStrategy } from './define-strategy.js';
 import { delegate } from './delegate.js';
 import type { DelegationEvent } from './delegation-event.js';
 import { failureLadder } from './failure-ladder.js';
 import { handoff } from './handoff.js';
+import { lexicalSelector } from './lexical-selector.js';
 import { createLlmAgent } from './llm-agent.js';
 import { parallel } from './parallel.js';
 import { Roster } from './roster.js';
@@ -215,6 +217,31 @@ describe('robustness', () => {
       const result = await responding;
       expect(result.error?.code).toBe('timeout');
       expect(result.answer).toBeNull();
+    });
+  });
+
+  describe('on a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("bounds the front agent answering itself by the strategy's attemptTimeoutMs, as its delegates", async () => {
+      vi.useFakeTimers();
+      const front = fakeAgent({ card: card('front'), delayMs: 10_000, reply: 'too late' });
+      const team = createTeam({
+        front,
+        delegates: [fakeAgent({ card: card('billing', 'refund invoice') })],
+        strategy: defineStrategy({ name: 'bounded', select: lexicalSelector(), attemptTimeoutMs: 100 }),
+      });
+      let settled = false;
+      const responding = team.respond({ message: 'what is the weather on mars', history: [] }).finally(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(100);
+      expect(settled).toBe(true);
+      const result = await responding;
+      expect(result.delegations).toEqual([]);
+      expect(result.error?.code).toBe('timeout');
     });
   });
 });
