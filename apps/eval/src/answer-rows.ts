@@ -11,6 +11,11 @@ export interface AnswerRow {
   description: string;
   /** The row's answer to a turn; `null` means a human took the turn (an escalation). */
   answer(turn: ReplayTurn): string | null;
+  /**
+   * Whether the row has an answer (or a recorded escalation) for the turn at all; a turn it does
+   * not cover gets no item from it. Default: every turn.
+   */
+  covers?(turn: ReplayTurn): boolean;
 }
 
 /** The fixed polite non-answer of the `generic` probe. */
@@ -42,6 +47,9 @@ export const recordedRow: AnswerRow = {
   role: 'recorded',
   description: 'the recorded bot: its drafts as sent to the human (no draft: a human wrote the reply)',
   answer: (turn) => turn.recordedDraft ?? null,
+  // A routing-only turn has no recorded reply: nobody answered it, so the recording says nothing
+  // about what the bot did there (it is not an escalation).
+  covers: (turn) => turn.reference !== null,
 };
 
 /** Names reserved for rows; a strategy cannot take them. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLlmAgent } from '@baton/core';
 import { scriptedChatModel } from '@baton/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { floorProbes } from './answer-rows.js';
+import { floorProbes, recordedRow } from './answer-rows.js';
 import { type Conversation, conversationSchema } from './dataset/conversation.js';
 import { nuggetScorer } from './nugget-scorer.js';
 import { type RunEvaluationOptions, runEvaluation } from './run-evaluation.js';
@@ -126,5 +126,42 @@ describe('runEvaluation', () => {
       expect(item.scores.counted).toBe(0);
       expect(item.scores).not.toHaveProperty('answeredOnly');
     }
+  });
+  it('gives the recorded bot no item, and no escalation, for a routing-only turn it has no recording of', async () => {
+    const marked: string[] = [];
+    await runEvaluation(
+      options({
+        conversations: (async function* () {
+          yield conversationSchema.parse({
+            id: 'r',
+            turns: [
+              { role: 'user', text: 'When do I get my money back?', domain: 'billing' },
+              {
+                role: 'agent',
+                text: 'Refunds take 5 days.',
+                nuggets: ['5 days'],
+                draft: 'Refunds take 5 days.',
+              },
+              { role: 'user', text: 'Can I pay by PayPal?', domain: 'billing' },
+            ],
+          });
+          // Only a routing-only turn: the recorded row has nothing to replay, yet its unit is done.
+          yield conversationSchema.parse({
+            id: 's',
+            turns: [{ role: 'user', text: 'Where is my parcel?', domain: 'orders' }],
+          });
+        })(),
+        rows: [recordedRow],
+        onUnitDone: (unit) => {
+          marked.push(`${unit.strategy}/${unit.conversationId}`);
+        },
+      }),
+    );
+    const items = readFileSync(join(out, 'items.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { itemId: string; outcome: string });
+    expect(items.map((item) => `${item.itemId} ${item.outcome}`)).toEqual(['r#0 answered']);
+    expect(marked.sort()).toEqual(['recorded/r', 'recorded/s']);
   });
 });

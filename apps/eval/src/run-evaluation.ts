@@ -183,13 +183,25 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
       for (let repeat = 0; repeat < options.repeat; repeat += 1) {
         for (const responder of teams) {
           if (options.skipUnits?.has(unitKey(responder.name, conversation.id, repeat))) continue;
+          // A row answers only the turns it covers (the recorded bot: the turns with a recorded reply).
+          const covers = 'row' in responder ? responder.row.covers : undefined;
+          const unitTurns = covers ? turns.filter((turn) => covers(turn)) : turns;
           const unit = (
             options.freeRun
               ? runFreeUnit(
-                  { responder, conversation, turns, repeat, options, signal, writer, unitDone },
+                  { responder, conversation, turns: unitTurns, repeat, options, signal, writer, unitDone },
                   options.freeRun,
                 )
-              : runUnit({ responder, turns, repeat, options, signal, writer, unitDone })
+              : runUnit({
+                  responder,
+                  conversationId: conversation.id,
+                  turns: unitTurns,
+                  repeat,
+                  options,
+                  signal,
+                  writer,
+                  unitDone,
+                })
           ).catch((error: unknown) => {
             firstFailure ??= error;
           });
@@ -225,6 +237,7 @@ type Responder = { name: string; team: Team } | { name: string; row: AnswerRow; 
 
 async function runUnit(context: {
   responder: Responder;
+  conversationId: string;
   turns: readonly ReplayTurn[];
   repeat: number;
   options: RunEvaluationOptions;
@@ -242,8 +255,7 @@ async function runUnit(context: {
     await context.writer.append(JSON.stringify(item));
     options.onItem?.(item);
   }
-  const first = turns[0];
-  if (first) context.unitDone({ strategy: responder.name, conversationId: first.conversationId, repeat });
+  context.unitDone({ strategy: responder.name, conversationId: context.conversationId, repeat });
 }
 
 /** A unit of a free run: the strategy's own answers become the history (see `runFreeConversation`). */

@@ -75,6 +75,11 @@ export interface StrategySummary {
    * `harness-error`…; `unknown` without one), most frequent first. Absent when none failed.
    */
   failureKinds?: Record<string, number>;
+  /**
+   * Answered turns with nuggets that the quality scorer gave no number (a judge whose verdict could
+   * not be read): they are outside answer quality and the pass rate. Absent when there are none.
+   */
+  unscored?: number;
   metrics: StrategyMetrics;
   /** Free runs only: divergence, resolution and the simulated part (`metrics` cover the recorded part). */
   freeRun?: FreeRunSummary;

@@ -93,6 +93,15 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('· 3 repeats ·');
   });
 
+  it('says how many answers the quality scorer could not score, and only then', () => {
+    expect(renderMarkdown(exampleRunSummary())).not.toContain('Unscored answers');
+    const summary = exampleRunSummary();
+    summary.strategies[1]!.unscored = 2;
+    expect(renderMarkdown(summary)).toContain(
+      `**Unscored answers:** ${summary.strategies[1]!.name} 2: the quality scorer gave these answers no number`,
+    );
+  });
+
   it('escapes strategy names so they cannot break a table or inject HTML', () => {
     const summary = exampleRunSummary();
     summary.strategies[1]!.name = '<script>alert(1)</script> | *x*';

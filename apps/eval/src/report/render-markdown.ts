@@ -170,7 +170,18 @@ function strategiesSection(summary: RunSummary): string {
       rows,
     ),
     'Means with 95% bootstrap CIs resampled by conversation; n/a where a denominator is empty. Quality is nugget recall over every turn with nuggets: an escalation counts 1 when the gold label says a human was needed, else 0; failed and errored turns count 0 (answered-only quality beside it, with its n). Cleanup is HTER to the closest acceptable reply; escalations and failures count 1.',
+    ...unscoredNote(summary),
   ].join('\n\n');
+}
+
+/** Answers the quality scorer gave no number are outside quality and the pass rate: said, not hidden. */
+function unscoredNote(summary: RunSummary): string[] {
+  const unscored = summary.strategies.filter((strategy) => (strategy.unscored ?? 0) > 0);
+  if (unscored.length === 0) return [];
+  const counts = unscored.map((strategy) => `${text(strategy.name)} ${formatCount(strategy.unscored!)}`);
+  return [
+    `**Unscored answers:** ${counts.join(', ')}: the quality scorer gave these answers no number (a judge verdict that could not be read), so quality and the pass rate leave them out, and gates on them do not pass.`,
+  ];
 }
 
 /** The floor probes and the recorded bot, and which numbers do not clear the floor. */

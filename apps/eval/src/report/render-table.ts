@@ -83,6 +83,13 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
       ),
     ]);
   }
+  // Answers the quality scorer could not score are outside quality and pass rate: say how many.
+  if (strategies.some((strategy) => (strategy.unscored ?? 0) > 0)) {
+    rows.push([
+      { text: 'unscored answers' },
+      ...strategies.map((strategy): Cell => ({ text: formatCount(strategy.unscored ?? 0), tone: 'red' })),
+    ]);
+  }
   let marked = false;
   let floored = false;
   for (const metric of summaryMetricNames) {

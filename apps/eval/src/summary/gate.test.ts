@@ -122,6 +122,33 @@ describe('evaluateGate', () => {
       `);
   });
 
+  it('fails a quality or pass-rate check over answers the quality scorer could not score', () => {
+    const rules = parseGateRules({
+      failUnder: ['answerQuality=0.5', 'escalationRate=0'],
+      maxRegression: ['passRate=1'],
+    });
+    const gate = evaluateGate({
+      rules,
+      strategies: [lexical, { ...trained, unscored: 2 }],
+      comparisons,
+      baseline: 'lexical',
+    });
+    const byName = new Map(gate.checks.map((check) => [check.name, check]));
+    expect(byName.get('answerQuality >= 0.5')).toMatchObject({ passed: false, actual: 0.52 });
+    expect(byName.get('answerQuality >= 0.5')!.message).toContain('could not score are left out (trained 2)');
+    // Escalations do not depend on the quality scorer: that check stands.
+    expect(byName.get('escalationRate >= 0')).toMatchObject({ passed: true });
+    // A regression check also looks at the baseline's answers.
+    const baselineUnscored = evaluateGate({
+      rules: parseGateRules({ maxRegression: ['answerQuality=1'] }),
+      strategies: [{ ...lexical, unscored: 1 }, trained],
+      comparisons,
+      baseline: 'lexical',
+    });
+    expect(baselineUnscored.passed).toBe(false);
+    expect(baselineUnscored.checks[0]!.message).toContain('(lexical 1)');
+  });
+
   it('passes a mean exactly at the threshold, also when rounding put it an ulp beyond', () => {
     // trained: pass rate 3 / 5 = .6 and fallback rate 3 / 5 = .6, exactly at both thresholds.
     const atThreshold = evaluateGate({

@@ -184,14 +184,38 @@ export function evaluateGate(input: EvaluateGateInput): { passed: boolean; check
       );
     }
     for (const rule of rules) {
-      checks.push(
+      const check =
         rule.kind === 'max-regression'
           ? checkRegression(rule, target, baseline, input.comparisons)
-          : checkBound(rule, strategy),
-      );
+          : checkBound(rule, strategy);
+      checks.push(unscoredCheck(check, rule, [strategy, byName.get(baseline)]));
     }
   }
   return { passed: checks.every((check) => check.passed), checks };
+}
+
+/** The metrics an answer the quality scorer could not score is missing from. */
+const qualityMetrics: ReadonlySet<string> = new Set(['answerQuality', 'answeredQuality', 'passRate']);
+
+/**
+ * A check on answer quality or the pass rate fails when answers of the strategy (or, for a
+ * regression, of the baseline) went unscored: its number leaves them out, so it is not a pass.
+ */
+function unscoredCheck(
+  check: GateCheck,
+  rule: GateRule,
+  strategies: readonly (StrategySummary | undefined)[],
+): GateCheck {
+  if (rule.custom || !qualityMetrics.has(rule.metric) || !check.passed) return check;
+  const involved = rule.kind === 'max-regression' ? strategies : strategies.slice(0, 1);
+  const unscored = involved.filter((strategy) => (strategy?.unscored ?? 0) > 0);
+  if (unscored.length === 0) return check;
+  const counts = unscored.map((strategy) => `${strategy!.name} ${strategy!.unscored}`).join(', ');
+  return {
+    ...check,
+    passed: false,
+    message: `${check.message}, but answers the quality scorer could not score are left out (${counts}); incomplete scores are not a pass`,
+  };
 }
 
 function checkBound(rule: GateRule, strategy: StrategySummary): GateCheck {

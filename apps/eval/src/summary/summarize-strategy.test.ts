@@ -186,6 +186,52 @@ describe('summarizeStrategy', () => {
     expect(thrice.custom).toEqual(once.custom);
   });
 
+  it('takes the fallback rungs over the fallback rate’s units, so no rung exceeds the rate', () => {
+    // a#0 delegated in both repeats and failed in one; b#0 delegated in one repeat only.
+    const item = (conversationId: string, repeat: number, scores: Record<string, boolean | null>) =>
+      makeItem({ strategy: 's', conversationId, turnIndex: 0, repeat, scores });
+    const attempt = (failed: boolean) => ({
+      delegationAttempted: true,
+      fallback: failed,
+      delegationFailed: failed,
+    });
+    const { fallbackRate } = summarizeStrategy(
+      [
+        item('a', 0, attempt(false)),
+        item('a', 1, attempt(true)),
+        item('b', 0, attempt(false)),
+        item('b', 1, { delegationAttempted: false, fallback: null, delegationFailed: null }),
+      ],
+      { ...options, repeat: 2 },
+    ).metrics;
+    // a#0: 1/2, b#0: 0 → 0.25; the failed share is the same, since every fallback here is a failure.
+    expect(fallbackRate.mean).toBeCloseTo(0.25, 12);
+    expect(fallbackRate.rungs.failed).toBeCloseTo(0.25, 12);
+    expect(fallbackRate.rungs.retry).toBe(0);
+  });
+
+  it('counts the answers the quality scorer left without a number, which quality leaves out', () => {
+    // b#0 was answered, but the judge's verdict could not be read: no quality, no pass.
+    const items = [
+      makeItem({
+        strategy: 's',
+        conversationId: 'a',
+        turnIndex: 0,
+        scores: { answerQuality: 1, pass: true },
+      }),
+      makeItem({
+        strategy: 's',
+        conversationId: 'b',
+        turnIndex: 0,
+        scores: { answerQuality: null, pass: null },
+      }),
+    ];
+    const summary = summarizeStrategy(items, options);
+    expect(summary.metrics.answerQuality.n).toBe(1);
+    expect(summary.unscored).toBe(1);
+    expect(summarizeStrategy(items.slice(0, 1), options)).not.toHaveProperty('unscored');
+  });
+
   it('gives the same summary whatever order the items come in', () => {
     const reordered = [
       lexicalItems[3]!,

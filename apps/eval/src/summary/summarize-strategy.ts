@@ -139,12 +139,15 @@ export function summarizeStrategies(
 
   return prepared.map(({ name, items, options }, row) => {
     const estimate = (metric: SummaryMetricName): MetricEstimate => byMetric.get(metric)![row]!;
-    const attempted = items.filter(isDelegationAttempted);
+    // Over the fallback rate's own units (a turn's repeats folded into one), so that no rung's share
+    // can exceed the rate it is a part of.
+    const rungShare = (ran: (item: ItemResult) => boolean): number | null =>
+      meanOfUnits(turnUnits(items, (item) => (isDelegationAttempted(item) ? (ran(item) ? 1 : 0) : null)));
     const rungs = {
       ...Object.fromEntries(
-        fallbackRungs.map((rung) => [rung, shareOf(attempted, (item) => ranFallbackRung(item, rung))]),
+        fallbackRungs.map((rung) => [rung, rungShare((item) => ranFallbackRung(item, rung))]),
       ),
-      failed: shareOf(attempted, isDelegationFailed),
+      failed: rungShare(isDelegationFailed),
     } as Record<FallbackRung | 'failed', number | null>;
     const needsCleanup = items.map(itemNeedsCleanup).filter((flag) => flag !== null);
 
@@ -191,9 +194,22 @@ export function summarizeStrategies(
       errors: items.filter((item) => item.outcome === 'error').length,
       failed: items.filter((item) => item.outcome === 'failed').length,
       ...failureKindsOf(items),
+      ...unscoredOf(items),
       metrics,
     };
   });
+}
+
+/** Answered turns with nuggets left without quality by the scorer: lost data the summary must show. */
+function unscoredOf(items: readonly ItemResult[]): { unscored?: number } {
+  const count = items.filter(
+    (item) =>
+      item.outcome === 'answered' &&
+      item.reference !== null &&
+      (item.nuggets === undefined || item.nuggets.length > 0) &&
+      itemMetricValue(item, 'answerQuality') === null,
+  ).length;
+  return count === 0 ? {} : { unscored: count };
 }
 
 /** The failed and errored turns by error code, most frequent first (ties by code). */
@@ -383,6 +399,13 @@ function passHatKOf(items: readonly ItemResult[], k: number): NonNullable<Strate
     { k, by: 'cluster' },
   );
   return { k, turns: turns.value ?? null, conversations: conversations.value ?? null };
+}
+
+function meanOfUnits(units: readonly { value: number }[]): number | null {
+  if (units.length === 0) return null;
+  let total = 0;
+  for (const unit of units) total += unit.value;
+  return total / units.length;
 }
 
 function shareOf<T>(values: readonly T[], predicate: (value: T) => boolean): number | null {
