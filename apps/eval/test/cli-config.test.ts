@@ -143,7 +143,9 @@ describe('baton eval with eval.config.ts', () => {
     ]);
     expect(broken[0]!.scores).toMatchObject({ answerQuality: 0, humanCleanup: 1, pass: false });
     expect(summary.strategies[1]).toMatchObject({ name: 'broken', turns: 12, failed: 1 });
-    expect(summary.strategies[1]!.metrics.answerQuality.n).toBe(12);
+    // Every turn with something to check, the failed one included: all but the closing "You're
+    // welcome, happy baking!", a courtesy with no nugget.
+    expect(summary.strategies[1]!.metrics.answerQuality.n).toBe(11);
   });
 
   // `errors` counts turns the harness got nothing back for; the core catches a strategy that throws
