@@ -341,10 +341,19 @@ async function evaluateInFolder(
     // The pluggable scorers, by name: gates may name them, and the reports say what each measures.
     const customScorers = customScorerInfo(config.scorers ?? []);
     // Gate options are checked before anything is replayed, not after.
-    parseGateRules(
+    const gateRules = parseGateRules(
       { failUnder: options.failUnder, max: options.max, maxRegression: options.maxRegression },
       { customMetrics: Object.keys(customScorers) },
     );
+    if (
+      gateRules.some((rule) => rule.kind === 'max-regression') &&
+      names.every((name) => name === baseline)
+    ) {
+      throw new EvalError(
+        'usage',
+        `--max-regression compares strategies with the baseline, and this run has only the baseline (${baseline}): add a strategy, or use --fail-under / --max.`,
+      );
+    }
     // A new default folder never holds a run to continue: --resume without --out would silently
     // replay everything in a fresh folder.
     if (options.resume && options.out === undefined)

@@ -184,12 +184,17 @@ describe('baton eval with eval.config.ts', () => {
     expect(summary.gate.checks.map((check) => check.name)).toEqual(['answerQuality >= 0.99']);
   });
 
-  it('exits 2 with a one-line reason for invalid options in the config', async () => {
+  it('exits 2 with a one-line reason naming the config file for invalid options in it', async () => {
     await writeFile(join(temp.path, 'eval.config.ts'), configSource('concurrency: 0,'));
     const outcome = await baton(['eval', '--out', 'run']);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(outcome.stderr).toMatch(/^baton: invalid options: .*concurrency/);
+    expect(outcome.stderr).toMatch(/^baton: eval\.config\.ts: invalid options: .*concurrency/);
+    // A bad flag beside a good config is the flag's: no file named.
+    await writeFile(join(temp.path, 'eval.config.ts'), configSource(''));
+    const flag = await baton(['eval', '--filter', '(', '--out', 'run-flag']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^baton: invalid options: /);
   });
 
   it('exits 2 for a config without a default export and for a missing --config file', async () => {

@@ -96,6 +96,24 @@ describe('baton eval options a new user reaches for', { timeout: 180_000 }, () =
     expect(existsSync(join(temp.path, 'typo', 'items.jsonl'))).toBe(false);
   });
 
+  it('exits 2 for --max-regression in a run of the baseline alone, before anything is replayed', async () => {
+    const outcome = await baton([
+      'eval',
+      ...fastFlags,
+      '--strategies',
+      'solo',
+      '-o',
+      'alone',
+      '--max-regression',
+      'answerQuality=0.1',
+    ]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(
+      /^baton: --max-regression compares strategies with the baseline, and this run has only the baseline \(solo\)/,
+    );
+    expect(existsSync(join(temp.path, 'alone', 'items.jsonl'))).toBe(false);
+  });
+
   it('replays only the conversations whose id matches --filter', async () => {
     const outcome = await baton([
       'eval',

@@ -10,13 +10,21 @@ import { EvalError } from '../eval-error.js';
 const defaultNames = ['eval.config.ts', 'eval.config.mts', 'eval.config.js', 'eval.config.mjs'];
 
 /**
+ * The config file a run reads: the one `--config` names, else the first of `eval.config.ts`,
+ * `.mts`, `.js`, `.mjs` in `cwd`; `undefined` when there is none.
+ */
+export function configFileOf(cwd: string, file?: string): string | undefined {
+  return file
+    ? resolve(cwd, file)
+    : defaultNames.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate));
+}
+
+/**
  * Loads `eval.config.ts` (or the file named by `--config`): TypeScript is imported through tsx, so
  * users need no build step. No file and no `--config`: an empty config (and tsx is never loaded).
  */
 export async function loadConfigFile(cwd: string, file?: string): Promise<EvalConfig> {
-  const path = file
-    ? resolve(cwd, file)
-    : defaultNames.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate));
+  const path = configFileOf(cwd, file);
   if (!path) return {};
   if (!existsSync(path)) throw new EvalError('usage', `--config ${file}: no such file.`);
   let loaded: { default?: unknown };

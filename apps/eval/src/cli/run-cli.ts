@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { CommanderError } from 'commander';
 import type { EvalOptions } from '../eval-config.js';
 import { EvalError } from '../eval-error.js';
@@ -68,7 +68,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
       { z },
       { evalOptionsSchema },
       { evaluate },
-      { loadConfigFile },
+      { configFileOf, loadConfigFile },
       { ProgressReporter },
       { withEnvFile },
       { renderTable },
@@ -87,8 +87,18 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     const config = await loadConfigFile(cwd, request.config);
     const { customStrategies, scorers, ...configOptions } = config;
     const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });
-    if (!parsed.success)
-      throw new EvalError('usage', `invalid options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+    if (!parsed.success) {
+      // Say where the bad value is: the config file when its options alone fail, else the flags.
+      const configFile = configFileOf(cwd, request.config);
+      const inConfig =
+        configFile !== undefined && !evalOptionsSchema.safeParse(configOptions).success
+          ? `${relative(cwd, configFile) || configFile}: `
+          : '';
+      throw new EvalError(
+        'usage',
+        `${inConfig}invalid options: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`,
+      );
+    }
     const options: EvalOptions = parsed.data;
     const progress = new ProgressReporter(io.stderr, { enabled: options.progress ?? true, ...layout });
     progress.start();
