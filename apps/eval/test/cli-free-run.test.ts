@@ -88,6 +88,14 @@ describe('baton eval --free-run, offline', () => {
     expect(refused.stderr).toContain('--user-model plays the customer of a free run: add --free-run.');
   });
 
+  it('refuses free-run settings without --free-run (exit 2), where they would be ignored', async () => {
+    const refused = await runBaton(['eval', ...fastFlags, '--fit-recall', '0.8', '--out', 'z'], {
+      cwd: temp.path,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--fit-recall sets a free run: add --free-run.');
+  });
+
   it('refuses a cassette in a run that names no model (exit 2), where it would be ignored', async () => {
     const refused = await runBaton(['eval', ...fastFlags, '--replay', 'missing.jsonl', '--out', 'y'], {
       cwd: temp.path,

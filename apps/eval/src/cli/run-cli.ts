@@ -100,6 +100,19 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
       );
     }
     const options: EvalOptions = parsed.data;
+    // Free-run settings without a free run would be ignored: said, as for --user-model.
+    const freeRunOnly = (['fitRecall', 'maxSimulatedTurns'] as const).filter(
+      (key) => (toEvalFlags(request.flags)[key] ?? configOptions[key]) !== undefined,
+    );
+    if (!options.freeRun && freeRunOnly.length > 0) {
+      const names = freeRunOnly.map((key) =>
+        key === 'fitRecall' ? '--fit-recall' : '--max-simulated-turns',
+      );
+      throw new EvalError(
+        'usage',
+        `${names.join(' and ')} set${names.length === 1 ? 's' : ''} a free run: add --free-run.`,
+      );
+    }
     const progress = new ProgressReporter(io.stderr, { enabled: options.progress ?? true, ...layout });
     progress.start();
     let result: Awaited<ReturnType<typeof evaluate>>;
