@@ -12,10 +12,23 @@ import type { RunSummary } from './run-summary.js';
 import { writeRunOutputs } from './write-run-outputs.js';
 
 /** The summary a run folder already holds, if it can be read: what re-rendering keeps. */
-async function readPreviousSummary(dir: string): Promise<RunSummary | undefined> {
+/**
+ * The summary a run folder holds, for what the items cannot tell (the suite's name, the split, the
+ * duration). None is fine (an interrupted run); one that cannot be read is said, since what only it
+ * held is then lost from the new summary.
+ */
+async function readPreviousSummary(
+  dir: string,
+  log: ((line: string) => void) | undefined,
+): Promise<RunSummary | undefined> {
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-  } catch {
+    return JSON.parse(await readFile(file, 'utf8')) as RunSummary;
+  } catch (error) {
+    log?.(
+      `${file} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): it is replaced, and the suite's name, the split's details and the duration only it held are lost.`,
+    );
     return undefined;
   }
 }
@@ -268,7 +281,7 @@ async function summarise(
     (flags[name] as Record<string, number> | undefined) ?? options[name];
   // What the items cannot tell is kept from the summaries the run wrote: the suite's name, how the
   // split was made, how long the run took (the longest shard for a merge), the scorer's wording.
-  const previous = await Promise.all(dirs.map(readPreviousSummary));
+  const previous = await Promise.all(dirs.map((dir) => readPreviousSummary(dir, context.log)));
   const kept = previous.find((summary) => summary !== undefined);
   const durations = previous.flatMap((summary) => (summary === undefined ? [] : [summary.durationMs]));
   const { summary } = await writeRunOutputs({

@@ -1,4 +1,4 @@
-import { appendFile, cp, readFile } from 'node:fs/promises';
+import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/run-summary.js';
@@ -123,6 +123,16 @@ describe('baton report', () => {
     expect(outcome.stdout + outcome.stderr).toMatch(/Incomplete run/);
     const summary = JSON.parse(await readFile(join(temp.path, 'cut', 'summary.json'), 'utf8')) as RunSummary;
     expect(qualityMeans(summary)).toEqual(qualityMeans(original));
+  });
+
+  it('says so when the summary it replaces cannot be read', async () => {
+    await cp(join(temp.path, 'plain'), join(temp.path, 'torn-summary'), { recursive: true });
+    await writeFile(join(temp.path, 'torn-summary', 'summary.json'), '{"suite": {"name": "sup');
+    const outcome = await baton(['report', 'torn-summary']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(
+      /summary\.json cannot be read \(.*\): it is replaced, and the suite's name/,
+    );
   });
 
   it('exits 2 for a folder that is not a run and for a baseline that is not in it', async () => {
