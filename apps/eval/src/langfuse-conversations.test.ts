@@ -193,9 +193,33 @@ describe('conversationsFromLangfuseItems', () => {
             },
             { role: 'agent', text: 'Pro costs 890 EUR a year.' },
           ],
-          metadata: { category: ['billing', 'plans'], intent: 'pricing', language: 'en', channel: 'chat' },
+          metadata: { channel: 'chat' },
         },
       ]);
+    });
+
+    it('keeps the gold labels out of the metadata a strategy receives (turn fields)', async () => {
+      const { conversations } = await mapItems([
+        {
+          id: 'item-8',
+          input: 'why was I charged twice',
+          expectedOutput: 'Refunded within 5 days.',
+          metadata: { domain: 'billing', intent: 'double-charge', language: 'en', channel: 'chat' },
+        },
+        {
+          id: 'item-9',
+          input: 'my reader will not pair',
+          expectedOutput: 'Restart the reader.',
+          metadata: { category: 'technical' },
+        },
+      ]);
+
+      const turns = conversations.flatMap((conversation) => replayTurns(conversation));
+      expect(turns.map((turn) => turn.gold)).toEqual([
+        { domains: ['billing'], intent: 'double-charge', language: 'en' },
+        { domains: ['technical'] },
+      ]);
+      expect(turns.map((turn) => turn.metadata)).toEqual([{ channel: 'chat' }, {}]);
     });
 
     it('reads the message and the reference from the usual keys', async () => {

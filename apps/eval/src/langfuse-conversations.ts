@@ -53,7 +53,8 @@ export interface LangfuseConversationsOptions extends InvalidRecordOptions {
  *   dropped); `expectedOutput` is a string or `{ answer | reference | output }`; gold labels come
  *   from `metadata.domain` or `metadata.category` (a string or a list), `metadata.intent` and
  *   `metadata.language`. The item becomes a conversation whose id is the item's id and whose
- *   metadata is the item's. Earlier user messages in `messages` that the next message answers are
+ *   metadata is the item's without those labels (metadata reaches strategies as the turn's fields,
+ *   gold labels never do). Earlier user messages in `messages` that the next message answers are
  *   replayed too, scored against that recorded answer.
  *
  * An item of neither shape is an invalid record: `onInvalid: 'stop'` throws a DatasetError
@@ -257,7 +258,19 @@ function parseGenericItem(item: LangfuseDatasetItem, file: string): Conversation
   const reference = parseReference(item, file);
   turns.push({ role: 'user', text: message, ...parseLabels(item, file) });
   turns.push({ role: 'agent', text: reference });
-  return build({ id: item.id, turns, ...(isRecord(item.metadata) ? { metadata: item.metadata } : {}) }, file);
+  // The metadata reaches the strategies (as the turn's fields); the gold labels read from it must not.
+  const metadata = isRecord(item.metadata) ? withoutLabels(item.metadata) : undefined;
+  return build(
+    { id: item.id, turns, ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}) },
+    file,
+  );
+}
+
+/** Metadata keys that hold gold labels (see `parseLabels`): scorers read them, strategies never do. */
+const labelKeys = new Set(['domain', 'category', 'intent', 'language']);
+
+function withoutLabels(metadata: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(metadata).filter(([key]) => !labelKeys.has(key)));
 }
 
 function parseReference(item: LangfuseDatasetItem, file: string): string {

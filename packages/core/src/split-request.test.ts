@@ -54,3 +54,40 @@ describe('parallel', () => {
     expect(result.answer).toBe('billing answer\n\naccount answer');
   });
 });
+
+describe('splitting keeps every part of the request', () => {
+  it('keeps numbers that start a line or a sentence, dropping list markers only', () => {
+    expect(
+      splitRequest('Where is my refund for this order?\n100458923\nAlso, the card reader will not pair.'),
+    ).toEqual(['Where is my refund for this order?', '100458923 Also, the card reader will not pair.']);
+    expect(
+      splitRequest('I was charged for 3 readers.\n2 readers arrived broken, how do I fix them?'),
+    ).toEqual(['I was charged for 3 readers.', '2 readers arrived broken, how do I fix them?']);
+    expect(splitRequest('1) cancel my plan\n2) delete all my data please')).toEqual([
+      'cancel my plan',
+      'delete all my data please',
+    ]);
+  });
+
+  it('sends the whole request to the delegates under parallel', async () => {
+    const card = (id: string) => ({ id, name: id, description: id, domains: [id] });
+    const echo = (id: string) => fakeAgent({ card: card(id), reply: (input) => input.task.goal });
+    const team = createTeam({
+      front: fakeAgent({ card: card('front') }),
+      delegates: [echo('billing'), echo('technical')],
+      strategy: parallel({
+        select: {
+          name: 'keywords',
+          select: (request) => ({
+            candidates: [
+              { agentId: /refund|order/i.test(request.text) ? 'billing' : 'technical', score: 0.9 },
+            ],
+          }),
+        },
+      }),
+    });
+    const message = 'Where is my refund for order 4471?\n2 of the new card readers arrived broken.';
+    const result = await team.respond({ message, history: [] });
+    expect(result.answer?.replace(/\s+/g, '')).toBe(message.replace(/\s+/g, ''));
+  });
+});

@@ -81,8 +81,10 @@ export function stemCoverage(query: string, present: ReadonlySet<string>): numbe
 
 /** Splits prose into sentences, keeping list items and short lines as their own sentences. */
 export function splitSentences(text: string): string[] {
+  // Only list markers go (`- `, `* `, `1. `, `2) `): a number that opens a sentence or a line (an
+  // order number, "2 readers", "1.49 %") is part of it.
   return text
     .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'¿¡(])|\n+/u)
-    .map((sentence) => sentence.replace(/^[-*\d.)\s]+/, '').trim())
+    .map((sentence) => sentence.replace(/^(?:\s*(?:[-*•]+|\d{1,3}[.)](?!\d)))+\s*/u, '').trim())
     .filter((sentence) => sentence.length > 0);
 }
