@@ -11,7 +11,8 @@ export const pairwiseScoreNames = { win: 'pairwiseWin', agreement: 'pairwiseAgre
 /**
  * With an LLM judge, compares every candidate answer with the baseline's answer to the same turn in
  * both orders and appends the candidate items again with `pairwiseWin` (1 win, 0.5 tie, 0 loss,
- * null when the two orders disagree) and `pairwiseAgreement` (whether they agreed). The latest line
+ * null when the two orders disagree) and `pairwiseAgreement` (whether they agreed; both null when
+ * an order got no usable verdict, so a failing judge is not a self-contradicting one). The latest line
  * of an item wins when items are read back, so the summary picks the new scores up.
  */
 export async function addPairwiseJudgements(options: {
@@ -48,7 +49,8 @@ export async function addPairwiseJudgements(options: {
         scores: {
           ...pair.candidate.scores,
           [pairwiseScoreNames.win]: pairwiseValue(verdict),
-          [pairwiseScoreNames.agreement]: verdict !== 'inconsistent',
+          // A pair the judge gave no verdict for is no evidence of (dis)agreement.
+          [pairwiseScoreNames.agreement]: verdict === 'unscored' ? null : verdict !== 'inconsistent',
         },
         scoreDetails: { ...pair.candidate.scoreDetails, pairwise: { verdict, ...details } },
       };

@@ -1,4 +1,4 @@
-import type { ChatModel } from '@baton/core';
+import { addUsage, type ChatModel, emptyUsage } from '@baton/core';
 import { z } from 'zod';
 import type { Scorer } from './scorer.js';
 
@@ -33,10 +33,13 @@ export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; nam
     specificationVersion: 'v1',
     name: options.name ?? 'answerQuality',
     description: `llm-judge(${judge}) nugget verdicts`,
+    writesPostEdit: true,
     async score({ turn, answer, signal }) {
       if (turn.reference === null) return { value: null };
       const nuggets = turn.nuggets;
       let lastError = '';
+      // Every attempt is paid for: its usage is kept with the item, scored or not.
+      let usage = emptyUsage;
       for (let attempt = 0; attempt < 2; attempt += 1) {
         const response = await options.model.generate(
           {
@@ -86,9 +89,18 @@ export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; nam
           },
           { signal },
         );
+        usage = addUsage(usage, response.usage);
         try {
           const verdict = verdictSchema.parse(JSON.parse(response.message.content ?? ''));
-          const byIndex = new Map(verdict.nuggets.map((entry) => [entry.index, entry.verdict]));
+          const byIndex = new Map<number, (typeof verdict.nuggets)[number]['verdict']>();
+          for (const entry of verdict.nuggets) {
+            // One verdict per nugget: a second verdict for a nugget, or one for a nugget that does
+            // not exist, is a malformed judgement, not something to pick from.
+            if (entry.index > nuggets.length)
+              throw new Error(`verdict for nugget ${entry.index} of ${nuggets.length}`);
+            if (byIndex.has(entry.index)) throw new Error(`two verdicts for nugget ${entry.index}`);
+            byIndex.set(entry.index, entry.verdict);
+          }
           const missingIndex = nuggets.findIndex((_nugget, index) => !byIndex.has(index + 1));
           if (missingIndex >= 0) throw new Error(`no verdict for nugget ${missingIndex + 1}`);
           const judgements = nuggets.map((nugget, index) => ({ nugget, verdict: byIndex.get(index + 1)! }));
@@ -104,14 +116,14 @@ export function llmJudgeScorer(options: { model: ChatModel; rubric?: string; nam
               nuggets: judgements,
               postEdit: verdict.postEdit,
               rationale: verdict.rationale,
-              usage: response.usage,
+              usage,
             },
           };
         } catch (error) {
           lastError = error instanceof Error ? error.message : String(error);
         }
       }
-      return { value: null, details: { judge, rubric, error: `unparseable judgement: ${lastError}` } };
+      return { value: null, details: { judge, rubric, error: `unparseable judgement: ${lastError}`, usage } };
     },
   };
 }

@@ -49,11 +49,28 @@ describe('judgePair', () => {
     expect(pairwiseValue(result.verdict)).toBeNull();
   });
 
-  it('treats an unparseable judgement as inconsistent rather than guessing', async () => {
+  it('leaves a pair with an unparseable judgement unscored rather than calling the judge inconsistent', async () => {
     const model = scriptedChatModel(['not json', choice('B')]);
-    expect(
-      (await judgePair({ model, baseline: item('solo', 'x'), candidate: item('routed', 'y') })).verdict,
-    ).toBe('inconsistent');
+    const result = await judgePair({ model, baseline: item('solo', 'x'), candidate: item('routed', 'y') });
+    expect(result.verdict).toBe('unscored');
+    expect(pairwiseValue(result.verdict)).toBeNull();
+  });
+
+  it('leaves a pair unscored when a judge call fails, instead of stopping the run', async () => {
+    const model = scriptedChatModel([choice('A'), { error: new Error('400 bad request') }]);
+    const result = await judgePair({ model, baseline: item('solo', 'x'), candidate: item('routed', 'y') });
+    expect(result.verdict).toBe('unscored');
+    expect(result.details).toMatchObject({ errors: ['400 bad request'] });
+  });
+
+  it('records the usage of both judge calls', async () => {
+    const usage = { inputTokens: 100, outputTokens: 5 };
+    const model = scriptedChatModel([
+      { content: choice('A'), usage },
+      { content: choice('B'), usage },
+    ]);
+    const result = await judgePair({ model, baseline: item('solo', 'x'), candidate: item('routed', 'y') });
+    expect(result.details.usage).toEqual({ inputTokens: 200, outputTokens: 10 });
   });
 
   it('maps verdicts to numbers for averaging', () => {

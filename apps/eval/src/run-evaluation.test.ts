@@ -7,6 +7,7 @@ import { scriptedChatModel } from '@baton/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { floorProbes, recordedRow } from './answer-rows.js';
 import { type Conversation, conversationSchema } from './dataset/conversation.js';
+import { llmJudgeScorer } from './llm-judge-scorer.js';
 import { nuggetScorer } from './nugget-scorer.js';
 import { type RunEvaluationOptions, runEvaluation } from './run-evaluation.js';
 
@@ -127,6 +128,27 @@ describe('runEvaluation', () => {
       expect(item.scores).not.toHaveProperty('answeredOnly');
     }
   });
+  it('leaves human cleanup out, not measured against the offline target, when the judge gives no verdict', async () => {
+    // The judge refuses every time: no quality, and no post-edit to measure cleanup against.
+    const judge = scriptedChatModel(() => 'I cannot help with that.');
+    await runEvaluation(
+      options({
+        conversations: (async function* () {
+          yield* conversations(1);
+        })(),
+        scorer: llmJudgeScorer({ model: judge }),
+      }),
+    );
+    const items = readFileSync(join(out, 'items.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { outcome: string; scores: Record<string, unknown> });
+    const answered = items.filter((item) => item.outcome === 'answered');
+    expect(answered.length).toBeGreaterThan(0);
+    for (const item of answered)
+      expect(item.scores).toMatchObject({ answerQuality: null, humanCleanup: null, needsCleanup: null });
+  });
+
   it('gives the recorded bot no item, and no escalation, for a routing-only turn it has no recording of', async () => {
     const marked: string[] = [];
     await runEvaluation(

@@ -386,7 +386,7 @@ async function scoreTurn(context: {
   const details: Record<string, unknown> = {};
   const custom: Record<string, ScoreValue> = {};
   let quality: ScoreValue = null;
-  let postEdit: string | undefined;
+  let postEdit: string | null | undefined;
   let text: TextScores | undefined;
   if (answer !== null && outcome === 'answered' && turn.reference !== null) {
     // Started first, so that a worker computes the edit rates while this thread runs the scorers.
@@ -402,7 +402,8 @@ async function scoreTurn(context: {
     textScores.catch(() => {});
     const scored = await runScorer(options.scorer, { turn, strategy: name, answer, signal });
     quality = scored.value;
-    postEdit = scored.postEdit;
+    // A judge that writes the cleanup target and gave none: no cleanup, not the offline target's.
+    postEdit = scored.postEdit ?? (options.scorer.writesPostEdit ? null : undefined);
     if (scored.details) details[options.scorer.name] = scored.details;
     for (const scorer of options.scorers ?? []) {
       const extra = await runScorer(scorer, { turn, strategy: name, answer, signal });

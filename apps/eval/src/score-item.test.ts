@@ -127,6 +127,17 @@ describe('scoreItem', () => {
     expect(cleanupTarget).toEqual({ target: postEdit, method: 'judge-post-edit' });
   });
 
+  it('leaves cleanup out when the judge wrote no post-edit (its judgement failed)', () => {
+    const { scores, cleanupTarget } = scored({
+      answer: 'Refunds take 5–10 business days.',
+      quality: null,
+      postEdit: null,
+    });
+    expect(scores.humanCleanup).toBeNull();
+    expect(scores.needsCleanup).toBeNull();
+    expect(cleanupTarget).toBeUndefined();
+  });
+
   it('scores an escalation by the gold label: 1 when a human was needed, else 0', () => {
     const escalated = { outcome: 'escalated', answer: null, quality: null } as const;
     expect(score({ ...escalated, turn: turn(['human']) })).toMatchObject({

@@ -42,8 +42,12 @@ export function scoreItem(options: {
   delegations: readonly DelegationRecord[];
   /** The quality scorer's value for an answered turn (nugget recall or the judge's), else null. */
   quality: ScoreValue;
-  /** The judge's minimal post-edit of the answer, when a judge wrote one. */
-  postEdit?: string;
+  /**
+   * The judge's minimal post-edit of the answer, when a judge wrote one; null when the run's
+   * scorer writes post-edits and gave none for this answer (its judgement failed): cleanup then
+   * has no target and stays null, never measured against another kind of target.
+   */
+  postEdit?: string | null;
   roster: Roster;
   thresholds: ScoringThresholds;
   /** Whether the strategy ever delegates; default true. */
@@ -88,6 +92,7 @@ export function scoreItem(options: {
   let cleanupTarget: ScoredItem['cleanupTarget'];
   if (turn.reference !== null) {
     if (!answered) cleanup = 1;
+    else if (options.postEdit === null) cleanup = null;
     else if (options.postEdit !== undefined) {
       cleanup = round(humanCleanup(answer, options.postEdit));
       cleanupTarget = { target: options.postEdit, method: 'judge-post-edit' };

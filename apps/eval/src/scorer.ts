@@ -45,5 +45,10 @@ export interface Scorer {
    * say that its mean is over answered turns only.
    */
   readonly noAnswer?: number;
+  /**
+   * Whether the scorer writes the post-edit human cleanup is measured against (the LLM judge does):
+   * an answer it gives none for then has no cleanup, rather than one against the offline target.
+   */
+  readonly writesPostEdit?: boolean;
   score(input: ScorerInput): Promise<ScorerResult> | ScorerResult;
 }

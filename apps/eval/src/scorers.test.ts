@@ -142,6 +142,55 @@ describe('llmJudgeScorer', () => {
     expect(model.requests).toHaveLength(2);
   });
 
+  it('does not pick from two verdicts for one nugget or accept a verdict for a nugget that does not exist', async () => {
+    const conflicting = judgement([
+      { index: 1, verdict: 'missing' },
+      { index: 1, verdict: 'present' },
+      { index: 2, verdict: 'present' },
+    ]);
+    const extra = judgement([
+      { index: 1, verdict: 'present' },
+      { index: 2, verdict: 'present' },
+      { index: 3, verdict: 'missing' },
+    ]);
+    const model = scriptedChatModel([conflicting, extra]);
+    const result = await llmJudgeScorer({ model }).score({ turn, strategy: 's', answer: 'x', signal });
+    expect(result.value).toBeNull();
+    expect(String(result.details?.error)).toBe('unparseable judgement: verdict for nugget 3 of 2');
+  });
+
+  it('keeps the usage of every judge call, the failed attempt and the unscored judgement included', async () => {
+    const usage = { inputTokens: 100, outputTokens: 5 };
+    const verdicts = judgement([
+      { index: 1, verdict: 'present' },
+      { index: 2, verdict: 'present' },
+    ]);
+    const retried = scriptedChatModel([
+      { content: 'great answer!', usage },
+      { content: verdicts, usage },
+    ]);
+    const scored = await llmJudgeScorer({ model: retried }).score({
+      turn,
+      strategy: 's',
+      answer: 'x',
+      signal,
+    });
+    expect(scored.value).toBe(1);
+    expect(scored.details?.usage).toEqual({ inputTokens: 200, outputTokens: 10 });
+    const refusing = scriptedChatModel([
+      { content: 'I cannot help with that.', usage },
+      { content: 'I cannot help with that.', usage },
+    ]);
+    const unscored = await llmJudgeScorer({ model: refusing }).score({
+      turn,
+      strategy: 's',
+      answer: 'x',
+      signal,
+    });
+    expect(unscored.value).toBeNull();
+    expect(unscored.details?.usage).toEqual({ inputTokens: 200, outputTokens: 10 });
+  });
+
   it('asks nothing about a routing-only turn', async () => {
     const model = scriptedChatModel([]);
     expect(

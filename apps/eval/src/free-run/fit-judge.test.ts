@@ -41,6 +41,24 @@ describe('createFitJudge', () => {
     expect(await createFitJudge({ model }).judge(withoutNext)).toMatchObject({ fits: true, conveyed: [1] });
   });
 
+  it('gives up with the reason when the judge call fails, so that the rule decides instead of the run stopping', async () => {
+    const model = scriptedChatModel([{ error: new Error('OpenAI answered 400 bad request') }]);
+    const verdict = await createFitJudge({ model }).judge(input);
+    expect(verdict).toMatchObject({ error: expect.stringContaining('400 bad request') });
+  });
+
+  it('reports the usage of every call, the unparseable attempt included', async () => {
+    const usage = { inputTokens: 100, outputTokens: 5 };
+    const model = scriptedChatModel([
+      { content: 'not json', usage },
+      { content: JSON.stringify({ fits: true, conveyed: [1], reason: 'ok' }), usage },
+    ]);
+    expect(await createFitJudge({ model }).judge(input)).toMatchObject({
+      fits: true,
+      usage: { inputTokens: 200, outputTokens: 10 },
+    });
+  });
+
   it('asks once more after an unparseable reply, then gives up with the reason', async () => {
     const model = scriptedChatModel(['not json', '{"fits": "maybe"}']);
     const verdict = await createFitJudge({ model }).judge(input);

@@ -1,4 +1,4 @@
-import type { ChatModel, Usage } from '@baton/core';
+import { addUsage, type ChatModel, emptyUsage, type Usage } from '@baton/core';
 import { z } from 'zod';
 
 /** What the judge is shown about one answer of a free run. */
@@ -28,8 +28,14 @@ export interface FitJudgement {
 /** Decides fit and goals with a model (`--judge` in a free run). */
 export interface FitJudge {
   readonly model: string;
-  /** The verdict, or the reason there is none (unparseable twice): the rule decides then. */
-  judge(input: FitJudgeInput, options?: { signal?: AbortSignal }): Promise<FitJudgement | { error: string }>;
+  /**
+   * The verdict, or the reason there is none (unparseable twice, or the call failed): the rule
+   * decides then. Either way with the usage of every call made.
+   */
+  judge(
+    input: FitJudgeInput,
+    options?: { signal?: AbortSignal },
+  ): Promise<FitJudgement | { error: string; usage: Usage }>;
 }
 
 const instructions = `You check a support conversation that is replayed with a different assistant. A customer's recorded conversation with a human agent is being replayed: the customer's next recorded message will be used only if it still makes sense after the assistant's answer.
@@ -56,36 +62,48 @@ export function createFitJudge(options: { model: ChatModel }): FitJudge {
     model: `${model.provider}:${model.modelId}`,
     async judge(input, callOptions) {
       let lastError = '';
+      let usage = emptyUsage;
       for (let attempt = 0; attempt < 2; attempt += 1) {
-        const response = await model.generate(
-          {
-            messages: [
-              {
-                role: 'system',
-                content: `${instructions}\nReply with JSON: {"fits": true | false, "conveyed": [1, …], "reason": "…"}.`,
-              },
-              { role: 'user', content: describe(input) },
-            ],
-            responseFormat: {
-              type: 'json-schema',
-              name: 'free_run_fit',
-              schema: {
-                type: 'object',
-                properties: {
-                  fits: { type: 'boolean' },
-                  conveyed: { type: 'array', items: { type: 'integer' } },
-                  reason: { type: 'string' },
+        let response: Awaited<ReturnType<ChatModel['generate']>>;
+        try {
+          response = await model.generate(
+            {
+              messages: [
+                {
+                  role: 'system',
+                  content: `${instructions}\nReply with JSON: {"fits": true | false, "conveyed": [1, …], "reason": "…"}.`,
                 },
-                required: ['fits', 'conveyed', 'reason'],
-                additionalProperties: false,
+                { role: 'user', content: describe(input) },
+              ],
+              responseFormat: {
+                type: 'json-schema',
+                name: 'free_run_fit',
+                schema: {
+                  type: 'object',
+                  properties: {
+                    fits: { type: 'boolean' },
+                    conveyed: { type: 'array', items: { type: 'integer' } },
+                    reason: { type: 'string' },
+                  },
+                  required: ['fits', 'conveyed', 'reason'],
+                  additionalProperties: false,
+                },
+                strict: true,
               },
-              strict: true,
+              temperature: 0,
+              maxOutputTokens: 400,
             },
-            temperature: 0,
-            maxOutputTokens: 400,
-          },
-          callOptions?.signal ? { signal: callOptions.signal } : {},
-        );
+            callOptions?.signal ? { signal: callOptions.signal } : {},
+          );
+        } catch (error) {
+          if (callOptions?.signal?.aborted) throw error;
+          // The call failed (retries used up, a rejected request): no verdict, so the rule decides.
+          return {
+            error: `judge call failed: ${error instanceof Error ? error.message : String(error)}`,
+            usage,
+          };
+        }
+        usage = addUsage(usage, response.usage);
         try {
           const verdict = verdictSchema.parse(JSON.parse(response.message.content ?? ''));
           const known = new Set(input.goals.map((goal) => goal.id));
@@ -93,13 +111,13 @@ export function createFitJudge(options: { model: ChatModel }): FitJudge {
             fits: input.nextMessage === undefined ? true : verdict.fits,
             conveyed: verdict.conveyed.filter((id) => known.has(id)),
             reason: verdict.reason,
-            usage: response.usage,
+            usage,
           };
         } catch (error) {
           lastError = error instanceof Error ? error.message : String(error);
         }
       }
-      return { error: `unparseable judgement: ${lastError}` };
+      return { error: `unparseable judgement: ${lastError}`, usage };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Usage } from '@baton/core';
 import { type FactToken, factTokens, sameWord } from '../metrics/fact-tokens.js';
 import { matchNuggets } from '../metrics/nugget-match.js';
 import { splitSentences } from '../metrics/split-sentences.js';
@@ -48,7 +49,7 @@ export interface FitVerdict {
   /** The rule's nugget recall of the recorded reply; null without nuggets. */
   recall?: number | null;
   /** The judge's model and verdict, or why the judge could not decide (the rule decided then). */
-  judge?: { model: string; fits?: boolean; reason?: string; error?: string };
+  judge?: { model: string; fits?: boolean; reason?: string; error?: string; usage?: Usage };
 }
 
 /**

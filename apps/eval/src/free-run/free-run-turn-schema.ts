@@ -30,6 +30,7 @@ export const freeRunTurnSchema = z.object({
           fits: z.boolean().optional(),
           reason: z.string().optional(),
           error: z.string().optional(),
+          usage: usageSchema.optional(),
         })
         .optional(),
     })

@@ -250,7 +250,11 @@ describe('runFreeConversation (through runEvaluation, scripted models)', () => {
         fits: false,
         method: 'judge',
         reasons: [{ code: 'judge', detail: 'The customer would not ask about invoices now.' }],
-        judge: { model: 'scripted:scripted', fits: false },
+        judge: {
+          model: 'scripted:scripted',
+          fits: false,
+          usage: expect.objectContaining({ inputTokens: expect.any(Number) }),
+        },
       },
       goals: { reachedNow: [0] },
       end: 'diverged',

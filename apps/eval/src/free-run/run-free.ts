@@ -116,7 +116,11 @@ export async function runFreeConversation(options: RunFreeConversationOptions): 
       if ('error' in judged) {
         // The judge could not decide: the rule does, and the item says so.
         reachedNow = goals.observeAnswer(answer, step);
-        if (next) fit = { ...ruleFit(), judge: { model: settings.judge.model, error: judged.error } };
+        if (next)
+          fit = {
+            ...ruleFit(),
+            judge: { model: settings.judge.model, error: judged.error, usage: judged.usage },
+          };
       } else {
         const ids = judged.conveyed.flatMap((id) => open[id - 1]?.turn.turnIndex ?? []);
         reachedNow = goals.markReached(ids, step);
@@ -125,7 +129,12 @@ export async function runFreeConversation(options: RunFreeConversationOptions): 
             fits: judged.fits,
             method: 'judge',
             reasons: judged.fits ? [] : [{ code: 'judge', detail: judged.reason }],
-            judge: { model: settings.judge.model, fits: judged.fits, reason: judged.reason },
+            judge: {
+              model: settings.judge.model,
+              fits: judged.fits,
+              reason: judged.reason,
+              usage: judged.usage,
+            },
           };
         }
       }
