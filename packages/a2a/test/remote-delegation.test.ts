@@ -129,6 +129,8 @@ describe('remote delegates in a team', () => {
       ['accounts', 'alternative', 'accepted', undefined],
     ]);
     expect(record.attempts[0]?.error?.message).toContain('Ledger offline.');
+    // The remote's own reason for failing stays in the record beside the core's code.
+    expect(record.attempts[0]?.error?.cause).toBe('remote-failed');
     expect(record.attempts[0]?.remote?.taskId).toBe(executor.events[0]?.taskId);
     expect(record.attempts[1]).not.toHaveProperty('remote');
     expect(record.fallbacks.map((step) => [step.rung, step.fromAgentId, step.toAgentId])).toEqual([
@@ -192,6 +194,7 @@ describe('remote delegates in a team', () => {
       ['billing', 'primary', 'error', 'delegation-failed'],
       ['billing', 'retry', 'accepted', undefined],
     ]);
+    expect(delegation(result).attempts[0]?.error?.cause).toBe('input-required');
     const [canceled] = await executor.until('canceled');
     expect(canceled?.taskId).toBe(executor.events[0]?.taskId);
     const retry = readTaskMessage(executor.messages[1]!).input;

@@ -8,6 +8,7 @@ import type {
   AttemptRung,
   CandidateScore,
   DelegationRecord,
+  ErrorInfo,
   FallbackRung,
   FallbackStep,
   RemoteCall,
@@ -443,7 +444,7 @@ async function runAttempt(options: {
     rung: options.rung,
     ...(options.task.instructions !== undefined ? { instructions: options.task.instructions } : {}),
     outcome,
-    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    ...(error ? { error: errorInfoOf(error) } : {}),
     verdicts,
     ...(output ? { output: output.text } : {}),
     ...(output?.confidence !== undefined ? { confidence: output.confidence } : {}),
@@ -634,4 +635,12 @@ function describeFailure(attempt: AttemptRecord): string {
     .filter((verdict) => !verdict.passed)
     .map((verdict) => `${verdict.verifier}: ${verdict.reason}`);
   return `${attempt.agentId} was rejected: ${failed.join('; ') || 'asked for a human'}`;
+}
+
+/** An attempt's error for its record, with the code of the agent's own error it wraps, if any. */
+function errorInfoOf(error: BatonError): ErrorInfo {
+  const cause = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof cause === 'string' && cause !== error.code
+    ? { code: error.code, message: error.message, cause }
+    : { code: error.code, message: error.message };
 }

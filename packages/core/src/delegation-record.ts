@@ -57,6 +57,11 @@ export interface Verdict {
 export interface ErrorInfo {
   code: string;
   message: string;
+  /**
+   * The code of the agent's own error, when the core wrapped one that had a code of its own (an A2A
+   * delegate's `input-required` or `remote-failed` under `delegation-failed`).
+   */
+  cause?: string;
 }
 
 /**

@@ -62,6 +62,8 @@ export const BatonAttributes = {
   USAGE_OUTPUT_TOKENS: 'baton.usage.output_tokens',
   COST_USD: 'baton.cost_usd',
   ERROR_CODE: 'baton.error.code',
+  /** The code of the agent's own error the core's wraps (an A2A delegate's `remote-failed`). */
+  ERROR_CAUSE: 'baton.error.cause',
   /** Set on spans that were still open when tracing shut down (the run was interrupted). */
   UNFINISHED: 'baton.unfinished',
 } as const;

@@ -173,6 +173,23 @@ describe('createTracingListener', () => {
     expect(call.attributes[G.RESPONSE_MODEL]).toBeUndefined();
     expect(call.attributes['langfuse.observation.level']).toBe('ERROR');
     expect(call.attributes['langfuse.observation.model.name']).toBe('gpt-4.1-mini');
+    expect(call.attributes[B.ERROR_CAUSE]).toBeUndefined();
+  });
+
+  it("keeps the code of the agent's own error beside the core's", () => {
+    const tracing = createTestTracing();
+    tracing.listener(e.modelCallStart({ id: 'call', time: at(0), modelId: 'gpt-4.1-mini' }));
+    tracing.listener(
+      e.modelCallEnd({
+        id: 'call',
+        time: at(1),
+        modelId: 'gpt-4.1-mini',
+        error: { code: 'delegation-failed', message: 'Ledger offline.', cause: 'remote-failed' },
+      }),
+    );
+    const call = findSpan(tracing.exporter, 'chat gpt-4.1-mini');
+    expect(call.attributes[B.ERROR_CODE]).toBe('delegation-failed');
+    expect(call.attributes[B.ERROR_CAUSE]).toBe('remote-failed');
   });
 
   it('puts session, user, tags and metadata on the turn and, when asked, only on its generations besides', () => {

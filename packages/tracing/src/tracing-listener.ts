@@ -871,6 +871,7 @@ function setError(span: Span, error: ErrorInfo, captureContent: boolean): void {
   const message = captureContent ? `${error.code}: ${error.message}` : error.code;
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   span.setAttribute(B.ERROR_CODE, error.code);
+  if (error.cause !== undefined) span.setAttribute(B.ERROR_CAUSE, error.cause);
   span.setAttribute(G.ERROR_TYPE, error.code);
   span.setAttribute(L.OBSERVATION_LEVEL, 'ERROR');
   span.setAttribute(L.OBSERVATION_STATUS_MESSAGE, message);
