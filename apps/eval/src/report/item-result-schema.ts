@@ -10,7 +10,7 @@ const usageSchema = z.object({
   outputTokens: z.number().nonnegative(),
 });
 
-const errorInfoSchema = z.object({ code: z.string(), message: z.string() });
+const errorInfoSchema = z.object({ code: z.string(), message: z.string(), cause: z.string().optional() });
 
 const attemptSchema = z.object({
   index: z.number().int(),
