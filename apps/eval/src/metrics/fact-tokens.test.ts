@@ -70,6 +70,9 @@ describe('factTokens', () => {
     expect(values('INV-14-03-24')).toEqual(['inv140324']);
     expect(values('٣ أيام')).toEqual(['3', 'ايام']);
     expect(values('۱۴۰۳ ३')).toEqual(['1403', '3']);
+    // German "am" (on) after a time is no a.m.: the 24-hour time stays as written.
+    expect(values('um 12:30 am Freitag')).toContain('t1230');
+    expect(values('Termin 15:00 am Montag')).toContain('t1500');
   });
 
   it('drops punctuation and menu-path separators', () => {
@@ -106,6 +109,8 @@ describe('foldText', () => {
   it('keeps the marks that are part of a letter in other scripts', () => {
     expect(foldText('ガス')).not.toBe(foldText('カス'));
     expect(foldText('काम')).not.toBe(foldText('कम'));
+    // …and a word keeps its vowel signs as one token.
+    expect(values('काम')).toEqual(['काम']);
   });
 });
 

@@ -224,7 +224,8 @@ function canonicaliseNumbers(spaced: string): string {
   // Times: 8:00, 08.00 h, 8:30 pm, 8am, 8 p.m. (a dot only before "h": 12.50 alone is an amount).
   // A 12-hour clock's "am"/"pm" after the minutes belongs to the time ("8:00 pm" is 20:00).
   text = text.replace(
-    /\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s?h\b))(?:\s?([ap])\.?m\b\.?)?/g,
+    // German "am" (on) after a time is not a suffix: "um 12:30 am Freitag" is 12:30.
+    /\b(\d{1,2})(?:[:h](\d{2})\b|\.(\d{2})(?=\s?h\b))(?:\s?([ap])\.?m\b\.?(?!\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|wochenende|vormittag|nachmittag|abend|morgen|nachsten|kommenden|folgenden|selben|gleichen|ersten|letzten|\d)))?/g,
     (
       match,
       hour: string,
@@ -234,11 +235,14 @@ function canonicaliseNumbers(spaced: string): string {
     ) => {
       const minute = afterColon ?? beforeH ?? '';
       let value = +hour;
-      if (half !== undefined) {
-        if (value < 1 || value > 12) return match;
+      let rest = '';
+      if (half !== undefined && (value < 1 || value > 12)) {
+        // Not a 12-hour time ("15:00 am Montag"): the 24-hour time, the word after it kept.
+        rest = match.slice(match.search(/\s?[ap]\.?m\b\.?$/));
+      } else if (half !== undefined) {
         value = (value % 12) + (half === 'p' ? 12 : 0);
       }
-      return value < 24 && +minute < 60 ? ` t${twoDigits(value)}${minute} ` : match;
+      return value < 24 && +minute < 60 ? ` t${twoDigits(value)}${minute} ${rest}` : match;
     },
   );
   text = text.replace(/\b(\d{1,2})\s?(a\.?m\.?|p\.?m\.?)(?=\W)/g, (match, hour: string, half: string) => {
@@ -288,7 +292,7 @@ function validDate(month: number, day: number): boolean {
 }
 
 // Tokens with a letter first (so "2fa" and "r2" stay whole), then plain numbers, then symbols.
-const tokenPattern = /[\p{L}\p{N}]*\p{L}[\p{L}\p{N}]*|\d+(?:\.\d+)?|[€$£%]/gu;
+const tokenPattern = /[\p{L}\p{M}\p{N}]*\p{L}[\p{L}\p{M}\p{N}]*|\d+(?:\.\d+)?|[€$£%]/gu;
 
 /**
  * Splits text into fact tokens: words (case and accents folded), numbers, amounts, codes, dates and

@@ -35,6 +35,15 @@ describe('splitSentences', () => {
       'Danke.',
     ]);
     expect(splitSentences('No. That is not possible.')).toEqual(['No.', 'That is not possible.']);
+    // A unit after a number is no title: "ms." and "hr." still end a sentence there.
+    expect(splitSentences('The timeout is 500 ms. Restart the app.')).toEqual([
+      'The timeout is 500 ms.',
+      'Restart the app.',
+    ]);
+    expect(splitSentences('It takes about 1 hr. Then it syncs.')).toEqual([
+      'It takes about 1 hr.',
+      'Then it syncs.',
+    ]);
   });
 
   it('gives nothing for blank text', () => {

@@ -4,8 +4,9 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 // suppression list says otherwise, and V8 ships no such list: "Dr. Smith" and the German ordinal
 // day of "am 14. März" came out as two sentences. A piece ending in a title, or in a day number
 // right before a month's name, is joined to the next.
+// Not after a number: "500 ms." and "1 hr." are units ending a sentence.
 const title =
-  /(?:^|[\s(«"“])(?:dr|dra|mr|mrs|ms|mx|prof|sr|sra|srta|jr|hr|fr|frl|mme|mlle|sig|sig\.ra|dott|ing|mag)\.\s*$/iu;
+  /(?:^|(?<!\d)[\s(«"“])(?:dr|dra|mr|mrs|ms|mx|prof|sr|sra|srta|jr|hr|fr|frl|mme|mlle|sig|sig\.ra|dott|ing|mag)\.\s*$/iu;
 const dayNumber = /(?:^|\s)\d{1,2}\.\s*$/u;
 const monthName =
   /^(?:jan(?:uar|uary)?|jänner|feb(?:ruar|ruary)?|mär(?:z)?|maerz|märz|apr(?:il)?|mai|juni?|juli?|aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|januari|februari|maart|mei|augustus|oktober|december)\b/iu;

@@ -153,6 +153,8 @@ describe('redactPii on independently written support messages', () => {
       ['Hallo, ich bin Stefan aus dem Lager.', 'Hallo, ich bin [name] aus dem Lager.'],
       ['Hi, this is May Chen from the bakery.', 'Hi, this is [name] from the bakery.'],
       ['Ich bin August Weber.', 'Ich bin [name].'],
+      ['Sono Domenica Russo, cliente da anni.', 'Sono [name], cliente da anni.'],
+      ['This is Dom Reyes from accounts.', 'This is [name] from accounts.'],
     ];
     for (const [text, redacted] of cases) expect(redactPii(text!).text).toBe(redacted);
   });
@@ -187,6 +189,16 @@ describe('redactPii on independently written support messages', () => {
     ];
     for (const text of plain) expect(redactPii(text).text).toBe(text);
     expect(redactPii('Call me on 0612345678 please').text).toBe('Call me on [phone] please');
+    // A reference word nearby does not hide a number given to reach or pay someone.
+    expect(redactPii('The phone number on my order is +44 7700 900123.').text).toBe(
+      'The phone number on my order is [phone].',
+    );
+    expect(redactPii('Für Rückfragen zur Bestellung: 030 12345678').text).toBe(
+      'Für Rückfragen zur Bestellung: [phone]',
+    );
+    expect(redactPii('The card I used for the order is 4111 1111 1111 1111.').text).toBe(
+      'The card I used for the order is [card].',
+    );
     expect(redactPii('Mijn BSN is 702597569.').text).toBe('Mijn BSN is [id].');
   });
 

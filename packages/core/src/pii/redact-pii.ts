@@ -63,7 +63,7 @@ const holderCues = 'account holder|titular|kontoinhaber|titulaire|rekeninghouder
 const fieldCues = 'name|nombre|nom|naam|nome';
 /** Titles between a cue and the name ("Frau Dr. Keller", "alla c.a. della Dott.ssa Ferri"). */
 const titles =
-  'dr|prof|dott\\.ssa|dott|ing|mag|sig\\.ra|sig|sr|sra|mr|mrs|ms|mme|mlle|dhr|mevr|mevrouw|meneer|herrn|herr|frau|dona|dom';
+  'dr|prof|dott\\.ssa|dott|ing|mag|sig\\.ra|sig|sr|sra|mr|mrs|ms|mme|mlle|dhr|mevr|mevrouw|meneer|herrn|herr|frau';
 /**
  * Cues that also start ordinary sentences ("I am Gold member", "Ich bin Kunde", "call Monday"):
  * after them, a word of {@link notNames} is not a name. German capitalises every noun, so case alone
@@ -86,7 +86,7 @@ const notNames = new Set(
     "klant lid eigenaar eigenares beheerder bedrijfsleider filiaalmanager directeur medewerker medewerkster werknemer gepensioneerd studente zzp'er zzper ondernemer winkelier gebruiker abonnee zakelijke",
     'monday tuesday wednesday thursday friday saturday sunday january february march july september october november december',
     'montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz juli september oktober november dezember',
-    'lunes martes miércoles jueves viernes sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche lunedì martedì mercoledì giovedì venerdì sabato domenica',
+    'lunes martes miércoles jueves viernes sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche lunedì martedì mercoledì giovedì venerdì sabato',
     'segunda terça quarta quinta sexta maandag dinsdag woensdag donderdag vrijdag zaterdag zondag',
   ]
     .join(' ')
@@ -98,8 +98,16 @@ const notNames = new Set(
  */
 const referenceCue =
   /(?:^|[^\p{L}])(?:order|pedido|commande|bestell|auftrag|ordine|encomenda|bestel|ticket|invoice|factura|facture|rechnung|fattura|fatura|factuur|tracking|seguimiento|suivi|sendung|rastreio|ean|gtin|sku|barcode|serial|referen|parcel|colis|paket|pacco|pakket)\p{L}*\.?(?:\s*(?:number|no\.?|nr\.?|n\.?\s?[°º]|núm(?:ero)?\.?|numéro|nummer|numero|id|code|código|is|es|est|ist|è|é|#|:))*\s*$/iu;
-const afterReference = (text: string, start: number) =>
-  referenceCue.test(text.slice(Math.max(0, start - 40), start));
+/**
+ * Words that say the number is for reaching or paying someone, whatever it is about: "the phone
+ * number on my order is …", "Rückfragen zur Bestellung: …", "the card for the order is …".
+ */
+const contactCue =
+  /phone|\btel\b|mobile|cell|whatsapp|\bcall|\breach|card|karte|carte|tarjeta|carta|cartão|kaart|telefo|téléphone|teléfono|handy|portable|móvil|cellulare|telemóvel|rückfrage|contact|kontakt/iu;
+const afterReference = (text: string, start: number) => {
+  const before = text.slice(Math.max(0, start - 40), start);
+  return referenceCue.test(before) && !contactCue.test(before);
+};
 
 /**
  * A lower-case regular-expression fragment that matches its letters in either case: each cased
@@ -225,7 +233,8 @@ const detectors: Detector[] = [
       if (/^(?:19|20)\d{2}-\d{3,}$/.test(found)) return false;
       // Nor is a date with its time (2024-03-12 10:30), nor a number labelled as a reference.
       if (/^(?:19|20)\d{2}-\d{2}-\d{2}\b/.test(found)) return false;
-      return !afterReference(text, start);
+      // An international prefix is a phone's, never a reference number's.
+      return found.startsWith('+') || !afterReference(text, start);
     },
     digits: 9,
   },
@@ -240,8 +249,12 @@ const detectors: Detector[] = [
       'gu',
     ),
     group: 1,
+    // Only the few characters before the name can hold a weak cue (not the whole text before it).
     accept: (found, text, start) =>
-      !(weakCue.test(text.slice(0, start)) && notNames.has(found.split(/[ -]/)[0]!.toLowerCase())),
+      !(
+        notNames.has(found.split(/[ -]/)[0]!.toLowerCase()) &&
+        weakCue.test(text.slice(Math.max(0, start - 24), start))
+      ),
   },
 ];
 
