@@ -168,7 +168,16 @@ export async function rerenderRun(
       await makeRunFolder(out);
       locks.push(await acquireRunLock(out));
       await mergeItems(dirs, out);
-      await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, mergedFrom: dirs }, null, 2)}\n`);
+      // The merge is as complete as its least complete shard, and its run.json says so: a later
+      // `baton report` or `baton profile` of it sees no lock and no cut line to tell.
+      const { interrupted: _interrupted, ...whole } = first;
+      await writeFile(
+        join(out, 'run.json'),
+        `${JSON.stringify({ ...whole, ...(incomplete ? { interrupted: true } : {}), mergedFrom: dirs }, null, 2)}\n`,
+      );
+    } else if (incomplete && first.interrupted !== true) {
+      // The lock of a run that died is released below: its run.json keeps the evidence instead.
+      await writeFile(join(out, 'run.json'), `${JSON.stringify({ ...first, interrupted: true }, null, 2)}\n`);
     }
     if ((await stat(join(out, 'items.jsonl'))).size === 0)
       throw new EvalError('invalid-input', `${join(out, 'items.jsonl')} holds no item: nothing to report.`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,33 @@ describe('baton report of a run that is not whole', () => {
     expect(outcome.stderr).toContain('Incomplete run (it was interrupted): gates cannot pass');
     expect(outcome.stderr).not.toContain('Gates passed');
     expect((await readRunFolder(at('killed'))).summary.interrupted).toBe(true);
+    // The lock is released after the report, but run.json keeps the evidence: a second report
+    // still finds the run incomplete.
+    const again = await baton(['report', 'killed', '--fail-under', 'answerQuality=0.01']);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr).toContain('Incomplete run (it was interrupted): gates cannot pass');
+  });
+
+  it('keeps a merge of a dead shard incomplete when the merged folder is reported or profiled again', async () => {
+    await cp(at('shard-2'), at('dead-2'), { recursive: true });
+    const lock = { pid: await deadPid(), hostname: hostname(), startedAt: 'earlier' };
+    await writeFile(at('dead-2', 'run.lock'), JSON.stringify(lock));
+    const merged = await baton([
+      'merge',
+      'shard-1',
+      'dead-2',
+      '-o',
+      'merged-dead',
+      '--fail-under',
+      'answerQuality=0.01',
+    ]);
+    expect(merged.code, merged.stderr).toBe(1);
+    const report = await baton(['report', 'merged-dead', '--fail-under', 'answerQuality=0.01']);
+    expect(report.code, report.stderr).toBe(1);
+    expect(report.stderr).toContain('Incomplete run');
+    const profile = await baton(['profile', 'merged-dead', '--out', 'merged-dead-profile.json']);
+    expect(profile.code).toBe(2);
+    expect(existsSync(at('merged-dead-profile.json'))).toBe(false);
   });
 
   it('exits 2 for a run folder whose items.jsonl is empty', async () => {
@@ -233,5 +260,13 @@ describe('baton profile of a run that is not whole', () => {
     const outcome = await baton(['profile', 'stopped', '--out', 'stopped-profile.json']);
     expectOneLineExit2(outcome, 'is an incomplete run (interrupted, or still running)');
     expect(existsSync(at('stopped-profile.json'))).toBe(false);
+  });
+
+  it('refuses to profile a run whose last item was cut off mid-write (exit 2)', async () => {
+    await cp(at('full'), at('cut'), { recursive: true });
+    await appendFile(at('cut', 'items.jsonl'), '{"itemId":"cut-off","strate');
+    const outcome = await baton(['profile', 'cut', '--out', 'cut-profile.json']);
+    expect(outcome.code).toBe(2);
+    expect(existsSync(at('cut-profile.json'))).toBe(false);
   });
 });

@@ -65,10 +65,16 @@ export async function runProfileCommand(
     seed ??= run?.options?.seed;
     quality ??= run?.scorer;
     const latest = new Map<string, ItemResult>();
-    await forEachItem(itemsFile, { allowTruncatedTail: true }, (item) => {
+    // A cut-off last line is an item lost: as incomplete as an interrupted run (see baton report).
+    const { truncatedLine } = await forEachItem(itemsFile, { allowTruncatedTail: true }, (item) => {
       if (only && !only.has(item.strategy)) return;
       latest.set(JSON.stringify([item.strategy, item.itemId, item.repeat]), item);
     });
+    if (truncatedLine !== undefined)
+      throw new EvalError(
+        'usage',
+        `${dir} is an incomplete run (items.jsonl:${truncatedLine} was cut off): finish it with baton eval --resume first.`,
+      );
     items.push(...latest.values());
   }
   const split = splits.size === 1 ? ([...splits][0] ?? null) : null;
