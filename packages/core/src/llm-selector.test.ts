@@ -59,4 +59,17 @@ describe('llmSelector', () => {
       select.select({ text: turn.message, language: 'en', turn, front, candidates }, new RunScope()),
     ).rejects.toThrow();
   });
+
+  it('does not run an allowed agent named by a delegate call it could not read (no task)', async () => {
+    const model = scriptedChatModel([{ toolCalls: [{ name: 'delegate', arguments: { agent: 'billing' } }] }]);
+    const front = agent('front', 'general questions');
+    const turn = { message: 'I was charged twice', history: [] };
+    const candidates = [agent('billing', 'invoices and refunds')];
+    const selection = await llmSelector({ model }).select(
+      { text: turn.message, language: 'en', turn, front, candidates },
+      new RunScope(),
+    );
+    expect(selection.candidates).toEqual([]);
+    expect(selection.directAnswer).toBeUndefined();
+  });
 });

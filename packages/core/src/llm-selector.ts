@@ -69,7 +69,10 @@ export function llmSelector(options: { model: ChatModel; instructions?: string }
         const raw = safeJson(call.arguments);
         const parsed = delegateArguments.safeParse(raw);
         if (!parsed.success) {
-          refused ??= agentNamed(raw);
+          // An unreadable call is not a choice: only an agent it names that may not be used is
+          // proposed (so its refusal is recorded); an allowed one is not run on a call without a task.
+          const named = agentNamed(raw);
+          if (named !== undefined && !ids.includes(named)) refused ??= named;
           continue;
         }
         if (!ids.includes(parsed.data.agent)) {

@@ -28,6 +28,24 @@ describe('verifiers', () => {
     expect(verdict).toMatchObject({ passed: false, reason: 'answer is in en, the customer writes es' });
   });
 
+  it('languageVerifier reads a task language with a region or in capitals as its language', async () => {
+    const text = 'Your refund will arrive in five to ten business days.';
+    for (const language of ['en-GB', 'EN', 'en_US']) {
+      const verdict = await languageVerifier().verify(
+        output({ text }),
+        { task: defineTask({ goal: 'x', language }), agent },
+        scope,
+      );
+      expect(verdict, language).toMatchObject({ passed: true, reason: 'answer is in en' });
+    }
+    const fallback = await languageVerifier().verify(
+      output({ text }),
+      { task: defineTask({ goal: 'x', language: 'ca', replyLanguages: ['ca', 'en-GB'] }), agent },
+      scope,
+    );
+    expect(fallback).toMatchObject({ passed: true, fallback: 'reply-language' });
+  });
+
   it('groundednessVerifier measures how much of the answer its sources support', async () => {
     const verifier = groundednessVerifier({
       articles: [

@@ -106,4 +106,38 @@ describe('criteriaVerifier', () => {
     expect(verdict?.reason).toMatch(/more than 250/);
     expect(result.answer).toBe('Front answer.');
   });
+
+  it('compares the numbers of a fact as written, not as loose digits', async () => {
+    const task = defineTask({
+      goal: 'When was my refund issued?',
+      criteria: [{ type: 'required-facts', facts: ['refund issued on 2024-03-12 for 15,50 €'] }],
+    });
+    expect((await verify(answer('Your refund was issued on 2024-12-03 for 50,15 €.'), task)).passed).toBe(
+      false,
+    );
+    expect((await verify(answer('Your refund was issued on 2024-03-12 for 15,50 €.'), task)).passed).toBe(
+      true,
+    );
+  });
+
+  it('accepts a reply language given with a region or in capitals', async () => {
+    const text = 'Your refund will arrive within five working days of the request.';
+    for (const languages of [['en-GB'], ['EN'], ['en']]) {
+      const task = defineTask({ goal: 'g', criteria: [{ type: 'reply-language', languages }] });
+      expect((await verify(answer(text), task)).passed).toBe(true);
+    }
+    const task = defineTask({ goal: 'g', criteria: [{ type: 'reply-language', languages: ['es-ES'] }] });
+    expect((await verify(answer(text), task)).passed).toBe(false);
+  });
+
+  it('finds a forbidden phrase across line breaks and typographic apostrophes', async () => {
+    const task = defineTask({
+      goal: 'g',
+      criteria: [{ type: 'must-not-contain', phrases: ['full card number', "je n'ai aucune idée"] }],
+    });
+    const first = await verify(answer('Please send your full\ncard number.'), task);
+    const second = await verify(answer('Je ne sais pas, je n’ai aucune idée.'), task);
+    expect([first.passed, second.passed]).toEqual([false, false]);
+    expect((await verify(answer('We never ask for card details.'), task)).passed).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { guessLanguage } from '../language/index.js';
+import { primaryLanguage } from '../language/primary-language.js';
 import { contentTerms, tokenize } from '../text-terms.js';
 import type { Verifier } from '../verifier.js';
 import type { AcceptanceCriterion } from './acceptance-criterion.js';
@@ -63,7 +64,7 @@ export function criteriaVerifier(
           case 'reply-language': {
             if (tokenize(output.text).length < minLanguageWords) return undefined;
             const found = guessLanguage(output.text);
-            return found === undefined || criterion.languages.includes(found)
+            return found === undefined || criterion.languages.some((tag) => primaryLanguage(tag) === found)
               ? undefined
               : `is in ${found}, not ${criterion.languages.join(' or ')}`;
           }
@@ -90,9 +91,14 @@ export function criteriaVerifier(
 
 /** Whether `text` conveys `fact`: its numbers and codes verbatim, and most of its content words. */
 export function conveys(text: string, fact: string, coverage = 0.6): boolean {
-  const tokens = new Set(tokenize(text));
+  const sequence = tokenize(text);
+  const tokens = new Set(sequence);
   const exact = tokenize(fact).filter((token) => /\d/.test(token));
   if (exact.some((token) => !tokens.has(token))) return false;
+  // A number written with separators (15,50 · 1.5 · 10:30 · 2024-03-12) must appear in that order.
+  for (const compound of fact.match(/\d{4}-\d{1,2}-\d{1,2}|\d+(?:[.,:/]\d+)+/g) ?? []) {
+    if (!containsRun(sequence, tokenize(compound))) return false;
+  }
   const wanted = new Set(
     contentTerms(fact)
       .filter((term) => !/\d/.test(term))
@@ -111,5 +117,18 @@ function prefix(term: string): string {
 }
 
 function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[\u2018\u2019\u02bc`]/gu, "'")
+    .replace(/\s+/gu, ' ')
+    .toLowerCase();
+}
+
+function containsRun(tokens: readonly string[], run: readonly string[]): boolean {
+  if (run.length === 0) return true;
+  for (let start = 0; start + run.length <= tokens.length; start += 1) {
+    if (run.every((token, offset) => tokens[start + offset] === token)) return true;
+  }
+  return false;
 }

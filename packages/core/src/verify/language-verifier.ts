@@ -1,4 +1,5 @@
 import { guessLanguage } from '../language/index.js';
+import { primaryLanguage } from '../language/primary-language.js';
 import { tokenize } from '../text-terms.js';
 import type { Verifier } from '../verifier.js';
 
@@ -25,9 +26,11 @@ export function languageVerifier(options: { minWords?: number } = {}): Verifier 
       }
       const found = guessLanguage(output.text);
       if (found === undefined) return { verifier: 'language', passed: true, reason: 'no language evidence' };
-      if (found === wanted) return { verifier: 'language', passed: true, reason: `answer is in ${found}` };
+      // Tasks carry BCP 47 tags (`en-GB`); the detector names the language alone (`en`).
+      if (found === primaryLanguage(wanted))
+        return { verifier: 'language', passed: true, reason: `answer is in ${found}` };
       const allowed = task.replyLanguages ?? [wanted];
-      if (allowed.includes(found)) {
+      if (allowed.some((tag) => primaryLanguage(tag) === found)) {
         return {
           verifier: 'language',
           passed: true,
