@@ -86,7 +86,8 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     const env = request.envFile ? await withEnvFile(request.envFile, cwd, io.env) : io.env;
     const config = await loadConfigFile(cwd, request.config);
     const { customStrategies, scorers, ...configOptions } = config;
-    const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...toEvalFlags(request.flags) });
+    const flags = toEvalFlags(request.flags);
+    const parsed = evalOptionsSchema.safeParse({ ...configOptions, ...flags });
     if (!parsed.success) {
       // Say where the bad value is: the config file when its options alone fail, else the flags.
       const configFile = configFileOf(cwd, request.config);
@@ -102,7 +103,7 @@ async function execute(request: CliRequest, io: CliIo): Promise<number> {
     const options: EvalOptions = parsed.data;
     // Free-run settings without a free run would be ignored: said, as for --user-model.
     const freeRunOnly = (['fitRecall', 'maxSimulatedTurns'] as const).filter(
-      (key) => (toEvalFlags(request.flags)[key] ?? configOptions[key]) !== undefined,
+      (key) => (flags[key] ?? configOptions[key]) !== undefined,
     );
     if (!options.freeRun && freeRunOnly.length > 0) {
       const names = freeRunOnly.map((key) =>

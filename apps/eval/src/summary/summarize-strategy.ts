@@ -140,9 +140,13 @@ export function summarizeStrategies(
   return prepared.map(({ name, items, options }, row) => {
     const estimate = (metric: SummaryMetricName): MetricEstimate => byMetric.get(metric)![row]!;
     // Over the fallback rate's own units (a turn's repeats folded into one), so that no rung's share
-    // can exceed the rate it is a part of.
+    // can exceed the rate it is a part of. With one repeat each turn is one item: the share of the
+    // attempted items is that mean, without a unit object per item and per rung (as for the sums).
+    const attempted = options.repeat === 1 ? items.filter(isDelegationAttempted) : undefined;
     const rungShare = (ran: (item: ItemResult) => boolean): number | null =>
-      meanOfUnits(turnUnits(items, (item) => (isDelegationAttempted(item) ? (ran(item) ? 1 : 0) : null)));
+      attempted
+        ? shareOf(attempted, ran)
+        : meanOfUnits(turnUnits(items, (item) => (isDelegationAttempted(item) ? (ran(item) ? 1 : 0) : null)));
     const rungs = {
       ...Object.fromEntries(
         fallbackRungs.map((rung) => [rung, rungShare((item) => ranFallbackRung(item, rung))]),
