@@ -8,7 +8,12 @@ import { type AnswerRow, floorProbes, recordedRow, rowNames } from './answer-row
 import { buildAgents } from './build-agents.js';
 import { parseColumnMapping } from './dataset/column-mapping.js';
 import type { Conversation } from './dataset/conversation.js';
-import { dataBytes, type ReadConversationsOptions, readConversations } from './dataset/load-conversations.js';
+import {
+  dataBytes,
+  dataFiles,
+  type ReadConversationsOptions,
+  readConversations,
+} from './dataset/load-conversations.js';
 import { loadSuite, type Suite } from './dataset/load-suite.js';
 import { readSplit, type SplitPart } from './dataset/split.js';
 import { createSplitAssigner, type SplitAssigner } from './dataset/split-assigner.js';
@@ -165,6 +170,13 @@ async function evaluateInFolder(
   });
   const part: SplitPart | undefined = options.split === 'all' ? undefined : options.split;
   const mapping = options.map ? parseColumnMapping(options.map) : suite.mapping;
+  // A mapping names CSV columns; given for data with no CSV file it would change nothing, so a user
+  // who thinks it did is told rather than shown numbers from the file's own columns.
+  if (options.map)
+    await refuseMapWithoutCsv(
+      langfuseDataset === undefined ? source : undefined,
+      options.train ? at(options.train) : undefined,
+    );
   const readOptions = { onInvalid: options.onInvalid, ...(mapping ? { mapping } : {}) };
   const readTraining = () =>
     langfuseDataset !== undefined
@@ -1037,4 +1049,20 @@ async function cutTornTail(file: string): Promise<number> {
   if (end === content.length) return 0;
   await truncate(file, end);
   return content.length - end;
+}
+
+/**
+ * `--map` for a run whose data and training files hold no CSV file (JSONL carries its own field
+ * names, a Langfuse dataset its own items): a usage error instead of a mapping silently unused.
+ */
+async function refuseMapWithoutCsv(dataset: string | undefined, train: string | undefined): Promise<void> {
+  for (const source of [dataset, train]) {
+    if (source === undefined) continue;
+    if ((await dataFiles(source)).some((file) => file.toLowerCase().endsWith('.csv'))) return;
+  }
+  const named = [dataset, train].filter((source) => source !== undefined).join(' and ');
+  throw new EvalError(
+    'usage',
+    `--map names CSV columns, but ${named || 'a Langfuse dataset'} holds no .csv file (JSONL records and Langfuse items carry their own field names).`,
+  );
 }

@@ -114,6 +114,35 @@ describe('baton eval options a new user reaches for', { timeout: 180_000 }, () =
     expect(existsSync(join(temp.path, 'alone', 'items.jsonl'))).toBe(false);
   });
 
+  it('exits 2 for --map over data with no CSV file, and reads a CSV through it', async () => {
+    const jsonl = await baton(['eval', ...fastFlags, '--map', 'text=question', '-o', 'mapped-jsonl']);
+    expect(outcome(jsonl)).toEqual({ code: 2, written: false });
+    expect(jsonl.stderr).toMatch(/^baton: --map names CSV columns, but .+ holds no \.csv file/);
+
+    const faq = fileURLToPath(new URL('../../../datasets/examples/faq-export.csv', import.meta.url));
+    const csv = await baton([
+      'eval',
+      ...fastFlags,
+      '--strategies',
+      'solo',
+      '--dataset',
+      faq,
+      '--split',
+      'all',
+      '--map',
+      'text=question,reference=answer,domain=category',
+      '-o',
+      'mapped-csv',
+    ]);
+    expect(csv.code, csv.stderr).toBe(0);
+    const { summary } = await readRunFolder(join(temp.path, 'mapped-csv'));
+    expect(summary.strategies.find((strategy) => strategy.name === 'solo')?.turns).toBe(6);
+
+    function outcome(result: { code: number }) {
+      return { code: result.code, written: existsSync(join(temp.path, 'mapped-jsonl', 'items.jsonl')) };
+    }
+  });
+
   it('replays only the conversations whose id matches --filter', async () => {
     const outcome = await baton([
       'eval',
