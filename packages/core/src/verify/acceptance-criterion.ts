@@ -23,7 +23,9 @@ export const acceptanceCriterionSchema = z.discriminatedUnion('type', [
   z.object({
     /** The answer may be at most this long. */
     type: z.literal('max-length'),
+    /** User-perceived characters (grapheme clusters: an emoji or a flag is one), not UTF-16 units. */
     characters: z.number().int().positive().optional(),
+    /** Words by Unicode's word boundaries, so Chinese, Japanese and Thai replies have words too. */
     words: z.number().int().positive().optional(),
   }),
   z.object({

@@ -67,6 +67,23 @@ describe('criteriaVerifier', () => {
     ]);
   });
 
+  it('counts words of scripts written without spaces, and characters as a reader sees them', async () => {
+    const words = defineTask({ goal: 'x', criteria: [{ type: 'max-length', words: 5 }] });
+    // Eleven words by Unicode's word boundaries; split on spaces it was one.
+    const japanese = await verify(answer('返金は五営業日以内にお客様の口座に届きます。'), words);
+    expect(japanese.passed).toBe(false);
+    expect(japanese.reason).toMatch(/^is \d+ words long, more than 5$/);
+    expect(await verify(answer('Refund sent 👍🏽 today.'), words)).toMatchObject({ passed: true });
+
+    const characters = defineTask({ goal: 'x', criteria: [{ type: 'max-length', characters: 6 }] });
+    // Six characters (a thumbs-up with its skin tone, a flag, an accented e written as e + accent),
+    // thirteen UTF-16 units.
+    expect(await verify(answer('ok 👍🏽🇪🇺e\u0301'), characters)).toMatchObject({ passed: true });
+    expect((await verify(answer('ok 👍🏽🇪🇺e\u0301!'), characters)).reason).toBe(
+      'is 7 characters long, more than 6',
+    );
+  });
+
   it('passes a task without typed criteria', async () => {
     expect(await verify(answer('ok'), defineTask({ goal: 'x' }))).toMatchObject({ passed: true });
   });

@@ -69,11 +69,15 @@ export function criteriaVerifier(
               : `is in ${found}, not ${criterion.languages.join(' or ')}`;
           }
           case 'max-length': {
-            const words = output.text.split(/\s+/).filter(Boolean).length;
-            if (criterion.characters !== undefined && output.text.length > criterion.characters)
-              return `is ${output.text.length} characters long, more than ${criterion.characters}`;
-            if (criterion.words !== undefined && words > criterion.words)
-              return `is ${words} words long, more than ${criterion.words}`;
+            if (criterion.characters !== undefined) {
+              const characters = countCharacters(output.text);
+              if (characters > criterion.characters)
+                return `is ${characters} characters long, more than ${criterion.characters}`;
+            }
+            if (criterion.words !== undefined) {
+              const words = countWords(output.text);
+              if (words > criterion.words) return `is ${words} words long, more than ${criterion.words}`;
+            }
             return undefined;
           }
           case 'must-not-contain': {
@@ -131,4 +135,29 @@ function containsRun(tokens: readonly string[], run: readonly string[]): boolean
     if (run.every((token, offset) => tokens[start + offset] === token)) return true;
   }
   return false;
+}
+
+// Segmenters are locale-independent enough for counting (ICU's word rules and dictionaries cover
+// every script) and costly to build, so one of each serves every call.
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const wordSegments = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/**
+ * User-perceived characters: an emoji, a flag or a letter with combining accents is one, where a
+ * string's `length` counts UTF-16 units (2 for most emoji, 4 for a flag).
+ */
+function countCharacters(text: string): number {
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count += 1;
+  return count;
+}
+
+/**
+ * Words as Unicode's word boundaries find them: Chinese, Japanese and Thai, written without spaces,
+ * have words too (splitting on spaces made a 500-character Japanese reply one word long).
+ */
+function countWords(text: string): number {
+  let count = 0;
+  for (const segment of wordSegments.segment(text)) if (segment.isWordLike) count += 1;
+  return count;
 }
