@@ -99,4 +99,23 @@ describe('verifiers', () => {
     );
     expect(model.requests[0]?.messages[1]?.content).toContain('mentions 30 days');
   });
+
+  it('llmVerifier fails closed on a judgement whose score contradicts its verdict', async () => {
+    const model = scriptedChatModel([
+      JSON.stringify({ passed: true, score: 0.05, reason: 'not sure at all' }),
+      JSON.stringify({ passed: false, score: 0.95, reason: 'wrong amount' }),
+      JSON.stringify({ passed: true, score: 0.5, reason: 'just enough' }),
+    ]);
+    const task = defineTask({ goal: 'refund?' });
+    const check = async () =>
+      llmVerifier({ model }).verify(output({ text: 'within 30 days' }), { task, agent }, scope);
+    expect(await check()).toEqual({
+      verifier: 'llm-check',
+      passed: false,
+      score: 0.05,
+      reason: "the checking model's judgement contradicts itself (passed with score 0.05): not sure at all",
+    });
+    expect(await check()).toMatchObject({ passed: false, score: 0.95 });
+    expect(await check()).toMatchObject({ passed: true, score: 0.5 });
+  });
 });
