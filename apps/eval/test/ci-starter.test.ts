@@ -113,7 +113,6 @@ describe('the CI starter (examples/ci-starter, what baton init writes)', { timeo
     expect([...new Set(summary.gate.checks.map((check) => check.name))]).toEqual([
       'answerQuality >= 0.5',
       'brevity >= 0.8',
-      'humanCleanup regression <= 0.1 vs solo',
     ]);
     // The shards together hold every turn of the three conversations, for every row.
     const shardTurns = await Promise.all(
@@ -129,13 +128,13 @@ describe('the CI starter (examples/ci-starter, what baton init writes)', { timeo
 
   it('leaves a JUnit file of the gates and the reports in the step summary', async () => {
     const junit = await readFile(join(folder, 'runs', 'merged', 'junit.xml'), 'utf8');
-    expect(junit).toContain('tests="6" failures="0"');
+    expect(junit).toContain('tests="4" failures="0"');
     expect(junit).toContain('<testcase classname="verify-recover" name="brevity &gt;= 0.8" time="0">');
     const summary = await readFile(stepSummary, 'utf8');
     // Each shard's report (marked as a shard), then the merged one with the gate's verdict.
     expect(summary).toContain('Shard 1 of 2: merge all shards');
     expect(summary).toContain('Shard 2 of 2: merge all shards');
-    expect(summary).toContain('## ✅ Baton eval: gate passed (6 checks)');
+    expect(summary).toContain('## ✅ Baton eval: gate passed (4 checks)');
     expect(summary).not.toContain(repository);
     expect(await readdir(join(folder, 'runs', 'merged'))).toEqual(
       expect.arrayContaining(['report.html', 'report.md', 'junit.xml', 'summary.json']),

@@ -25,6 +25,10 @@ const gateFlags = [
   'escalationRate=1',
   '--max-regression',
   'answerQuality=1',
+  // The fixture's seven test conversations: 200 resamples bound an interval from eight on, 1,000
+  // from six (`fewestBoundedConversations`), so the regression gate has an interval to read.
+  '--resamples',
+  '1000',
 ];
 
 /**
@@ -118,7 +122,7 @@ describe('baton eval (offline, fixture suite)', () => {
       baseline: 'solo',
       repeat: 1,
       seed: 1,
-      resamples: 200,
+      resamples: 1000,
       model: null,
       suite: { name: 'e2e', split: 'test', conversations: 7, turns: 12 },
       scorer: { answerQuality: expect.stringContaining('nugget recall'), humanCleanup: expect.any(String) },
@@ -235,7 +239,7 @@ describe('baton eval (offline, fixture suite)', () => {
       suite: e2eSuite,
       strategies: everyRow,
       baseline: 'solo',
-      options: { resamples: 200, failUnder: { answerQuality: 0 } },
+      options: { resamples: 1000, failUnder: { answerQuality: 0 } },
     });
     const markdown = await readFile(join(out, 'report.md'), 'utf8');
     for (const name of everyRow) expect(markdown).toContain(name);

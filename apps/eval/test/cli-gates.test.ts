@@ -97,6 +97,9 @@ describe('baton eval exit codes for quality gates', () => {
       'solo,route-lexical',
       '--max-regression',
       'answerQuality=0.05',
+      // Seven test conversations: enough for an interval from 1,000 resamples, not from 200.
+      '--resamples',
+      '1000',
     );
     expect(outcome.code).toBe(0);
     expect(verdictLine(outcome.stderr)).toBe('Gates passed (1).');
@@ -111,6 +114,9 @@ describe('baton eval exit codes for quality gates', () => {
       'route-lexical',
       '--max-regression',
       'answerQuality=0.05',
+      // Seven test conversations: enough for an interval from 1,000 resamples, not from 200.
+      '--resamples',
+      '1000',
     );
     expect(outcome.code).toBe(1);
     expect(verdictLine(outcome.stderr)).toMatch(/^Gate failed: solo answerQuality/);
@@ -157,7 +163,8 @@ describe('baton eval usage and input errors', () => {
     const unparsable = await evalWith('--concurrency', 'many');
     leaked.restore();
     expect(leaked.text()).toBe('');
-    expect(unknown.stderr).toContain("unknown option '--frobnicate'");
+    // One line, prefixed like every other usage error.
+    expect(unknown.stderr).toBe("baton: unknown option '--frobnicate' (see --help)\n");
     expect(unparsable.stderr).toContain('--concurrency must be a whole number');
   });
 
@@ -298,6 +305,6 @@ describe('baton --help', () => {
   it('exits 2 for an unknown command', async () => {
     const outcome = await runBaton(['evaluate'], { cwd: temp.path });
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toContain("unknown command 'evaluate'");
+    expect(outcome.stderr).toMatch(/^baton: unknown command 'evaluate'.* \(see --help\)\n$/);
   });
 });

@@ -78,7 +78,9 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="mean">0.520</span><span class="ci">[0.300, 0.800] · n 5</span>');
     // The forest plot: difference, interval, p and the conversations paired.
     expect(html).toMatch(/-0\.140 \[-0\.400, -0\.050\] <tspan[^>]*>p 0\.\d{3} · n 3<\/tspan>/);
-    expect(html).toContain('<span class="badge better">better</span>');
+    // Three conversations: no difference can be significant, and the note says why.
+    expect(html).not.toContain('<span class="badge better">');
+    expect(html).toContain('Differences over fewer than 6 conversations: 500 resamples cannot reach');
     expect(html).toContain('<span class="badge fail">fail</span>');
   });
 

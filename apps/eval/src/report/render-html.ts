@@ -6,6 +6,7 @@ import { isSummaryMetricName, summaryMetricNames, summaryMetrics } from '../summ
 import { displayPath } from './display-path.js';
 import { renderDotWhiskerChart } from './dot-whisker-chart.js';
 import { escapeMarkup } from './escape-markup.js';
+import { fewConversationsNote } from './few-conversations-note.js';
 import { renderForestPlot } from './forest-plot.js';
 import {
   formatCount,
@@ -267,10 +268,11 @@ function forestSection(summary: RunSummary): string {
     ];
   });
   if (plots.length === 0) return '';
+  const few = fewConversationsNote(summary);
   return [
     `<h2>Differences from ${h(summary.baseline)} (paired, 95% intervals)</h2>`,
     `<div class="forest">${plots.join('\n')}</div>`,
-    '<p class="note">Each square is a candidate’s mean difference from the baseline on the turns both answered, its whisker the 95% paired-bootstrap interval (McNemar for the pass rate); green where p &lt; 0.05 and better, red where p &lt; 0.05 and worse, grey where the data cannot tell. n counts the paired conversations (turns for the pass rate). Axes are fitted to the intervals, so read the tick labels. The recorded bot’s differences are in the comparison table below.</p>',
+    `<p class="note">Each square is a candidate’s mean difference from the baseline on the turns both answered, its whisker the 95% paired-bootstrap interval (McNemar for the pass rate); green where p &lt; 0.05 and better, red where p &lt; 0.05 and worse, grey where the data cannot tell. n counts the paired conversations (turns for the pass rate). Axes are fitted to the intervals, so read the tick labels. The recorded bot’s differences are in the comparison table below.${few ? ` ${h(few)}` : ''}</p>`,
   ].join('\n');
 }
 

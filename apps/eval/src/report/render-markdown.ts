@@ -3,6 +3,7 @@ import type { Comparison, RunSummary } from '../run-summary.js';
 import { fallbackRungs } from '../summary/item-metric-value.js';
 import { isSummaryMetricName, summaryMetrics } from '../summary/summary-metrics.js';
 import { displayPath } from './display-path.js';
+import { fewConversationsNote } from './few-conversations-note.js';
 import {
   formatCount,
   formatEstimate,
@@ -238,9 +239,10 @@ function comparisonsSection(summary: RunSummary): string {
       ),
     ];
   });
+  const few = fewConversationsNote(summary);
   return [
     ...tables,
-    'Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.',
+    `Diff = candidate − baseline on the turns both have in the denominator: paired bootstrap by conversation, McNemar (turns) for the pass rate. Marked where p < 0.05.${few ? ` ${few}` : ''}`,
   ].join('\n\n');
 }
 

@@ -1,6 +1,7 @@
 import { freeRunTableRows, replayLine } from '../free-run/render-free-run.js';
 import type { Comparison, RunSummary } from '../run-summary.js';
 import { summaryMetricNames, summaryMetrics } from '../summary/summary-metrics.js';
+import { fewConversationsNote } from './few-conversations-note.js';
 import { fitColumns, type TableCell, wrapText } from './fit-columns.js';
 import {
   formatCount,
@@ -158,6 +159,8 @@ export function renderTable(summary: RunSummary, options: RenderTableOptions = {
   if (pairs.some((line) => line.includes(' *'))) marked = true;
   notes.push(...pairs);
   if (marked) notes.push(`* p < ${significanceLevel}`);
+  const few = fewConversationsNote(summary);
+  if (few !== undefined) notes.push(few);
   if (summary.floor !== undefined) {
     notes.push(
       `floor: ${summary.floor.probes.join(' and ')} answer without content; ${

@@ -48,10 +48,11 @@ describe('clusterBootstrap', () => {
 
   it('resamples the turn-weighted mean, not the mean of conversation means', () => {
     // One conversation of 9 turns scoring 1, four of 1 turn scoring 0: mean 9/13. A resample of 5
-    // conversations holds the big one k ~ Binomial(5, 0.2) times: P(k = 0) = 0.33, so the 2.5th
-    // percentile is 0; P(k ≤ 2) = 0.942 and P(k ≤ 3) = 0.993, so the 97.5th percentile falls among
-    // the k = 3 resamples, whose turn-weighted mean is 27/(27 + 2) = 27/29 (the unweighted mean of
-    // conversation means would be 3/5).
+    // conversations holds the big one k ~ Binomial(5, 0.2) times: P(k = 0) = 0.33, so the lower
+    // bound is 0; the expanded interval's upper percentile for 5 conversations is 99.905
+    // (expandedTailPercent(5) = 0.0954, scipy), and P(k ≤ 3) = 0.9933, P(k ≤ 4) = 0.99968, so it
+    // falls among the k = 4 resamples, whose turn-weighted mean is 36/(36 + 1) = 36/37 (the
+    // unweighted mean of conversation means would be 4/5).
     const items = [
       ...Array.from({ length: 9 }, () => ({ cluster: 'big', value: 1 })),
       ...['b', 'c', 'd', 'e'].map((cluster) => ({ cluster, value: 0 })),
@@ -59,13 +60,15 @@ describe('clusterBootstrap', () => {
     const result = clusterBootstrap(items, { seed: 9 });
     expect(result.mean).toBeCloseTo(9 / 13, 12);
     expect(result.ci95![0]).toBe(0);
-    expect(result.ci95![1]).toBeCloseTo(27 / 29, 12);
+    expect(result.ci95![1]).toBeCloseTo(36 / 37, 12);
   });
 
   it('gives the same interval for the same seed and another one for another seed', () => {
     const items = Array.from({ length: 60 }, (_, index) => ({
       cluster: `c${index % 12}`,
-      value: (index * 7) % 10,
+      // Values spread enough that the interval's percentiles fall between resamples, not on a
+      // lattice of conversation means every seed reaches.
+      value: (index * 37) % 101,
     }));
     const first = clusterBootstrap(items, { seed: 11 });
     expect(clusterBootstrap(items, { seed: 11 })).toEqual(first);

@@ -1,5 +1,6 @@
 import { EvalError } from '../eval-error.js';
 import { ClusterSumsBuilder, clamp } from './cluster-sums-builder.js';
+import { expandedTailPercent } from './expanded-percentile.js';
 import { percentileOfSorted } from './percentile.js';
 import { SeededRandom } from './seeded-random.js';
 
@@ -23,7 +24,10 @@ export interface ClusterBootstrapOptions {
 export interface ClusterBootstrapResult {
   /** Turn-weighted mean over all turns; `undefined` when there are none. */
   mean: number | undefined;
-  /** 2.5th and 97.5th percentiles of the resampled means; `undefined` when there are no turns. */
+  /**
+   * The expanded percentile interval of the resampled means ({@link expandedTailPercent}: the 2.5th
+   * and 97.5th percentiles widened for the number of conversations); `undefined` with no turns.
+   */
   ci95: readonly [low: number, high: number] | undefined;
   /** Turns. */
   n: number;
@@ -39,11 +43,13 @@ export interface ClusterBootstrapResult {
  * Each of the `resamples` draws picks as many conversations as there are, with replacement, and
  * computes the turn-weighted mean of the turns they hold (Σ values ÷ Σ turns, a ratio estimator,
  * so long conversations weigh by their turns, exactly like the point estimate). The interval is
- * the percentile interval (type-7 2.5th and 97.5th percentiles of the resampled means).
+ * the expanded percentile interval (type-7 percentiles of the resampled means at a and 100 − a,
+ * where a tends to 2.5 as conversations grow: {@link expandedTailPercent}), which keeps its 95%
+ * coverage with few conversations, where the plain percentile interval is too narrow.
  *
  * Edge cases: no turns → `mean` and `ci95` are `undefined` (never `NaN`); one conversation → every
  * resample is that conversation, so the interval collapses to the mean — a sign of too little data,
- * not of certainty. With few conversations (say under 10–20) percentile intervals are too narrow.
+ * not of certainty.
  *
  * @param items - The turns, in any order.
  * @param options - Resamples and seed.
@@ -157,7 +163,7 @@ export function startClusterBootstrapOfSums(
       const sorted = means[next++]!;
       return {
         mean,
-        ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
+        ci95: expandedInterval(sorted, clusters),
         n,
         clusters,
       };
@@ -385,4 +391,16 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
   return true;
+}
+
+/**
+ * The 95% interval of sorted resampled means over `clusters` conversations: their percentiles at
+ * {@link expandedTailPercent}'s a and 100 − a.
+ */
+export function expandedInterval(
+  sorted: Float64Array,
+  clusters: number,
+): readonly [low: number, high: number] {
+  const tail = expandedTailPercent(clusters);
+  return [percentileOfSorted(sorted, tail)!, percentileOfSorted(sorted, 100 - tail)!];
 }

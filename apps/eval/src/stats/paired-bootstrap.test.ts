@@ -25,13 +25,16 @@ describe('pairedBootstrap', () => {
 
   it('measures candidate minus baseline', () => {
     // Every candidate turn scores 1 and every baseline turn 0.5: difference +0.5 everywhere, so
-    // every resample is +0.5, none is ≤ 0: p = 2·(0 + 1)/(2000 + 1) = 2/2001, the smallest possible.
+    // every resample is +0.5, none is ≤ 0: q = (0 + 1)/(2000 + 1), the smallest possible share, and
+    // p its expanded two-sided value for 5 conversations, P(|T(4)| > z(q)/√(5/4)) = 0.0422517
+    // (scipy: 2·t.sf(−norm.ppf(1/2001)/√1.25, 4)), where the plain interval's 2q was 2/2001: with so
+    // few conversations 2,000 resamples barely resolve p < 0.05.
     const baseline = turns(5, 2, () => 0.5);
     const candidate = turns(5, 2, () => 1);
     expect(pairedBootstrap(baseline, candidate)).toMatchObject({
       meanDifference: 0.5,
       ci95: [0.5, 0.5],
-      p: 2 / 2001,
+      p: expect.closeTo(0.0422517, 6),
       baselineMean: 0.5,
       candidateMean: 1,
     });

@@ -3,10 +3,11 @@ import {
   type ClusterSums,
   checkResamples,
   checkSeed,
+  expandedInterval,
   resampleClusterMeansTogether,
   sumByCluster,
 } from './cluster-bootstrap.js';
-import { percentileOfSorted } from './percentile.js';
+import { expandedTwoSidedP } from './expanded-percentile.js';
 
 /** One turn's score under one strategy. */
 export interface PairedItem {
@@ -30,7 +31,7 @@ export interface PairedBootstrapOptions {
 export interface PairedBootstrapResult {
   /** Mean of candidate − baseline over matched turns (turn-weighted); `undefined` with none. */
   meanDifference: number | undefined;
-  /** 95% percentile interval of the mean difference, resampled by conversation. */
+  /** 95% expanded percentile interval of the mean difference, resampled by conversation. */
   ci95: readonly [low: number, high: number] | undefined;
   /**
    * Two-sided bootstrap p-value for "no difference" (see {@link pairedBootstrap});
@@ -54,14 +55,15 @@ export interface PairedBootstrapResult {
  * {@link clusterBootstrap}; the two strategies' values stay paired inside each draw), and a
  * two-sided p-value.
  *
- * The p-value inverts the percentile interval: p = 2·min(share of resampled mean differences at
- * or below 0, share at or above 0), so resampled means of exactly 0 (common with pass/fail and
- * other discrete values) count on both sides, with the usual +1 correction,
- * (count + 1) ÷ (resamples + 1), so that it is never 0 (the resolution of B resamples is ~1/B)
- * and capped at 1. It was chosen over the shifted-null bootstrap because it always agrees with the
- * interval reported beside it: p < 0.05 exactly when 0 lies outside the 95% interval (up to the
- * interpolation between two resamples), so a report cannot show "significant" next to an
- * interval that contains 0.
+ * The interval is the expanded percentile interval ({@link expandedTailPercent}), and the p-value
+ * inverts it: with q = min(share of resampled mean differences at or below 0, share at or above 0),
+ * so that resampled means of exactly 0 (common with pass/fail and other discrete values) count on
+ * both sides, with the usual +1 correction, (count + 1) ÷ (resamples + 1), so that it is never 0
+ * (the resolution of B resamples is ~1/B), p is {@link expandedTwoSidedP} of q (2q for many
+ * conversations, more for few), capped at 1. It was chosen over the shifted-null bootstrap because
+ * it always agrees with the interval reported beside it: p < 0.05 exactly when 0 lies outside the
+ * 95% interval (up to the interpolation between two resamples), so a report cannot show
+ * "significant" next to an interval that contains 0.
  *
  * Turns are matched by `id`; turns found under only one strategy are listed in `unmatched` rather
  * than silently dropped — a strategy that errors must still yield a scored record.
@@ -182,8 +184,8 @@ export function pairedBootstrapOfTurns(
     const sorted = means[next++]!;
     return {
       meanDifference: clusters.mean,
-      ci95: [percentileOfSorted(sorted, 2.5)!, percentileOfSorted(sorted, 97.5)!],
-      p: clusters.sums.length < 2 ? undefined : twoSidedP(sorted),
+      ci95: expandedInterval(sorted, clusters.sums.length),
+      p: clusters.sums.length < 2 ? undefined : twoSidedP(sorted, clusters.sums.length),
       baselineMean: baselineTotal / n,
       candidateMean: candidateTotal / n,
       n,
@@ -278,7 +280,7 @@ function pairedTurnsOf(items: readonly PairedItem[], side: string): PairedTurns 
 }
 
 /** p from the sorted bootstrap distribution of the mean difference (see {@link pairedBootstrap}). */
-function twoSidedP(sortedMeans: Float64Array): number {
+function twoSidedP(sortedMeans: Float64Array, clusters: number): number {
   let below = 0;
   let zeros = 0;
   for (const mean of sortedMeans) {
@@ -288,7 +290,8 @@ function twoSidedP(sortedMeans: Float64Array): number {
   }
   const above = sortedMeans.length - below - zeros;
   // A mean of exactly 0 is on either side: with them on the smaller side, p < 0.05 only when
-  // fewer than 2.5% of the means are at or beyond 0, which is when the interval leaves 0 out.
+  // fewer than the interval's tail share of the means are at or beyond 0, which is when the
+  // interval leaves 0 out.
   const smaller = Math.min(below, above) + zeros;
-  return Math.min(1, (2 * (smaller + 1)) / (sortedMeans.length + 1));
+  return expandedTwoSidedP(Math.min(1, (smaller + 1) / (sortedMeans.length + 1)), clusters);
 }

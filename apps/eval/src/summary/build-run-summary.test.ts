@@ -225,11 +225,12 @@ describe('buildRunSummary floor probes', () => {
     expect(summary.floor).toEqual({ probes: ['generic'], answerQuality: 0.28, humanCleanup: 1 });
     const [lexical, trained] = summary.strategies.map((strategy) => strategy.metrics);
     // lexical: quality CI low .25 ≤ .28 and cleanup CI high 1 ≥ 1 — both at the floor. trained:
-    // quality CI low .3 and cleanup CI high .68 clear it.
+    // quality CI low .3 and cleanup CI high .7 clear it (with three conversations the expanded
+    // interval reaches the resamples' extremes).
     expect(lexical!.answerQuality.ci95![0]).toBeCloseTo(0.25, 12);
     expect(lexical!.humanCleanup.ci95![1]).toBe(1);
     expect(trained!.answerQuality.ci95![0]).toBeCloseTo(0.3, 12);
-    expect(trained!.humanCleanup.ci95![1]).toBeCloseTo(0.68, 12);
+    expect(trained!.humanCleanup.ci95![1]).toBeCloseTo(0.7, 12);
     const flags = Object.fromEntries(summary.strategies.map((strategy) => [strategy.name, strategy.flags]));
     expect(flags).toEqual({
       lexical: ['answerQuality-at-floor', 'humanCleanup-at-floor'],

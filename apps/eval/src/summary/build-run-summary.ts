@@ -158,6 +158,7 @@ export function buildRunSummary(input: BuildRunSummaryInput): RunSummary {
     comparisons,
     baseline: input.baseline,
     ...(input.gate?.targets === undefined ? {} : { targets: input.gate.targets }),
+    resamples: input.resamples,
   });
 
   return {

@@ -3,7 +3,7 @@ import { EvalError } from '../eval-error.js';
 import type { Comparison, StrategySummary } from '../run-summary.js';
 import { compareStrategies } from './compare-strategies.js';
 import { lexicalItems, makeItem, trainedItems } from './example-items.fixture.js';
-import { evaluateGate, parseGateRules } from './gate.js';
+import { evaluateGate, fewestBoundedConversations, parseGateRules } from './gate.js';
 import { summarizeStrategy } from './summarize-strategy.js';
 
 const bootstrap = { seed: 7, resamples: 500 };
@@ -71,6 +71,13 @@ describe('parseGateRules', () => {
 
 describe('evaluateGate', () => {
   const comparisons = compareStrategies(items, { baseline: 'lexical', ...bootstrap });
+  // The example's three conversations are too few for a bootstrap to bound a 95% interval (see
+  // "fails non-inferiority over fewer conversations…"): the checks of the interval's logic read
+  // its intervals as if they came from thirty.
+  const fromThirty = (list: readonly Comparison[]): Comparison[] =>
+    list.map((comparison) =>
+      comparison.method === 'paired-bootstrap' ? { ...comparison, n: 30 } : comparison,
+    );
 
   it('checks thresholds on every strategy except the baseline', () => {
     const rules = parseGateRules({
@@ -142,7 +149,7 @@ describe('evaluateGate', () => {
     const baselineUnscored = evaluateGate({
       rules: parseGateRules({ maxRegression: ['answerQuality=1'] }),
       strategies: [{ ...lexical, unscored: 1 }, trained],
-      comparisons,
+      comparisons: fromThirty(comparisons),
       baseline: 'lexical',
     });
     expect(baselineUnscored.passed).toBe(false);
@@ -181,9 +188,15 @@ describe('evaluateGate', () => {
   it('passes non-inferiority when the worse bound stays within δ and fails when it crosses', () => {
     const rules = parseGateRules({ maxRegression: ['humanCleanup=0.02'] });
     // trained − lexical cleanup (lower is better): conversation sums c1 −.2 over 2 turns, c2 −.4
-    // over 1, c3 −.1 over 2; each three-of-a-kind resample has probability 1/27 > 2.5%, so the 95%
-    // CI runs from c2 c2 c2 (−.4) to c3 c3 c3 (−.05): the worse (high) bound −.05 ≤ +.02.
-    const passing = evaluateGate({ rules, strategies: [lexical, trained], comparisons, baseline: 'lexical' });
+    // over 1, c3 −.1 over 2; the expanded interval of three conversations takes the resamples'
+    // extremes, so the 95% CI runs from c2 c2 c2 (−.4) to c3 c3 c3 (−.05): the worse (high) bound
+    // −.05 ≤ +.02.
+    const passing = evaluateGate({
+      rules,
+      strategies: [lexical, trained],
+      comparisons: fromThirty(comparisons),
+      baseline: 'lexical',
+    });
     expect(passing.passed).toBe(true);
     expect(passing.checks[0]).toMatchObject({
       kind: 'max-regression',
@@ -200,7 +213,7 @@ describe('evaluateGate', () => {
       evaluateGate({
         rules: parseGateRules({ maxRegression: [`humanCleanup=${margin}`] }),
         strategies: [trained, lexical],
-        comparisons: reversed,
+        comparisons: fromThirty(reversed),
         baseline: 'trained',
       });
     expect(against('0.02').checks[0]).toMatchObject({
@@ -209,6 +222,30 @@ describe('evaluateGate', () => {
         'lexical humanCleanup vs trained: CI high +0.40 > +0.02 (diff +0.140, 95% CI [+0.050, +0.400])',
     });
     expect(against('0.4').passed).toBe(true);
+  });
+
+  it('fails non-inferiority over fewer conversations than the resamples can bound', () => {
+    // Three conversations: the expanded interval's tail (6.8e-8 of the resamples) is rarer than one
+    // resample in 2,001, so its bound is the most extreme resample, narrower than a 95% interval of
+    // three can be; five are the fewest 2,000 resamples bound, six for 500.
+    const rules = parseGateRules({ maxRegression: ['humanCleanup=0.5'] });
+    const gate = (resamples?: number) =>
+      evaluateGate({
+        rules,
+        strategies: [lexical, trained],
+        comparisons,
+        baseline: 'lexical',
+        ...(resamples === undefined ? {} : { resamples }),
+      }).checks[0]!;
+    expect(gate()).toMatchObject({
+      passed: false,
+      actual: null,
+      message:
+        'trained humanCleanup vs lexical: only 3 conversations paired, too few for a 95% interval from 2000 resamples (5 at least); no data is not a pass',
+    });
+    expect(gate(500).message).toContain('from 500 resamples (6 at least)');
+    expect(fewestBoundedConversations(2000)).toBe(5);
+    expect(fewestBoundedConversations(200)).toBe(8);
   });
 
   it('reads the worse bound on the high side when lower is better', () => {

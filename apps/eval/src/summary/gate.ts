@@ -1,5 +1,6 @@
 import { EvalError } from '../eval-error.js';
 import type { Comparison, GateCheck, StrategySummary } from '../run-summary.js';
+import { expandedTailPercent } from '../stats/expanded-percentile.js';
 import { nonInferiority } from '../stats/non-inferiority.js';
 import {
   isSummaryMetricName,
@@ -138,6 +139,8 @@ export interface EvaluateGateInput {
    * never applies to the baseline itself.
    */
   targets?: readonly string[];
+  /** The bootstrap's resamples per interval (default 2,000): how few conversations it can bound. */
+  resamples?: number;
 }
 
 /**
@@ -186,7 +189,7 @@ export function evaluateGate(input: EvaluateGateInput): { passed: boolean; check
     for (const rule of rules) {
       const check =
         rule.kind === 'max-regression'
-          ? checkRegression(rule, target, baseline, input.comparisons)
+          ? checkRegression(rule, target, baseline, input.comparisons, input.resamples ?? 2000)
           : checkBound(rule, strategy);
       checks.push(unscoredCheck(check, rule, [strategy, byName.get(baseline)]));
     }
@@ -259,6 +262,7 @@ function checkRegression(
   candidate: string,
   baseline: string,
   comparisons: readonly Comparison[],
+  resamples: number,
 ): GateCheck {
   const { kind, metric, threshold } = rule;
   const check = {
@@ -297,13 +301,18 @@ function checkRegression(
     };
   }
   // The bootstrap resamples conversations: from a single one every resample is that conversation,
-  // so its interval is the point estimate, with no width. That is too little data, not evidence.
-  if (comparison.method === 'paired-bootstrap' && comparison.n < 2) {
+  // so its interval is the point estimate, with no width; from a few, the interval's tail is rarer
+  // than one resample in all of them, so the bound is the most extreme resample, narrower than a
+  // 95% interval of so few can be. That is too little data, not evidence.
+  if (comparison.method === 'paired-bootstrap' && comparison.n < fewestBoundedConversations(resamples)) {
     return {
       ...check,
       actual: null,
       passed: false,
-      message: `${prefix} only ${comparison.n} conversation paired, too few for an interval; no data is not a pass`,
+      message:
+        comparison.n < 2
+          ? `${prefix} only ${comparison.n} conversation paired, too few for an interval; no data is not a pass`
+          : `${prefix} only ${comparison.n} conversations paired, too few for a 95% interval from ${resamples} resamples (${fewestBoundedConversations(resamples)} at least); no data is not a pass`,
     };
   }
   const [low, high] = comparison.ci95;
@@ -343,4 +352,15 @@ function signed(value: number | null, digits = 3): string {
   if (value === null) return 'n/a';
   const text = toFixed(value, digits);
   return text.startsWith('-') || Number(text) === 0 ? text : `+${text}`;
+}
+
+/**
+ * The fewest conversations whose 95% interval `resamples` bootstrap resamples can bound: those
+ * whose expanded interval's tail share is at least one resample in resamples + 1, the resolution
+ * of its p-value (5 at 2,000 resamples, 6 at 500).
+ */
+export function fewestBoundedConversations(resamples: number): number {
+  let clusters = 2;
+  while (expandedTailPercent(clusters) / 100 < 1 / (resamples + 1)) clusters += 1;
+  return clusters;
 }
