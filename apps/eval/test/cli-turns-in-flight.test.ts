@@ -47,8 +47,9 @@ function createGate(release: number, options: { quietMs: number; stayOpen?: bool
 async function gatedHost(
   release: number,
   quietMs = 500,
+  stayOpen = false,
 ): Promise<{ server: MockOpenAIServer; peak: () => number }> {
-  const gate = createGate(release, { quietMs });
+  const gate = createGate(release, { quietMs, stayOpen });
   const server = await createMockOpenAIServer({ handler: () => gate.wait().then(() => undefined) });
   return { server, peak: gate.peak };
 }
@@ -110,7 +111,11 @@ describe('baton eval --concurrency and --host-concurrency with a model', () => {
   };
 
   it('keeps as many model calls in flight as turns, past the 32 a host used to allow', async () => {
-    host = await gatedHost(64);
+    // The first 64 calls are held until all 64 wait (the rest then pass): on a loaded 2-core machine
+    // the harness can take more than half a second between two of its first calls, which released
+    // a gate with a short quiet time early (peak 58). The quiet time is only the way out for a run
+    // that never gets there, whose peak then fails the test.
+    host = await gatedHost(64, 20_000, true);
     const outcome = await run(80, ['--concurrency', '64']);
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(host.peak()).toBe(64);

@@ -43,7 +43,8 @@ async function exec(file: string, args: readonly string[], cwd: string) {
 /** Every export of every package a user imports, under ESM. */
 const esmImports = `import { BatonError, createRetrievalAgent, createTeam, routeLexical, type DelegationRecord } from '@baton/core';
 import { describeStrategyContract, fakeAgent, scriptedChatModel, type ContractTestApi } from '@baton/core/testing';
-import { createModel } from '@baton/providers';
+import { RecentResults } from '@baton/core/recent-results';
+import { createModel, createNodeFetch } from '@baton/providers';
 import { chatModelContract, createMockOpenAIServer } from '@baton/providers/testing';
 import { setupTracing } from '@baton/tracing';
 import { createTestTracing } from '@baton/tracing/testing';
@@ -54,7 +55,7 @@ const scorer: Scorer = { specificationVersion: 'v1', name: 'brevity', descriptio
 export const config = defineConfig({ strategies: ['solo'], scorers: [scorer], failUnder: { brevity: 0.5 } });
 export const used = [BatonError, createRetrievalAgent, createTeam, routeLexical, describeStrategyContract, fakeAgent,
   scriptedChatModel, createModel, chatModelContract, createMockOpenAIServer, setupTracing, createTestTracing,
-  createA2aAgent, serveA2a, evaluate];
+  createA2aAgent, serveA2a, evaluate, RecentResults, createNodeFetch];
 export type Used = [DelegationRecord, ContractTestApi, RunSummary];
 `;
 

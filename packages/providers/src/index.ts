@@ -10,6 +10,7 @@ export { HostLimiter } from './host-limiter.js';
 export type { LimiterRegistry } from './limiter-registry.js';
 export { createLimiterRegistry, defaultLimiterRegistry } from './limiter-registry.js';
 export type { Env, Fetch, OpenAIModelOptions, ProviderModelOptions } from './model-setup.js';
+export { createNodeFetch, type NodeFetchOptions } from './node-fetch.js';
 export { createOpenAIChatModel } from './openai-chat-model.js';
 export { createOpenAIEmbeddingModel } from './openai-embedding-model.js';
 export { parseRetryAfter } from './parse-retry-after.js';

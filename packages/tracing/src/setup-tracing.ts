@@ -77,7 +77,7 @@ export interface SetupTracingOptions
 
 /** Batching and failure handling of the Langfuse export. */
 export interface LangfuseExportTuning {
-  /** Spans per export request. Default 512. */
+  /** Spans per export request. Default 1,000. */
   maxBatchSize?: number;
   /** Spans held while Langfuse is slow before new ones are dropped. Default 50,000. */
   maxQueueSize?: number;

@@ -69,7 +69,6 @@ export function createProgram(onRequest: (request: CliRequest) => Promise<void>)
   const program = new Command('baton')
     .description('Replay recorded conversations through delegation strategies, score them, compare, gate.')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
   const evalCommand = program

@@ -23,8 +23,9 @@ export interface CliIo {
 
 /**
  * Runs the `baton` command line and returns its exit code: 0 success, 1 a quality gate failed,
- * 2 a usage or input error (with a one-line reason on stderr), 4 Langfuse did not acknowledge
- * everything the run pushed (the rest is kept for `baton push`), 130 interrupted.
+ * 2 a usage or input error (with a one-line reason on stderr), 3 an internal error (a bug: the stack
+ * on stderr), 4 Langfuse did not acknowledge everything the run pushed (the rest is kept for
+ * `baton push`), 130 interrupted.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -36,6 +37,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // A parse error is one line, prefixed like every other usage error, as the README promises:
+      // commander's own is "error: …" followed by a second line of help.
+      outputError: (text, write) =>
+        write(
+          `baton: ${text
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim()} (see --help)\n`,
+        ),
     });
   }
   try {
