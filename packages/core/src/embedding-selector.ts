@@ -37,6 +37,9 @@ export function embeddingSelector(options: { model: EmbeddingModel; languagePena
   return {
     name: 'embedding',
     async select(request, scope) {
+      // Nothing to compare with (the allowlist permits no delegate): the request's embedding would
+      // be paid for and thrown away.
+      if (request.candidates.length === 0) return { candidates: [], reason: 'no candidates' };
       const [query] = (
         await scope.callEmbedding(options.model, { values: [request.text] }, { agentId: request.front.id })
       ).embeddings;

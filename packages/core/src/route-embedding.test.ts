@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DelegationEvent } from './delegation-event.js';
+import { embeddingSelector } from './embedding-selector.js';
 import { routeEmbedding } from './route-embedding.js';
+import { RunScope } from './run-scope.js';
 import { createTeam } from './team.js';
 import { fakeAgent } from './testing/fake-agent.js';
 import { scriptedEmbeddingModel } from './testing/scripted-embedding-model.js';
@@ -47,6 +49,23 @@ describe('routeEmbedding', () => {
     expect(events.filter((event) => event.type === 'embedding-call-start')).toHaveLength(3);
     expect(result.usage.inputTokens).toBeGreaterThan(0);
     expect(result.costUsd).toBeCloseTo(result.usage.inputTokens * 0.001, 6);
+  });
+
+  it('pays for no embedding when the allowlist leaves no delegate to compare with', async () => {
+    const model = scriptedEmbeddingModel(vectorOf);
+    const scope = new RunScope();
+    const selection = await embeddingSelector({ model }).select(
+      {
+        text: 'My card reader will not pair',
+        language: 'en',
+        turn: { message: 'x', history: [] },
+        front,
+        candidates: [],
+      },
+      scope,
+    );
+    expect(selection).toEqual({ candidates: [], reason: 'no candidates' });
+    expect(model.requests).toHaveLength(0);
   });
 
   it('refuses the embedding call when the turn’s token budget cannot afford it', async () => {
