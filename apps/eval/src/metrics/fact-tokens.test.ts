@@ -6,13 +6,70 @@ const values = (text: string) => factTokens(text).map((token) => token.value);
 describe('factTokens', () => {
   it('marks numbers, amounts, dates and codes as key tokens and function words as stop words', () => {
     expect(factTokens('Fees: 1,49 % + €0,10 from 1 March')).toEqual([
-      { value: 'fees', key: false, stop: false },
-      { value: '1.49', key: true, stop: false },
-      { value: '%', key: false, stop: false },
-      { value: '€', key: false, stop: false },
-      { value: '0.1', key: true, stop: false },
-      { value: 'from', key: false, stop: true },
-      { value: 'd0301', key: true, stop: false },
+      { value: 'fees', key: false, stop: false, boundary: 2, path: false },
+      { value: '1.49', key: true, stop: false, boundary: 1, path: false },
+      { value: '%', key: false, stop: false, boundary: 0, path: false },
+      { value: '€', key: false, stop: false, boundary: 0, path: false },
+      { value: '0.1', key: true, stop: false, boundary: 0, path: false },
+      { value: 'from', key: false, stop: true, boundary: 0, path: false },
+      { value: 'd0301', key: true, stop: false, boundary: 0, path: false },
+    ]);
+  });
+
+  it('ends a sentence at a full stop before a space, not in an address or after an abbreviation', () => {
+    const starts = (text: string) =>
+      factTokens(text)
+        .filter((token) => token.boundary === 2)
+        .map((token) => token.value);
+    expect(starts('See help.tillwell.com or mail kim.nguyen@example.com. Then wait.')).toEqual([
+      'see',
+      'then',
+    ]);
+    expect(starts('Tillwell B.V. in Amsterdam, z. B. heute. Click "Forgot password?" now! Done')).toEqual([
+      'tillwell',
+      'click',
+      'done',
+    ]);
+  });
+
+  it('marks the steps of a menu path', () => {
+    const steps = (text: string) =>
+      factTokens(text)
+        .filter((token) => token.path)
+        .map((token) => token.value);
+    expect(steps('Go to Back Office → Payouts > Bank account » Edit, then 2 > 1.')).toEqual([
+      'payouts',
+      'bank',
+      'edit',
+      '1',
+    ]);
+  });
+
+  it('marks where sentences and clauses start, but not at menu paths, quotes, decimals or times', () => {
+    const boundaries = (text: string) => factTokens(text).map((token) => `${token.boundary}${token.value}`);
+    expect(boundaries('No, it is off. Tap "Save" at 8:30 – then Settings → Payments')).toEqual([
+      '2no',
+      '1it',
+      '0is',
+      '0off',
+      '2tap',
+      '0save',
+      '0at',
+      '0t0830',
+      '1then',
+      '0settings',
+      '0payments',
+    ]);
+    expect(boundaries('The fee is 1.49 % (EU cards)\nthanks 😄 bye')).toEqual([
+      '2the',
+      '0fee',
+      '0is',
+      '01.49',
+      '0%',
+      '1eu',
+      '0cards',
+      '2thanks',
+      '1bye',
     ]);
   });
 

@@ -10,6 +10,15 @@ export interface FactToken {
   key: boolean;
   /** A function word (in any of the corpus's seven languages), never a fact on its own. */
   stop: boolean;
+  /**
+   * What precedes the token: 2 when it starts a sentence (the text's first token, or after `.`, `!`,
+   * `?`, `;` or a line break), 1 when it starts a clause (after `,`, `:`, brackets, a spaced dash or
+   * an emoji), else 0. A flag on the token rather than an index, so that tokens of several
+   * texts concatenated (as the targeted reference does) keep their boundaries.
+   */
+  boundary: 0 | 1 | 2;
+  /** Whether a menu-path separator (→ > ») stands before the token: "Payouts" in "Settings → Payouts". */
+  path: boolean;
 }
 
 // Month names and abbreviations in en, es, de, fr, it, nl, pt (accents folded), only ever read as
@@ -150,6 +159,32 @@ function asciiDigit(digit: string): string {
 const stopWords: ReadonlySet<string> = new Set(
   [...eng, ...spa, ...deu, ...fra, ...nld, ...ita, ...por, ...extraStopWords].map(foldText),
 );
+
+// Each language's own function words, to tell which of the seven a sentence is written in.
+const functionWordsByLanguage: readonly ReadonlySet<string>[] = [eng, spa, deu, fra, nld, ita, por].map(
+  (words) => new Set(words.map(foldText)),
+);
+
+/**
+ * The corpus language (an index into en, es, de, fr, nl, it, pt) whose function words a text's
+ * tokens use most, or -1 when none stands out (no function word, or a tie): "die … sind" is German,
+ * "il … non" Italian, whatever product names, codes and numbers the text shares with another.
+ */
+export function functionWordLanguage(tokens: readonly FactToken[]): number {
+  let best = -1;
+  let bestCount = 0;
+  let tie = false;
+  functionWordsByLanguage.forEach((words, language) => {
+    let count = 0;
+    for (const token of tokens) if (token.stop && words.has(token.value)) count += 1;
+    if (count > bestCount) {
+      best = language;
+      bestCount = count;
+      tie = false;
+    } else if (count === bestCount && count > 0) tie = true;
+  });
+  return tie ? -1 : best;
+}
 
 /** Whether a folded word is a function word in one of the seven languages. */
 export function isStopWord(word: string): boolean {
@@ -319,14 +354,84 @@ const recentTokens = new RecentResults<string, readonly FactToken[]>(8192);
 function tokenise(text: string): FactToken[] {
   const canonical = canonicalise(foldText(text));
   const tokens: FactToken[] = [];
+  let end = 0;
+  // Whether a « is open: its » closes a quotation, not a menu.
+  const quotes = { open: false };
   for (const match of canonical.matchAll(tokenPattern)) {
     let value = match[0];
     const number = numberWords.get(value);
     if (number !== undefined) value = number;
     const key = hasDigit(value);
-    tokens.push({ value, key, stop: !key && isStopWord(value) });
+    const boundary = tokens.length === 0 ? 2 : boundaryIn(canonical, end, match.index, tokens.at(-1)!.value);
+    const path = tokens.length > 0 && pathIn(canonical, end, match.index, quotes);
+    tokens.push({ value, key, stop: !key && isStopWord(value), boundary, path });
+    end = match.index + match[0].length;
   }
   return tokens;
+}
+
+/**
+ * Whether `text` has a menu-path separator between two tokens (`from` to `to`): →, or > and » with
+ * a space beside them, and » only when it closes no « (French, Spanish, Italian and Portuguese
+ * quotes: «artículo no encontrado»; "<key>" is no menu either). Updates whether a « is open.
+ */
+function pathIn(text: string, from: number, to: number, quotes: { open: boolean }): boolean {
+  let found = false;
+  for (let index = from; index < to; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0xab) quotes.open = true;
+    else if (code === 0xbb && quotes.open) quotes.open = false;
+    else if (code === 0x2192) found = true;
+    else if (
+      (code === 62 || code === 0xbb) &&
+      (text.charCodeAt(index - 1) === 32 || text.charCodeAt(index + 1) === 32)
+    )
+      found = true;
+  }
+  return found;
+}
+
+/**
+ * The strongest break in `text` between two tokens (`from` to `to`, after the token `previous`): 2
+ * for a sentence end, 1 for a clause break, 0 for none. Decimal points and the colons of times are inside tokens by now, and
+ * menu-path separators (→ > » /) and apostrophes break nothing. A character loop, not a regular
+ * expression: it runs once per token of every text tokenised.
+ */
+function boundaryIn(text: string, from: number, to: number, previous: string): 0 | 1 | 2 {
+  let found: 0 | 1 | 2 = 0;
+  for (let index = from; index < to; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 59 || code === 10) return 2;
+    // . ! ? end a sentence before a space: not inside "tillwell.com" or "kim.nguyen@…", and not in a
+    // quoted label ("Forgot password?" I can see …); a dot after one or two letters ends an
+    // abbreviation ("e.g.", "z. B.", "EE. UU.", "B.V."), which breaks no more than a comma.
+    if (code === 46 || code === 33 || code === 63) {
+      const next = text.charCodeAt(index + 1);
+      const spaced = next === 32 || next === 10 || next === 9 || next === 0xa0 || index + 1 >= text.length;
+      if (!spaced) found = 1;
+      else if (code === 46 && previous.length <= 2 && !hasDigit(previous)) found = 1;
+      else return 2;
+      continue;
+    }
+    // , : ( ) [ ] ¿ ¡ and a dash with a space on either side (not quotes, which wrap the labels of
+    // buttons, nor « », which separate menus)
+    if (
+      code === 44 ||
+      code === 58 ||
+      code === 40 ||
+      code === 41 ||
+      code === 91 ||
+      code === 93 ||
+      code === 0xbf ||
+      code === 0xa1 ||
+      // an emoji (a surrogate pair) ends a clause as a comma would: "Congrats 😄 Don't …"
+      (code >= 0xd800 && code <= 0xdbff) ||
+      ((code === 0x2013 || code === 0x2014 || code === 45) &&
+        (text.charCodeAt(index - 1) === 32 || text.charCodeAt(index + 1) === 32))
+    )
+      found = 1;
+  }
+  return found;
 }
 
 /**

@@ -127,6 +127,240 @@ describe('matchNuggets', () => {
   });
 });
 
+describe('matchNuggets: what the words say', () => {
+  it.each([
+    ['en', 'the reader works offline', "Unfortunately the reader doesn't work offline."],
+    ['en', 'payouts are not made on weekends', 'Payouts are also made on weekends.'],
+    ['en', 'the old reader can still be used', 'The old reader can no longer be used.'],
+    ['de', 'der Kartenleser funktioniert offline', 'Der Kartenleser funktioniert nicht offline.'],
+    ['de', 'keine Gebühr für Rückerstattungen', 'Für Rückerstattungen fällt eine Gebühr an.'],
+    ['fr', 'le terminal fonctionne hors ligne', 'Le terminal ne fonctionne pas hors ligne.'],
+    ['fr', 'le code est encore valable', "Le code n'est plus valable."],
+    ['es', 'el lector funciona sin conexión', 'El lector no funciona sin conexión.'],
+    ['it', 'il lettore funziona offline', 'Il lettore non funziona offline.'],
+    ['nl', 'de kaartlezer werkt offline', 'De kaartlezer werkt niet offline.'],
+    ['pt', 'o leitor funciona offline', 'O leitor não funciona offline.'],
+  ])('calls a statement negated on one side only a contradiction (%s)', (_language, nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('contradicted');
+  });
+
+  it.each([
+    ["the reader won't pair below 20% battery", 'Below 20 % battery it does not pair.'],
+    ['Apple Pay is not supported', "We don't support Apple Pay at the moment."],
+    ['Auszahlungen am Wochenende sind nicht möglich', 'Am Wochenende sind keine Auszahlungen möglich.'],
+    ["vous ne pouvez plus modifier l'IBAN", "L'IBAN ne peut plus être modifié."],
+    ['no se puede cambiar el titular', 'El titular no se puede cambiar.'],
+    ['no separate contract with the provider', "You don't need a separate contract with the provider."],
+  ])('keeps a statement negated on both sides: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('present');
+  });
+
+  it('ignores a negation in another clause or about another word', () => {
+    expect(
+      verdict('Answer with a 2xx within 10 seconds. If not, we retry for 24 hours.', 'retry for 24 hours'),
+    ).toBe('present');
+    expect(
+      verdict('Den AVV müssen Sie nicht anfordern, er ist Teil unserer AGB.', 'AVV ist Teil unserer AGB'),
+    ).toBe('present');
+    expect(
+      verdict(
+        "Keep an eye out for the email and tell us if it doesn't show up.",
+        'keep an eye out for the email',
+      ),
+    ).toBe('present');
+    // "ne … que" is "only", not a negation; Portuguese "no" is "in the".
+    expect(
+      verdict(
+        "Le transfert n'est effectif qu'une fois que vous avez confirmé.",
+        'transfert effectif une fois confirmé',
+      ),
+    ).toBe('present');
+    expect(verdict('A conta será encerrada no prazo de 30 dias.', 'conta encerrada em 30 dias')).toBe(
+      'present',
+    );
+  });
+
+  it('does not count words the answer only wonders about', () => {
+    expect(verdict("I'm not sure whether the reader works offline.", 'the reader works offline')).toBe(
+      'missing',
+    );
+    expect(
+      verdict('You asked whether the reader works offline. Great question!', 'the reader works offline'),
+    ).toBe('missing');
+    expect(
+      verdict(
+        'Ich bin mir nicht sicher, ob der Kartenleser offline funktioniert.',
+        'Kartenleser funktioniert offline',
+      ),
+    ).toBe('missing');
+    expect(
+      verdict(
+        'Entiendo que quiere saber si el lector funciona sin conexión.',
+        'el lector funciona sin conexión',
+      ),
+    ).toBe('missing');
+    // An instruction to check, a conditional, or a question the nugget asks too, are conveyed.
+    expect(
+      verdict('Check whether the tip is calculated before or after tax.', 'tip before or after tax'),
+    ).toBe('present');
+    expect(verdict('If you upload a PDF statement, the payout is released.', 'upload a PDF statement')).toBe(
+      'present',
+    );
+    expect(verdict('Do you know whether the reader is charged?', 'ask whether the reader is charged')).toBe(
+      'present',
+    );
+  });
+});
+
+describe('matchNuggets: units', () => {
+  it.each([
+    ['first payout held for up to 7 days', 'Your first payout is held for up to 7 hours.'],
+    ['the code expires after 10 minutes', 'The code expires after 10 seconds.'],
+    ['the chargeback fee is €15', 'The chargeback fee is $15.'],
+    ['the limit is €5,000 per month', 'The limit is €5,000 per week.'],
+    ['Auszahlung innerhalb von 2 Werktagen', 'Die Auszahlung erfolgt innerhalb von 2 Wochen.'],
+    ['le code expire après 5 minutes', 'Le code expire après 5 heures.'],
+    ['el reembolso tarda 10 días', 'El reembolso tarda 10 horas.'],
+    ['la garanzia copre 2 anni', 'La garanzia copre 2 mesi.'],
+    ['uitbetaling binnen 2 werkdagen', 'De uitbetaling komt binnen 2 weken.'],
+    ['o código expira em 10 minutos', 'O código expira em 10 segundos.'],
+  ])('calls a number in another unit a contradiction: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('contradicted');
+  });
+
+  it('accepts the same unit however it is written, and a unit said on one side only', () => {
+    expect(verdict('Refunds take 5 to 10 working days.', 'refunds take 5–10 business days')).toBe('present');
+    expect(verdict('Der Code gilt 10 Min.', 'Code gilt 10 Minuten')).toBe('present');
+    expect(verdict('The fee is 1,49 %.', 'fee 1.49%')).toBe('present');
+    expect(verdict('The card fee is 15 euros.', 'card fee €15')).toBe('present');
+    expect(verdict('Hold the button for 10.', 'hold the button for 10 seconds')).toBe('present');
+  });
+});
+
+describe('matchNuggets: one sentence', () => {
+  it('does not collect a nugget from the words of neighbouring sentences', () => {
+    const nugget = 'the reader works offline';
+    expect(verdict('Offline? Our office works on weekdays only. The reader is on its way.', nugget)).toBe(
+      'missing',
+    );
+    expect(
+      verdict(
+        'Verification documents are checked within a day. Paused subscriptions can be resumed. Payouts are listed in the app.',
+        'payouts are paused until verification',
+      ),
+    ).toBe('missing');
+    expect(verdict('Our team works hard. Offline, the reader still works.', nugget)).toBe('present');
+  });
+
+  it('reads a sentence that opens with a pronoun as part of the one before', () => {
+    expect(verdict('You can issue the refund in the app. It costs €0,30.', 'refund fee €0.30')).toBe(
+      'present',
+    );
+    expect(
+      verdict(
+        'Sie können die Rückerstattung in der App starten. Das kostet 0,30 €.',
+        'Rückerstattung kostet 0,30 €',
+      ),
+    ).toBe('present');
+  });
+
+  it('lets a nugget of several parts take a sentence per part', () => {
+    expect(
+      verdict(
+        "It's Tillwell Capital, a merchant cash advance. Not a classic loan: you repay it from sales.",
+        'merchant cash advance, not a classic loan',
+      ),
+    ).toBe('present');
+  });
+
+  it('does not end a sentence inside an address, an abbreviation or a quoted label', () => {
+    expect(
+      verdict(
+        'The invitation went to kim.nguyen@example.com and shows as delivered.',
+        'invitation went to kim.nguyen@example.com, delivered',
+      ),
+    ).toBe('present');
+    expect(
+      verdict(
+        'You can upgrade if you want staff permissions (e.g. refunds by managers only) or reports.',
+        'upgrade for staff permissions or reports',
+      ),
+    ).toBe('present');
+    expect(verdict('Click "Forgot password?" and use the newest link.', 'Forgot password, newest link')).toBe(
+      'present',
+    );
+  });
+});
+
+describe('matchNuggets: opposites', () => {
+  it.each([
+    ['enable offline payments', 'Disable offline payments.'],
+    ['the account has been unlocked', 'I have locked the account.'],
+    ['Offline-Zahlungen aktivieren', 'Deaktivieren Sie Offline-Zahlungen.'],
+    ['activez les paiements hors ligne', 'Désactivez les paiements hors ligne.'],
+    ['el importe mínimo es 1 €', 'El importe máximo es 1 €.'],
+    ['inserisci i prezzi IVA inclusa', 'Inserisci i prezzi IVA esclusa.'],
+    ['ligue o Bluetooth', 'Desligue o Bluetooth.'],
+    ['the limit will increase this month', 'The limit will decrease this month.'],
+  ])('calls a word said as its opposite a contradiction: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('contradicted');
+  });
+
+  it.each([
+    ['turn on Bluetooth', 'Turn off Bluetooth first.'],
+    ['zet Bluetooth aan', 'Zet Bluetooth uit.'],
+    ['schakel offline betalingen in', 'Schakel offline betalingen uit.'],
+  ])('calls the opposite particle a contradiction: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('contradicted');
+  });
+
+  it('keeps the word itself, a preposition and a particle said on both sides', () => {
+    expect(verdict('You can enable or disable offline payments.', 'enable offline payments')).toBe('present');
+    expect(verdict('Switch Bluetooth off.', 'turn off Bluetooth')).toBe('present');
+    expect(verdict('Das Gerät wird aus Rotterdam an Sie verschickt.', 'Gerät wird an Sie verschickt')).toBe(
+      'present',
+    );
+    expect(verdict('Install the app again after you uninstall it.', 'install the app again')).toBe('present');
+  });
+});
+
+describe('matchNuggets: menu paths', () => {
+  it.each([
+    ['Settings → Payments → Offline payments', 'Go to Settings → Devices → Offline payments.'],
+    [
+      'Settings → Security → Two-factor authentication',
+      'Open Account → Security → Two-factor authentication.',
+    ],
+    [
+      'Einstellungen → Zahlungen → Offline-Zahlungen',
+      'Öffnen Sie Einstellungen > Geräte > Offline-Zahlungen.',
+    ],
+    ['Ajustes → Pagos → Pagos sin conexión', 'Vaya a Ajustes » Cuenta » Pagos sin conexión.'],
+  ])('calls a path with another step a contradiction: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('contradicted');
+  });
+
+  it('accepts the path with other separators, a leading step left out, prose after a step, or in prose', () => {
+    const nugget = 'Back Office → Settings → Tips';
+    expect(verdict('Go to Back Office > Settings > Tips.', nugget)).toBe('present');
+    expect(verdict('Open Settings → Tips in the Back Office.', nugget)).toBe('present');
+    expect(verdict('Back Office → Settings → turn on Tips.', nugget)).toBe('present');
+    expect(verdict('In the Back Office, open Settings and then Tips.', nugget)).toBe('present');
+    expect(
+      verdict('Go to Settings → Receipts and upload your logo under Logo.', 'Settings → Receipts → Logo'),
+    ).toBe('present');
+  });
+
+  it('does not read quotes or tags as a path', () => {
+    expect(verdict('Tippen Sie auf «Kunde löschen» und bestätigen Sie.', 'auf «Kunde löschen» tippen')).toBe(
+      'present',
+    );
+    expect(
+      verdict('The header is Authorization: Bearer <key> as documented.', 'Authorization: Bearer <key>'),
+    ).toBe('present');
+  });
+});
+
 describe('nuggetVerdict', () => {
   it('takes tokenised text, so an answer is tokenised once for many nuggets', () => {
     const answer = factTokens('Refunds take 5–10 business days.');

@@ -1,4 +1,7 @@
 import { type FactToken, factTokens, sameWord } from './fact-tokens.js';
+import { antonymsOf } from './nugget-antonyms.js';
+import { stance } from './nugget-stance.js';
+import { unitsAgree } from './nugget-units.js';
 
 /** Whether an answer conveys a nugget. `contradicted` counts as missing in every score. */
 export type NuggetVerdict = 'present' | 'missing' | 'contradicted';
@@ -74,7 +77,9 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
   // word here (the scoring's hottest loop): two words that `sameWord` can match begin with the same
   // letter (equal, a plural apart, or a shared stem of 4+ letters), so a differing first letter
   // rules the pair out before the call. Empty values, which tokens never have, take the full test.
-  const occurrences: { word: number; position: number }[] = [];
+  // `opposite`: the answer has the word's opposite here ("disable" for "enable").
+  const occurrences: { word: number; position: number; opposite: boolean }[] = [];
+  const opposed = antonymsOf(words.map((word) => word.value));
   const firstLetters = new Int32Array(words.length);
   for (let index = 0; index < words.length; index += 1)
     firstLetters[index] = firstLetter(words[index]!.value);
@@ -89,10 +94,19 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
         : !token.key &&
           (first === firstLetters[index] || first < 0 || firstLetters[index]! < 0) &&
           sameWord(value, word.value);
-      if (matches) occurrences.push({ word: index, position });
+      if (matches) occurrences.push({ word: index, position, opposite: false });
     }
+    // One lookup per answer token, not per pair.
+    const opposite = opposed.size > 0 && !token.key ? opposed.get(value) : undefined;
+    if (opposite !== undefined)
+      for (const word of opposite) occurrences.push({ word, position, opposite: true });
   }
-  if (windowHolds(occurrences, window, words, keys.length, needPlain)) return 'present';
+  const held = windowHolds(answer, nugget, occurrences, window, words, keys.length, needPlain);
+  if (held === 'present') return pathConflicts(answer, nugget) ? 'contradicted' : 'present';
+  // The words are together, but every such stretch says the opposite (a negation on one side only,
+  // a number in another unit) or only wonders whether it holds ("not sure whether …").
+  if (held === 'flipped') return 'contradicted';
+  if (held === 'hedged') return 'missing';
   if (keys.length > 0 && (plain.length === 0 ? false : needPlain > 0)) {
     return contradicts(answer, { words, keys, occurrences, window, needPlain }) ? 'contradicted' : 'missing';
   }
@@ -135,28 +149,71 @@ function contradicts(
 
 /**
  * Whether some window of `size` answer positions holds every key word and at least `needPlain`
- * distinct plain words (a sliding window over the occurrences in position order).
+ * distinct plain words (a sliding window over the occurrences in position order) and says what the
+ * nugget says: `present` for the first such window that does, else `flipped` when one of them
+ * carries a negation the nugget lacks (or lacks the nugget's), a nugget word only as its opposite
+ * ("disable" for "enable", "turn off" for "turn on") or counts a number in another unit,
+ * `hedged` when each of them only
+ * sits in a conditional or "whether" clause, `none` when no window holds the words.
  */
 function windowHolds(
-  occurrences: readonly { word: number; position: number }[],
+  answer: readonly FactToken[],
+  nugget: readonly FactToken[],
+  occurrences: readonly { word: number; position: number; opposite: boolean }[],
   size: number,
   words: readonly FactToken[],
   keyCount: number,
   needPlain: number,
-): boolean {
+): 'present' | 'flipped' | 'hedged' | 'none' {
+  // Sentence starts, found as the window moves on (no per-answer table: most answers are read for
+  // one to four nuggets).
+  const sentenceStarts: number[] = [];
+  let scanned = 1;
+  const sentence = (position: number): number => {
+    for (; scanned <= position; scanned += 1)
+      if (answer[scanned]!.boundary === 2 && !continuers.has(answer[scanned]!.value))
+        sentenceStarts.push(scanned);
+    let count = 0;
+    while (count < sentenceStarts.length && sentenceStarts[count]! <= position) count += 1;
+    return count;
+  };
+  // A nugget of one clause is said within one sentence; one of several parts ("merchant cash
+  // advance, not a classic loan") may take a sentence per part.
+  let parts = 1;
+  for (let index = 1; index < nugget.length; index += 1) if (nugget[index]!.boundary > 0) parts += 1;
   const counts = new Map<number, number>();
   let keysIn = 0;
   let plainIn = 0;
   let start = 0;
-  for (const occurrence of occurrences) {
+  let rejected: 'flipped' | 'hedged' | 'none' = 'none';
+  for (let end = 0; end < occurrences.length; end += 1) {
+    const occurrence = occurrences[end]!;
     add(occurrence.word, 1);
-    while (occurrence.position - occurrences[start]!.position >= size) {
+    while (
+      occurrence.position - occurrences[start]!.position >= size ||
+      sentence(occurrence.position) - sentence(occurrences[start]!.position) > parts - 1
+    ) {
       add(occurrences[start]!.word, -1);
       start += 1;
     }
-    if (keysIn === keyCount && plainIn >= needPlain) return true;
+    if (keysIn === keyCount && plainIn >= needPlain) {
+      // The stretch's words may go on past the one that completed it ("… IVA esclusa").
+      let reach = end;
+      while (
+        reach + 1 < occurrences.length &&
+        occurrences[reach + 1]!.position - occurrences[start]!.position < size &&
+        sentence(occurrences[reach + 1]!.position) === sentence(occurrence.position)
+      )
+        reach += 1;
+      const said =
+        !oppositeOnly(occurrences, start, reach) && unitsAgree(answer, nugget, occurrences, start, end)
+          ? stance(answer, nugget, occurrences, start, end)
+          : 'flipped';
+      if (said === 'same') return 'present';
+      if (said === 'flipped' || rejected === 'none') rejected = said;
+    }
   }
-  return false;
+  return rejected;
 
   function add(word: number, delta: 1 | -1): void {
     const before = counts.get(word) ?? 0;
@@ -167,6 +224,134 @@ function windowHolds(
     if (words[word]!.key) keysIn += change;
     else plainIn += change;
   }
+}
+
+/**
+ * Pronouns and demonstratives that open a sentence about what the one before said ("… in the app.
+ * It costs €0.30."), in the seven corpus languages; such a sentence counts as part of the one before.
+ * Not Italian "il" (an article); Spanish, Italian and Portuguese sentences that drop the pronoun
+ * ("Cuesta 0,30 €.") stay apart.
+ */
+const continuers: ReadonlySet<string> = new Set([
+  // en
+  'it',
+  'this',
+  'that',
+  'they',
+  'these',
+  'those',
+  // de
+  'es',
+  'er',
+  'sie',
+  'das',
+  'dies',
+  'diese',
+  'dieser',
+  // fr
+  'elle',
+  'ils',
+  'elles',
+  'cela',
+  'ca',
+  'ce',
+  'ceci',
+  // es
+  'esto',
+  'eso',
+  'ello',
+  // it
+  'esso',
+  'essa',
+  'cio',
+  'questo',
+  'questa',
+  // nl
+  'het',
+  'dit',
+  'dat',
+  'hij',
+  'ze',
+  'zij',
+  // pt
+  'isso',
+  'isto',
+  'ele',
+  'ela',
+  'eles',
+  'elas',
+]);
+
+/**
+ * Whether some nugget word is in `occurrences[start..end]` only as its opposite ("Disable offline
+ * payments" for "enable offline payments"); "enable or disable" holds the word itself.
+ */
+function oppositeOnly(
+  occurrences: readonly { word: number; position: number; opposite: boolean }[],
+  start: number,
+  end: number,
+): boolean {
+  let opposites: number[] | undefined;
+  for (let index = start; index <= end; index += 1) {
+    if (!occurrences[index]!.opposite) continue;
+    opposites ??= [];
+    opposites.push(occurrences[index]!.word);
+  }
+  if (opposites === undefined) return false;
+  return opposites.some(
+    (word) =>
+      !occurrences.some(
+        (occurrence, index) =>
+          index >= start && index <= end && occurrence.word === word && !occurrence.opposite,
+      ),
+  );
+}
+
+/**
+ * The steps of the menu paths in `tokens`: for each separator, the word before it ("More" is a
+ * function word but a menu too) and the content words after it up to the next separator or clause
+ * end, at most three ("→ turn on "Ask
+ * for tips"" is the step to "Ask for tips").
+ */
+function stepsOf(tokens: readonly FactToken[]): { from: string; to: string[] }[] {
+  const steps: { from: string; to: string[] }[] = [];
+  for (let index = 1; index < tokens.length; index += 1) {
+    if (!tokens[index]!.path) continue;
+    const to: string[] = [];
+    for (let after = index; after < tokens.length && to.length < 3; after += 1) {
+      const token = tokens[after]!;
+      if (after > index && (token.path || token.boundary > 0)) break;
+      if (!token.stop) to.push(token.value);
+    }
+    if (to.length > 0) steps.push({ from: tokens[index - 1]!.value, to });
+  }
+  return steps;
+}
+
+/**
+ * Whether the answer writes the nugget's menu path another way: a step of the nugget's path
+ * ("Settings → Payments") is nowhere in the answer, which has the same menu leading elsewhere
+ * ("Settings → Devices") or another menu leading to the same item ("Account → Security" for
+ * "Settings → Security"). A path the answer words in prose, or leaves a leading step out of
+ * ("Settings → Tips" for "Back Office → Settings → Tips"), is no conflict. The 60 % share of words
+ * let a path with one wrong step through.
+ */
+function pathConflicts(answer: readonly FactToken[], nugget: readonly FactToken[]): boolean {
+  let nuggetHasPath = false;
+  for (const token of nugget) if (token.path) nuggetHasPath = true;
+  if (!nuggetHasPath) return false;
+  const theirs = stepsOf(answer);
+  if (theirs.length === 0) return false;
+  for (const step of stepsOf(nugget)) {
+    const target = step.to[0]!;
+    const leadsTo = (other: { to: string[] }) => other.to.some((word) => sameWord(word, target));
+    if (theirs.some((other) => sameWord(other.from, step.from) && leadsTo(other))) continue;
+    // A conflict is judged on the word right after the separator: the prose after it may name the
+    // nugget's item anyway ("Settings → Receipts and upload your logo").
+    if (theirs.some((other) => sameWord(other.from, step.from) !== sameWord(other.to[0]!, target)))
+      return true;
+  }
+  return false;
 }
 
 /** The first UTF-16 unit of a word, or -1 for the empty word. */

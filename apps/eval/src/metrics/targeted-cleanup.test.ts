@@ -156,16 +156,92 @@ describe('targetedCleanup', () => {
     expect(result.sentences[0]).toEqual({ text: greeting, fate: 'kept' });
   });
 
-  it('rewrites into the reference a sentence too reworded for three quarters of its words to be the human’s', () => {
-    // Right facts, but "keep", "pressed" and "first" are not the human's words: rewritten, and the
-    // cleanup is what turning it into the reference's sentence costs.
+  it('rewrites into the reference a sentence too reworded for three quarters of its words to be the human’s and that misses its nugget', () => {
+    // "keep", "pressed" and "first" are not the human's words, and without "hold" and "restart" the
+    // nugget is not conveyed either: rewritten, and the cleanup is what that rewrite costs.
     const result = targetedCleanup(
-      'First restart the reader: keep its power button pressed for 10 seconds.',
+      'First keep the power button pressed for 10 seconds.',
       "Hold the reader's power button for 10 seconds to restart it.",
       ["hold the reader's power button 10 seconds to restart it"],
     );
     expect(result.sentences.map((sentence) => sentence.fate)).toEqual(['rewritten']);
     expect(result.target).toBe("Hold the reader's power button for 10 seconds to restart it.");
     expect(result.rate).toBeGreaterThan(0.35);
+  });
+
+  it('keeps a reworded sentence that conveys every nugget of its reference sentence, as a post-editor would', () => {
+    // Right facts in other words: HTER against a minimal post-edit is 0, not the cost of rewriting
+    // it into the human's wording.
+    const answer = 'First restart the reader: keep its power button pressed for 10 seconds.';
+    const result = targetedCleanup(answer, "Hold the reader's power button for 10 seconds to restart it.", [
+      "hold the reader's power button 10 seconds to restart it",
+    ]);
+    expect(result.sentences).toEqual([{ text: answer, fate: 'kept' }]);
+    expect(result).toMatchObject({ rate: 0, target: answer });
+  });
+
+  it('keeps a longer correct answer to a very short reference in every language', () => {
+    for (const [answer, reference, nugget] of [
+      [
+        'Yes, the reader works offline and keeps taking card payments when the wifi is down.',
+        'Yes, it works offline.',
+        'works offline',
+      ],
+      [
+        'Ja, die Rückerstattung über 45 € ist ausgelöst und bereits unterwegs.',
+        'Ja, erledigt! Die 45 € sind unterwegs.',
+        '45 € sind unterwegs',
+      ],
+      [
+        'Sì, il lettore funziona anche offline e accetta pagamenti senza Wi-Fi.',
+        'Sì, funziona anche offline.',
+        'funziona anche offline',
+      ],
+    ] as const) {
+      expect(targetedCleanup(answer, reference, [nugget]).rate).toBe(0);
+    }
+  });
+
+  it('still rewrites a reworded sentence that holds its nugget’s words but the opposite polarity', () => {
+    for (const [answer, reference, nugget] of [
+      [
+        'No, the Terminal Mini doesn’t accept Apple Pay or Google Pay.',
+        'Yes, it accepts Apple Pay and Google Pay.',
+        'accepts Apple Pay and Google Pay',
+      ],
+      [
+        'Unfortunately order #48213 cannot be cancelled anymore.',
+        'Done! Order #48213 is cancelled.',
+        'order #48213 cancelled',
+      ],
+      [
+        'Il file si può scaricare solo in PDF, non in formato CSV.',
+        'Puoi scaricare il file in formato CSV o PDF.',
+        'formato CSV o PDF',
+      ],
+    ] as const) {
+      const result = targetedCleanup(answer, reference, [nugget]);
+      expect(result.sentences[0]!.fate).not.toBe('kept');
+      expect(result.rate).toBeGreaterThan(0.4);
+    }
+  });
+
+  it('does not take a question that repeats the customer’s words for an answer', () => {
+    const result = targetedCleanup(
+      'Can you cancel my hardware order #48213? I ordered the wrong reader.',
+      'Done! Order #48213 is cancelled.',
+      ['order #48213 cancelled'],
+    );
+    expect(result.sentences[0]!.fate).not.toBe('kept');
+    expect(result.rate).toBe(1);
+  });
+
+  it('keeps the reference’s number rule for a reworded sentence: a wrong number is still rewritten', () => {
+    const result = targetedCleanup(
+      'Turn it off and on by holding the power button for 5 seconds.',
+      "Hold the reader's power button for 10 seconds to restart it.",
+      ["hold the reader's power button 10 seconds to restart it"],
+    );
+    expect(result.sentences[0]!.fate).toBe('rewritten');
   });
 });

@@ -1,7 +1,8 @@
 // The subpath, not the package: a scoring worker must not load the whole core (language tables).
 import { RecentResults } from '@baton/core/recent-results';
-import { type FactToken, factTokens, WordSet } from './fact-tokens.js';
+import { type FactToken, factTokens, functionWordLanguage, WordSet } from './fact-tokens.js';
 import { nuggetVerdict } from './nugget-match.js';
+import { holdsNegation } from './nugget-stance.js';
 import { splitSentences } from './split-sentences.js';
 import { humanCleanup } from './translation-edit-rate.js';
 
@@ -84,11 +85,18 @@ export function targetedCleanup(
   // The target so far, in the answer's order, each entry with its place in the reference's order.
   const target: { text: string; tokens: readonly FactToken[]; position: number }[] = [];
   const used = new Set<number>();
+  const nuggetTokens = nuggets.map((nugget) => factTokens(nugget));
   for (const text of answerSentences) {
     const tokens = factTokens(text);
     const { share, keysHeld } = support(tokens, referenceWords, referenceKeys);
     const position = bestMatch(tokens, referenceSentences);
-    if (share >= keepShare && keysHeld) {
+    if (
+      keysHeld &&
+      (share >= keepShare || conveysItsNuggets(text, tokens, position, read, nuggets, nuggetTokens))
+    ) {
+      // Supported word for word, or in other words: it conveys every nugget of the reference
+      // sentence it corresponds to (and at least one) with the reference's numbers, so a
+      // post-editor leaves it alone (HTER counts no edit for a correct paraphrase).
       sentences.push({ text, fate: 'kept' });
       target.push({ text, tokens, position });
     } else if (share >= dropShare && referenceSentences.length > 0) {
@@ -108,10 +116,10 @@ export function targetedCleanup(
   const targetTokens = target.flatMap((entry) => entry.tokens);
   const inTarget = new Set(target.map((entry) => entry.text));
   const missingCarriers = new Set<number>();
-  for (const nugget of nuggets) {
-    const nuggetTokens = factTokens(nugget);
-    if (nuggetVerdict(targetTokens, nuggetTokens) === 'present') continue;
-    const carrier = carrierIn(read, nugget, nuggetTokens);
+  for (let index = 0; index < nuggets.length; index += 1) {
+    const nugget = nuggets[index]!;
+    if (nuggetVerdict(targetTokens, nuggetTokens[index]!) === 'present') continue;
+    const carrier = carrierIn(read, nugget, nuggetTokens[index]!);
     // A carrier already in the target (kept verbatim, or rewritten into) is not added twice: the
     // matcher can miss a paraphrased nugget in the very sentence that carries it.
     if (carrier !== undefined && !used.has(carrier) && !inTarget.has(referenceSentences[carrier]!.text))
@@ -157,6 +165,8 @@ interface ReadReference {
   referenceKeys: ReadonlySet<string>;
   /** Its other words. */
   referenceWords: WordSet;
+  /** Its language by its function words (see `functionWordLanguage`), -1 when unclear. */
+  language: number;
   /**
    * The carrier sentence of each nugget asked about so far (see `carrierOf`): a function of the
    * reference and the nugget alone, so every answer to the turn shares one search.
@@ -168,6 +178,13 @@ interface ReferenceSentence {
   text: string;
   tokens: readonly FactToken[];
   words: WordSet;
+  /** Whether it holds a negation (`holdsNegation`). */
+  negated: boolean;
+}
+
+/** Whether a sentence is a question (Spanish opens one with ¿, every language ends it with ?). */
+function isQuestion(text: string): boolean {
+  return /[?？]\s*["'»”’)]*\s*$/u.test(text) || text.trimStart().startsWith('¿');
 }
 
 // Every answer to a turn (the strategy's and each floor probe's) is measured against the same
@@ -177,15 +194,56 @@ const recentReferences = new RecentResults<string, ReadReference>(256);
 function readReference(reference: string): ReadReference {
   const referenceSentences = splitSentences(reference).map((text) => {
     const tokens = factTokens(text);
-    return { text, tokens, words: new WordSet(tokens.map((token) => token.value)) };
+    return {
+      text,
+      tokens,
+      words: new WordSet(tokens.map((token) => token.value)),
+      negated: holdsNegation(tokens),
+    };
   });
   const referenceTokens = referenceSentences.flatMap((sentence) => sentence.tokens);
   return {
     referenceSentences,
     referenceKeys: new Set(referenceTokens.filter((token) => token.key).map((token) => token.value)),
     referenceWords: new WordSet(referenceTokens.filter((token) => !token.key).map((token) => token.value)),
+    language: functionWordLanguage(referenceTokens),
     carriers: new Map(),
   };
+}
+
+/**
+ * Whether an answer sentence the reference's words do not support conveys, in its own words,
+ * every nugget whose carrier is its corresponding reference sentence, and at least one nugget,
+ * contradicting none: a correct paraphrase, which a post-editor would not touch.
+ */
+function conveysItsNuggets(
+  text: string,
+  tokens: readonly FactToken[],
+  position: number,
+  read: ReadReference,
+  nuggets: readonly string[],
+  nuggetTokens: readonly (readonly FactToken[])[],
+): boolean {
+  // A question asks rather than conveys (an echo of the customer's message), and a sentence
+  // negated where its reference sentence is not, or the reverse, says the opposite in its words.
+  if (isQuestion(text)) return false;
+  // Product names, codes and numbers survive a translation: the nugget words of a sentence in
+  // another language than the reference's are no evidence of a correct reply.
+  const language = functionWordLanguage(tokens);
+  if (language >= 0 && read.language >= 0 && language !== read.language) return false;
+  const counterpart = read.referenceSentences[position];
+  if (counterpart !== undefined && holdsNegation(tokens) !== counterpart.negated) return false;
+  let conveyed = 0;
+  for (let index = 0; index < nuggets.length; index += 1) {
+    const verdict = nuggetVerdict(tokens, nuggetTokens[index]!);
+    if (verdict === 'present') conveyed += 1;
+    else if (
+      verdict === 'contradicted' ||
+      carrierIn(read, nuggets[index]!, nuggetTokens[index]!) === position
+    )
+      return false;
+  }
+  return conveyed > 0;
 }
 
 /** {@link carrierOf} for a nugget of a read reference, searched once per reference and nugget. */
