@@ -64,7 +64,10 @@ function formsOf(word: string): string[] {
   return forms;
 }
 
-const recentForms = new RecentResults<string, ReadonlyMap<string, readonly number[]>>(4096);
+// A turn's nuggets are matched by every row of the run (strategies, the recorded bot, the floor
+// probes) close together, then rarely again: a few hundred lists suffice, and each holds a map of
+// formed words (4,096 of them held megabytes in every scoring thread).
+const recentForms = new RecentResults<string, ReadonlyMap<string, readonly number[]>>(256);
 
 /**
  * The words of opposite meaning to a nugget's words, each with the indices of the words it opposes
