@@ -371,4 +371,30 @@ describe('nuggetVerdict', () => {
   it('counts a nugget with no words as present', () => {
     expect(nuggetVerdict(factTokens('Anything.'), factTokens('—'))).toBe('present');
   });
+  it('takes a negation for what follows it, not for the words before it in English, Spanish and the like', () => {
+    // "nothing" negates "stored", "can't" negates "contracted", "no" negates "son de la suscripción".
+    const cases: [string, string][] = [
+      [
+        'Then the payment is declined straight away with E-512 and nothing is stored.',
+        'declined straight away with E-512',
+      ],
+      [
+        "Mandatory local rules that can't be contracted out of still apply.",
+        'mandatory local rules still apply',
+      ],
+      [
+        'Los 108 € del día 9 no son de la suscripción, son un pedido de hardware.',
+        '108 € del día 9: pedido de hardware',
+      ],
+    ];
+    for (const [answer, nugget] of cases)
+      expect(matchNuggets(answer, [nugget]).judgements[0]!.verdict).toBe('present');
+    // A negation that follows its verb, or that negates nothing after it, still looks back.
+    expect(
+      matchNuggets('Das Lesegerät funktioniert nicht.', ['Lesegerät funktioniert']).judgements[0]!.verdict,
+    ).toBe('contradicted');
+    expect(
+      matchNuggets('Le lecteur ne fonctionne pas.', ['le lecteur fonctionne']).judgements[0]!.verdict,
+    ).toBe('contradicted');
+  });
 });

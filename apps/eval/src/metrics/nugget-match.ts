@@ -207,7 +207,7 @@ function windowHolds(
         reach += 1;
       const said =
         !oppositeOnly(occurrences, start, reach) && unitsAgree(answer, nugget, occurrences, start, end)
-          ? stance(answer, nugget, occurrences, start, end)
+          ? stance(answer, nugget, occurrences, start, end, reach)
           : 'flipped';
       if (said === 'same') return 'present';
       if (said === 'flipped' || rejected === 'none') rejected = said;

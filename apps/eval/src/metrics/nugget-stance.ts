@@ -213,6 +213,7 @@ function negation(
   tokens: readonly FactToken[],
   matched: readonly number[],
   portuguese: () => boolean,
+  later: readonly number[] = [],
 ): 0 | 1 | 2 {
   let found: 0 | 1 | 2 = 0;
   let previousStart = -1;
@@ -230,7 +231,7 @@ function negation(
       if (found === 0) found = 1;
       // Only the clause that holds most of the words states them.
       if (2 * held <= matched.length) continue;
-      if (nextTo(tokens, index, start, end, matched)) return 2;
+      if (nextTo(tokens, index, start, end, matched, later)) return 2;
     }
   }
   return found;
@@ -238,7 +239,8 @@ function negation(
 
 /**
  * Whether the content word right after the negation at `index` (past "longer", "mehr", "plus" … of
- * "no longer") or right before it ("verkaufen wir nicht"), within its clause, is a matched one.
+ * "no longer") or, for a negation that follows its verb, right before it ("verkaufen wir nicht"),
+ * within its clause, is a matched one.
  */
 function nextTo(
   tokens: readonly FactToken[],
@@ -246,14 +248,23 @@ function nextTo(
   start: number,
   end: number,
   matched: readonly number[],
+  later: readonly number[],
 ): boolean {
+  let negatesAfter = false;
   for (let next = index + 1; next < end; next += 1) {
     const token = tokens[next]!;
     if (token.stop || negationAt(tokens, next) !== 0 || (next === index + 1 && moreWords.has(token.value)))
       continue;
-    if (matched.includes(next)) return true;
+    if (matched.includes(next) || later.includes(next)) return true;
+    negatesAfter = true;
     break;
   }
+  // A negation looks back when it follows its verb ("verkaufen wir nicht", "werkt niet", "ne
+  // fonctionne pas", "kostet nichts") or negates nothing after it ("can no longer be used"): an
+  // English, Spanish, Italian or Portuguese one that has a content word after it negates that, and
+  // looking back made "declined with E-512 and nothing is stored" or "rules that can't be
+  // contracted out of still apply" deny the words before them.
+  if (negatesAfter && !postVerbalNegations.has(tokens[index]!.value)) return false;
   for (let back = index - 1; back >= start; back -= 1) {
     const token = tokens[back]!;
     if (token.stop || negationAt(tokens, back) !== 0 || token.value === 't') continue;
@@ -262,9 +273,24 @@ function nextTo(
   return false;
 }
 
+/** Negations of German, Dutch and French that stand after the verb they negate. */
+const postVerbalNegations: ReadonlySet<string> = new Set([
+  'nicht',
+  'nichts',
+  'nie',
+  'niemals',
+  'niet',
+  'niets',
+  'nooit',
+  'pas',
+  'jamais',
+  'rien',
+  'plus',
+]);
+
 /**
  * How the stretch of the answer holding a nugget's words (`occurrences[start..end]`, positions in
- * `answer`) stands to the nugget: `flipped` when the answer negates the words and the nugget does
+ * `answer`, going on to `reach` in its sentence) stands to the nugget: `flipped` when the answer negates the words and the nugget does
  * not, or the other way round ("works offline" / "doesn't work offline"; a negation on both sides
  * agrees: "won't pair under 20 %" / "below 20 % it does not pair"), or when the nugget's particle
  * is turned round ("turn on" / "turn off"); `hedged` when every word sits in a "whether" clause
@@ -278,6 +304,7 @@ export function stance(
   occurrences: readonly { word: number; position: number }[],
   start: number,
   end: number,
+  reach = end,
 ): 'same' | 'flipped' | 'hedged' {
   // Each nugget word at its last occurrence up to `end`: the tightest stretch ending there. A
   // negation that is itself a nugget word ("not" is no English stop word) is a cue, not content.
@@ -307,7 +334,12 @@ export function stance(
     portuguese ??= portugueseIn(nugget) || portugueseIn(answer);
     return portuguese;
   };
-  const inAnswer = negation(answer, matched, isPortuguese);
+  // The stretch's words after the one that completed it (up to `reach`) are no clause of their own
+  // to weigh, but a negation just before one negates it: "can no longer be used", where "old
+  // reader" completed the stretch.
+  const later: number[] = [];
+  for (let index = end + 1; index <= reach; index += 1) later.push(occurrences[index]!.position);
+  const inAnswer = negation(answer, matched, isPortuguese, later);
   const inNugget = negation(nugget, content, isPortuguese);
   // Flipped only when one side plainly negates the words and the other has no negation near them
   // at all: a negation placed a word apart on one side ("no separate contract" / "you don't need a
