@@ -12,8 +12,9 @@ export interface FactToken {
   stop: boolean;
   /**
    * What precedes the token: 2 when it starts a sentence (the text's first token, or after `.`, `!`,
-   * `?`, `;` or a line break), 1 when it starts a clause (after `,`, `:`, brackets, a spaced dash or
-   * an emoji), else 0. A flag on the token rather than an index, so that tokens of several
+   * `?` followed by a space, `;` or a line break), 1 when it starts a clause (after `,`, `:`,
+   * brackets, a spaced dash or an emoji, or a dot that ends an abbreviation: after one or two
+   * letters, "approx.", "inkl.", or with no space after it), else 0. A flag on the token rather than an index, so that tokens of several
    * texts concatenated (as the targeted reference does) keep their boundaries.
    */
   boundary: 0 | 1 | 2;
@@ -391,6 +392,30 @@ function pathIn(text: string, from: number, to: number, quotes: { open: boolean 
   return found;
 }
 
+/** Abbreviations with a dot in the seven corpus languages, folded, beyond one or two letters. */
+const abbreviations: ReadonlySet<string> = new Set([
+  'approx',
+  'aprox',
+  'max',
+  'min',
+  'incl',
+  'excl',
+  'inkl',
+  'exkl',
+  'zzgl',
+  'bzw',
+  'ggf',
+  'evtl',
+  'usw',
+  'etc',
+  'vs',
+  'ca',
+  'env',
+  'nr',
+  'tel',
+  'resp',
+]);
+
 /**
  * The strongest break in `text` between two tokens (`from` to `to`, after the token `previous`): 2
  * for a sentence end, 1 for a clause break, 0 for none. Decimal points and the colons of times are inside tokens by now, and
@@ -410,6 +435,9 @@ function boundaryIn(text: string, from: number, to: number, previous: string): 0
       const spaced = next === 32 || next === 10 || next === 9 || next === 0xa0 || index + 1 >= text.length;
       if (!spaced) found = 1;
       else if (code === 46 && previous.length <= 2 && !hasDigit(previous)) found = 1;
+      // "approx. 3 days", "max. 30 days", "inkl. MwSt", "bzw.": an abbreviation breaks no more than
+      // a comma.
+      else if (code === 46 && abbreviations.has(previous)) found = 1;
       else return 2;
       continue;
     }

@@ -7,8 +7,19 @@ import { RecentResults } from '@baton/core/recent-results';
 // offline payments"). Prefixes, not word lists: a closed set of the seven corpus languages'
 // negating and opposite prefixes, on folded words.
 
-/** Prefixes that negate a stem: "unlock", "deactivate", "désactiver", "disattiva", "desligue". */
-const negatingPrefixes: readonly string[] = ['un', 'dis', 'de', 'des', 'in', 'non'];
+/**
+ * Prefixes that negate a stem ("unlock", "deactivate", "désactiver", "disattiva", "desligue"), each
+ * with the shortest stem it takes: "in", "de" and "dis" also begin words unrelated to the rest
+ * ("income", "detail", "display", "inform"), so they need a stem of six letters.
+ */
+const negatingPrefixes: readonly (readonly [prefix: string, shortest: number])[] = [
+  ['un', 4],
+  ['non', 4],
+  ['des', 5],
+  ['dis', 6],
+  ['de', 6],
+  ['in', 6],
+];
 
 /** Pairs of prefixes of opposite meaning on one stem. */
 const oppositePrefixes: readonly (readonly [string, string])[] = [
@@ -48,9 +59,9 @@ export const oppositeParticles: ReadonlyMap<string, readonly string[]> = new Map
 
 function formsOf(word: string): string[] {
   const forms: string[] = [];
-  for (const prefix of negatingPrefixes) {
-    if (word.length >= shortestStem) forms.push(prefix + word);
-    if (word.startsWith(prefix) && word.length - prefix.length >= shortestStem)
+  for (const [prefix, shortest] of negatingPrefixes) {
+    if (word.length >= shortest) forms.push(prefix + word);
+    if (word.startsWith(prefix) && word.length - prefix.length >= shortest)
       forms.push(word.slice(prefix.length));
   }
   for (const [one, other] of oppositePrefixes) {

@@ -397,4 +397,55 @@ describe('nuggetVerdict', () => {
       matchNuggets('Le lecteur ne fonctionne pas.', ['le lecteur fonctionne']).judgements[0]!.verdict,
     ).toBe('contradicted');
   });
+  it.each([
+    ['the hold lasts up to 7 days', 'The hold lasts no more than 7 days.'],
+    ['die Auszahlung dauert bis zu 3 Tage', 'Die Auszahlung dauert nicht mehr als 3 Tage.'],
+    ['el pago tarda hasta 3 días', 'El pago tarda no más de 3 días.'],
+    ['the reader works offline', 'The reader works not only offline but also over Wi-Fi.'],
+    ['de lezer werkt offline', 'De lezer werkt niet alleen offline maar ook met wifi.'],
+    ['order 12345 was shipped', 'Order no 12345 was shipped today.'],
+    ['payouts take about 3 days', 'Payouts take approx. 3 days.'],
+    ['refunds are possible for 30 days', 'Refunds are possible for max. 30 days.'],
+    [
+      'you can change the payout schedule in Settings',
+      'Sure! If you open Settings you can change the payout schedule.',
+    ],
+    ['the readers must be charged', 'Make sure each of the readers is charged before the event.'],
+    ['il lettore funziona offline', 'Sono sicuro che il lettore funziona offline.'],
+    [
+      'el modo sin conexión se activa en Ajustes',
+      'Si tienes dudas o preguntas, se activa el modo sin conexión en Ajustes.',
+    ],
+    [
+      'turn on Bluetooth on the card reader',
+      'Enable Bluetooth in the card reader settings and switch off power saving mode.',
+    ],
+    ['set up payouts in the dashboard', 'Configure payouts in the dashboard using the drop-down menu.'],
+    ['see the transaction tail in the report', 'See the transaction detail in the report.'],
+    [
+      'your income appears in the monthly report',
+      'Your earnings appear in the monthly report as they come in.',
+    ],
+    ['Settings → Payouts', 'Open Settings and tap Payouts. For the reader, go to Settings → Devices.'],
+    [
+      'Staff → Archived → Restore',
+      'Back Office → Staff → click the person → Archive. If they come back, Staff → Archived → Restore.',
+    ],
+  ])(
+    'reads no bound, addition, abbreviation, certainty, stray particle, prefix or other path as a contradiction: %s',
+    (nugget, answer) => {
+      expect(verdict(answer, nugget)).toBe('present');
+    },
+  );
+
+  it.each([
+    [
+      'der Kartenleser funktioniert offline',
+      'Ich bin mir nicht sicher, ob der Kartenleser offline funktioniert.',
+    ],
+    ['el lector funciona sin conexión', 'No estoy seguro de si el lector funciona sin conexión.'],
+    ['de kaartlezer werkt offline', 'Je vraagt of de kaartlezer offline werkt?'],
+  ])('still takes a doubt before "ob", "si" or "of" for one: %s', (nugget, answer) => {
+    expect(verdict(answer, nugget)).toBe('missing');
+  });
 });

@@ -31,11 +31,16 @@ const requiredShare = 0.6;
  *   normalising their spelling ("1,49 %" = "1.49%", "14 March" = "14/03", "8pm" = "20:00",
  *   "E-104" = "E104", "seven" = "7"), and
  * - at least 60 % of its content words (function words of the seven corpus languages aside; case,
- *   accents, plurals and shared stems tolerated; menu-path separators ignored).
+ *   accents, plurals and shared stems tolerated; menu-path separators ignored),
  *
- * A nugget is **contradicted** when the words are there but a key token differs (the answer says
- * "1.59 %" where the nugget says "1.49 %"), and **missing** otherwise. The window keeps a long
- * answer from collecting a nugget's words from unrelated sentences.
+ * all in one sentence (one per clause of the nugget; a sentence opening with a pronoun continues
+ * the one before), and the stretch says what the nugget says. A nugget is **contradicted** when the
+ * words are there but a key token differs (the answer says "1.59 %" where the nugget says "1.49 %"),
+ * a number has another unit ("7 hours" for "7 days"), a negation stands beside the words on one
+ * side only, a word is there only as its opposite ("disable" for "enable", "off" for "on"), or a
+ * menu path the answer gives takes another step; **missing** when the words only follow a doubt
+ * ("not sure whether …") or are not there. The window keeps a long answer from collecting a
+ * nugget's words from unrelated sentences.
  *
  * @param answer - The answer being scored.
  * @param nuggets - The facts it must convey.
@@ -101,8 +106,13 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
     if (opposite !== undefined)
       for (const word of opposite) occurrences.push({ word, position, opposite: true });
   }
-  const held = windowHolds(answer, nugget, occurrences, window, words, keys.length, needPlain);
-  if (held === 'present') return pathConflicts(answer, nugget) ? 'contradicted' : 'present';
+  const span = { from: 0, to: 0 };
+  const held = windowHolds(answer, nugget, occurrences, window, words, keys.length, needPlain, span);
+  // A menu path is checked only where the answer words the nugget as a path: the words held in
+  // prose ("open Settings and tap Payouts") are no other route because a path elsewhere in the
+  // answer ("Settings → Devices", for another step) starts from the same menu.
+  if (held === 'present')
+    return pathIn(answer, span) && pathConflicts(answer, nugget) ? 'contradicted' : 'present';
   // The words are together, but every such stretch says the opposite (a negation on one side only,
   // a number in another unit) or only wonders whether it holds ("not sure whether …").
   if (held === 'flipped') return 'contradicted';
@@ -154,7 +164,8 @@ function contradicts(
  * carries a negation the nugget lacks (or lacks the nugget's), a nugget word only as its opposite
  * ("disable" for "enable", "turn off" for "turn on") or counts a number in another unit,
  * `hedged` when each of them only
- * sits in a conditional or "whether" clause, `none` when no window holds the words.
+ * sits in a "whether" clause after a doubt word (a conditional "if" is no hedge), `none` when no
+ * window holds the words.
  */
 function windowHolds(
   answer: readonly FactToken[],
@@ -164,6 +175,7 @@ function windowHolds(
   words: readonly FactToken[],
   keyCount: number,
   needPlain: number,
+  span: { from: number; to: number },
 ): 'present' | 'flipped' | 'hedged' | 'none' {
   // Sentence starts, found as the window moves on (no per-answer table: most answers are read for
   // one to four nuggets).
@@ -209,7 +221,11 @@ function windowHolds(
         !oppositeOnly(occurrences, start, reach) && unitsAgree(answer, nugget, occurrences, start, end)
           ? stance(answer, nugget, occurrences, start, end, reach)
           : 'flipped';
-      if (said === 'same') return 'present';
+      if (said === 'same') {
+        span.from = occurrences[start]!.position;
+        span.to = occurrences[reach]!.position;
+        return 'present';
+      }
       if (said === 'flipped' || rejected === 'none') rejected = said;
     }
   }
@@ -336,6 +352,17 @@ function stepsOf(tokens: readonly FactToken[]): { from: string; to: string[] }[]
  * ("Settings → Tips" for "Back Office → Settings → Tips"), is no conflict. The 60 % share of words
  * let a path with one wrong step through.
  */
+/** Whether the sentences from the one holding `span.from` to the one holding `span.to` hold a path. */
+function pathIn(tokens: readonly FactToken[], span: { from: number; to: number }): boolean {
+  let first = span.from;
+  while (first > 0 && tokens[first]!.boundary !== 2) first -= 1;
+  for (let index = first; index < tokens.length; index += 1) {
+    if (index > span.to && tokens[index]!.boundary === 2) break;
+    if (tokens[index]!.path) return true;
+  }
+  return false;
+}
+
 function pathConflicts(answer: readonly FactToken[], nugget: readonly FactToken[]): boolean {
   let nuggetHasPath = false;
   for (const token of nugget) if (token.path) nuggetHasPath = true;

@@ -119,7 +119,10 @@ const doubtWords: readonly string[] = [
   'pergunt',
 ];
 
-/** "Whether" in the seven languages ("if", "si", "se", "of", "che" only after a doubt word). */
+/**
+ * "Whether" in the seven languages ("if", "si", "se", "of", "che" only after a doubt word: "make sure
+ * each of the readers" and "sono sicuro che" are no doubt, as "sure" doubts only when negated).
+ */
 const whetherWords: ReadonlySet<string> = new Set(['whether', 'if', 'ob', 'si', 'se', 'of', 'che']);
 
 /** The first token of the clause holding `position` (a clause starts at a boundary). */
@@ -139,6 +142,7 @@ function clauseEnd(tokens: readonly FactToken[], start: number): number {
 /** 1 for a negation at `index`, 2 for "no" (a negation unless the text is Portuguese), else 0. */
 function negationAt(tokens: readonly FactToken[], index: number): 0 | 1 | 2 {
   const value = tokens[index]!.value;
+  if (boundsOrAdds(tokens, index)) return 0;
   if (
     negations.has(value) ||
     // "doesn't", "can't", "won't": the apostrophe splits off a "t" after an "n".
@@ -150,6 +154,63 @@ function negationAt(tokens: readonly FactToken[], index: number): 0 | 1 | 2 {
   return value === 'no' ? 2 : 0;
 }
 
+/** "Not only", "nicht nur", "non solo", "niet alleen", "não só", "pas seulement": an addition. */
+const onlyWords: ReadonlySet<string> = new Set([
+  'only',
+  'just',
+  'nur',
+  'seulement',
+  'solo',
+  'solamente',
+  'alleen',
+  'so',
+  'apenas',
+]);
+
+/** Comparatives that, with "than" after them, make a negation a bound: "no more than 7 days". */
+const comparatives: ReadonlySet<string> = new Set([
+  'more',
+  'less',
+  'later',
+  'earlier',
+  'longer',
+  'fewer',
+  'mehr',
+  'weniger',
+  'spater',
+  'plus',
+  'moins',
+  'mas',
+  'menos',
+  'piu',
+  'meno',
+  'meer',
+  'minder',
+  'later',
+  'mais',
+]);
+
+/** "Than" in the seven languages (and the "de", "di", "do" of "no más de 3 días"). */
+const thanWords: ReadonlySet<string> = new Set(['than', 'als', 'que', 'de', 'di', 'dan', 'do', 'da', 'del']);
+
+/**
+ * Whether the negation word at `index` negates nothing: a bound ("no more than 7 days", "nicht mehr
+ * als 3 Tage", "no más de 3 días", "pas plus de"), an addition ("not only offline", "nicht nur"),
+ * "no" before a number ("order no 12345") or French "pas à pas" (step by step).
+ */
+function boundsOrAdds(tokens: readonly FactToken[], index: number): boolean {
+  const next = tokens[index + 1];
+  if (next === undefined || next.boundary > 0) return false;
+  const value = tokens[index]!.value;
+  if (onlyWords.has(next.value)) return true;
+  if (comparatives.has(next.value)) {
+    const after = tokens[index + 2];
+    if (after !== undefined && after.boundary === 0 && thanWords.has(after.value)) return true;
+  }
+  if (value === 'no' && next.key) return true;
+  return value === 'pas' && (next.value === 'a' || tokens[index - 1]?.value === 'a');
+}
+
 function isNe(word: string): boolean {
   return word === 'ne' || word === 'n';
 }
@@ -158,7 +219,7 @@ function isNe(word: string): boolean {
 function hedgedAt(tokens: readonly FactToken[], position: number): boolean {
   if (tokens[position]!.boundary > 0) return false;
   for (let index = position - 1; index >= 0; index -= 1) {
-    if (whetherWords.has(tokens[index]!.value) && before(tokens, index, 3, isDoubtWord)) return true;
+    if (whetherWords.has(tokens[index]!.value) && doubtBefore(tokens, index)) return true;
     if (tokens[index]!.boundary > 0) return false;
   }
   return false;
@@ -175,6 +236,38 @@ function isDoubtWord(word: string): boolean {
   return false;
 }
 
+/**
+ * Whether a doubt word stands within three tokens before the "whether" word at `index`, in its
+ * clause; a word of certainty ("sure", "sicher", "zeker" …) only with a negation before it: "not
+ * sure whether" doubts, "make sure" and "I'm sure that" do not.
+ */
+function doubtBefore(tokens: readonly FactToken[], index: number): boolean {
+  // German sets "ob" off with a comma ("Ich bin nicht sicher, ob …"); elsewhere a comma ends the
+  // clause ("dudas o preguntas, se activa …" puts no doubt on what follows).
+  const crossesComma = tokens[index]!.value === 'ob';
+  for (let back = index - 1; back >= 0 && back >= index - 3; back -= 1) {
+    const boundary = tokens[back + 1]!.boundary;
+    if (boundary === 2 || (boundary === 1 && !(crossesComma && back + 1 === index))) return false;
+    const word = tokens[back]!.value;
+    if (!isDoubtWord(word)) continue;
+    if (!isCertaintyWord(word)) return true;
+    for (let negated = back - 1; negated >= 0 && negated >= back - 3; negated -= 1) {
+      if (tokens[negated + 1]!.boundary > 0) break;
+      const cue = tokens[negated]!.value;
+      if (negations.has(cue) || cue === 'no' || cue === 't') return true;
+    }
+  }
+  return false;
+}
+
+/** Words of certainty among the doubt words: a doubt only when negated. */
+const certaintyWords: readonly string[] = ['sure', 'certain', 'sicher', 'sicur', 'segur', 'zeker', 'certeza'];
+
+function isCertaintyWord(word: string): boolean {
+  for (const certainty of certaintyWords) if (word.startsWith(certainty)) return true;
+  return false;
+}
+
 /** Whether one of the `count` tokens before `index`, in its sentence, passes `test`. */
 function before(
   tokens: readonly FactToken[],
@@ -183,8 +276,10 @@ function before(
   test: (word: string) => boolean,
 ): boolean {
   for (let back = index - 1; back >= 0 && back >= index - count; back -= 1) {
+    // Only within the clause: "Sure! If you open Settings …" and "dudas o preguntas, se activa …"
+    // put no doubt on what follows.
+    if (tokens[back + 1]!.boundary > 0) return false;
     if (test(tokens[back]!.value)) return true;
-    if (tokens[back]!.boundary === 2) return false;
   }
   return false;
 }
@@ -327,18 +422,18 @@ export function stance(
     if (!nugget[index]!.stop && negationAt(nugget, index) === 0) content.push(index);
   }
   if (allHedged && !nuggetAsks) return 'hedged';
-  if (particlesOppose(answer, matched, nugget)) return 'flipped';
+  // The stretch's words after the one that completed it (up to `reach`) are no clause of their own
+  // to weigh, but a negation or a particle just beside one turns it round: "can no longer be
+  // used", "Schakel offline betalingen uit", where earlier words completed the stretch.
+  const later: number[] = [];
+  for (let index = end + 1; index <= reach; index += 1) later.push(occurrences[index]!.position);
+  if (particlesOppose(answer, matched, nugget, later)) return 'flipped';
   // "no" is a negation unless either text reads as Portuguese (they share one language).
   let portuguese: boolean | undefined;
   const isPortuguese = (): boolean => {
     portuguese ??= portugueseIn(nugget) || portugueseIn(answer);
     return portuguese;
   };
-  // The stretch's words after the one that completed it (up to `reach`) are no clause of their own
-  // to weigh, but a negation just before one negates it: "can no longer be used", where "old
-  // reader" completed the stretch.
-  const later: number[] = [];
-  for (let index = end + 1; index <= reach; index += 1) later.push(occurrences[index]!.position);
   const inAnswer = negation(answer, matched, isPortuguese, later);
   const inNugget = negation(nugget, content, isPortuguese);
   // Flipped only when one side plainly negates the words and the other has no negation near them
@@ -368,7 +463,13 @@ export function holdsNegation(tokens: readonly FactToken[]): boolean {
 const clauseFinalParticles: ReadonlySet<string> = new Set(['an', 'ein', 'aus', 'aan', 'in', 'uit']);
 
 /** The particles of `tokens[from..to)` that may turn a verb on or off. */
-function particlesIn(tokens: readonly FactToken[], from: number, to: number, found: Set<string>): void {
+function particlesIn(
+  tokens: readonly FactToken[],
+  from: number,
+  to: number,
+  found: Set<string>,
+  near?: readonly number[],
+): void {
   for (let index = from; index < to; index += 1) {
     const value = tokens[index]!.value;
     if (!oppositeParticles.has(value)) continue;
@@ -376,8 +477,31 @@ function particlesIn(tokens: readonly FactToken[], from: number, to: number, fou
     // elsewhere they are prepositions or articles ("aus Rotterdam", "ein Gerät").
     const last = index + 1 >= tokens.length || tokens[index + 1]!.boundary > 0;
     if (clauseFinalParticles.has(value) && !last) continue;
+    // In an answer, a particle turns round the words only beside it: "turn off Bluetooth", not
+    // "… and switch off power saving" or a "drop-down menu" in the clause of other words.
+    if (near !== undefined && !besideMatched(tokens, index, from, to, near)) continue;
     found.add(value);
   }
+}
+
+/** Whether the nearest content word before or after `index`, within `from..to`, is in `near`. */
+function besideMatched(
+  tokens: readonly FactToken[],
+  index: number,
+  from: number,
+  to: number,
+  near: readonly number[],
+): boolean {
+  for (let next = index + 1; next < to; next += 1) {
+    if (tokens[next]!.stop || oppositeParticles.has(tokens[next]!.value)) continue;
+    if (near.includes(next)) return true;
+    break;
+  }
+  for (let back = index - 1; back >= from; back -= 1) {
+    if (tokens[back]!.stop || oppositeParticles.has(tokens[back]!.value)) continue;
+    return near.includes(back);
+  }
+  return false;
 }
 
 /**
@@ -388,7 +512,9 @@ function particlesOppose(
   answer: readonly FactToken[],
   matched: readonly number[],
   nugget: readonly FactToken[],
+  later: readonly number[],
 ): boolean {
+  const beside = later.length > 0 ? [...matched, ...later] : matched;
   const own = new Set<string>();
   particlesIn(nugget, 0, nugget.length, own);
   if (own.size === 0) return false;
@@ -398,7 +524,7 @@ function particlesOppose(
     const start = clauseStart(answer, position);
     if (start === previousStart) continue;
     previousStart = start;
-    particlesIn(answer, start, clauseEnd(answer, start), theirs);
+    particlesIn(answer, start, clauseEnd(answer, start), theirs, beside);
   }
   for (const particle of own) {
     if (theirs.has(particle)) continue;
