@@ -302,6 +302,12 @@ describe('baton --help', () => {
     for (const flag of ['--fail-under', '--max ', '--max-regression']) expect(outcome.stdout).toContain(flag);
   });
 
+  it('exits 2 with one line when no command is named', async () => {
+    const outcome = await runBaton([], { cwd: temp.path });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/^baton: name a command: eval, report, merge, .*\(see --help\)\n$/);
+  });
+
   it('exits 2 for an unknown command', async () => {
     const outcome = await runBaton(['evaluate'], { cwd: temp.path });
     expect(outcome.code).toBe(2);

@@ -48,6 +48,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ),
     });
   }
+  // No command at all: a usage error in one line like the others, not the whole help on stderr.
+  if (argv.length === 0) {
+    io.stderr.write(
+      `baton: name a command: ${program.commands.map((command) => command.name()).join(', ')} (see --help)\n`,
+    );
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
