@@ -1,6 +1,7 @@
 /**
  * Scores the offline metrics against the hand-labelled audit sets in `datasets/metric-audit/` (see
- * its README for how they were made): the nugget matcher's verdicts against a person's, and the
+ * its README for how they were made): the nugget matcher's verdicts against a person's (on the
+ * audit set and on the held-out set written after the rules were fixed), and the
  * offline human-cleanup estimate against the true HTER of a person's minimal post-edit, each on
  * the whole set and on its dev and test halves. Prints the figures the root README quotes.
  *
@@ -106,6 +107,11 @@ async function main(): Promise<number> {
     half: nuggetHalf(row.id),
     verdict: matchNuggets(row.answer, [row.nugget]).judgements[0]!.verdict,
   }));
+  // Written after the matcher's rules were fixed and scored once: never used to change them.
+  const fresh = (await readCases('nugget-fresh.jsonl', nuggetCase)).map((row) => ({
+    label: row.label,
+    verdict: matchNuggets(row.answer, [row.nugget]).judgements[0]!.verdict,
+  }));
   const cleanups = (await readCases('cleanup-labels.jsonl', cleanupCase)).map((row) => ({
     ...row,
     half: cleanupHalf(row.id),
@@ -118,6 +124,7 @@ async function main(): Promise<number> {
     half === 'all' ? rows : rows.filter((row) => row.half === half);
   const result = {
     nuggetMatching: Object.fromEntries(halves.map((half) => [half, nuggetAgreement(inHalf(nuggets, half))])),
+    nuggetMatchingHeldOut: nuggetAgreement(fresh),
     nuggetMatchingByCategory: Object.fromEntries(
       [...new Set(nuggets.map((row) => row.category))]
         .sort()
@@ -148,6 +155,10 @@ async function main(): Promise<number> {
       `  ${half.padEnd(45)}${fixed(row.accuracy).padStart(8)}${fixed(row.presentPrecision).padStart(20)}${fixed(row.presentRecall).padStart(17)}  ${row.cases}`,
     );
   }
+  const heldOut = result.nuggetMatchingHeldOut;
+  console.log(
+    `  ${'held out (nugget-fresh.jsonl)'.padEnd(45)}${fixed(heldOut.accuracy).padStart(8)}${fixed(heldOut.presentPrecision).padStart(20)}${fixed(heldOut.presentRecall).padStart(17)}  ${heldOut.cases}`,
+  );
   console.log(
     `  by category: ${Object.entries(result.nuggetMatchingByCategory)
       .map(([category, accuracy]) => `${category} ${fixed(accuracy)}`)
