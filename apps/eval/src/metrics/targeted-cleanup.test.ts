@@ -244,4 +244,15 @@ describe('targetedCleanup', () => {
     );
     expect(result.sentences[0]!.fate).toBe('rewritten');
   });
+  it('adds for a missing nugget the reference sentence that says it best, not the first whose words would do', () => {
+    // "still go to the old account" is also 60 % of "Go to Settings → … → Bank account" by its words.
+    const result = targetedCleanup(
+      'Enter your new IBAN under Settings → Payouts → Bank account.',
+      'Go to Settings → Payouts → Bank account and enter the new IBAN. Payouts during those days still go to the old account.',
+      ['Settings → Payouts → Bank account', 'still go to the old account'],
+    );
+    expect(result.sentences.filter((sentence) => sentence.fate === 'added')).toEqual([
+      { text: 'Payouts during those days still go to the old account.', fate: 'added' },
+    ]);
+  });
 });

@@ -291,16 +291,29 @@ function bestMatch(tokens: readonly FactToken[], sentences: readonly { words: Wo
   return best;
 }
 
-/** The reference sentence that conveys the nugget, else the one sharing most of its words. */
+/**
+ * The reference sentence that conveys the nugget (of several, the one sharing most of its words: a
+ * short nugget's words can be enough of another sentence too, "still go to the old account" of "Go
+ * to Settings → … → Bank account"), else the one sharing most of its words.
+ */
 function carrierOf(
   nuggetTokens: readonly FactToken[],
   sentences: readonly { tokens: readonly FactToken[]; words: WordSet }[],
 ): number | undefined {
-  const whole = sentences.findIndex((sentence) => nuggetVerdict(sentence.tokens, nuggetTokens) === 'present');
-  if (whole >= 0) return whole;
+  const conveying: number[] = [];
+  sentences.forEach((sentence, index) => {
+    if (nuggetVerdict(sentence.tokens, nuggetTokens) === 'present') conveying.push(index);
+  });
+  if (conveying.length === 1) return conveying[0];
+  if (conveying.length > 1)
+    return conveying[
+      bestMatch(
+        nuggetTokens,
+        conveying.map((index) => sentences[index]!),
+      )
+    ];
   if (sentences.length === 0) return undefined;
-  const best = bestMatch(nuggetTokens, sentences);
-  return best;
+  return bestMatch(nuggetTokens, sentences);
 }
 
 function round(value: number): number {
