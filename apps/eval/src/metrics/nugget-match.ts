@@ -108,11 +108,12 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
   }
   const span = { from: 0, to: 0 };
   const held = windowHolds(answer, nugget, occurrences, window, words, keys.length, needPlain, span);
-  // A menu path is checked only where the answer words the nugget as a path: the words held in
+  // A menu path is checked (most nuggets have none: `pathConflicts` answers those at once) only
+  // where the answer words the nugget as a path: the words held in
   // prose ("open Settings and tap Payouts") are no other route because a path elsewhere in the
   // answer ("Settings → Devices", for another step) starts from the same menu.
   if (held === 'present')
-    return pathIn(answer, span) && pathConflicts(answer, nugget) ? 'contradicted' : 'present';
+    return pathConflicts(answer, nugget) && pathIn(answer, span) ? 'contradicted' : 'present';
   // The words are together, but every such stretch says the opposite (a negation on one side only,
   // a number in another unit) or only wonders whether it holds ("not sure whether …").
   if (held === 'flipped') return 'contradicted';

@@ -186,7 +186,6 @@ const comparatives: ReadonlySet<string> = new Set([
   'meno',
   'meer',
   'minder',
-  'later',
   'mais',
 ]);
 

@@ -304,7 +304,8 @@ function checkRegression(
   // so its interval is the point estimate, with no width; from a few, the interval's tail is rarer
   // than one resample in all of them, so the bound is the most extreme resample, narrower than a
   // 95% interval of so few can be. That is too little data, not evidence.
-  if (comparison.method === 'paired-bootstrap' && comparison.n < fewestBoundedConversations(resamples)) {
+  const fewest = fewestBoundedConversations(resamples);
+  if (comparison.method === 'paired-bootstrap' && comparison.n < fewest) {
     return {
       ...check,
       actual: null,
@@ -312,7 +313,7 @@ function checkRegression(
       message:
         comparison.n < 2
           ? `${prefix} only ${comparison.n} conversation paired, too few for an interval; no data is not a pass`
-          : `${prefix} only ${comparison.n} conversations paired, too few for a 95% interval from ${resamples} resamples (${fewestBoundedConversations(resamples)} at least); no data is not a pass`,
+          : `${prefix} only ${comparison.n} conversations paired, too few for a 95% interval from ${resamples} resamples (${fewest} at least); no data is not a pass`,
     };
   }
   const [low, high] = comparison.ci95;

