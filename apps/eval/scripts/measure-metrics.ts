@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { matchNuggets } from '@baton/core/facts';
 import { z } from 'zod';
-import { matchNuggets } from '../src/metrics/nugget-match.js';
 import { targetedCleanup } from '../src/metrics/targeted-cleanup.js';
 import { humanCleanup } from '../src/metrics/translation-edit-rate.js';
 import { spearman } from '../src/stats/spearman.js';
@@ -64,6 +64,11 @@ export interface NuggetAgreement {
   cases: number;
   /** Share of cases with the labelled verdict (present, missing or contradicted). */
   accuracy: number;
+  /**
+   * Share of cases where "present or not" agrees with the label: what the core's `conveys` (the
+   * `required-facts` criterion) decides, which does not tell missing from contradicted.
+   */
+  conveysAccuracy: number;
   /** Of the cases the matcher calls present, the share labelled present. */
   presentPrecision: number;
   /** Of the cases labelled present, the share the matcher calls present. */
@@ -76,6 +81,8 @@ function nuggetAgreement(rows: { label: string; verdict: string }[]): NuggetAgre
   return {
     cases: rows.length,
     accuracy: rows.filter((row) => row.verdict === row.label).length / rows.length,
+    conveysAccuracy:
+      rows.filter((row) => (row.verdict === 'present') === (row.label === 'present')).length / rows.length,
     presentPrecision: said.filter((row) => row.label === 'present').length / Math.max(1, said.length),
     presentRecall: labelled.filter((row) => row.verdict === 'present').length / Math.max(1, labelled.length),
   };
@@ -147,17 +154,17 @@ async function main(): Promise<number> {
   }
   const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
   console.log(
-    'nugget matching (verdict against the label)   accuracy  precision(present)  recall(present)  n',
+    'nugget matching (verdict against the label)   accuracy  present-or-not  precision(present)  recall(present)  n',
   );
   for (const half of halves) {
     const row = result.nuggetMatching[half]!;
     console.log(
-      `  ${half.padEnd(45)}${fixed(row.accuracy).padStart(8)}${fixed(row.presentPrecision).padStart(20)}${fixed(row.presentRecall).padStart(17)}  ${row.cases}`,
+      `  ${half.padEnd(45)}${fixed(row.accuracy).padStart(8)}${fixed(row.conveysAccuracy).padStart(16)}${fixed(row.presentPrecision).padStart(20)}${fixed(row.presentRecall).padStart(17)}  ${row.cases}`,
     );
   }
   const heldOut = result.nuggetMatchingHeldOut;
   console.log(
-    `  ${'held out (nugget-fresh.jsonl)'.padEnd(45)}${fixed(heldOut.accuracy).padStart(8)}${fixed(heldOut.presentPrecision).padStart(20)}${fixed(heldOut.presentRecall).padStart(17)}  ${heldOut.cases}`,
+    `  ${'held out (nugget-fresh.jsonl)'.padEnd(45)}${fixed(heldOut.accuracy).padStart(8)}${fixed(heldOut.conveysAccuracy).padStart(16)}${fixed(heldOut.presentPrecision).padStart(20)}${fixed(heldOut.presentRecall).padStart(17)}  ${heldOut.cases}`,
   );
   console.log(
     `  by category: ${Object.entries(result.nuggetMatchingByCategory)

@@ -1,4 +1,4 @@
-import { matchNuggets, type NuggetMatchResult } from './metrics/nugget-match.js';
+import { matchNuggets, type NuggetMatchResult } from '@baton/core/facts';
 import { TextScoreMemo } from './metrics/text-score-memo.js';
 import type { TextScoring } from './metrics/text-scoring.js';
 import type { Scorer, ScorerResult } from './scorer.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { matchNuggets } from '@baton/core/facts';
 import { describe, expect, it } from 'vitest';
-import { matchNuggets } from '../src/metrics/nugget-match.js';
 import { targetedCleanup } from '../src/metrics/targeted-cleanup.js';
 import { humanCleanup } from '../src/metrics/translation-edit-rate.js';
 import { spearman } from '../src/stats/spearman.js';

@@ -1,6 +1,5 @@
 import type { Usage } from '@baton/core';
-import { type FactToken, factTokens, sameWord } from '../metrics/fact-tokens.js';
-import { matchNuggets } from '../metrics/nugget-match.js';
+import { type FactToken, factTokens, matchNuggets, sameWord } from '@baton/core/facts';
 import { splitSentences } from '../metrics/split-sentences.js';
 
 /** The thresholds of the offline fit rule (see {@link recordingFits}). */

@@ -1,5 +1,4 @@
-import { factTokens } from '../metrics/fact-tokens.js';
-import { nuggetVerdict } from '../metrics/nugget-match.js';
+import { factTokens, nuggetVerdict } from '@baton/core/facts';
 import type { ReplayTurn } from '../replay-turn.js';
 
 /** One of the customer's recorded goals: a recorded reply with nuggets, and how much of it was conveyed. */

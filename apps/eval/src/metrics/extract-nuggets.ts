@@ -1,4 +1,4 @@
-import { factTokens, foldText } from './fact-tokens.js';
+import { factTokens, foldText } from '@baton/core/facts';
 import { splitSentences } from './split-sentences.js';
 
 /** At most this many nuggets are extracted from one reference. */

@@ -1,8 +1,13 @@
-// The subpath, not the package: a scoring worker must not load the whole core (language tables).
+// Subpaths, not the package: a scoring worker must not load the whole core (language tables).
+import {
+  type FactToken,
+  factTokens,
+  functionWordLanguage,
+  holdsNegation,
+  nuggetVerdict,
+  WordSet,
+} from '@baton/core/facts';
 import { RecentResults } from '@baton/core/recent-results';
-import { type FactToken, factTokens, functionWordLanguage, WordSet } from './fact-tokens.js';
-import { nuggetVerdict } from './nugget-match.js';
-import { holdsNegation } from './nugget-stance.js';
 import { splitSentences } from './split-sentences.js';
 import { humanCleanup } from './translation-edit-rate.js';
 

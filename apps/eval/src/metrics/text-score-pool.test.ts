@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import { matchNuggets } from '@baton/core/facts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EvalError } from '../eval-error.js';
-import { matchNuggets } from './nugget-match.js';
 import { createTextScorePool, defaultScoreThreads } from './text-score-pool.js';
 import {
   computeTextScores,

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import type { NuggetMatchResult } from '@baton/core/facts';
 import { EvalError } from '../eval-error.js';
 import { workerEntry } from '../worker-entry.js';
-import type { NuggetMatchResult } from './nugget-match.js';
 import type { TextScoreJob, TextScoreReply, TextScoreTask } from './text-score-worker.js';
 import { memoizeTextScoring, type TextScores, type TextScoring } from './text-scoring.js';
 

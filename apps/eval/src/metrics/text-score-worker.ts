@@ -5,8 +5,8 @@
  * in chunks as they are ready.
  */
 import { parentPort } from 'node:worker_threads';
+import { matchNuggets, type NuggetMatchResult } from '@baton/core/facts';
 import { answerInChunks } from './answer-in-chunks.js';
-import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
 import { computeTextScores, type TextScoreRequest, type TextScores } from './text-scoring.js';
 
 /** What a scoring worker is asked: one answer's text scores, or its nugget match. */

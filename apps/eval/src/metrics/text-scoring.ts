@@ -1,4 +1,4 @@
-import { matchNuggets, type NuggetMatchResult } from './nugget-match.js';
+import { matchNuggets, type NuggetMatchResult } from '@baton/core/facts';
 import { type TargetedCleanupResult, targetedCleanup } from './targeted-cleanup.js';
 import { TextScoreMemo } from './text-score-memo.js';
 import { tokenF1 } from './token-f1.js';

@@ -42,6 +42,37 @@ describe('criteriaVerifier', () => {
     expect(met).toMatchObject({ passed: true, score: 1 });
   });
 
+  it('rejects an answer that states a required fact the other way round', async () => {
+    // The harness's nugget matcher decides: a negation on one side only, the word's opposite or
+    // another unit is a contradiction, not the fact (the words alone passed all three before).
+    const task = (fact: string) =>
+      defineTask({ goal: 'g', criteria: [{ type: 'required-facts', facts: [fact] }] });
+    const cases: [string, string][] = [
+      ['the reader works offline', 'Sorry, the reader does not work offline.'],
+      ['enable offline payments', 'Please disable offline payments in Settings.'],
+      ['payout held for 7 days', 'Your payout is held for 7 hours.'],
+    ];
+    for (const [fact, text] of cases)
+      expect((await verify(answer(text), task(fact))).passed, text).toBe(false);
+  });
+
+  it('accepts a required amount or date in another spelling', async () => {
+    const task = (fact: string) =>
+      defineTask({ goal: 'g', criteria: [{ type: 'required-facts', facts: [fact] }] });
+    const cases: [string, string][] = [
+      ['limit of €1,000 per day', 'Your limit is 1.000 € per day.'],
+      ['commission de 1.49%', 'La commission est de 1,49 % par paiement.'],
+      ['payout on 14 March', 'Your payout goes out on 14/03.'],
+    ];
+    for (const [fact, text] of cases)
+      expect((await verify(answer(text), task(fact))).passed, text).toBe(true);
+  });
+
+  it('refuses a fact coverage outside (0, 1]', () => {
+    expect(() => criteriaVerifier({ factCoverage: 0 })).toThrow(/factCoverage/);
+    expect(() => criteriaVerifier({ factCoverage: 1.5 })).toThrow(/factCoverage/);
+  });
+
   it('checks the output schema, the reply language, the length and forbidden phrases', async () => {
     const task = defineTask({
       goal: 'Summarise the charge',

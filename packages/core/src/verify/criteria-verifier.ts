@@ -1,6 +1,9 @@
+import { BatonError } from '../baton-error.js';
+import { factTokens } from '../facts/fact-tokens.js';
+import { defaultWordShare, nuggetVerdict } from '../facts/nugget-match.js';
 import { guessLanguage } from '../language/index.js';
 import { primaryLanguage } from '../language/primary-language.js';
-import { contentTerms, tokenize } from '../text-terms.js';
+import { tokenize } from '../text-terms.js';
 import type { Verifier } from '../verifier.js';
 import type { AcceptanceCriterion } from './acceptance-criterion.js';
 
@@ -23,7 +26,12 @@ import type { AcceptanceCriterion } from './acceptance-criterion.js';
 export function criteriaVerifier(
   options: { factCoverage?: number; minLanguageWords?: number } = {},
 ): Verifier {
-  const factCoverage = options.factCoverage ?? 0.6;
+  const factCoverage = options.factCoverage ?? defaultWordShare;
+  if (!(factCoverage > 0 && factCoverage <= 1))
+    throw new BatonError(
+      'invalid-argument',
+      `factCoverage must be above 0 and at most 1, got ${factCoverage}`,
+    );
   const minLanguageWords = options.minLanguageWords ?? 6;
   return {
     name: 'criteria',
@@ -53,7 +61,10 @@ export function criteriaVerifier(
       function check(criterion: AcceptanceCriterion): string | undefined {
         switch (criterion.type) {
           case 'required-facts': {
-            const missing = criterion.facts.filter((fact) => !conveys(output.text, fact, factCoverage));
+            const answer = factTokens(output.text);
+            const missing = criterion.facts.filter(
+              (fact) => nuggetVerdict(answer, factTokens(fact), factCoverage) !== 'present',
+            );
             return missing.length === 0 ? undefined : `misses required facts: ${missing.join(' | ')}`;
           }
           case 'output-schema': {
@@ -93,31 +104,27 @@ export function criteriaVerifier(
   };
 }
 
-/** Whether `text` conveys `fact`: its numbers and codes verbatim, and most of its content words. */
-export function conveys(text: string, fact: string, coverage = 0.6): boolean {
-  const sequence = tokenize(text);
-  const tokens = new Set(sequence);
-  const exact = tokenize(fact).filter((token) => /\d/.test(token));
-  if (exact.some((token) => !tokens.has(token))) return false;
-  // A number written with separators (15,50 · 1.5 · 10:30 · 2024-03-12) must appear in that order.
-  for (const compound of fact.match(/\d{4}-\d{1,2}-\d{1,2}|\d+(?:[.,:/]\d+)+/g) ?? []) {
-    if (!containsRun(sequence, tokenize(compound))) return false;
-  }
-  const wanted = new Set(
-    contentTerms(fact)
-      .filter((term) => !/\d/.test(term))
-      .map(prefix),
-  );
-  if (wanted.size === 0) return true;
-  const present = new Set([...tokens].map(prefix));
-  let hits = 0;
-  for (const term of wanted) if (present.has(term)) hits += 1;
-  return hits / wanted.size >= coverage;
-}
-
-/** Five letters are enough to meet `refund`/`refunds`, `arrive`/`arrives`, `reembolso`/`reembolsar`. */
-function prefix(term: string): string {
-  return term.slice(0, 5);
+/**
+ * Whether `text` conveys `fact`: the evaluation harness's nugget matcher (`@baton/core/facts`) says
+ * `present`. Every number, amount, code, date and time of the fact appears exactly after normalising
+ * its spelling ("1.000 €" = "€1,000", "14 March" = "14/03", "8pm" = "20:00"), at least `coverage`
+ * of its content words appear in one sentence (plurals and stems tolerated), and that sentence says
+ * what the fact says: not negated on one side only ("does not work offline"), not the word's
+ * opposite ("disable" for "enable"), not another number or unit, not only hedged ("not sure
+ * whether …").
+ *
+ * @param text - The answer.
+ * @param fact - The fact it must convey, in a few words.
+ * @param coverage - Share of the fact's content words that must appear (0–1, default 0.6).
+ *
+ * @example
+ * ```ts
+ * conveys('Refunds reach your card in 5 to 10 business days.', 'refund arrives in 5–10 business days'); // true
+ * conveys('The reader does not work offline.', 'the reader works offline'); // false
+ * ```
+ */
+export function conveys(text: string, fact: string, coverage = defaultWordShare): boolean {
+  return nuggetVerdict(factTokens(text), factTokens(fact), coverage) === 'present';
 }
 
 function fold(text: string): string {
@@ -127,14 +134,6 @@ function fold(text: string): string {
     .replace(/[\u2018\u2019\u02bc`]/gu, "'")
     .replace(/\s+/gu, ' ')
     .toLowerCase();
-}
-
-function containsRun(tokens: readonly string[], run: readonly string[]): boolean {
-  if (run.length === 0) return true;
-  for (let start = 0; start + run.length <= tokens.length; start += 1) {
-    if (run.every((token, offset) => tokens[start + offset] === token)) return true;
-  }
-  return false;
 }
 
 // Segmenters are locale-independent enough for counting (ICU's word rules and dictionaries cover

@@ -1,6 +1,5 @@
-// The subpath, not the package: a scoring worker must not load the whole core (language tables).
-import { RecentResults } from '@baton/core/recent-results';
 import { deu, eng, fra, ita, nld, por, spa } from 'stopword';
+import { RecentResults } from '../recent-results.js';
 
 /** One token of {@link factTokens}. */
 export interface FactToken {

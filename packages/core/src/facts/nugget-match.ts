@@ -19,8 +19,8 @@ export interface NuggetMatchResult {
   judgements: NuggetJudgement[];
 }
 
-/** Share of a nugget's content words that must appear together in the answer. */
-const requiredShare = 0.6;
+/** Share of a nugget's content words that must appear together in the answer, by default. */
+export const defaultWordShare = 0.6;
 
 /**
  * Offline nugget matching: which of the facts an acceptable answer must convey (the reference's
@@ -44,6 +44,7 @@ const requiredShare = 0.6;
  *
  * @param answer - The answer being scored.
  * @param nuggets - The facts it must convey.
+ * @param wordShare - The share of a nugget's content words the stretch must hold (default 0.6).
  * @returns Recall (present ÷ nuggets) and a verdict per nugget.
  *
  * @example
@@ -51,12 +52,16 @@ const requiredShare = 0.6;
  * matchNuggets('Your first payout is held up to seven days.', ['first payout held for up to 7 days']).recall; // 1
  * ```
  */
-export function matchNuggets(answer: string, nuggets: readonly string[]): NuggetMatchResult {
+export function matchNuggets(
+  answer: string,
+  nuggets: readonly string[],
+  wordShare = defaultWordShare,
+): NuggetMatchResult {
   if (nuggets.length === 0) return { recall: null, judgements: [] };
   const answerTokens = factTokens(answer);
   const judgements = nuggets.map((nugget) => ({
     nugget,
-    verdict: nuggetVerdict(answerTokens, factTokens(nugget)),
+    verdict: nuggetVerdict(answerTokens, factTokens(nugget), wordShare),
   }));
   const present = judgements.filter((judgement) => judgement.verdict === 'present').length;
   return { recall: present / nuggets.length, judgements };
@@ -64,9 +69,13 @@ export function matchNuggets(answer: string, nuggets: readonly string[]): Nugget
 
 /**
  * The verdict for one nugget's tokens against an answer's tokens (both from `factTokens`), for
- * callers that tokenise the answer once for many nuggets.
+ * callers that tokenise the answer once for many nuggets; `wordShare` as in {@link matchNuggets}.
  */
-export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly FactToken[]): NuggetVerdict {
+export function nuggetVerdict(
+  answer: readonly FactToken[],
+  nugget: readonly FactToken[],
+  wordShare = defaultWordShare,
+): NuggetVerdict {
   // Content words, or all words when the nugget has only function words: one call of `distinct`
   // for both, as a call first reached after V8 optimised this function (function words only are
   // rare) makes it drop the optimised code.
@@ -76,7 +85,7 @@ export function nuggetVerdict(answer: readonly FactToken[], nugget: readonly Fac
   const keys = words.filter((token) => token.key);
   const plain = words.filter((token) => !token.key);
   const window = Math.max(12, 3 * words.length);
-  const needPlain = Math.ceil(plain.length * requiredShare);
+  const needPlain = Math.ceil(plain.length * wordShare);
 
   // Positions in the answer where each nugget word occurs. Every answer token meets every nugget
   // word here (the scoring's hottest loop): two words that `sameWord` can match begin with the same
