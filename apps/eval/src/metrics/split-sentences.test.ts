@@ -46,6 +46,18 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('keeps a list item’s number with its step', () => {
+    expect(splitSentences('Two steps:\n1. Open Settings.\n2) Tap Payouts. Then confirm.\nb. Done.')).toEqual([
+      'Two steps:',
+      '1. Open Settings.',
+      '2) Tap Payouts.',
+      'Then confirm.',
+      'b. Done.',
+    ]);
+    // Only at a line's start: a sentence ending in a number is still a sentence.
+    expect(splitSentences('The code is 1. Try again.')).toEqual(['The code is 1.', 'Try again.']);
+  });
+
   it('gives nothing for blank text', () => {
     expect(splitSentences(' \r\n ')).toEqual([]);
   });

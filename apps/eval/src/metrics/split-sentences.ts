@@ -8,14 +8,17 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const title =
   /(?:^|(?<!\d)[\s(«"“])(?:dr|dra|mr|mrs|ms|mx|prof|sr|sra|srta|jr|hr|fr|frl|mme|mlle|sig|sig\.ra|dott|ing|mag)\.\s*$/iu;
 const dayNumber = /(?:^|\s)\d{1,2}\.\s*$/u;
+// A list item's number or letter ("1.", "2)", "b.") opening a line: ICU ends a sentence after "1."
+// before a capital, which made the number a sentence of its own.
+const enumerator = /^\s*(?:\d{1,3}|[a-z])[.)]\s*$/iu;
 const monthName =
   /^(?:jan(?:uar|uary)?|jänner|feb(?:ruar|ruary)?|mär(?:z)?|maerz|märz|apr(?:il)?|mai|juni?|juli?|aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|januari|februari|maart|mei|augustus|oktober|december)\b/iu;
 
 /**
  * Splits a reply into sentences: every line on its own (bullets, numbered steps, sign-offs), each
  * line into sentences by `Intl.Segmenter` (ICU's sentence rules: "e.g.", "1.49 %" and "Back
- * Office → Payouts." are handled as a reader would), with titles ("Dr. Smith") and German day
- * numbers ("14. März") kept with what follows. Blank pieces are dropped; text is trimmed.
+ * Office → Payouts." are handled as a reader would), with titles ("Dr. Smith"), German day
+ * numbers ("14. März") and a list item's number ("1. Open Settings") kept with what follows. Blank pieces are dropped; text is trimmed.
  *
  * @example
  * ```ts
@@ -31,7 +34,12 @@ export function splitSentences(text: string): string[] {
     pieces.forEach((piece, index) => {
       sentence += piece;
       const next = pieces[index + 1]?.trimStart();
-      if (next !== undefined && (title.test(sentence) || (dayNumber.test(sentence) && monthName.test(next))))
+      if (
+        next !== undefined &&
+        (title.test(sentence) ||
+          (index === 0 && enumerator.test(sentence)) ||
+          (dayNumber.test(sentence) && monthName.test(next)))
+      )
         return;
       const trimmed = sentence.trim();
       if (trimmed !== '') sentences.push(trimmed);

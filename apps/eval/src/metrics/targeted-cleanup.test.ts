@@ -107,7 +107,7 @@ describe('targetedCleanup', () => {
     'Managers can issue refunds up to €200; larger refunds still need the Owner.',
   ];
 
-  it('keeps supported sentences, rewrites a wrong one, drops an unsupported one', () => {
+  it('keeps supported sentences, corrects a wrong number, drops an unsupported one', () => {
     const result = targetedCleanup(
       `${invite} The invitation link is valid for 30 days. You also get a free coffee machine with the Pro plan. ${refunds}`,
       reference,
@@ -115,11 +115,48 @@ describe('targetedCleanup', () => {
     );
     expect(result.sentences).toEqual([
       { text: invite, fate: 'kept' },
-      { text: 'The invitation link is valid for 30 days.', fate: 'rewritten' },
+      // The post-editor's edit is the number alone: the corrected sentence is the target's.
+      { text: link, fate: 'corrected' },
       { text: 'You also get a free coffee machine with the Pro plan.', fate: 'dropped' },
       { text: refunds, fate: 'kept' },
     ]);
     expect(result.target).toBe(reference);
+  });
+
+  it('corrects one wrong number in the answer’s own words, keeping the rest of the sentence', () => {
+    const answer = 'Heads-up: each invitation link works for 30 days only.';
+    const result = targetedCleanup(answer, reference, ['invitation link valid for 7 days']);
+    expect(result.sentences[0]).toEqual({
+      text: 'Heads-up: each invitation link works for 7 days only.',
+      fate: 'corrected',
+    });
+    // One substitution over the corrected sentence's ten words ("heads-up" is two).
+    expect(result.rate).toBe(0.1);
+  });
+
+  it('rewrites rather than guesses when a sentence has two wrong numbers or the reference two candidates', () => {
+    const twoWrong = targetedCleanup(
+      'Managers can issue refunds up to €500; larger refunds over €900 need the Owner.',
+      reference,
+      nuggets,
+    );
+    expect(twoWrong.sentences[0]!.fate).toBe('rewritten');
+    const twoCandidates = targetedCleanup(
+      'The monthly fee is €30.',
+      'The monthly fee is €29 on Plus and €79 on Pro.',
+      ['€29 on Plus'],
+    );
+    expect(twoCandidates.sentences[0]!.fate).toBe('rewritten');
+  });
+
+  it('reads a numbered step without its number: “1.” is no fact the reference must hold', () => {
+    const answer = `1. ${invite}\n2. ${link}`;
+    const result = targetedCleanup(answer, reference, nuggets.slice(0, 2));
+    expect(result.sentences).toEqual([
+      { text: `1. ${invite}`, fate: 'kept' },
+      { text: `2. ${link}`, fate: 'kept' },
+    ]);
+    expect(result.rate).toBe(0);
   });
 
   it('adds the reference sentence of a missing nugget where the reference has it', () => {
@@ -236,13 +273,16 @@ describe('targetedCleanup', () => {
     expect(result.rate).toBe(1);
   });
 
-  it('keeps the reference’s number rule for a reworded sentence: a wrong number is still rewritten', () => {
+  it('keeps the reference’s number rule for a reworded sentence: a wrong number is corrected, never kept', () => {
     const result = targetedCleanup(
       'Turn it off and on by holding the power button for 5 seconds.',
       "Hold the reader's power button for 10 seconds to restart it.",
       ["hold the reader's power button 10 seconds to restart it"],
     );
-    expect(result.sentences[0]!.fate).toBe('rewritten');
+    expect(result.sentences[0]).toEqual({
+      text: 'Turn it off and on by holding the power button for 10 seconds.',
+      fate: 'corrected',
+    });
   });
   it('adds for a missing nugget the reference sentence that says it best, not the first whose words would do', () => {
     // "still go to the old account" is also 60 % of "Go to Settings → … → Bank account" by its words.

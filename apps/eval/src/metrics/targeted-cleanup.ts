@@ -20,11 +20,13 @@ const dropShare = 0.4;
 export interface TargetedSentence {
   text: string;
   /**
-   * `kept`: an answer sentence the reference supports; `rewritten`: one it partly supports, replaced
-   * by the reference sentence it corresponds to; `dropped`: contradicted or carrying nothing it
-   * says; `added`: a reference sentence carrying a missing nugget.
+   * `kept`: an answer sentence the reference supports; `corrected`: one it supports but for one
+   * number, with the reference's number put in (the text is the corrected sentence); `rewritten`:
+   * one it partly supports, replaced by the reference sentence it corresponds to; `dropped`:
+   * contradicted or carrying nothing it says; `added`: a reference sentence carrying a missing
+   * nugget.
    */
-  fate: 'kept' | 'rewritten' | 'dropped' | 'added';
+  fate: 'kept' | 'corrected' | 'rewritten' | 'dropped' | 'added';
 }
 
 /** The targeted reference for an answer, and the cleanup it implies. */
@@ -52,10 +54,13 @@ export const cleanupNormalisation =
  *
  * 1. keep each answer sentence the reference supports: at least three quarters of its content
  *    words occur in the reference, and every number, amount, code, date and time in it too;
- * 2. rewrite a sentence it partly supports (40–75 % of its words, or a number it does not hold)
+ * 2. correct a sentence that would be kept but for one number the reference does not hold, when
+ *    the reference sentence it corresponds to has exactly one number of that kind the sentence
+ *    lacks ("€25" → "€15"), as a post-editor would;
+ * 3. rewrite a sentence it partly supports (40–75 % of its words, or numbers it does not hold)
  *    into the reference sentence it corresponds to, as a post-editor would fix it;
- * 3. drop the sentences that carry nothing it says;
- * 4. add, for each nugget the target does not convey yet, the reference sentence that carries it,
+ * 4. drop the sentences that carry nothing it says;
+ * 5. add, for each nugget the target does not convey yet, the reference sentence that carries it,
  *    after the target sentence nearest before it in the reference's order.
  *
  * The human's own reply is always an acceptable target too, so the cleanup is the lower of the
@@ -92,9 +97,11 @@ export function targetedCleanup(
   const used = new Set<number>();
   const nuggetTokens = nuggets.map((nugget) => factTokens(nugget));
   for (const text of answerSentences) {
-    const tokens = factTokens(text);
+    // A list item's number ("1. Open …") is no fact the reference must hold.
+    const tokens = factTokens(text.replace(listNumber, ''));
     const { share, keysHeld } = support(tokens, referenceWords, referenceKeys);
     const position = bestMatch(tokens, referenceSentences);
+    const fixed = keysHeld ? undefined : withNumberFixed(text, tokens, referenceSentences[position], read);
     if (
       keysHeld &&
       (share >= keepShare || conveysItsNuggets(text, tokens, position, read, nuggets, nuggetTokens))
@@ -104,6 +111,14 @@ export function targetedCleanup(
       // post-editor leaves it alone (HTER counts no edit for a correct paraphrase).
       sentences.push({ text, fate: 'kept' });
       target.push({ text, tokens, position });
+    } else if (
+      fixed !== undefined &&
+      (share >= keepShare ||
+        conveysItsNuggets(fixed.text, fixed.tokens, position, read, nuggets, nuggetTokens))
+    ) {
+      // Right but for one number: the post-editor corrects the number and leaves the rest.
+      sentences.push({ text: fixed.text, fate: 'corrected' });
+      target.push({ text: fixed.text, tokens: fixed.tokens, position });
     } else if (share >= dropShare && referenceSentences.length > 0) {
       // Partly right, or right but for a number: the post-editor fixes it into what the reference
       // says there (once per reference sentence).
@@ -161,6 +176,68 @@ export function targetedCleanup(
   return direct < targeted
     ? { rate: round(direct), target: reference, sentences }
     : { rate: round(targeted), target: targetText, sentences };
+}
+
+/** A list item's number or letter opening a sentence: "1. ", "2) ", "b. ". */
+const listNumber = /^\s*(?:\d{1,3}|[a-z])[.)]\s+/iu;
+
+/**
+ * Numbers as written: an amount with its currency sign, a percentage, a time, a plain number with
+ * its separators ("€25", "1,49 %", "17:00", "10,000").
+ */
+const writtenNumber = /(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:\s?[%€])?/gu;
+
+/** The kind of a written number, so that only a number of the same kind replaces it. */
+function numberKind(written: string): string {
+  if (written.includes('%')) return 'percent';
+  if (/[€$£]/u.test(written)) return 'amount';
+  if (written.includes(':')) return 'time';
+  return 'number';
+}
+
+/** The canonical values (see `factTokens`) of a written number's key tokens. */
+function keysOf(written: string): string[] {
+  return factTokens(written)
+    .filter((token) => token.key)
+    .map((token) => token.value);
+}
+
+/**
+ * The sentence with its one wrong number corrected: exactly one number of the sentence is not in
+ * the reference, and the reference sentence it corresponds to holds exactly one number of the
+ * same kind that the sentence lacks. Anything less certain (two wrong numbers, two candidates)
+ * is left to the rewrite, as a post-editor unsure which number is meant rewrites the sentence.
+ */
+function withNumberFixed(
+  text: string,
+  tokens: readonly FactToken[],
+  counterpart: ReferenceSentence | undefined,
+  read: ReadReference,
+): { text: string; tokens: readonly FactToken[] } | undefined {
+  if (counterpart === undefined) return undefined;
+  const written = [
+    ...text.replace(listNumber, (marker) => ' '.repeat(marker.length)).matchAll(writtenNumber),
+  ];
+  const wrong = written.filter((match) => keysOf(match[0]).some((key) => !read.referenceKeys.has(key)));
+  if (wrong.length !== 1) return undefined;
+  const [match] = wrong as [RegExpMatchArray];
+  const own = new Set(tokens.filter((token) => token.key).map((token) => token.value));
+  const kind = numberKind(match[0]);
+  const candidates = [
+    ...new Set(
+      [...counterpart.text.matchAll(writtenNumber)]
+        .map((candidate) => candidate[0])
+        .filter(
+          (candidate) => numberKind(candidate) === kind && !keysOf(candidate).some((key) => own.has(key)),
+        ),
+    ),
+  ];
+  if (candidates.length !== 1) return undefined;
+  const fixedText = `${text.slice(0, match.index)}${candidates[0]}${text.slice(match.index! + match[0].length)}`;
+  const fixedTokens = factTokens(fixedText.replace(listNumber, ''));
+  return fixedTokens.every((token) => !token.key || read.referenceKeys.has(token.value))
+    ? { text: fixedText, tokens: fixedTokens }
+    : undefined;
 }
 
 /** A reference as every answer to its turn is measured against it: read once, never changed. */
