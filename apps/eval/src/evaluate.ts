@@ -225,7 +225,7 @@ async function evaluateInFolder(
   // never loads `run-models.ts`, and with it the providers and the `openai` SDK (~185 modules: about
   // a tenth of a second and 7 MB of the process's start).
   const needsModels = namesModel || options.replay !== undefined || options.record !== undefined;
-  const { model, judge, userModel, embeddingModel }: RunModels = needsModels
+  const { model, judge, userModel, embeddingModel, inUnit }: RunModels = needsModels
     ? (await import('./run-models.js')).openRunModels(options, { env, at, concurrency, onSetupError })
     : {};
   const freeRun: FreeRunSettings | undefined = options.freeRun
@@ -593,6 +593,7 @@ async function evaluateInFolder(
         repeat: options.repeat,
         out,
         skipUnits,
+        ...(inUnit ? { inUnit } : {}),
         signal: runSignal,
         ...(options.turnTimeout !== undefined ? { turnTimeoutMs: options.turnTimeout } : {}),
         ...(listener ? { onEvent: experiment ? experiment.listen(listener) : listener } : {}),

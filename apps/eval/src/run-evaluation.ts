@@ -56,6 +56,11 @@ export interface RunEvaluationOptions {
   out: string;
   /** Units already complete (from an interrupted run): `strategy\u0000conversationId\u0000repeat`. */
   skipUnits?: ReadonlySet<string>;
+  /**
+   * Runs a unit's work under its name (`strategy/conversationId/repeat`), so that a cassette can
+   * tell the model calls of units in flight at once apart (see `openRunModels`). Default: runs it.
+   */
+  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
   signal?: AbortSignal;
   /**
    * Receives every delegation event (tracing), with the turn being replayed and the strategy and
@@ -186,7 +191,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
           // A row answers only the turns it covers (the recorded bot: the turns with a recorded reply).
           const covers = 'row' in responder ? responder.row.covers : undefined;
           const unitTurns = covers ? turns.filter((turn) => covers(turn)) : turns;
-          const unit = (
+          const work = () =>
             options.freeRun
               ? runFreeUnit(
                   { responder, conversation, turns: unitTurns, repeat, options, signal, writer, unitDone },
@@ -201,7 +206,9 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<RunE
                   signal,
                   writer,
                   unitDone,
-                })
+                });
+          const unit = (
+            options.inUnit ? options.inUnit(`${responder.name}/${conversation.id}/${repeat}`, work) : work()
           ).catch((error: unknown) => {
             firstFailure ??= error;
           });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChatModel, EmbeddingModel } from '@baton/core';
 import {
   createCassetteFetch,
@@ -28,6 +29,13 @@ export interface RunModels {
   judge?: ChatModel;
   userModel?: ChatModel;
   embeddingModel?: EmbeddingModel;
+  /**
+   * With a cassette: runs a unit of the run (a strategy × conversation × repeat) under its name,
+   * which the cassette stores with each of the unit's calls and matches on replay, so identical
+   * requests of units in flight at once (two conversations opening with the same message) each
+   * replay their own answer whatever order they arrive in.
+   */
+  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -37,10 +45,13 @@ export interface RunModels {
  * `stopOnSetupErrors`).
  */
 export function openRunModels(options: EvalOptions, settings: RunModelSettings): RunModels {
+  // Only a run with a cassette pays for an async context (Node 20 tracks it with promise hooks).
+  const units = options.replay || options.record ? new AsyncLocalStorage<string>() : undefined;
+  const tag = () => units?.getStore();
   const cassette: Fetch | undefined = options.replay
-    ? createCassetteFetch({ mode: 'replay', path: settings.at(options.replay) })
+    ? createCassetteFetch({ mode: 'replay', path: settings.at(options.replay), tag })
     : options.record
-      ? createCassetteFetch({ mode: 'record', path: settings.at(options.record) })
+      ? createCassetteFetch({ mode: 'record', path: settings.at(options.record), tag })
       : undefined;
   // --concurrency is the turns in flight; each host lets as many model calls through unless
   // --host-concurrency caps it (the parallel strategy's branches can call at once within one turn).
@@ -57,6 +68,7 @@ export function openRunModels(options: EvalOptions, settings: RunModelSettings):
   const chat = (name: string | undefined): ChatModel | undefined =>
     name ? stopOnSetupErrors(createModel(name, modelOptions), settings.onSetupError) : undefined;
   return {
+    ...(units ? { inUnit: (name: string, work: () => Promise<void>) => units.run(name, work) } : {}),
     ...optional('model', chat(options.model)),
     ...optional('judge', chat(options.judge)),
     ...optional('userModel', chat(options.userModel)),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatRequest, ChatStreamPart } from '@baton/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CassetteMode, createCassetteFetch } from './cassette-fetch.js';
+import { type CassetteMode, cassetteTagHeader, createCassetteFetch } from './cassette-fetch.js';
 import { normalizeRequest, requestKey } from './cassette-request.js';
 import { createEmbeddingModel, createModel } from './create-model.js';
 import { createLimiterRegistry } from './limiter-registry.js';
@@ -171,6 +171,53 @@ describe('createCassetteFetch', () => {
     const answers = [];
     for (let run = 0; run < 3; run++) answers.push((await player.generate(question)).message.content);
     expect(answers).toEqual(['first', 'second', 'second']);
+  });
+
+  it('gives each tagged caller its own answer to identical concurrent requests, whatever the order', async () => {
+    // Two conversations send the same request at once; the host finishes the second one first.
+    const url = 'https://host.example/v1/chat/completions';
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
+    const pending: { headers: Headers; answer: (text: string) => void }[] = [];
+    let bothArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      bothArrived = resolve;
+    });
+    const host = (_input: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((resolve) => {
+        pending.push({ headers: new Headers(init?.headers), answer: (text) => resolve(new Response(text)) });
+        if (pending.length === 2) bothArrived();
+      });
+    const call = (fetch: ReturnType<typeof createCassetteFetch>, tag?: string) =>
+      fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...(tag ? { [cassetteTagHeader]: tag } : {}) },
+      }).then((response) => response.text());
+    const recorder = createCassetteFetch({ mode: 'record', path: cassettePath, fetch: host });
+    const first = call(recorder, 'conversation-a');
+    const second = call(recorder, 'conversation-b');
+    await arrived;
+    // The host never sees the tag.
+    expect(pending.map((request) => request.headers.has(cassetteTagHeader))).toEqual([false, false]);
+    pending[1]!.answer('answer for b');
+    await second;
+    pending[0]!.answer('answer for a');
+    expect([await first, await second]).toEqual(['answer for a', 'answer for b']);
+
+    for (const order of [
+      ['conversation-a', 'conversation-b'],
+      ['conversation-b', 'conversation-a'],
+    ]) {
+      const player = createCassetteFetch({ mode: 'replay', path: cassettePath });
+      const answers = await Promise.all(order.map((tag) => call(player, tag)));
+      expect(Object.fromEntries(order.map((tag, index) => [tag, answers[index]]))).toEqual({
+        'conversation-a': 'answer for a',
+        'conversation-b': 'answer for b',
+      });
+    }
+    // Untagged, identical requests replay in the order the host finished them while recording.
+    const untagged = createCassetteFetch({ mode: 'replay', path: cassettePath });
+    expect([await call(untagged), await call(untagged)]).toEqual(['answer for b', 'answer for a']);
   });
 
   it('replays failures and retries faithfully', async () => {

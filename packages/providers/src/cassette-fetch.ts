@@ -30,6 +30,12 @@ export interface CassetteOptions {
   fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** Record mode: add to an existing cassette instead of starting it afresh (default false). */
   append?: boolean;
+  /**
+   * The tag of the request being made when it carries no {@link cassetteTagHeader}: for callers
+   * that cannot set a header per request, a value read from their own async context (the harness
+   * names each conversation's unit of work this way).
+   */
+  tag?: () => string | undefined;
 }
 
 const modeMarker = Symbol.for('baton.providers.cassette-mode');
@@ -58,6 +64,8 @@ const droppedResponseHeaders: ReadonlySet<string> = new Set([
 
 const cassetteEntrySchema = z.object({
   key: z.string(),
+  /** The caller's {@link cassetteTagHeader}, when it sent one. */
+  tag: z.string().optional(),
   request: z.object({
     method: z.string(),
     path: z.string(),
@@ -91,7 +99,45 @@ type CassetteEntry = z.output<typeof cassetteEntrySchema>;
 interface Tape {
   entries: CassetteEntry[];
   byKey: Map<string, CassetteEntry[]>;
+  /** Entries by key and tag (`tagged(key, tag)`), for requests that carry a tag. */
+  byTag: Map<string, CassetteEntry[]>;
+  /** How many times each key, or each key and tag, was served. */
   served: Map<string, number>;
+}
+
+/**
+ * A request header that tells identical requests apart on a cassette: a caller that sends several
+ * identical requests at once (two conversations opening with the same "Hi", repeats of one turn)
+ * names each, e.g. by conversation and turn. Recording stores the tag with the entry and sends the
+ * request without it; replay serves an entry recorded under the same tag (in recorded order), so
+ * each caller gets its own answer whatever order the requests arrive in. Without a tag, or with a
+ * tag the cassette does not hold, identical requests are served in recorded order, as before: the
+ * order the host *finished* them in while recording, which concurrent callers need not repeat.
+ */
+export const cassetteTagHeader = 'x-baton-cassette-tag';
+
+const tagged = (key: string, tag: string): string => `${key} ${tag}`;
+
+/** The request's cassette tag, and the request as the host must get it: without the tag. */
+function takeTag(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): { tag: string | undefined; input: string | URL | Request; init: RequestInit | undefined } {
+  if (init?.headers !== undefined) {
+    const headers = new Headers(init.headers);
+    const tag = headers.get(cassetteTagHeader) ?? undefined;
+    if (tag !== undefined) {
+      headers.delete(cassetteTagHeader);
+      return { tag, input, init: { ...init, headers } };
+    }
+  }
+  if (input instanceof Request && input.headers.has(cassetteTagHeader)) {
+    const tag = input.headers.get(cassetteTagHeader) ?? undefined;
+    const headers = new Headers(input.headers);
+    headers.delete(cassetteTagHeader);
+    return { tag, input: new Request(input, { headers }), init };
+  }
+  return { tag: undefined, input, init };
 }
 
 /**
@@ -100,7 +146,9 @@ interface Tape {
  * normalized request; `replay` serves them with no network; `passthrough` records nothing.
  * Streams are stored as their raw SSE text and replayed byte for byte. Request headers (and with
  * them every API key) are never written. Identical requests recorded twice replay in order, then
- * the last one repeats. In replay mode `createModel` needs no API key.
+ * the last one repeats; requests tagged with {@link cassetteTagHeader} replay by tag, so
+ * concurrent identical requests each get their own answer. In replay mode `createModel` needs no
+ * API key.
  *
  * @example
  * ```ts
@@ -110,12 +158,16 @@ interface Tape {
  */
 export function createCassetteFetch(options: CassetteOptions): CassetteFetch {
   const inner = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const contextTag = options.tag ?? (() => undefined);
   const handler =
     options.mode === 'replay'
-      ? replayer(options.path)
+      ? replayer(options.path, contextTag)
       : options.mode === 'record'
-        ? recorder(options.path, inner, options.append ?? false)
-        : inner;
+        ? recorder(options.path, inner, options.append ?? false, contextTag)
+        : (input: string | URL | Request, init?: RequestInit) => {
+            const untagged = takeTag(input, init);
+            return inner(untagged.input, untagged.init);
+          };
   const cassetteFetch = ((input: string | URL | Request, init?: RequestInit) =>
     handler(input, init)) as CassetteFetch;
   Object.defineProperties(cassetteFetch, {
@@ -130,6 +182,7 @@ function recorder(
   path: string,
   inner: NonNullable<CassetteOptions['fetch']>,
   append: boolean,
+  contextTag: () => string | undefined,
 ): NonNullable<CassetteOptions['fetch']> {
   // One chain of writes: every entry is one appendFile of one whole line, in completion order.
   let prepared: Promise<void> | undefined;
@@ -161,23 +214,26 @@ function recorder(
     writes = written.catch(() => {});
     return written;
   };
-  return async (input, init) => {
+  return async (taggedInput, taggedInit) => {
+    const { tag: header, input, init } = takeTag(taggedInput, taggedInit);
+    const tag = header ?? contextTag();
     const request = await normalizeRequest(input, init);
     // Before the request is sent: a cassette that cannot be written costs no call to the host.
     await prepare();
     const key = requestKey(request);
+    const keyed = tag === undefined ? { key } : { key, tag };
     // An abort (the caller's, or the attempt's own timeout) is not the host's doing: not recorded.
     const aborted = () => init?.signal?.aborted === true;
     let response: Response;
     try {
       response = await inner(input, init);
     } catch (error) {
-      if (!aborted()) await write({ key, request, error: describeFailure(error) });
+      if (!aborted()) await write({ ...keyed, request, error: describeFailure(error) });
       throw error;
     }
     const headers = storableHeaders(response.headers);
     const toEntry = (bytes: Uint8Array): CassetteEntry => ({
-      key,
+      ...keyed,
       request,
       response: { status: response.status, headers, ...encodeBody(bytes) },
     });
@@ -259,19 +315,23 @@ function replayedFailure(error: NonNullable<CassetteEntry['error']>): TypeError 
   return new TypeError(error.message, cause === undefined ? undefined : { cause });
 }
 
-function replayer(path: string): NonNullable<CassetteOptions['fetch']> {
+function replayer(path: string, contextTag: () => string | undefined): NonNullable<CassetteOptions['fetch']> {
   let tape: Promise<Tape> | undefined;
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
+    const tag = takeTag(input, init).tag ?? contextTag();
     const request = await normalizeRequest(input, init);
     tape ??= loadTape(path);
     const loaded = await tape;
     const key = requestKey(request);
-    const entries = loaded.byKey.get(key);
-    if (entries === undefined) throw missError(path, request, loaded.entries);
-    const served = loaded.served.get(key) ?? 0;
-    loaded.served.set(key, served + 1);
+    const all = loaded.byKey.get(key);
+    if (all === undefined) throw missError(path, request, loaded.entries);
+    // The entries recorded under this request's tag, else every entry of its key.
+    const own = tag === undefined ? undefined : loaded.byTag.get(tagged(key, tag));
+    const [entries, counter] = own === undefined ? [all, key] : [own, tagged(key, tag!)];
+    const served = loaded.served.get(counter) ?? 0;
+    loaded.served.set(counter, served + 1);
     const entry = entries[Math.min(served, entries.length - 1)]!;
     if (entry.response === undefined) throw replayedFailure(entry.error ?? { message: 'fetch failed' });
     const body =
@@ -318,12 +378,17 @@ async function loadTape(path: string): Promise<Tape> {
     entries.push(result.data);
   }
   const byKey = new Map<string, CassetteEntry[]>();
-  for (const entry of entries) {
-    const list = byKey.get(entry.key);
-    if (list === undefined) byKey.set(entry.key, [entry]);
+  const byTag = new Map<string, CassetteEntry[]>();
+  const add = (map: Map<string, CassetteEntry[]>, name: string, entry: CassetteEntry) => {
+    const list = map.get(name);
+    if (list === undefined) map.set(name, [entry]);
     else list.push(entry);
+  };
+  for (const entry of entries) {
+    add(byKey, entry.key, entry);
+    if (entry.tag !== undefined) add(byTag, tagged(entry.key, entry.tag), entry);
   }
-  return { entries, byKey, served: new Map() };
+  return { entries, byKey, byTag, served: new Map() };
 }
 
 function missError(path: string, request: NormalizedRequest, entries: CassetteEntry[]): CassetteMissError {

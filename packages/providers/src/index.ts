@@ -1,5 +1,5 @@
 export type { CassetteFetch, CassetteMode, CassetteOptions } from './cassette-fetch.js';
-export { cassetteModeOf, createCassetteFetch } from './cassette-fetch.js';
+export { cassetteModeOf, cassetteTagHeader, createCassetteFetch } from './cassette-fetch.js';
 export type { NormalizedRequest } from './cassette-request.js';
 export { normalizeRequest, requestKey } from './cassette-request.js';
 export type { CancelTimer, Clock } from './clock.js';
