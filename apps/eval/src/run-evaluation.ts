@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BatonError,
@@ -20,7 +19,7 @@ import { type FreeRunSettings, runFreeConversation } from './free-run/index.js';
 import type { ItemResult, ScoreValue } from './item-result.js';
 import { inlineTextScoring, type TextScores, type TextScoring } from './metrics/text-scoring.js';
 import { type ReplayTurn, replayTurns } from './replay-turn.js';
-import { LineBatcher, turnDeadline } from './run/index.js';
+import { LineBatcher, makeRunFolder, turnDeadline } from './run/index.js';
 import { type RowRole, type ScoringThresholds, scoreItem } from './score-item.js';
 import type { Scorer } from './scorer.js';
 
@@ -131,7 +130,8 @@ export function unitKey(strategy: string, conversationId: string, repeat: number
  * cancelled.
  */
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
-  await mkdir(options.out, { recursive: true });
+  // Level by level: Node's mkdir({ recursive: true }) spins without end under /proc.
+  await makeRunFolder(options.out);
   const writer = new LineBatcher(join(options.out, 'items.jsonl'));
   const roster = createTeam({
     front: options.agents.front,

@@ -75,7 +75,7 @@ describe('openRunModels', () => {
     const answers: Record<string, string> = {};
     const ask = (models: ReturnType<typeof openRunModels>, unit: string) =>
       models.inUnit!(unit, async () => {
-        answers[unit] = (await models.model!.generate(hi)).message.content;
+        answers[unit] = (await models.model!.generate(hi)).message.content ?? '';
       });
     const a = ask(recording, 'A');
     await server.waitForRequests(1);

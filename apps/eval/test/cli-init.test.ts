@@ -48,6 +48,23 @@ describe('baton init', { timeout: 60_000 }, () => {
     expect(await filesOf(starterTemplate)).toEqual(files);
   });
 
+  it('exits 2 with one line where the folder cannot be written, and never spins (/proc, a file in the way)', async () => {
+    await writeFile(join(temp.path, 'file.txt'), 'x');
+    const underFile = await runBaton(['init', 'file.txt/project'], { cwd: temp.path });
+    expect(underFile.code).toBe(2);
+    expect(underFile.stderr.trim()).toBe(
+      `baton: init ${join(temp.path, 'file.txt', 'project')}: cannot write the starter: a part of the path is a file, not a folder [ENOTDIR]`,
+    );
+    if (process.platform === 'linux') {
+      // Node's mkdir({ recursive: true }) retries here forever at full CPU.
+      const proc = await runBaton(['init', '/proc/baton-init'], { cwd: temp.path });
+      expect(proc.code).toBe(2);
+      expect(proc.stderr.trim()).toMatch(
+        /^baton: init \/proc\/baton-init: cannot write the starter: .*\[ENOENT\]$/,
+      );
+    }
+  });
+
   it('leaves existing files alone and exits 2, unless --force', async () => {
     await writeFile(join(temp.path, 'eval.config.ts'), '// mine\n');
     const refused = await runBaton(['init'], { cwd: temp.path });

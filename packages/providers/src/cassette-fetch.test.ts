@@ -355,6 +355,21 @@ describe('createCassetteFetch when the connection or the file fails', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'fails with invalid-cassette under /proc instead of spinning in a recursive mkdir',
+    async () => {
+      // Node's mkdir({ recursive: true }) retries /proc/…/x without end at full CPU.
+      const model = createModel('openai:gpt-4.1-mini', {
+        env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },
+        fetch: createCassetteFetch({ mode: 'record', path: '/proc/baton-cassette/nested/tape.jsonl' }),
+        limiters: createLimiterRegistry(),
+        retry: { sleep: async () => {} },
+      });
+      await expect(model.generate(question)).rejects.toMatchObject({ code: 'invalid-cassette' });
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it('keeps the idle timeout while recording: a body that stalls after its headers is retried', async () => {
     const model = createModel('openai:gpt-4.1-mini', {
       env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: server.url },

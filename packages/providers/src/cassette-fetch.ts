@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type NormalizedRequest, normalizeRequest, requestKey } from './cassette-request.js';
+import { makeFolders } from './make-folders.js';
 import { CassetteMissError, ProviderError } from './provider-error.js';
 import { abortReason } from './race-with-abort.js';
 import { requestDifferences } from './request-differences.js';
@@ -197,7 +198,7 @@ function recorder(
       { cause: error },
     );
   const prepare = (): Promise<void> => {
-    prepared ??= mkdir(dirname(path), { recursive: true })
+    prepared ??= makeFolders(dirname(path))
       .then(() => (append ? appendFile(path, '') : writeFile(path, '')))
       .catch((error: unknown) => {
         throw cannotWrite(error);

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EvalError } from '../eval-error.js';
+import { makeRunFolder } from '../run/make-run-folder.js';
+import { toRunFolderError } from '../run/run-folder-error.js';
 
 /** The starter `baton init` copies: the package's `templates/ci-starter` (the repository's `examples/ci-starter` holds the same). */
 export const starterTemplate = fileURLToPath(new URL('../../templates/ci-starter/', import.meta.url));
@@ -24,7 +26,8 @@ export interface InitResult {
  *
  * @param options - The folder (created when missing) and whether to overwrite.
  * @returns The files written.
- * @throws EvalError `usage` when files would be overwritten without `force`.
+ * @throws EvalError `usage` when files would be overwritten without `force`, or the folder cannot
+ *   be written (a file in the way, permissions, a read-only or pseudo file system).
  *
  * @example
  * ```ts
@@ -40,10 +43,14 @@ export async function initProject(options: { dir: string; force?: boolean }): Pr
       `init: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''} in ${options.dir}; pass --force to overwrite.`,
     );
   }
+  // Folders level by level, not mkdir({ recursive: true }), which spins without end under /proc.
+  const naming = { option: `init ${options.dir}`, contents: 'the starter' };
   for (const file of files) {
     const target = join(options.dir, file);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(join(starterTemplate, file), target);
+    await makeRunFolder(dirname(target), naming);
+    await copyFile(join(starterTemplate, file), target).catch((error: unknown) => {
+      throw toRunFolderError(error, options.dir, { naming });
+    });
   }
   return { dir: resolve(options.dir), files };
 }

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { EvalError } from '../eval-error.js';
-import { toRunFolderError } from './run-folder-error.js';
+import { type FolderNaming, toRunFolderError } from './run-folder-error.js';
 
 /**
  * Creates the run folder and the folders above it that are missing, one by one. Not
@@ -9,6 +9,8 @@ import { toRunFolderError } from './run-folder-error.js';
  * exists but refuses a child with `ENOENT` (under `/proc`, for one), spinning at full CPU. Here
  * each level is tried once, so the work is bounded by the depth of the path.
  *
+ * @param out - The folder.
+ * @param naming - How errors name it (default: `--out <out>`, the run folder).
  * @throws EvalError `usage` (exit 2) naming `--out` and the reason: the path is a file, a part of
  *   it is a file, it is read-only or not permitted, …
  * @example
@@ -16,7 +18,8 @@ import { toRunFolderError } from './run-folder-error.js';
  * await makeRunFolder('.baton/runs/2025-01-01');
  * ```
  */
-export async function makeRunFolder(out: string): Promise<void> {
+export async function makeRunFolder(out: string, naming?: FolderNaming): Promise<void> {
+  const option = naming?.option ?? `--out ${out}`;
   const missing: string[] = [];
   try {
     // From the folder up to the first that exists; dirname reaches the root, so this ends.
@@ -30,8 +33,8 @@ export async function makeRunFolder(out: string): Promise<void> {
           throw new EvalError(
             'usage',
             folder === resolve(out)
-              ? `--out ${out}: it is a file, not a folder`
-              : `--out ${out}: a part of the path is a file, not a folder (${folder})`,
+              ? `${option}: it is a file, not a folder`
+              : `${option}: a part of the path is a file, not a folder (${folder})`,
           );
         }
         break;
@@ -47,6 +50,6 @@ export async function makeRunFolder(out: string): Promise<void> {
       });
     }
   } catch (error) {
-    throw toRunFolderError(error, out, { creating: true });
+    throw toRunFolderError(error, out, { creating: true, ...(naming ? { naming } : {}) });
   }
 }

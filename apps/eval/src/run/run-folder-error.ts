@@ -22,6 +22,14 @@ const reasons: Record<string, string> = {
   EMFILE: 'too many open files',
 };
 
+/** How an error names a folder a command writes: the option that gave it, and what goes there. */
+export interface FolderNaming {
+  /** E.g. `--out runs/r1` or `init ./project`. */
+  option: string;
+  /** E.g. "the run folder" or "the starter". */
+  contents: string;
+}
+
 /** True for an error thrown by `node:fs` (it has a string `code` and a `syscall`). */
 export function isFileSystemError(error: unknown): error is FileSystemError {
   return (
@@ -39,13 +47,19 @@ export function isFileSystemError(error: unknown): error is FileSystemError {
  * @param error - What was thrown.
  * @param out - The run folder.
  * @param options - `creating`: the error came from creating the folder, so a path above it (a
- *   parent that cannot be created or read) is the folder's problem too.
+ *   parent that cannot be created or read) is the folder's problem too. `naming`: how the message
+ *   names the folder and what is written there (default `--out <out>` and "the run folder"; `baton
+ *   init` names its own).
  * @example
  * ```ts
  * await mkdir(out).catch((error: unknown) => { throw toRunFolderError(error, out); });
  * ```
  */
-export function toRunFolderError(error: unknown, out: string, options: { creating?: boolean } = {}): unknown {
+export function toRunFolderError(
+  error: unknown,
+  out: string,
+  options: { creating?: boolean; naming?: FolderNaming } = {},
+): unknown {
   if (!isFileSystemError(error) || EvalError.isInstance(error)) return error;
   // Only problems of the run folder itself: a dataset file that cannot be read is another mistake.
   if (error.path !== undefined && !isInside(resolve(error.path), resolve(out), options.creating ?? false))
@@ -57,7 +71,7 @@ export function toRunFolderError(error: unknown, out: string, options: { creatin
   const where = error.path === undefined || resolve(error.path) === resolve(out) ? '' : ` (${error.path})`;
   return new EvalError(
     'usage',
-    `--out ${out}: cannot write the run folder: ${reason}${where} [${error.code}]`,
+    `${options.naming?.option ?? `--out ${out}`}: cannot write ${options.naming?.contents ?? 'the run folder'}: ${reason}${where} [${error.code}]`,
     {
       cause: error,
     },
