@@ -3,7 +3,8 @@
  * its README for how they were made): the nugget matcher's verdicts against a person's (on the
  * audit set and on the held-out set written after the rules were fixed), and the
  * offline human-cleanup estimate against the true HTER of a person's minimal post-edit, each on
- * the whole set and on its dev and test halves. Prints the figures the root README quotes.
+ * the whole set and on its dev and test halves, and on the two cleanup sets written after it (the
+ * second held out). Prints the figures the root README quotes.
  *
  * Usage: tsx --conditions=@baton/source scripts/measure-metrics.ts [--json]
  */
@@ -126,6 +127,19 @@ async function main(): Promise<number> {
     estimate: targetedCleanup(row.answer, row.reference, row.nuggets).rate,
     referenceOnly: humanCleanup(row.answer, row.reference),
   }));
+  // Written blind after the audit (see the README): `cleanup-fresh` was scored once, then the
+  // number-correction rule was designed looking at it; `cleanup-fresh2`, written after, is held out.
+  const freshCleanup = async (file: string) => {
+    const rows = (await readCases(file, cleanupCase)).map((row) => ({
+      truth: humanCleanup(row.answer, row.postEdit),
+      estimate: targetedCleanup(row.answer, row.reference, row.nuggets).rate,
+      referenceOnly: humanCleanup(row.answer, row.reference),
+    }));
+    return {
+      targeted: cleanupAgreement(rows),
+      referenceOnly: cleanupAgreement(rows.map((row) => ({ ...row, estimate: row.referenceOnly }))),
+    };
+  };
   const halves = ['all', 'dev', 'test'] as const;
   const inHalf = <T extends { half: string }>(rows: T[], half: (typeof halves)[number]) =>
     half === 'all' ? rows : rows.filter((row) => row.half === half);
@@ -141,6 +155,8 @@ async function main(): Promise<number> {
         ]),
     ),
     humanCleanup: Object.fromEntries(halves.map((half) => [half, cleanupAgreement(inHalf(cleanups, half))])),
+    humanCleanupFresh: await freshCleanup('cleanup-fresh.jsonl'),
+    humanCleanupHeldOut: await freshCleanup('cleanup-fresh2.jsonl'),
     referenceOnlyCleanup: Object.fromEntries(
       halves.map((half) => [
         half,
@@ -179,6 +195,15 @@ async function main(): Promise<number> {
     const plain = result.referenceOnlyCleanup[half]!;
     console.log(
       `  ${half.padEnd(45)}${fixed(row.spearman).padStart(7)}${fixed(row.meanAbsoluteError).padStart(7)}   |${fixed(plain.spearman).padStart(25)}${fixed(plain.meanAbsoluteError).padStart(7)}  ${row.cases}`,
+    );
+  }
+  for (const [label, row] of [
+    ['cleanup-fresh.jsonl (rule designed on it)', result.humanCleanupFresh],
+    ['held out (cleanup-fresh2.jsonl)', result.humanCleanupHeldOut],
+  ] as const) {
+    const { targeted, referenceOnly } = row;
+    console.log(
+      `  ${label.padEnd(45)}${fixed(targeted.spearman).padStart(7)}${fixed(targeted.meanAbsoluteError).padStart(7)}   |${fixed(referenceOnly.spearman).padStart(25)}${fixed(referenceOnly.meanAbsoluteError).padStart(7)}  ${targeted.cases}`,
     );
   }
   return 0;
