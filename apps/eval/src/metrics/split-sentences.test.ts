@@ -54,7 +54,8 @@ describe('splitSentences', () => {
       'Then confirm.',
       'b. Done.',
     ]);
-    // Only at a line's start: a sentence ending in a number is still a sentence.
+    // Inside a line too, but a sentence ending in a number is still a sentence.
+    expect(splitSentences('Open it. 2. Tap Save.')).toEqual(['Open it.', '2. Tap Save.']);
     expect(splitSentences('The code is 1. Try again.')).toEqual(['The code is 1.', 'Try again.']);
   });
 

@@ -149,6 +149,47 @@ describe('targetedCleanup', () => {
     expect(twoCandidates.sentences[0]!.fate).toBe('rewritten');
   });
 
+  it('rewrites rather than corrects where the number’s place or unit is a guess', () => {
+    // A range's other end, a second number of the kind, another unit: one substitution would be
+    // wrong ("5-3 days", "3 hours"), so the post-editor's fix is the reference sentence.
+    const cases: [string, string][] = [
+      ['Refunds take 5-10 business days.', 'Refunds take 3-5 business days.'],
+      [
+        'Hold the power button for 10 seconds, then wait 5 minutes.',
+        'Hold the power button for 5 seconds, then wait 2 minutes.',
+      ],
+      [
+        'Your first payout is held for 7 hours after your first sale.',
+        'Your first payout is held for 3 days after your first sale.',
+      ],
+    ];
+    for (const [answer, human] of cases) {
+      const result = targetedCleanup(answer, human, []);
+      expect(result.sentences, answer).toEqual([{ text: answer, fate: 'rewritten' }]);
+      expect(result.target).toBe(human);
+    }
+  });
+
+  it('reads a German day number before its month as a date, not a list number', () => {
+    const human = 'Der Stichtag für die Auszahlung ist der 14. März.';
+    expect(
+      targetedCleanup('14. März ist der Stichtag für die Auszahlung.', human, []).sentences[0]!.fate,
+    ).toBe('kept');
+    expect(targetedCleanup('15. März ist der Stichtag für die Auszahlung.', human, []).sentences[0]).toEqual({
+      text: '14. März ist der Stichtag für die Auszahlung.',
+      fate: 'corrected',
+    });
+  });
+
+  it('holds the reference to no number of its own list: “1. Open Orders.” does not support “1 day”', () => {
+    const result = targetedCleanup(
+      'Refunds take 1 day.',
+      'Steps:\n1. Open Orders.\n2. Refunds take 5 days.',
+      [],
+    );
+    expect(result.sentences[0]!.fate).toBe('rewritten');
+  });
+
   it('reads a numbered step without its number: “1.” is no fact the reference must hold', () => {
     const answer = `1. ${invite}\n2. ${link}`;
     const result = targetedCleanup(answer, reference, nuggets.slice(0, 2));

@@ -8,7 +8,7 @@ import {
   WordSet,
 } from '@baton/core/facts';
 import { RecentResults } from '@baton/core/recent-results';
-import { splitSentences } from './split-sentences.js';
+import { listItemNumber, splitSentences } from './split-sentences.js';
 import { humanCleanup } from './translation-edit-rate.js';
 
 /** Share of a sentence's content words the reference must hold for the sentence to be kept as is. */
@@ -98,7 +98,7 @@ export function targetedCleanup(
   const nuggetTokens = nuggets.map((nugget) => factTokens(nugget));
   for (const text of answerSentences) {
     // A list item's number ("1. Open …") is no fact the reference must hold.
-    const tokens = factTokens(text.replace(listNumber, ''));
+    const tokens = factTokens(text.replace(listItemNumber, ''));
     const { share, keysHeld } = support(tokens, referenceWords, referenceKeys);
     const position = bestMatch(tokens, referenceSentences);
     const fixed = keysHeld ? undefined : withNumberFixed(text, tokens, referenceSentences[position], read);
@@ -178,9 +178,6 @@ export function targetedCleanup(
     : { rate: round(targeted), target: targetText, sentences };
 }
 
-/** A list item's number or letter opening a sentence: "1. ", "2) ", "b. ". */
-const listNumber = /^\s*(?:\d{1,3}|[a-z])[.)]\s+/iu;
-
 /**
  * Numbers as written: an amount with its currency sign, a percentage, a time, a plain number with
  * its separators ("€25", "1,49 %", "17:00", "10,000").
@@ -195,6 +192,11 @@ function numberKind(written: string): string {
   return 'number';
 }
 
+/** The word right after a position, lower-cased ("" at a punctuation mark or the end): a number's unit. */
+function wordAfter(text: string, from: number): string {
+  return (/^\s*(\p{L}+)/u.exec(text.slice(from))?.[1] ?? '').toLowerCase();
+}
+
 /** The canonical values (see `factTokens`) of a written number's key tokens. */
 function keysOf(written: string): string[] {
   return factTokens(written)
@@ -204,9 +206,10 @@ function keysOf(written: string): string[] {
 
 /**
  * The sentence with its one wrong number corrected: exactly one number of the sentence is not in
- * the reference, and the reference sentence it corresponds to holds exactly one number of the
- * same kind that the sentence lacks. Anything less certain (two wrong numbers, two candidates)
- * is left to the rewrite, as a post-editor unsure which number is meant rewrites the sentence.
+ * the reference, no other number of its kind stands in the sentence, the reference sentence it
+ * corresponds to holds exactly one number of that kind the sentence lacks, and the same word
+ * (its unit) follows both. Anything less certain (two numbers of a kind, two candidates, another
+ * unit) is left to the rewrite, as a post-editor unsure which number is meant rewrites the sentence.
  */
 function withNumberFixed(
   text: string,
@@ -216,25 +219,29 @@ function withNumberFixed(
 ): { text: string; tokens: readonly FactToken[] } | undefined {
   if (counterpart === undefined) return undefined;
   const written = [
-    ...text.replace(listNumber, (marker) => ' '.repeat(marker.length)).matchAll(writtenNumber),
+    ...text.replace(listItemNumber, (marker) => ' '.repeat(marker.length)).matchAll(writtenNumber),
   ];
   const wrong = written.filter((match) => keysOf(match[0]).some((key) => !read.referenceKeys.has(key)));
   if (wrong.length !== 1) return undefined;
   const [match] = wrong as [RegExpMatchArray];
-  const own = new Set(tokens.filter((token) => token.key).map((token) => token.value));
   const kind = numberKind(match[0]);
-  const candidates = [
-    ...new Set(
-      [...counterpart.text.matchAll(writtenNumber)]
-        .map((candidate) => candidate[0])
-        .filter(
-          (candidate) => numberKind(candidate) === kind && !keysOf(candidate).some((key) => own.has(key)),
-        ),
-    ),
-  ];
-  if (candidates.length !== 1) return undefined;
-  const fixedText = `${text.slice(0, match.index)}${candidates[0]}${text.slice(match.index! + match[0].length)}`;
-  const fixedTokens = factTokens(fixedText.replace(listNumber, ''));
+  // Another number of the same kind beside it ("5-10 days", "10 seconds, then 5 minutes"): which
+  // of the reference's numbers goes where is a guess, left to the rewrite.
+  if (written.some((other) => other !== match && numberKind(other[0]) === kind)) return undefined;
+  const own = new Set(tokens.filter((token) => token.key).map((token) => token.value));
+  const candidates = [...counterpart.text.matchAll(writtenNumber)].filter(
+    (candidate) => numberKind(candidate[0]) === kind && !keysOf(candidate[0]).some((key) => own.has(key)),
+  );
+  if (new Set(candidates.map((candidate) => candidate[0])).size !== 1) return undefined;
+  const candidate = candidates[0]!;
+  // The same unit after both ("7 hours" for "3 days" is two edits, not one), else the rewrite.
+  if (
+    wordAfter(counterpart.text, candidate.index! + candidate[0].length) !==
+    wordAfter(text, match.index! + match[0].length)
+  )
+    return undefined;
+  const fixedText = `${text.slice(0, match.index)}${candidate[0]}${text.slice(match.index! + match[0].length)}`;
+  const fixedTokens = factTokens(fixedText.replace(listItemNumber, ''));
   return fixedTokens.every((token) => !token.key || read.referenceKeys.has(token.value))
     ? { text: fixedText, tokens: fixedTokens }
     : undefined;
@@ -275,7 +282,8 @@ const recentReferences = new RecentResults<string, ReadReference>(256);
 
 function readReference(reference: string): ReadReference {
   const referenceSentences = splitSentences(reference).map((text) => {
-    const tokens = factTokens(text);
+    // Its list numbers are no facts either: "1. Open Orders." holds no "1" an answer may state.
+    const tokens = factTokens(text.replace(listItemNumber, ''));
     return {
       text,
       tokens,
