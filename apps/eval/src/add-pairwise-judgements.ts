@@ -21,6 +21,8 @@ export async function addPairwiseJudgements(options: {
   baseline: string;
   concurrency: number;
   signal?: AbortSignal;
+  /** Names each pair's judge calls for a cassette (see `RunModels.inUnit`). */
+  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
 }): Promise<number> {
   const file = join(options.out, 'items.jsonl');
   const { items } = mergeItems([
@@ -39,11 +41,20 @@ export async function addPairwiseJudgements(options: {
   const worker = async () => {
     while (next < pairs.length && !options.signal?.aborted) {
       const pair = pairs[next++]!;
-      const { verdict, details } = await judgePair({
-        model: options.judge,
-        ...pair,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      let judgement: Awaited<ReturnType<typeof judgePair>> | undefined;
+      const judge = async () => {
+        judgement = await judgePair({
+          model: options.judge,
+          ...pair,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      };
+      // Identical pairs (repeats of a deterministic strategy) send identical requests at once.
+      const { candidate } = pair;
+      await (options.inUnit
+        ? options.inUnit(`pairwise/${candidate.strategy}/${candidate.itemId}/${candidate.repeat}`, judge)
+        : judge());
+      const { verdict, details } = judgement!;
       const updated: ItemResult = {
         ...pair.candidate,
         scores: {

@@ -395,6 +395,7 @@ async function evaluateInFolder(
           resamples: options.resamples,
           signal: runSignal,
           log,
+          ...(inUnit ? { inUnit } : {}),
         })
       : undefined;
     if (measured) {
@@ -718,6 +719,7 @@ async function evaluateInFolder(
       baseline,
       concurrency,
       ...(environment.signal ? { signal: environment.signal } : {}),
+      ...(inUnit ? { inUnit } : {}),
     });
     log(`Judged ${judged} answers pairwise against ${baseline} (both orders).`);
     // Judgements append their items again (the latest line wins): back to one line per item.

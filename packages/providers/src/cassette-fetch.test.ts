@@ -220,6 +220,22 @@ describe('createCassetteFetch', () => {
     expect([await call(untagged), await call(untagged)]).toEqual(['answer for b', 'answer for a']);
   });
 
+  it('keeps tagged and untagged answers apart, and reads the tag of a Request object', async () => {
+    const url = 'https://host.example/v1/chat/completions';
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Hi' }] });
+    let answered = 0;
+    const host = async () => new Response(`answer ${++answered}`);
+    const recorder = createCassetteFetch({ mode: 'record', path: cassettePath, fetch: host });
+    const read = (response: Promise<Response>) => response.then((reply) => reply.text());
+    const tagged = (tag: string) => ({ method: 'POST', body, headers: { [cassetteTagHeader]: tag } });
+    expect(await read(recorder(url, tagged('a')))).toBe('answer 1');
+    expect(await read(recorder(url, { method: 'POST', body }))).toBe('answer 2');
+    const player = createCassetteFetch({ mode: 'replay', path: cassettePath });
+    // The untagged request gets the untagged answer, not the one a tagged caller got first.
+    expect(await read(player(url, { method: 'POST', body }))).toBe('answer 2');
+    expect(await read(player(new Request(url, tagged('a'))))).toBe('answer 1');
+  });
+
   it('replays failures and retries faithfully', async () => {
     server.enqueue(reply.error(500), reply.chat({ content: 'after retry' }));
     expect((await modelOn('record').generate(question)).message.content).toBe('after retry');

@@ -100,7 +100,7 @@ type CassetteEntry = z.output<typeof cassetteEntrySchema>;
 interface Tape {
   entries: CassetteEntry[];
   byKey: Map<string, CassetteEntry[]>;
-  /** Entries by key and tag (`tagged(key, tag)`), for requests that carry a tag. */
+  /** Entries by key and tag (`tagged(key, tag)`; untagged ones under the tag ''). */
   byTag: Map<string, CassetteEntry[]>;
   /** How many times each key, or each key and tag, was served. */
   served: Map<string, number>;
@@ -129,11 +129,11 @@ function takeTag(
     const tag = headers.get(cassetteTagHeader) ?? undefined;
     if (tag !== undefined) {
       headers.delete(cassetteTagHeader);
-      return { tag, input, init: { ...init, headers } };
+      return { tag: tag === '' ? undefined : tag, input, init: { ...init, headers } };
     }
   }
   if (input instanceof Request && input.headers.has(cassetteTagHeader)) {
-    const tag = input.headers.get(cassetteTagHeader) ?? undefined;
+    const tag = input.headers.get(cassetteTagHeader) || undefined;
     const headers = new Headers(input.headers);
     headers.delete(cassetteTagHeader);
     return { tag, input: new Request(input, { headers }), init };
@@ -217,7 +217,7 @@ function recorder(
   };
   return async (taggedInput, taggedInit) => {
     const { tag: header, input, init } = takeTag(taggedInput, taggedInit);
-    const tag = header ?? contextTag();
+    const tag = header ?? (contextTag() || undefined);
     const request = await normalizeRequest(input, init);
     // Before the request is sent: a cassette that cannot be written costs no call to the host.
     await prepare();
@@ -321,16 +321,19 @@ function replayer(path: string, contextTag: () => string | undefined): NonNullab
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
-    const tag = takeTag(input, init).tag ?? contextTag();
-    const request = await normalizeRequest(input, init);
+    // The request without its tag header: a tagged `Request` is rebuilt, which uses up the original.
+    const untagged = takeTag(input, init);
+    const tag = untagged.tag ?? (contextTag() || undefined);
+    const request = await normalizeRequest(untagged.input, untagged.init);
     tape ??= loadTape(path);
     const loaded = await tape;
     const key = requestKey(request);
     const all = loaded.byKey.get(key);
     if (all === undefined) throw missError(path, request, loaded.entries);
-    // The entries recorded under this request's tag, else every entry of its key.
-    const own = tag === undefined ? undefined : loaded.byTag.get(tagged(key, tag));
-    const [entries, counter] = own === undefined ? [all, key] : [own, tagged(key, tag!)];
+    // The entries recorded under this request's tag; for an untagged request the untagged ones (not
+    // an answer a tagged caller gets); else, as with a cassette recorded before tags, all of them.
+    const own = loaded.byTag.get(tag === undefined ? tagged(key, '') : tagged(key, tag));
+    const [entries, counter] = own === undefined ? [all, key] : [own, tagged(key, tag ?? '')];
     const served = loaded.served.get(counter) ?? 0;
     loaded.served.set(counter, served + 1);
     const entry = entries[Math.min(served, entries.length - 1)]!;
@@ -387,7 +390,8 @@ async function loadTape(path: string): Promise<Tape> {
   };
   for (const entry of entries) {
     add(byKey, entry.key, entry);
-    if (entry.tag !== undefined) add(byTag, tagged(entry.key, entry.tag), entry);
+    // Untagged entries under the empty tag, which no caller sends (an empty header is no tag).
+    add(byTag, tagged(entry.key, entry.tag ?? ''), entry);
   }
   return { entries, byKey, byTag, served: new Map() };
 }

@@ -91,6 +91,8 @@ export interface PrepareMeasuredProfileInput {
   resamples: number;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Names each unit's model calls for a cassette, as the run does (see `RunModels.inUnit`). */
+  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -172,6 +174,7 @@ export async function prepareMeasuredProfile(input: PrepareMeasuredProfileInput)
     repeat: 1,
     out: folder,
     signal: input.signal,
+    ...(input.inUnit ? { inUnit: input.inUnit } : {}),
     onItem: (item) => {
       items.push(item);
     },
