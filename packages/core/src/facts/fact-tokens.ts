@@ -345,13 +345,20 @@ const tokenPattern = /[\p{L}\p{M}\p{N}]*\p{L}[\p{L}\p{M}\p{N}]*|\d+(?:\.\d+)?|[â
  * ```
  */
 export function factTokens(text: string): FactToken[] {
-  // The same reference sentences and nuggets are tokenised for every strategy's answer to a turn.
+  // The same reference sentences and nuggets are tokenised for every strategy's answer to a turn; a
+  // long text (a whole answer, which each scorer reads once) is not kept: 8,192 answers of 500
+  // words held ~400 MB in an SDK process verifying every answer.
+  if (text.length > rememberedLength) return tokenise(text);
   return recentTokens.get(text, tokenise).slice();
 }
 
+/** Texts longer than this are tokenised afresh each time (sentences and nuggets are far shorter). */
+const rememberedLength = 400;
+
 /**
  * Texts whose tokens {@link factTokens} remembers (it is pure; tokens are never changed after they
- * are made, and each caller gets its own array). A few MB at most.
+ * are made, and each caller gets its own array): at most 8,192 texts of 400 characters, tens of MB
+ * in the worst case, a few MB for sentence-sized texts.
  */
 const recentTokens = new RecentResults<string, readonly FactToken[]>(8192);
 

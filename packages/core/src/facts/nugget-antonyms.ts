@@ -1,4 +1,4 @@
-import { RecentResults } from '@baton/core/recent-results';
+import { RecentResults } from '../recent-results.js';
 
 // Words of opposite meaning built from one stem: "enable" / "disable", "activate" / "deactivate",
 // "attiva" / "disattiva", "ligue" / "desligue", "include" / "exclude", "increase" / "decrease",

@@ -68,9 +68,17 @@ describe('criteriaVerifier', () => {
       expect((await verify(answer(text), task(fact))).passed, text).toBe(true);
   });
 
-  it('refuses a fact coverage outside (0, 1]', () => {
-    expect(() => criteriaVerifier({ factCoverage: 0 })).toThrow(/factCoverage/);
+  it('refuses a fact coverage outside [0, 1]; 0 checks the numbers alone', async () => {
+    expect(() => criteriaVerifier({ factCoverage: -0.1 })).toThrow(/factCoverage/);
     expect(() => criteriaVerifier({ factCoverage: 1.5 })).toThrow(/factCoverage/);
+    const task = defineTask({ goal: 'g', criteria: [{ type: 'required-facts', facts: ['refund of €15'] }] });
+    const numbersOnly = criteriaVerifier({ factCoverage: 0 });
+    expect((await numbersOnly.verify(answer('It is €15.'), { task, agent }, new RunScope())).passed).toBe(
+      true,
+    );
+    expect((await numbersOnly.verify(answer('It is €25.'), { task, agent }, new RunScope())).passed).toBe(
+      false,
+    );
   });
 
   it('checks the output schema, the reply language, the length and forbidden phrases', async () => {

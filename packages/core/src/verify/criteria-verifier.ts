@@ -9,8 +9,8 @@ import type { AcceptanceCriterion } from './acceptance-criterion.js';
 
 /**
  * Checks the task's typed acceptance criteria (`task.criteria`) without a model: required facts
- * (every number and code of a fact exactly, and at least `factCoverage` of its content words),
- * the output schema, the reply language, the maximum length and phrases the answer must not
+ * (each read by {@link conveys}: its numbers and codes exactly, at least `factCoverage` of its
+ * content words in one sentence, and not stated the other way round), the output schema, the reply language, the maximum length and phrases the answer must not
  * contain. One verdict lists every criterion that failed. Free-text criteria
  * (`task.acceptanceCriteria`) are not read here: the LLM verifier checks those when configured.
  *
@@ -27,11 +27,9 @@ export function criteriaVerifier(
   options: { factCoverage?: number; minLanguageWords?: number } = {},
 ): Verifier {
   const factCoverage = options.factCoverage ?? defaultWordShare;
-  if (!(factCoverage > 0 && factCoverage <= 1))
-    throw new BatonError(
-      'invalid-argument',
-      `factCoverage must be above 0 and at most 1, got ${factCoverage}`,
-    );
+  // 0 checks a fact's numbers, codes and stance alone.
+  if (!(factCoverage >= 0 && factCoverage <= 1))
+    throw new BatonError('invalid-argument', `factCoverage must be between 0 and 1, got ${factCoverage}`);
   const minLanguageWords = options.minLanguageWords ?? 6;
   return {
     name: 'criteria',
