@@ -195,9 +195,15 @@ function windowHolds(
     for (; scanned <= position; scanned += 1)
       if (answer[scanned]!.boundary === 2 && !continuers.has(answer[scanned]!.value))
         sentenceStarts.push(scanned);
-    let count = 0;
-    while (count < sentenceStarts.length && sentenceStarts[count]! <= position) count += 1;
-    return count;
+    // How many starts are at or before the position: a binary search, as a long answer has many.
+    let low = 0;
+    let high = sentenceStarts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sentenceStarts[middle]! <= position) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   };
   // A nugget of one clause is said within one sentence; one of several parts ("merchant cash
   // advance, not a classic loan") may take a sentence per part.

@@ -125,17 +125,26 @@ const doubtWords: readonly string[] = [
  */
 const whetherWords: ReadonlySet<string> = new Set(['whether', 'if', 'ob', 'si', 'se', 'of', 'che']);
 
-/** The first token of the clause holding `position` (a clause starts at a boundary). */
+/**
+ * How far a clause is read from the words it holds, each way. Real clauses are far shorter; a text
+ * without punctuation (a model repeating itself for 30 KB) would otherwise be one clause read
+ * again for every stretch of it, seconds of CPU in quadratic time.
+ */
+const clauseReach = 64;
+
+/** The first token of the clause holding `position` (a clause starts at a boundary), within reach. */
 function clauseStart(tokens: readonly FactToken[], position: number): number {
   let start = position;
-  while (start > 0 && tokens[start]!.boundary === 0) start -= 1;
+  const limit = Math.max(0, position - clauseReach);
+  while (start > limit && tokens[start]!.boundary === 0) start -= 1;
   return start;
 }
 
-/** The end (exclusive) of the clause starting at `start`. */
+/** The end (exclusive) of the clause starting at `start`, within reach of it. */
 function clauseEnd(tokens: readonly FactToken[], start: number): number {
   let end = start + 1;
-  while (end < tokens.length && tokens[end]!.boundary === 0) end += 1;
+  const limit = Math.min(tokens.length, start + 2 * clauseReach);
+  while (end < limit && tokens[end]!.boundary === 0) end += 1;
   return end;
 }
 
@@ -217,7 +226,7 @@ function isNe(word: string): boolean {
 /** Whether `position` stands in a "whether" clause after a doubt word ("not sure whether …"). */
 function hedgedAt(tokens: readonly FactToken[], position: number): boolean {
   if (tokens[position]!.boundary > 0) return false;
-  for (let index = position - 1; index >= 0; index -= 1) {
+  for (let index = position - 1; index >= Math.max(0, position - clauseReach); index -= 1) {
     if (whetherWords.has(tokens[index]!.value) && doubtBefore(tokens, index)) return true;
     if (tokens[index]!.boundary > 0) return false;
   }
@@ -226,9 +235,16 @@ function hedgedAt(tokens: readonly FactToken[], position: number): boolean {
 
 /** Whether the text reads as Portuguese (then "no" is "in the", no negation). */
 function portugueseIn(tokens: readonly FactToken[]): boolean {
-  for (const token of tokens) if (portugueseMarkers.has(token.value)) return true;
-  return false;
+  // Asked for every stretch of an answer that has a "no": read each answer once.
+  let known = readsPortuguese.get(tokens);
+  if (known === undefined) {
+    known = tokens.some((token) => portugueseMarkers.has(token.value));
+    readsPortuguese.set(tokens, known);
+  }
+  return known;
 }
+
+const readsPortuguese = new WeakMap<readonly FactToken[], boolean>();
 
 function isDoubtWord(word: string): boolean {
   for (const doubt of doubtWords) if (word.startsWith(doubt)) return true;
