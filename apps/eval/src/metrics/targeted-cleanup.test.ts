@@ -190,6 +190,15 @@ describe('targetedCleanup', () => {
     expect(result.sentences[0]!.fate).toBe('rewritten');
   });
 
+  it('brings reference steps in without the reference’s numbering, and keeps the answer’s own', () => {
+    const human = 'Steps:\n1. Open Orders and pick the sale.\n2. Tap Refund and confirm the amount.';
+    const result = targetedCleanup('1) Open Orders and choose the sale.', human, [
+      'Open Orders',
+      'Tap Refund and confirm the amount',
+    ]);
+    expect(result.target).toBe('1) Open Orders and choose the sale. Tap Refund and confirm the amount.');
+  });
+
   it('reads a numbered step without its number: “1.” is no fact the reference must hold', () => {
     const answer = `1. ${invite}\n2. ${link}`;
     const result = targetedCleanup(answer, reference, nuggets.slice(0, 2));

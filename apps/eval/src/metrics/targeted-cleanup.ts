@@ -126,7 +126,9 @@ export function targetedCleanup(
       if (!used.has(position)) {
         used.add(position);
         const replacement = referenceSentences[position]!;
-        target.push({ text: replacement.text, tokens: replacement.tokens, position });
+        // A numbered step stays numbered as the answer numbered it.
+        const marker = listItemNumber.exec(text)?.[0] ?? '';
+        target.push({ text: `${marker}${replacement.text}`, tokens: replacement.tokens, position });
       }
     } else {
       sentences.push({ text, fate: 'dropped' });
@@ -264,6 +266,7 @@ interface ReadReference {
 }
 
 interface ReferenceSentence {
+  /** The sentence, without a list item's number it opens with. */
   text: string;
   tokens: readonly FactToken[];
   words: WordSet;
@@ -281,9 +284,11 @@ function isQuestion(text: string): boolean {
 const recentReferences = new RecentResults<string, ReadReference>(256);
 
 function readReference(reference: string): ReadReference {
-  const referenceSentences = splitSentences(reference).map((text) => {
-    // Its list numbers are no facts either: "1. Open Orders." holds no "1" an answer may state.
-    const tokens = factTokens(text.replace(listItemNumber, ''));
+  const referenceSentences = splitSentences(reference).map((numbered) => {
+    // Its list numbers are no facts either ("1. Open Orders." holds no "1" an answer may state),
+    // nor part of a sentence a post-editor brings into the answer (the answer numbers its own).
+    const text = numbered.replace(listItemNumber, '');
+    const tokens = factTokens(text);
     return {
       text,
       tokens,
