@@ -61,6 +61,21 @@ describe('JsonlSpanExporter', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^Could not write the trace file .*trace\.jsonl: /);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'fails the export under /proc instead of spinning in a recursive mkdir',
+    async () => {
+      // Node's mkdirSync({ recursive: true }) retries /proc/…/x without end, blocking the process.
+      const warnings: string[] = [];
+      const exporter = new JsonlSpanExporter({
+        path: '/proc/baton-trace/nested/trace.jsonl',
+        logger: { warn: (m) => warnings.push(m) },
+      });
+      expect(await exportOnce(exporter)).toBe(ExportResultCode.FAILED);
+      await exporter.shutdown();
+      expect(warnings[0]).toMatch(/^Could not write the trace file .*ENOENT/);
+    },
+  );
 });
 
 describe('readJsonlSpans', () => {

@@ -1,8 +1,9 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { toJsonlSpanRecord } from './jsonl-span-record.js';
+import { makeFoldersSync } from './make-folders-sync.js';
 import { stderrLogger, type TracingLogger, WarnOnce } from './tracing-logger.js';
 
 /** Options of {@link JsonlSpanExporter}. */
@@ -89,7 +90,7 @@ export class JsonlSpanExporter implements SpanExporter {
   private open(): WriteStream | undefined {
     if (this.stream || this.failure) return this.stream;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeFoldersSync(dirname(this.path));
       const stream = createWriteStream(this.path, { flags: 'a' });
       // Without a listener a stream error would crash the process; here it only loses the trace file.
       stream.on('error', (error) => this.fail(error));

@@ -1,7 +1,8 @@
-import { appendFileSync, createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, createReadStream, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { makeFoldersSync } from './make-folders-sync.js';
 import { pendingSpanSchema } from './pending-span.js';
 import { stderrLogger, type TracingLogger, WarnOnce } from './tracing-logger.js';
 
@@ -138,7 +139,7 @@ export class LangfusePendingLog {
     if (entries.length === 0) return;
     const text = entries.map((entry) => `${JSON.stringify({ v: 1, ...entry })}\n`).join('');
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeFoldersSync(dirname(this.path));
       appendFileSync(this.path, text);
       for (const entry of entries) this.written[entry.kind] += 1;
     } catch (error) {
