@@ -236,6 +236,25 @@ describe('createCassetteFetch', () => {
     expect(await read(player(new Request(url, tagged('a'))))).toBe('answer 1');
   });
 
+  it('records no answer for a Request its caller aborted, and replays one the caller did not', async () => {
+    const url = 'https://host.example/v1/chat/completions';
+    const request = (signal?: AbortSignal) =>
+      new Request(url, { method: 'POST', body: '{"q":"hi"}', ...(signal ? { signal } : {}) });
+    // The host fails the call once the caller's signal, carried by the Request object, aborts.
+    const host = async (input: string | URL | Request) => {
+      if (input instanceof Request && input.signal.aborted) throw new DOMException('aborted', 'AbortError');
+      return new Response('answer');
+    };
+    const recorder = createCassetteFetch({ mode: 'record', path: cassettePath, fetch: host });
+    await expect(recorder(request(AbortSignal.abort()))).rejects.toThrow('aborted');
+    expect(await (await recorder(request())).text()).toBe('answer');
+    const lines = (await readFile(cassettePath, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const player = createCassetteFetch({ mode: 'replay', path: cassettePath });
+    expect(await (await player(request())).text()).toBe('answer');
+    await expect(player(request(AbortSignal.abort()))).rejects.toThrow();
+  });
+
   it('replays failures and retries faithfully', async () => {
     server.enqueue(reply.error(500), reply.chat({ content: 'after retry' }));
     expect((await modelOn('record').generate(question)).message.content).toBe('after retry');

@@ -224,7 +224,9 @@ function recorder(
     const key = requestKey(request);
     const keyed = tag === undefined ? { key } : { key, tag };
     // An abort (the caller's, or the attempt's own timeout) is not the host's doing: not recorded.
-    const aborted = () => init?.signal?.aborted === true;
+    // The caller's signal, on the init or on a Request object.
+    const callerSignal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const aborted = () => callerSignal?.aborted === true;
     let response: Response;
     try {
       response = await inner(input, init);
@@ -319,7 +321,7 @@ function replayedFailure(error: NonNullable<CassetteEntry['error']>): TypeError 
 function replayer(path: string, contextTag: () => string | undefined): NonNullable<CassetteOptions['fetch']> {
   let tape: Promise<Tape> | undefined;
   return async (input, init) => {
-    const signal = init?.signal ?? undefined;
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     if (signal?.aborted) throw abortReason(signal);
     // The request without its tag header: a tagged `Request` is rebuilt, which uses up the original.
     const untagged = takeTag(input, init);

@@ -54,9 +54,13 @@ describe('splitSentences', () => {
       'Then confirm.',
       'b. Done.',
     ]);
-    // Inside a line too, but a sentence ending in a number is still a sentence.
-    expect(splitSentences('Open it. 2. Tap Save.')).toEqual(['Open it.', '2. Tap Save.']);
-    expect(splitSentences('The code is 1. Try again.')).toEqual(['The code is 1.', 'Try again.']);
+    // Only at a line's start: inside a line the number may end a sentence after an abbreviation.
+    expect(splitSentences('Open it. 2. Tap Save.')).toEqual(['Open it.', '2.', 'Tap Save.']);
+    expect(splitSentences('The fee is approx. 15. Then tap Save.')).toEqual([
+      'The fee is approx.',
+      '15.',
+      'Then tap Save.',
+    ]);
   });
 
   it('gives nothing for blank text', () => {

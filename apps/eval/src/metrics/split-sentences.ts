@@ -8,8 +8,9 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 const title =
   /(?:^|(?<!\d)[\s(«"“])(?:dr|dra|mr|mrs|ms|mx|prof|sr|sra|srta|jr|hr|fr|frl|mme|mlle|sig|sig\.ra|dott|ing|mag)\.\s*$/iu;
 const dayNumber = /(?:^|\s)\d{1,2}\.\s*$/u;
-// A list item's number or letter ("1.", "2)", "b.") as a piece of its own: ICU ends a sentence
-// after "1." before a capital, which made the number a sentence of its own.
+// A list item's number or letter ("1.", "2)", "b.") opening a line: ICU ends a sentence after "1."
+// before a capital, which made the number a sentence of its own. Only at a line's start: inside a
+// line the piece before may end in an abbreviation ("approx. 15. Then …", "7 bzw. 19. Mit …").
 const enumerator = /^\s*(?:\d{1,3}|[a-z])[.)]\s*$/iu;
 const monthNames =
   'jan(?:uar|uary)?|jänner|feb(?:ruar|ruary)?|mär(?:z)?|maerz|märz|apr(?:il)?|mai|juni?|juli?|aug(?:ust)?|sep(?:t|tember)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?|januari|februari|maart|mei|augustus|oktober|december';
@@ -17,9 +18,13 @@ const monthName = new RegExp(`^(?:${monthNames})\\b`, 'iu');
 
 /**
  * A list item's number or letter opening a sentence ("1. ", "2) ", "b. "), but not a German day
- * number before its month ("14. März"): what a reader skips as no fact of the sentence.
+ * number before its month ("14. März"), an initial ("J. Smith": letters a–h only) or "e. g.": what
+ * a reader skips as no fact of the sentence.
  */
-export const listItemNumber = new RegExp(`^\\s*(?:\\d{1,3}|[a-z])[.)]\\s+(?!(?:${monthNames})\\b)`, 'iu');
+export const listItemNumber = new RegExp(
+  `^\\s*(?:\\d{1,3}|[a-h])[.)]\\s+(?!\\s|(?:${monthNames})\\b|\\p{L}\\.)`,
+  'iu',
+);
 
 /**
  * Splits a reply into sentences: every line on its own (bullets, numbered steps, sign-offs), each
@@ -44,7 +49,7 @@ export function splitSentences(text: string): string[] {
       if (
         next !== undefined &&
         (title.test(sentence) ||
-          enumerator.test(sentence) ||
+          (index === 0 && enumerator.test(sentence)) ||
           (dayNumber.test(sentence) && monthName.test(next)))
       )
         return;

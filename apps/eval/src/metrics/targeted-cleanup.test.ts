@@ -199,6 +199,45 @@ describe('targetedCleanup', () => {
     expect(result.target).toBe('1) Open Orders and choose the sale. Tap Refund and confirm the amount.');
   });
 
+  it('keeps the answer’s number on a numbered step it rewrites', () => {
+    const result = targetedCleanup(
+      '2) Press the power button quickly.',
+      "Hold the reader's power button for 10 seconds.",
+      ["hold the reader's power button 10 seconds"],
+    );
+    expect(result.sentences[0]!.fate).toBe('rewritten');
+    expect(result.target).toBe("2) Hold the reader's power button for 10 seconds.");
+  });
+
+  it('corrects an amount or a percentage whatever word follows, and reads no number inside a code', () => {
+    // The sign is the unit; the 2 of "R2" and "2FA" is no second number of the sentence.
+    const fee = targetedCleanup(
+      'Each dispute costs €20 and you get it back if you win.',
+      'Each dispute costs €15, refunded if you win.',
+      [],
+    );
+    expect(fee.sentences[0]).toEqual({
+      text: 'Each dispute costs €15 and you get it back if you win.',
+      fate: 'corrected',
+    });
+    const reader = targetedCleanup(
+      'Your R2 with 2FA charges 1.59 % per card payment, as usual.',
+      'Your R2 with 2FA charges 1.49 % per card payment.',
+      [],
+    );
+    expect(reader.sentences[0]).toEqual({
+      text: 'Your R2 with 2FA charges 1.49 % per card payment, as usual.',
+      fate: 'corrected',
+    });
+  });
+
+  it('does not add again a reference step the answer kept with its own number', () => {
+    const human = 'Two things:\n1. Open Settings.\n2. That is expected behaviour for a webhook retry.';
+    const answer = '1. Open Settings.\n2. That is expected behaviour for a webhook retry.';
+    const result = targetedCleanup(answer, human, ['retry by design is normal']);
+    expect(result.sentences.filter((sentence) => sentence.fate === 'added')).toEqual([]);
+  });
+
   it('reads a numbered step without its number: “1.” is no fact the reference must hold', () => {
     const answer = `1. ${invite}\n2. ${link}`;
     const result = targetedCleanup(answer, reference, nuggets.slice(0, 2));

@@ -136,7 +136,8 @@ export function targetedCleanup(
   }
 
   const targetTokens = target.flatMap((entry) => entry.tokens);
-  const inTarget = new Set(target.map((entry) => entry.text));
+  // Reference sentences are held without their list number: so are the target's for this lookup.
+  const inTarget = new Set(target.map((entry) => entry.text.replace(listItemNumber, '')));
   const missingCarriers = new Set<number>();
   for (let index = 0; index < nuggets.length; index += 1) {
     const nugget = nuggets[index]!;
@@ -184,7 +185,8 @@ export function targetedCleanup(
  * Numbers as written: an amount with its currency sign, a percentage, a time, a plain number with
  * its separators ("€25", "1,49 %", "17:00", "10,000").
  */
-const writtenNumber = /(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:\s?[%€])?/gu;
+// Not inside a word or code: the 2 of "2FA", "R2" or "E-104" is no number of the sentence.
+const writtenNumber = /(?<![\p{L}\d])(?<!\p{L}-)(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:\s?[%€])?(?![\p{L}\d])/gu;
 
 /** The kind of a written number, so that only a number of the same kind replaces it. */
 function numberKind(written: string): string {
@@ -236,10 +238,12 @@ function withNumberFixed(
   );
   if (new Set(candidates.map((candidate) => candidate[0])).size !== 1) return undefined;
   const candidate = candidates[0]!;
-  // The same unit after both ("7 hours" for "3 days" is two edits, not one), else the rewrite.
+  // A plain number: the same unit after both ("7 hours" for "3 days" is two edits, not one), else
+  // the rewrite. An amount's or a percentage's sign is its unit already.
   if (
+    kind === 'number' &&
     wordAfter(counterpart.text, candidate.index! + candidate[0].length) !==
-    wordAfter(text, match.index! + match[0].length)
+      wordAfter(text, match.index! + match[0].length)
   )
     return undefined;
   const fixedText = `${text.slice(0, match.index)}${candidate[0]}${text.slice(match.index! + match[0].length)}`;
