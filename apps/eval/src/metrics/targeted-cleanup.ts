@@ -55,8 +55,9 @@ export const cleanupNormalisation =
  * 1. keep each answer sentence the reference supports: at least three quarters of its content
  *    words occur in the reference, and every number, amount, code, date and time in it too;
  * 2. correct a sentence that would be kept but for one number the reference does not hold, when
- *    the reference sentence it corresponds to has exactly one number of that kind the sentence
- *    lacks ("€25" → "€15"), as a post-editor would;
+ *    nothing is a guess (no other number of its kind in the sentence, exactly one the reference
+ *    sentence it corresponds to lacks, the same unit after a plain number): "€25" → "€15", as a
+ *    post-editor would;
  * 3. rewrite a sentence it partly supports (40–75 % of its words, or numbers it does not hold)
  *    into the reference sentence it corresponds to, as a post-editor would fix it;
  * 4. drop the sentences that carry nothing it says;
@@ -183,9 +184,9 @@ export function targetedCleanup(
 
 /**
  * Numbers as written: an amount with its currency sign, a percentage, a time, a plain number with
- * its separators ("€25", "1,49 %", "17:00", "10,000").
+ * its separators ("€25", "1,49 %", "17:00", "10,000"); not inside a word or code (the 2 of "2FA",
+ * "R2" or "E-104" is no number of the sentence).
  */
-// Not inside a word or code: the 2 of "2FA", "R2" or "E-104" is no number of the sentence.
 const writtenNumber = /(?<![\p{L}\d])(?<!\p{L}-)(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:\s?[%€])?(?![\p{L}\d])/gu;
 
 /** The kind of a written number, so that only a number of the same kind replaces it. */
@@ -211,8 +212,8 @@ function keysOf(written: string): string[] {
 /**
  * The sentence with its one wrong number corrected: exactly one number of the sentence is not in
  * the reference, no other number of its kind stands in the sentence, the reference sentence it
- * corresponds to holds exactly one number of that kind the sentence lacks, and the same word
- * (its unit) follows both. Anything less certain (two numbers of a kind, two candidates, another
+ * corresponds to holds exactly one number of that kind the sentence lacks, and for a plain number
+ * the same word (its unit) follows both. Anything less certain (two numbers of a kind, two candidates, another
  * unit) is left to the rewrite, as a post-editor unsure which number is meant rewrites the sentence.
  */
 function withNumberFixed(
