@@ -310,6 +310,9 @@ describe('matchNuggets: opposites', () => {
     ['turn on Bluetooth', 'Turn off Bluetooth first.'],
     ['zet Bluetooth aan', 'Zet Bluetooth uit.'],
     ['schakel offline betalingen in', 'Schakel offline betalingen uit.'],
+    // "on the reader" is a place, not the switch: it does not stand for the nugget's "turn on".
+    ['turn on Bluetooth on the reader', 'Turn off Bluetooth on the reader.'],
+    ['turn on the reader', 'Turn off the reader.'],
   ])('calls the opposite particle a contradiction: %s', (nugget, answer) => {
     expect(verdict(answer, nugget)).toBe('contradicted');
   });
@@ -321,6 +324,14 @@ describe('matchNuggets: opposites', () => {
       'present',
     );
     expect(verdict('Install the app again after you uninstall it.', 'install the app again')).toBe('present');
+    // A particle before a noun phrase counts only after the same word: "on your account" here is
+    // a place, and the answer's "currently off" is the nugget's own.
+    expect(
+      verdict(
+        'Offline payments are switched on — and on your account they are currently off.',
+        'offline payments are currently off on your account',
+      ),
+    ).toBe('present');
   });
 });
 

@@ -477,12 +477,36 @@ export function holdsNegation(tokens: readonly FactToken[]): boolean {
 /** Particles that are also common prepositions or articles (German "an", "aus", "ein"; Dutch "in"). */
 const clauseFinalParticles: ReadonlySet<string> = new Set(['an', 'ein', 'aus', 'aan', 'in', 'uit']);
 
-/** The particles of `tokens[from..to)` that may turn a verb on or off. */
+// Words that open a noun phrase: an English "on"/"off"/"up"/"down" right before one may be a
+// preposition ("on the reader", "on your account") as well as a particle ("turn on the reader").
+const determiners: ReadonlySet<string> = new Set([
+  'the',
+  'a',
+  'an',
+  'your',
+  'my',
+  'our',
+  'their',
+  'his',
+  'her',
+  'its',
+  'this',
+  'that',
+  'these',
+  'those',
+]);
+
+/**
+ * The particles of `tokens[from..to)` that may turn a verb on or off: `plain` ones, and in
+ * `before` those that stand before a noun phrase, each keyed with the token before it, which
+ * only the same word before the answer's particle can turn round ("turn on the" / "turn off the";
+ * "on the reader" after another word is a place, not a switch).
+ */
 function particlesIn(
   tokens: readonly FactToken[],
   from: number,
   to: number,
-  found: Set<string>,
+  found: { plain: Set<string>; before: Set<string> },
   near?: readonly number[],
 ): void {
   for (let index = from; index < to; index += 1) {
@@ -495,7 +519,10 @@ function particlesIn(
     // In an answer, a particle turns round the words only beside it: "turn off Bluetooth", not
     // "… and switch off power saving" or a "drop-down menu" in the clause of other words.
     if (near !== undefined && !besideMatched(tokens, index, from, to, near)) continue;
-    found.add(value);
+    const next = tokens[index + 1];
+    if (next !== undefined && next.boundary === 0 && determiners.has(next.value)) {
+      if (index > from) found.before.add(`${tokens[index - 1]!.value} ${value}`);
+    } else found.plain.add(value);
   }
 }
 
@@ -530,10 +557,10 @@ function particlesOppose(
   later: readonly number[],
 ): boolean {
   const beside = later.length > 0 ? [...matched, ...later] : matched;
-  const own = new Set<string>();
+  const own = { plain: new Set<string>(), before: new Set<string>() };
   particlesIn(nugget, 0, nugget.length, own);
-  if (own.size === 0) return false;
-  const theirs = new Set<string>();
+  if (own.plain.size === 0 && own.before.size === 0) return false;
+  const theirs = { plain: new Set<string>(), before: new Set<string>() };
   let previousStart = -1;
   for (const position of matched) {
     const start = clauseStart(answer, position);
@@ -541,9 +568,15 @@ function particlesOppose(
     previousStart = start;
     particlesIn(answer, start, clauseEnd(answer, start), theirs, beside);
   }
-  for (const particle of own) {
-    if (theirs.has(particle)) continue;
-    if (oppositeParticles.get(particle)!.some((opposite) => theirs.has(opposite))) return true;
+  for (const particle of own.plain) {
+    if (theirs.plain.has(particle)) continue;
+    if (oppositeParticles.get(particle)!.some((opposite) => theirs.plain.has(opposite))) return true;
+  }
+  for (const pair of own.before) {
+    if (theirs.before.has(pair)) continue;
+    const [word, particle] = pair.split(' ') as [string, string];
+    if (oppositeParticles.get(particle)!.some((opposite) => theirs.before.has(`${word} ${opposite}`)))
+      return true;
   }
   return false;
 }
