@@ -4,6 +4,7 @@ import type { ChatModel } from '@baton/core';
 import type { ItemResult } from './item-result.js';
 import { judgePair, pairwiseValue } from './pairwise-judge.js';
 import { mergeItems, readItems } from './report/parse-items.js';
+import type { InUnit } from './run-evaluation.js';
 
 /** Names of the pairwise scores on candidate items. */
 export const pairwiseScoreNames = { win: 'pairwiseWin', agreement: 'pairwiseAgreement' } as const;
@@ -22,7 +23,7 @@ export async function addPairwiseJudgements(options: {
   concurrency: number;
   signal?: AbortSignal;
   /** Names each pair's judge calls for a cassette (see `RunModels.inUnit`). */
-  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
+  inUnit?: InUnit;
 }): Promise<number> {
   const file = join(options.out, 'items.jsonl');
   const { items } = mergeItems([
@@ -41,20 +42,13 @@ export async function addPairwiseJudgements(options: {
   const worker = async () => {
     while (next < pairs.length && !options.signal?.aborted) {
       const pair = pairs[next++]!;
-      let judgement: Awaited<ReturnType<typeof judgePair>> | undefined;
-      const judge = async () => {
-        judgement = await judgePair({
-          model: options.judge,
-          ...pair,
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-      };
+      const judge = () =>
+        judgePair({ model: options.judge, ...pair, ...(options.signal ? { signal: options.signal } : {}) });
       // Identical pairs (repeats of a deterministic strategy) send identical requests at once.
       const { candidate } = pair;
-      await (options.inUnit
+      const { verdict, details } = await (options.inUnit
         ? options.inUnit(`pairwise/${candidate.strategy}/${candidate.itemId}/${candidate.repeat}`, judge)
         : judge());
-      const { verdict, details } = judgement!;
       const updated: ItemResult = {
         ...pair.candidate,
         scores: {

@@ -59,7 +59,7 @@ export interface RunEvaluationOptions {
    * Runs a unit's work under its name (`strategy/conversationId/repeat`), so that a cassette can
    * tell the model calls of units in flight at once apart (see `openRunModels`). Default: runs it.
    */
-  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
+  inUnit?: InUnit;
   signal?: AbortSignal;
   /**
    * Receives every delegation event (tracing), with the turn being replayed and the strategy and
@@ -129,6 +129,12 @@ export function unitKey(strategy: string, conversationId: string, repeat: number
  * nothing it marked finished. Cancelling `signal` stops scheduling and lets in-flight turns end as
  * cancelled.
  */
+/**
+ * Runs work under a name that the model calls it makes carry (a cassette's tag): what
+ * `openRunModels` returns as `inUnit` when a cassette is used.
+ */
+export type InUnit = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
 export async function runEvaluation(options: RunEvaluationOptions): Promise<RunEvaluationResult> {
   // Level by level: Node's mkdir({ recursive: true }) spins without end under /proc.
   await makeRunFolder(options.out);

@@ -9,6 +9,7 @@ import {
   type Fetch,
 } from '@baton/providers';
 import type { EvalOptions } from './eval-config.js';
+import type { InUnit } from './run-evaluation.js';
 import { stopOnSetupErrors } from './stop-on-setup-errors.js';
 
 /** What {@link openRunModels} needs besides the run's options. */
@@ -35,7 +36,7 @@ export interface RunModels {
    * requests of units in flight at once (two conversations opening with the same message) each
    * replay their own answer whatever order they arrive in.
    */
-  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
+  inUnit?: InUnit;
 }
 
 /**
@@ -68,7 +69,7 @@ export function openRunModels(options: EvalOptions, settings: RunModelSettings):
   const chat = (name: string | undefined): ChatModel | undefined =>
     name ? stopOnSetupErrors(createModel(name, modelOptions), settings.onSetupError) : undefined;
   return {
-    ...(units ? { inUnit: (name: string, work: () => Promise<void>) => units.run(name, work) } : {}),
+    ...(units ? { inUnit: ((name, work) => units.run(name, work)) satisfies InUnit } : {}),
     ...optional('model', chat(options.model)),
     ...optional('judge', chat(options.judge)),
     ...optional('userModel', chat(options.userModel)),

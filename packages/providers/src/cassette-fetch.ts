@@ -119,26 +119,30 @@ export const cassetteTagHeader = 'x-baton-cassette-tag';
 
 const tagged = (key: string, tag: string): string => `${key} ${tag}`;
 
-/** The request's cassette tag, and the request as the host must get it: without the tag. */
+/**
+ * The request's cassette tag (its header's, else the caller's context's; an empty one is none), and
+ * the request as the host must get it: without the tag.
+ */
 function takeTag(
   input: string | URL | Request,
   init: RequestInit | undefined,
+  contextTag: () => string | undefined = () => undefined,
 ): { tag: string | undefined; input: string | URL | Request; init: RequestInit | undefined } {
   if (init?.headers !== undefined) {
     const headers = new Headers(init.headers);
     const tag = headers.get(cassetteTagHeader) ?? undefined;
     if (tag !== undefined) {
       headers.delete(cassetteTagHeader);
-      return { tag: tag === '' ? undefined : tag, input, init: { ...init, headers } };
+      return { tag: tag || contextTag() || undefined, input, init: { ...init, headers } };
     }
   }
   if (input instanceof Request && input.headers.has(cassetteTagHeader)) {
-    const tag = input.headers.get(cassetteTagHeader) || undefined;
+    const tag = input.headers.get(cassetteTagHeader) || contextTag() || undefined;
     const headers = new Headers(input.headers);
     headers.delete(cassetteTagHeader);
     return { tag, input: new Request(input, { headers }), init };
   }
-  return { tag: undefined, input, init };
+  return { tag: contextTag() || undefined, input, init };
 }
 
 /**
@@ -216,8 +220,7 @@ function recorder(
     return written;
   };
   return async (taggedInput, taggedInit) => {
-    const { tag: header, input, init } = takeTag(taggedInput, taggedInit);
-    const tag = header ?? (contextTag() || undefined);
+    const { tag, input, init } = takeTag(taggedInput, taggedInit, contextTag);
     const request = await normalizeRequest(input, init);
     // Before the request is sent: a cassette that cannot be written costs no call to the host.
     await prepare();
@@ -324,8 +327,8 @@ function replayer(path: string, contextTag: () => string | undefined): NonNullab
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     if (signal?.aborted) throw abortReason(signal);
     // The request without its tag header: a tagged `Request` is rebuilt, which uses up the original.
-    const untagged = takeTag(input, init);
-    const tag = untagged.tag ?? (contextTag() || undefined);
+    const untagged = takeTag(input, init, contextTag);
+    const { tag } = untagged;
     const request = await normalizeRequest(untagged.input, untagged.init);
     tape ??= loadTape(path);
     const loaded = await tape;

@@ -30,7 +30,8 @@ export const listItemNumber = new RegExp(
  * Splits a reply into sentences: every line on its own (bullets, numbered steps, sign-offs), each
  * line into sentences by `Intl.Segmenter` (ICU's sentence rules: "e.g.", "1.49 %" and "Back
  * Office → Payouts." are handled as a reader would), with titles ("Dr. Smith"), German day
- * numbers ("14. März") and a list item's number ("1. Open Settings") kept with what follows. Blank pieces are dropped; text is trimmed.
+ * numbers ("14. März") and a list item's number opening a line ("1. Open Settings") kept with what
+ * follows. Blank pieces are dropped; text is trimmed.
  *
  * @example
  * ```ts

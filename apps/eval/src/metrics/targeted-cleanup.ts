@@ -77,7 +77,7 @@ export const cleanupNormalisation =
  * @example
  * ```ts
  * targetedCleanup('Fees are 1.59 % + €0.10.', 'Fees on Plus are 1.49 % + €0.10.', ['1.49 % + €0.10']).target;
- * // 'Fees on Plus are 1.49 % + €0.10.'
+ * // 'Fees are 1.49 % + €0.10.' (the one wrong number corrected)
  * ```
  */
 export function targetedCleanup(

@@ -7,7 +7,7 @@ import type { Conversation } from '../dataset/conversation.js';
 import { EvalError } from '../eval-error.js';
 import type { ItemResult } from '../item-result.js';
 import type { TextScoring } from '../metrics/text-scoring.js';
-import { runEvaluation } from '../run-evaluation.js';
+import { type InUnit, runEvaluation } from '../run-evaluation.js';
 import type { ScoringThresholds } from '../score-item.js';
 import type { Scorer } from '../scorer.js';
 import { buildDelegateProfile } from './build-profile.js';
@@ -92,7 +92,7 @@ export interface PrepareMeasuredProfileInput {
   signal: AbortSignal;
   log: (line: string) => void;
   /** Names each unit's model calls for a cassette, as the run does (see `RunModels.inUnit`). */
-  inUnit?: (name: string, work: () => Promise<void>) => Promise<void>;
+  inUnit?: InUnit;
 }
 
 /**

@@ -10,8 +10,8 @@ import type { AcceptanceCriterion } from './acceptance-criterion.js';
 /**
  * Checks the task's typed acceptance criteria (`task.criteria`) without a model: required facts
  * (each read by {@link conveys}: its numbers and codes exactly, at least `factCoverage` of its
- * content words in one sentence, and not stated the other way round), the output schema, the reply language, the maximum length and phrases the answer must not
- * contain. One verdict lists every criterion that failed. Free-text criteria
+ * content words in one sentence, and not stated the other way round), the output schema, the reply
+ * language, the maximum length and phrases the answer must not contain. One verdict lists every criterion that failed. Free-text criteria
  * (`task.acceptanceCriteria`) are not read here: the LLM verifier checks those when configured.
  *
  * @example
